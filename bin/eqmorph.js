@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Entry point of the eqmorph CLI: runs the compiled command dispatcher.
+import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2))).then(
+  (code) => { if (typeof code === 'number') process.exitCode = code; },
+  (err) => { console.error(err instanceof Error ? err.stack : err); process.exitCode = 1; },
+);
