@@ -1,0 +1,73 @@
+// `eqmorph decode`: the EQ settings between two terms at a blend, as a table and a response plot, or as JSON.
+
+import { writeFileSync } from 'node:fs';
+import { applyStrength, type EqSettings } from '../eq/bands.js';
+import { DEFAULT_GRID } from '../eq/grid.js';
+import { svgPlot, terminalPlot } from '../eq/plot.js';
+import { responseDb } from '../eq/response.js';
+import { DEFAULT_MODEL_DIR } from '../data/paths.js';
+import type { EqModel } from '../model/eq-model.js';
+import { lookupTerm } from '../model/vocabulary.js';
+import { numberFlag, parseFlags } from './args.js';
+import { UsageError } from './errors.js';
+import { loadModelOption } from './model-option.js';
+
+export const DECODE_HELP = `eqmorph decode <termA> <termB> --alpha A [options]
+
+Prints the 5-band EQ at blend alpha between two terms (0 = all A, 1 = all B).
+
+  --alpha A       blend, 0..1 (required)
+  --strength S    scales every gain toward 0 dB, 0..1 (default 1)
+  --model DIR     model directory (default ${DEFAULT_MODEL_DIR})
+  --plot FILE     also write the response as an SVG plot
+  --json          print one JSON object: {termA, termB, alpha, strength, bands: [{type, gain, freq, q}]}
+`;
+
+/** Resolves a term the user typed, or fails with exit code 2 naming the closest known terms. */
+export function requireTerm(model: EqModel, input: string): string {
+  const known = [...model.files.terms.keys()];
+  const found = lookupTerm(input, known);
+  if (found.ok) return found.term;
+  throw new UsageError(`unknown term "${input}"; closest known terms: ${found.suggestions.join(', ')} (see \`eqmorph terms\`)`);
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function bandsTable(bands: EqSettings): string {
+  const rows = bands.map((b, i) => `  ${String(i + 1).padEnd(5)}${b.type.padEnd(11)}${b.gain.toFixed(2).padStart(8)} dB${b.freq.toFixed(1).padStart(10)} Hz${b.q.toFixed(3).padStart(8)}`);
+  return ['  band type          gain         freq       Q', ...rows].join('\n');
+}
+
+export async function decodeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    args,
+    { alpha: { type: 'string' }, strength: { type: 'string' }, model: { type: 'string' }, plot: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(DECODE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError('decode needs two terms, e.g. `eqmorph decode warm bright --alpha 0.5`');
+  if (values.alpha === undefined) throw new UsageError('--alpha is required (0 = all termA, 1 = all termB)');
+  const alpha = numberFlag('alpha', values.alpha, { min: 0, max: 1 })!;
+  const strength = numberFlag('strength', values.strength, { min: 0, max: 1 }) ?? 1;
+  const model = await loadModelOption(values.model);
+  const termA = requireTerm(model, positionals[0]!);
+  const termB = requireTerm(model, positionals[1]!);
+  const bands = applyStrength(model.decode(termA, termB, alpha), strength);
+  if (values.json) {
+    const out = { termA, termB, alpha, strength, bands: bands.map((b) => ({ type: b.type, gain: round(b.gain, 3), freq: round(b.freq, 2), q: round(b.q, 4) })) };
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } else {
+    const resp = responseDb(bands, DEFAULT_GRID);
+    process.stdout.write(`${termA} -> ${termB}, alpha ${alpha}, strength ${strength}\n${bandsTable(bands)}\n\n`);
+    process.stdout.write(terminalPlot(resp, DEFAULT_GRID, { title: `response of ${termA}/${termB} at alpha ${alpha}` }) + '\n');
+  }
+  if (values.plot) {
+    const resp = responseDb(bands, DEFAULT_GRID);
+    writeFileSync(values.plot, svgPlot([{ label: `${termA}/${termB} α=${alpha}`, db: resp }], DEFAULT_GRID, { title: 'eqmorph decode' }));
+    if (!values.json) process.stdout.write(`plot written to ${values.plot}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+// The eqmorph command dispatcher: picks a command, turns user errors into messages and exit codes.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataFileError } from '../data/errors.js';
+import { PACKAGE_ROOT } from '../data/paths.js';
+import { initBackend } from '../model/backend.js';
+import { UsageError } from './errors.js';
+
+type Command = (args: string[]) => Promise<number>;
+
+/** Commands load lazily so that `eqmorph --help` does not pay for TensorFlow. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  train: { summary: 'train the model on SAFE-DB and write a model directory', load: async () => (await import('./train.js')).trainCommand },
+  eval: { summary: 'evaluate a model on its held-out split against baselines', load: async () => (await import('./eval.js')).evalCommand },
+  decode: { summary: 'print the EQ between two terms at a blend alpha', load: async () => (await import('./decode.js')).decodeCommand },
+  terms: { summary: "list the model's vocabulary", load: async () => (await import('./terms.js')).termsCommand },
+};
+
+export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
+  COMMANDS[name] = { summary, load };
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return [
+    `eqmorph ${version()}: morph a parametric EQ between words like "warm" and "bright" from a MIDI or OSC control surface`,
+    '',
+    'usage: eqmorph <command> [options]     (eqmorph <command> --help for its options)',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    '',
+    '  --version      print the version and the TensorFlow.js backend in use',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const backend = await initBackend();
+    process.stdout.write(`eqmorph ${version()} (TensorFlow.js backend: ${backend.name}${backend.notes.length ? `; ${backend.notes.join('; ')}` : ''})\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`eqmorph: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof DataFileError) {
+      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+// Every hyperparameter of the model and its training, in one typed, overridable object.
+
+export interface ModelConfig {
+  /** Widths of the encoder's residual blocks; the decoder mirrors them. */
+  readonly blockWidths: readonly number[];
+  /** Latent dimension k. */
+  readonly latentDim: number;
+  /** Width of the semantic (contrastive) embedding. */
+  readonly embeddingDim: number;
+  readonly dropout: number;
+  /** Temperature of the supervised NT-Xent loss. */
+  readonly temperature: number;
+  /** Weight of the contrastive loss against reconstruction. */
+  readonly contrastiveWeight: number;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly epochs: number;
+  /** Stop when the held-out reconstruction loss has not improved by minDelta for this many epochs (0: never). */
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly seed: number;
+  /** Share of each term's examples held out for evaluation and early stopping. */
+  readonly heldOutShare: number;
+  /** Terms need at least this many examples (after outlier removal). */
+  readonly minExamples: number;
+  /** Examples with any parameter beyond this many standard deviations of their term's mean are dropped. */
+  readonly outlierSigma: number;
+}
+
+export const DEFAULT_CONFIG: ModelConfig = {
+  blockWidths: [128, 256, 128],
+  latentDim: 32,
+  embeddingDim: 128,
+  dropout: 0.1,
+  temperature: 0.1,
+  contrastiveWeight: 0.1,
+  learningRate: 1e-3,
+  batchSize: 32,
+  epochs: 100,
+  patience: 0,
+  minDelta: 1e-4,
+  seed: 42,
+  heldOutShare: 0.2,
+  minExamples: 8,
+  outlierSigma: 3,
+};
+
+export function withOverrides(base: ModelConfig, overrides: Partial<ModelConfig>): ModelConfig {
+  const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  return merged as ModelConfig;
+}

@@ -1,0 +1,56 @@
+// A loaded model at run time: term lookup, latent interpolation between centroids, and decoding a latent point to EQ bands.
+
+import * as tf from '@tensorflow/tfjs';
+import { paramsToBands, type EqSettings } from '../eq/bands.js';
+import { sortPeakingBands } from '../data/terms.js';
+import { loadModelDir, type ModelFiles, type TermInfo } from './model-dir.js';
+
+export class EqModel {
+  constructor(readonly files: ModelFiles) {}
+
+  static async load(dir: string): Promise<EqModel> {
+    return new EqModel(await loadModelDir(dir));
+  }
+
+  /** Default vocabulary (hidden terms excluded), in the model's order. */
+  get terms(): string[] {
+    return [...this.files.terms].filter(([, t]) => !t.hidden).map(([term]) => term);
+  }
+
+  get latentDim(): number {
+    return this.files.meta.config.latentDim;
+  }
+
+  term(term: string): TermInfo | undefined {
+    return this.files.terms.get(term);
+  }
+
+  /** z(alpha) = (1 - alpha) c_A + alpha c_B. */
+  interpolate(termA: string, termB: string, alpha: number): number[] {
+    const a = this.requireTerm(termA).z;
+    const b = this.requireTerm(termB).z;
+    return a.map((x, i) => (1 - alpha) * x + alpha * b[i]!);
+  }
+
+  /** Decodes many latent points in one call: physical 13-parameter rows, peaking bands in ascending frequency. */
+  decodeLatents(zs: readonly (readonly number[])[]): number[][] {
+    if (zs.length === 0) return [];
+    const flat = tf.tidy(() => {
+      const out = this.files.networks.decoder.predict(tf.tensor2d(zs as number[][], [zs.length, this.latentDim])) as tf.Tensor2D;
+      return out.dataSync();
+    });
+    const width = flat.length / zs.length;
+    return zs.map((_, i) => sortPeakingBands(Array.from(flat.subarray(i * width, (i + 1) * width))));
+  }
+
+  /** The direct (uncached) decode: one predict call. The run-time bridge uses the cached path in src/morph. */
+  decode(termA: string, termB: string, alpha: number): EqSettings {
+    return paramsToBands(this.decodeLatents([this.interpolate(termA, termB, alpha)])[0]!);
+  }
+
+  private requireTerm(term: string): TermInfo {
+    const info = this.files.terms.get(term);
+    if (!info) throw new RangeError(`unknown term "${term}"`);
+    return info;
+  }
+}
