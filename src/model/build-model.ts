@@ -13,6 +13,7 @@ import { EqModel } from './eq-model.js';
 import { evaluateModel, type Evaluation } from './evaluate.js';
 import { saveModelDir, type ModelFiles, type TermInfo } from './model-dir.js';
 import { train, type EpochReport } from './train.js';
+import { termAnchors } from './anchors.js';
 
 export interface BuildResult {
   readonly model: EqModel;
@@ -42,7 +43,8 @@ export async function buildModel(
   const backend = await initBackend();
   const dataset = loadSafeDb(dataPath);
   const data = prepareData(dataset, cfg);
-  const result = await train(data, cfg, onEpoch);
+  const anchors = cfg.anchorWeight > 0 ? termAnchors(data.train, data.terms) : undefined;
+  const result = await train(data, cfg, onEpoch, anchors);
   const centroids = termCentroids(result.networks.encoder, data.train, data.stats);
   const terms = new Map<string, TermInfo>(
     data.terms.map((t) => [t, { z: centroids.get(t)!.z, source: 'safe', language: 'English', count: centroids.get(t)!.count, agreement: null, fitErrorDb: null }]),

@@ -12,6 +12,11 @@ export interface ModelConfig {
   readonly temperature: number;
   /** Weight of the contrastive loss against reconstruction. */
   readonly contrastiveWeight: number;
+  /**
+   * Weight of the anchor loss: each term's current centroid, decoded, against the term's anchor settings (a parametric
+   * fit to the mean response of its training examples). 0 gives the seed's loss exactly (reconstruction + contrastive).
+   */
+  readonly anchorWeight: number;
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
@@ -34,6 +39,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   dropout: 0.1,
   temperature: 0.1,
   contrastiveWeight: 0.1,
+  anchorWeight: 1,
   learningRate: 1e-3,
   batchSize: 32,
   epochs: 100,

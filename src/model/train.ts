@@ -5,7 +5,8 @@ import type { NormStats } from '../data/normalise.js';
 import { seededRng, shuffled } from '../data/random.js';
 import type { ModelConfig } from './config.js';
 import { toArrays, type PreparedData } from './dataset.js';
-import { reconstructionLoss, supervisedContrastiveLoss } from './losses.js';
+import { normaliseTensor, reconstructionLoss, supervisedContrastiveLoss } from './losses.js';
+import { normalise } from '../data/normalise.js';
 import { buildNetworks, type Networks } from './network.js';
 
 export interface EpochReport {
@@ -13,6 +14,7 @@ export interface EpochReport {
   readonly epochs: number;
   readonly reconstruction: number;
   readonly contrastive: number;
+  readonly anchor: number;
   readonly heldOutReconstruction: number;
   readonly seconds: number;
 }
@@ -26,7 +28,10 @@ export interface TrainResult {
   readonly stoppedEarly: boolean;
 }
 
-export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void): Promise<TrainResult> {
+/** Per-term target settings for the anchor loss, physical units, in the order of `data.terms`. */
+export type Anchors = readonly (readonly number[])[];
+
+export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
   const t0 = performance.now();
   const nets = buildNetworks(cfg);
   const optimizer = tf.train.adam(cfg.learningRate);
@@ -36,6 +41,11 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   const tr = toArrays(data.train, data.terms, data.stats);
   const ho = toArrays(data.heldOut, data.terms, data.stats);
   const hoX = tf.tensor2d(ho.x, [data.heldOut.length, ho.width]);
+  const trX = tf.tensor2d(tr.x, [data.train.length, tr.width]);
+  const useAnchors = anchors !== undefined && cfg.anchorWeight > 0;
+  const anchorNorm = useAnchors ? tf.tensor2d(anchors.map((a) => normalise(a, data.stats))) : null;
+  // Which training rows belong to each term, as a [terms x examples] averaging matrix.
+  const memberOf = useAnchors ? averagingMatrix(tr.labels, data.terms.length) : null;
   const rng = seededRng(cfg.seed + 1);
   const history: EpochReport[] = [];
   const n = data.train.length;
@@ -48,14 +58,18 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
     const order = shuffled([...Array(n).keys()], rng);
     let reconSum = 0;
+    let anchorSum = 0;
     let conSum = 0;
     let batches = 0;
+    // Centroids move with the encoder; recomputing them once an epoch is cheap (one forward pass) and close enough.
+    const centroids = memberOf ? tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D)) : null;
     for (let start = 0; start < n; start += cfg.batchSize) {
       const idx = order.slice(start, start + cfg.batchSize);
       if (idx.length < 2) continue; // a contrastive batch needs pairs
       const { xb, yb } = batchTensors(tr, idx, data.terms.length);
       let recon = 0;
       let con = 0;
+      let parts: tf.Tensor | null = null;
       const lossT = optimizer.minimize(
         () => {
           const z = nets.encoder.apply(xb, { training: true }) as tf.Tensor2D;
@@ -63,17 +77,25 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
           const phys = nets.decoder.apply(z, { training: true }) as tf.Tensor2D;
           const r = reconstructionLoss(phys, xb, data.stats);
           const c = supervisedContrastiveLoss(emb, yb, cfg.temperature);
-          const both = tf.stack([r, c]);
-          parts = tf.keep(both);
-          return r.add(c.mul(cfg.contrastiveWeight)) as tf.Scalar;
+          let loss = r.add(c.mul(cfg.contrastiveWeight));
+          let a: tf.Scalar = tf.scalar(0);
+          if (centroids && anchorNorm) {
+            const decoded = nets.decoder.apply(centroids, { training: false }) as tf.Tensor2D;
+            a = tf.losses.meanSquaredError(anchorNorm, normaliseTensor(decoded, data.stats)) as tf.Scalar;
+            loss = loss.add(a.mul(cfg.anchorWeight));
+          }
+          parts = tf.keep(tf.stack([r, c, a]));
+          return loss as tf.Scalar;
         },
         true,
         vars,
       );
-      const partValues = await parts!.data();
+      // Reading the parts back waits for the step, which also keeps memory flat.
+      const partValues = await (parts as tf.Tensor | null)!.data();
       recon = partValues[0]!;
       con = partValues[1]!;
-      parts!.dispose();
+      anchorSum += partValues[2]!;
+      (parts as tf.Tensor | null)!.dispose();
       lossT?.dispose();
       xb.dispose();
       yb.dispose();
@@ -87,10 +109,12 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       epochs: cfg.epochs,
       reconstruction: reconSum / batches,
       contrastive: conSum / batches,
+      anchor: anchorSum / batches,
       heldOutReconstruction,
       seconds: (performance.now() - t0) / 1000,
     };
     history.push(report);
+    centroids?.dispose();
     onEpoch?.(report);
     if (heldOutReconstruction < best - cfg.minDelta) {
       best = heldOutReconstruction;
@@ -108,11 +132,21 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   if (bestWeights && stoppedEarly) vars.forEach((v, i) => v.assign(bestWeights![i]!));
   bestWeights?.forEach((t) => t.dispose());
   hoX.dispose();
+  trX.dispose();
+  anchorNorm?.dispose();
+  memberOf?.dispose();
   optimizer.dispose();
   return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
 }
 
-let parts: tf.Tensor | null = null;
+/** Row t averages the examples labelled t. */
+function averagingMatrix(labels: Int32Array, classes: number): tf.Tensor2D {
+  const m = new Float32Array(classes * labels.length);
+  const counts = new Array<number>(classes).fill(0);
+  labels.forEach((l) => counts[l]!++);
+  labels.forEach((l, i) => (m[l * labels.length + i] = 1 / counts[l]!));
+  return tf.tensor2d(m, [classes, labels.length]);
+}
 
 function batchTensors(tr: { x: Float32Array; labels: Int32Array; width: number }, idx: readonly number[], classes: number) {
   const xb = new Float32Array(idx.length * tr.width);

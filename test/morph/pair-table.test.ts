@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { PARAMS } from '../../src/eq/bands.js';
+import { pairTable, readPairTable } from '../../src/morph/pair-table.js';
+
+const row = fc.tuple(...PARAMS.map((p) => fc.double({ min: p.range.min, max: p.range.max, noNaN: true })));
+
+test('reading a table at its sample points returns the samples', () => {
+  fc.assert(
+    fc.property(fc.array(row, { minLength: 2, maxLength: 9 }), (rows) => {
+      const t = pairTable('a', 'b', rows);
+      rows.forEach((r, i) => {
+        const got = readPairTable(t, i / (rows.length - 1));
+        r.forEach((v, j) => assert.ok(Math.abs(got[j]! - v) <= 1e-9 * Math.max(1, Math.abs(v))));
+      });
+    }),
+  );
+});
+
+test('between samples every parameter stays between its neighbours, and alpha outside 0..1 is clamped', () => {
+  fc.assert(
+    fc.property(row, row, fc.double({ min: -1, max: 2, noNaN: true }), (r0, r1, alpha) => {
+      const got = readPairTable(pairTable('a', 'b', [r0, r1]), alpha);
+      got.forEach((v, j) => {
+        const lo = Math.min(r0[j]!, r1[j]!);
+        const hi = Math.max(r0[j]!, r1[j]!);
+        const tol = 1e-9 * Math.max(1, Math.abs(hi));
+        assert.ok(v >= lo - tol && v <= hi + tol);
+      });
+    }),
+  );
+});
