@@ -43,7 +43,7 @@ export async function buildModel(
   const backend = await initBackend();
   const dataset = loadSafeDb(dataPath);
   const data = prepareData(dataset, cfg);
-  const anchors = cfg.anchorWeight > 0 ? termAnchors(data.train, data.terms) : undefined;
+  const anchors = cfg.anchorWeight > 0 ? termAnchors(data.train, data.terms, data.stats) : undefined;
   const result = await train(data, cfg, onEpoch, anchors);
   const centroids = termCentroids(result.networks.encoder, data.train, data.stats);
   const terms = new Map<string, TermInfo>(
