@@ -17,6 +17,8 @@ export interface ModelConfig {
    * fit to the mean response of its training examples). 0 gives the seed's loss exactly (reconstruction + contrastive).
    */
   readonly anchorWeight: number;
+  /** Final epochs (part of `epochs`) that train only the decoder, with the encoder and so the centroids frozen. */
+  readonly polishEpochs: number;
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
@@ -40,6 +42,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   temperature: 0.1,
   contrastiveWeight: 0.1,
   anchorWeight: 1,
+  polishEpochs: 5,
   learningRate: 1e-3,
   batchSize: 32,
   epochs: 100,

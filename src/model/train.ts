@@ -46,6 +46,9 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   const anchorNorm = useAnchors ? tf.tensor2d(anchors.map((a) => normalise(a, data.stats))) : null;
   // Which training rows belong to each term, as a [terms x examples] averaging matrix.
   const memberOf = useAnchors ? averagingMatrix(tr.labels, data.terms.length) : null;
+  let centroids: tf.Tensor2D | null = null;
+  const decoderVars = nets.decoder.trainableWeights.map((w) => w.read() as tf.Variable);
+  let polishOptimizer: tf.Optimizer | null = null;
   const rng = seededRng(cfg.seed + 1);
   const history: EpochReport[] = [];
   const n = data.train.length;
@@ -61,16 +64,26 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
     let anchorSum = 0;
     let conSum = 0;
     let batches = 0;
-    // Centroids move with the encoder; recomputing them once an epoch is cheap (one forward pass) and close enough.
-    const centroids = memberOf ? tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D)) : null;
+    // Centroids move with the encoder, so they are recomputed each epoch (one forward pass). In the final polish epochs
+    // the encoder is frozen: the centroids then stay exactly those the model ships, and the decoder learns to map them.
+    const polishing = useAnchors && epoch > cfg.epochs - cfg.polishEpochs;
+    const stepVars = polishing ? decoderVars : vars;
+    // tfjs's Adam keeps its moments by position in the variable list, so the decoder-only phase needs its own.
+    const stepOptimizer = polishing ? (polishOptimizer ??= tf.train.adam(cfg.learningRate)) : optimizer;
+    const firstPolish = polishing && epoch === cfg.epochs - cfg.polishEpochs + 1;
+    if (memberOf && (!polishing || firstPolish || centroids === null)) {
+      centroids?.dispose();
+      centroids = tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D));
+    }
     for (let start = 0; start < n; start += cfg.batchSize) {
       const idx = order.slice(start, start + cfg.batchSize);
       if (idx.length < 2) continue; // a contrastive batch needs pairs
       const { xb, yb } = batchTensors(tr, idx, data.terms.length);
+
       let recon = 0;
       let con = 0;
       let parts: tf.Tensor | null = null;
-      const lossT = optimizer.minimize(
+      const lossT = stepOptimizer.minimize(
         () => {
           const z = nets.encoder.apply(xb, { training: true }) as tf.Tensor2D;
           const emb = nets.head.apply(z, { training: true }) as tf.Tensor2D;
@@ -88,7 +101,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
           return loss as tf.Scalar;
         },
         true,
-        vars,
+        stepVars,
       );
       // Reading the parts back waits for the step, which also keeps memory flat.
       const partValues = await (parts as tf.Tensor | null)!.data();
@@ -114,7 +127,6 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       seconds: (performance.now() - t0) / 1000,
     };
     history.push(report);
-    centroids?.dispose();
     onEpoch?.(report);
     if (heldOutReconstruction < best - cfg.minDelta) {
       best = heldOutReconstruction;
@@ -135,7 +147,9 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   trX.dispose();
   anchorNorm?.dispose();
   memberOf?.dispose();
+  centroids?.dispose();
   optimizer.dispose();
+  polishOptimizer?.dispose();
   return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
 }
 
