@@ -19,6 +19,8 @@ export interface ModelConfig {
   readonly anchorWeight: number;
   /** Final epochs (part of `epochs`) that train only the decoder, with the encoder and so the centroids frozen. */
   readonly polishEpochs: number;
+  /** Anchor weight during the polish epochs, when only the decoder moves and the latent space cannot be distorted. */
+  readonly polishAnchorWeight: number;
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   contrastiveWeight: 0.1,
   anchorWeight: 1,
   polishEpochs: 5,
+  polishAnchorWeight: 10,
   learningRate: 1e-3,
   batchSize: 32,
   epochs: 100,

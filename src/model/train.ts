@@ -95,7 +95,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
           if (centroids && anchorNorm) {
             const decoded = nets.decoder.apply(centroids, { training: false }) as tf.Tensor2D;
             a = tf.losses.meanSquaredError(anchorNorm, normaliseTensor(decoded, data.stats)) as tf.Scalar;
-            loss = loss.add(a.mul(cfg.anchorWeight));
+            loss = loss.add(a.mul(polishing ? cfg.polishAnchorWeight : cfg.anchorWeight));
           }
           parts = tf.keep(tf.stack([r, c, a]));
           return loss as tf.Scalar;

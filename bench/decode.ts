@@ -1,0 +1,59 @@
+// Benchmark: µs per fader event with a fresh model.predict per event (the seed's way) against the bridge's cached path.
+
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
+import { initBackend } from '../src/model/backend.js';
+import { EqModel } from '../src/model/eq-model.js';
+import { CachedDecoder } from '../src/morph/cached-decoder.js';
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Times `fn` over `events` alpha values in batches, returning the median µs per event across batches. */
+function timePerEvent(events: number, batch: number, fn: (alpha: number) => unknown): number {
+  const perBatch: number[] = [];
+  for (let start = 0; start < events; start += batch) {
+    const t0 = performance.now();
+    for (let i = start; i < Math.min(events, start + batch); i++) fn((i * 0.6180339887) % 1);
+    perBatch.push(((performance.now() - t0) * 1000) / Math.min(batch, events - start));
+  }
+  return median(perBatch);
+}
+
+export async function benchDecode(opts: { quick?: boolean; modelDir?: string } = {}) {
+  await initBackend();
+  const model = await EqModel.load(opts.modelDir ?? DEFAULT_MODEL_DIR);
+  const [a, b] = model.terms as [string, string];
+  const decoder = new CachedDecoder(model);
+  const events = opts.quick ? 2000 : 10000;
+  // Warm both paths so neither pays for first-call compilation or the table build.
+  for (let i = 0; i < 50; i++) model.decode(a, b, i / 50);
+  decoder.decode(a, b, 0);
+  const tensorsBefore = tf.memory().numTensors;
+  const predictUs = timePerEvent(Math.min(events, 3000), 100, (x) => model.decode(a, b, x));
+  const pipelineUs = timePerEvent(events * 10, 1000, (x) => decoder.decode(a, b, x));
+  // A pair switch builds a new table: one batched predict of `steps` latent points.
+  const switchMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const fresh = new CachedDecoder(model);
+    const t0 = performance.now();
+    fresh.decode(b, a, 0.5);
+    switchMs.push(performance.now() - t0);
+  }
+  return {
+    predictUs,
+    pipelineUs,
+    speedup: predictUs / pipelineUs,
+    tableBuildMs: median(switchMs),
+    tableSteps: decoder.steps,
+    tensorLeak: tf.memory().numTensors - tensorsBefore,
+    backend: tf.getBackend(),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchDecode({ quick: process.argv.includes('--quick') });
+  process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+}
