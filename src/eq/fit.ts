@@ -17,6 +17,8 @@ export interface FitOptions {
   readonly bands?: readonly BandSpec[];
   /** An extra first start in physical units and the layout's parameter order, e.g. a term's mean settings. */
   readonly initial?: ArrayLike<number>;
+  /** Tighter per-parameter bounds (physical units, the layout's order), intersected with the layout's own ranges. */
+  readonly bounds?: { readonly min: ArrayLike<number>; readonly max: ArrayLike<number> };
 }
 
 export interface FitResult<B extends readonly Band[] = readonly Band[]> {
@@ -70,6 +72,19 @@ function slotsOf(specs: readonly BandSpec[]): Slot[] {
     ];
     if (spec.fixedQ === null) slots.push({ band, kind: 'q', lo: Math.log(Q_RANGE.min), hi: Math.log(Q_RANGE.max) });
     return slots;
+  });
+}
+
+function tightened(slots: readonly Slot[], bounds: NonNullable<FitOptions['bounds']>): Slot[] {
+  if (bounds.min.length !== slots.length || bounds.max.length !== slots.length) {
+    throw new RangeError(`bounds need ${slots.length} values each, got ${bounds.min.length} and ${bounds.max.length}`);
+  }
+  return slots.map((s, j) => {
+    const [lo, hi] = [bounds.min[j]!, bounds.max[j]!].map((v) => (s.kind === 'gain' ? v : Math.log(v))) as [number, number];
+    const l = Math.max(s.lo, lo);
+    const h = Math.min(s.hi, hi);
+    if (!(l <= h)) throw new RangeError(`bounds for parameter ${j} (${s.kind}) leave no room inside the band's range`);
+    return { ...s, lo: l, hi: h };
   });
 }
 
@@ -392,7 +407,7 @@ export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<numb
 export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<number>, opts: FitOptions = {}): FitResult {
   validate(targetDb, freqs, opts.weights);
   const specs = opts.bands ?? BAND_SPECS;
-  const slots = slotsOf(specs);
+  const slots = opts.bounds ? tightened(slotsOf(specs), opts.bounds) : slotsOf(specs);
   const fs = opts.fs ?? SAMPLE_RATE;
   const indexOf = (b: number, kind: ParamKind) => slots.findIndex((s) => s.band === b && s.kind === kind);
   const p: Problem = {

@@ -7,35 +7,26 @@ import { denormalise, normalise, type NormStats } from '../data/normalise.js';
 import type { TermExample } from '../data/terms.js';
 import { meanResponse, termMeanParams } from './evaluate.js';
 
-/** How far (in standard deviations of the training data) an anchor may sit from the data's centre, per parameter. */
+/** How far (in standard deviations of the training data) an anchor may sit from the term's mean settings, per parameter. */
 export const ANCHOR_MAX_Z = 3;
-const LINE_STEPS = 40;
 
 /**
  * The decoded centroid should sound like the term's examples on average: their mean response. The mean of their
  * parameters sounds 0.3-1 dB off (averaging Q and frequency is not averaging sound), while an unconstrained fit to the
  * mean response reproduces it with bands far wider than any engineer set (the average of many EQs is very smooth).
- * So the anchor is the point on the straight line (in the normalised space) from the mean parameters to that fit which
- * comes closest to the mean response while every parameter stays within ANCHOR_MAX_Z of the data.
+ * So the anchor is a fit to the mean response bounded to ANCHOR_MAX_Z standard deviations (of the training data, in
+ * the normalised space) around the term's mean settings, started from those settings.
  */
 export function termAnchor(rows: readonly (readonly number[])[], stats: NormStats): { params: number[]; maeDb: number; meanParamsMaeDb: number } {
   const target = meanResponse(rows);
   const mean = termMeanParams(rows);
-  const fit = fitParametric(target, DEFAULT_GRID, { initial: mean });
-  const zMean = normalise(mean, stats);
-  const zFit = normalise(fit.params, stats);
-  const limit = Math.max(ANCHOR_MAX_Z, ...zMean.map(Math.abs));
-  let best = { params: mean, maeDb: meanAbsDiffDb(responseFromParams(mean), target) };
-  const meanParamsMaeDb = best.maeDb;
-  for (let i = 1; i <= LINE_STEPS; i++) {
-    const t = i / LINE_STEPS;
-    const z = zMean.map((v, j) => v + t * (zFit[j]! - v));
-    if (z.some((v) => Math.abs(v) > limit)) break;
-    const params = denormalise(z, stats);
-    const maeDb = meanAbsDiffDb(responseFromParams(params), target);
-    if (maeDb < best.maeDb) best = { params, maeDb };
-  }
-  return { ...best, meanParamsMaeDb };
+  const z = normalise(mean, stats);
+  const min = denormalise(z.map((v) => v - ANCHOR_MAX_Z), stats);
+  const max = denormalise(z.map((v) => v + ANCHOR_MAX_Z), stats);
+  const fit = fitParametric(target, DEFAULT_GRID, { initial: mean, bounds: { min, max } });
+  const meanParamsMaeDb = meanAbsDiffDb(responseFromParams(mean), target);
+  // The fit starts from the mean settings, so it can only improve on them; keep the mean if it somehow did not.
+  return fit.maeDb < meanParamsMaeDb ? { params: fit.params, maeDb: fit.maeDb, meanParamsMaeDb } : { params: mean, maeDb: meanParamsMaeDb, meanParamsMaeDb };
 }
 
 export function termAnchors(train: readonly TermExample[], terms: readonly string[], stats: NormStats): number[][] {
