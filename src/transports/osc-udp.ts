@@ -1,0 +1,261 @@
+// OSC over one UDP socket (node:dgram), receiving, sending or both; osc-js is used only as the packet codec.
+import dgram from 'node:dgram';
+import { Subject, type Observable } from 'rxjs';
+import { describeSocketError, errorCode, TransportClosedError, TransportError } from './errors.js';
+import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg, type OscDropReason } from './osc-packet.js';
+import { CounterCell, StatusCell, type Transport, type TransportCounters, type TransportStatus } from './transport.js';
+
+export interface OscEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface OscInMessage {
+  readonly address: string;
+  readonly args: OscArg[];
+  /** One tag per argument, without the leading comma. */
+  readonly types: string;
+  /** Who sent the datagram; reply here to talk to a device that answers the sender's port. */
+  readonly from: { readonly address: string; readonly port: number };
+  /** Arrival time, `now()` milliseconds (performance.now() by default). Bundle time tags are not applied. */
+  readonly time: number;
+}
+
+export interface OscOutMessage {
+  readonly address: string;
+  readonly args?: readonly OscArg[];
+  /** Explicit type tags, one per argument; see `encodeOscMessage` for the defaults. */
+  readonly types?: string;
+  /** Destination for this message only; defaults to the transport's `remote`. */
+  readonly to?: OscEndpoint;
+}
+
+/**
+ * | option          | example                               | default                     | meaning                                              |
+ * |-----------------|---------------------------------------|-----------------------------|------------------------------------------------------|
+ * | `mode`          | `'both'`                              | `'both'`                    | `in` only receives, `out` only sends, `both` does both on one socket |
+ * | `bind`          | `{ host: '0.0.0.0', port: 10023 }`    | `0.0.0.0`, port 0 (any)     | local address of the socket                          |
+ * | `remote`        | `{ host: '192.168.1.20', port: 10023 }` | none                      | default destination of `send`                        |
+ * | `maxPacketBytes`| `8192`                                | 65536                       | larger datagrams are dropped as oversized            |
+ * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
+ * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
+ */
+export interface OscUdpOptions {
+  readonly name?: string;
+  readonly mode?: 'in' | 'out' | 'both';
+  readonly bind?: { readonly host?: string; readonly port?: number };
+  readonly remote?: OscEndpoint;
+  readonly maxPacketBytes?: number;
+  readonly socketType?: 'udp4' | 'udp6';
+  readonly now?: () => number;
+}
+
+/** The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). */
+export interface OscUdpCounters extends TransportCounters {
+  readonly malformed: number;
+  readonly oversized: number;
+  readonly nonFinite: number;
+  readonly unsupported: number;
+}
+
+const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 'unsupported'> = {
+  malformed: 'malformed',
+  oversized: 'oversized',
+  'non-finite': 'nonFinite',
+  unsupported: 'unsupported',
+};
+
+export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
+  readonly name: string;
+  private readonly mode: 'in' | 'out' | 'both';
+  private readonly bindHost: string;
+  private readonly bindPort: number;
+  private readonly remote: OscEndpoint | undefined;
+  private readonly maxPacketBytes: number;
+  private readonly socketType: 'udp4' | 'udp6';
+  private readonly now: () => number;
+
+  private readonly status = new StatusCell();
+  private readonly counts = new CounterCell();
+  private readonly drops = { malformed: 0, oversized: 0, nonFinite: 0, unsupported: 0 };
+  private readonly incoming = new Subject<OscInMessage>();
+  private socket: dgram.Socket | null = null;
+  private opening: Promise<void> | null = null;
+  /** True while the current `error` status came from a failed send, so a good send may clear it. */
+  private sendFailed = false;
+
+  readonly status$: Observable<TransportStatus> = this.status.status$;
+  readonly messages$: Observable<OscInMessage> = this.incoming.asObservable();
+
+  constructor(options: OscUdpOptions = {}) {
+    this.mode = options.mode ?? 'both';
+    this.name = options.name ?? `osc-udp(${this.mode})`;
+    this.bindHost = options.bind?.host ?? (options.socketType === 'udp6' ? '::' : '0.0.0.0');
+    this.bindPort = options.bind?.port ?? 0;
+    this.remote = options.remote;
+    this.maxPacketBytes = options.maxPacketBytes ?? MAX_OSC_PACKET_BYTES;
+    this.socketType = options.socketType ?? 'udp4';
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The local address the socket is bound to, or null when not open; useful after binding port 0. */
+  localAddress(): OscEndpoint | null {
+    if (!this.socket || this.status.current.state === 'closed' || this.status.current.state === 'opening') return null;
+    try {
+      const a = this.socket.address();
+      return { host: a.address, port: a.port };
+    } catch {
+      return null;
+    }
+  }
+
+  open(): Promise<void> {
+    if (this.opening) return this.opening;
+    if (this.socket) return Promise.resolve();
+    this.status.set('opening');
+    const socket = dgram.createSocket({ type: this.socketType });
+    this.socket = socket;
+    // Registered before bind so that no socket error can ever reach the process as an unhandled 'error' event.
+    socket.on('error', (err) => this.onSocketError(err));
+    socket.on('message', (buf, rinfo) => this.onDatagram(socket, buf, rinfo));
+    this.opening = new Promise<void>((resolve, reject) => {
+      const onBindError = (err: Error) => {
+        const sentence = `${this.name}: ${describeSocketError(err, { action: 'bind', host: this.bindHost, port: this.bindPort })}`;
+        this.counts.errors += 1;
+        this.socket = null;
+        try {
+          socket.close();
+        } catch {
+          // already closed by the failed bind
+        }
+        this.status.set('error', sentence);
+        reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
+      };
+      socket.once('error', onBindError);
+      socket.bind(this.bindPort, this.bindHost, () => {
+        socket.off('error', onBindError);
+        this.sendFailed = false;
+        this.status.set('open');
+        resolve();
+      });
+    }).finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      await new Promise<void>((resolve) => {
+        try {
+          socket.close(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
+    }
+    this.sendFailed = false;
+    this.status.set('closed');
+  }
+
+  send(msg: OscOutMessage): void {
+    this.sendAsync(msg).catch(() => undefined);
+  }
+
+  sendAsync(msg: OscOutMessage): Promise<void> {
+    const socket = this.socket;
+    const state = this.status.current.state;
+    if (!socket || state === 'closed' || state === 'opening') {
+      this.counts.dropped += 1;
+      return Promise.reject(new TransportClosedError(this.name));
+    }
+    if (this.mode === 'in') {
+      this.counts.dropped += 1;
+      return Promise.reject(new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
+    }
+    const to = msg.to ?? this.remote;
+    if (!to) {
+      this.counts.dropped += 1;
+      return Promise.reject(new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeOscMessage(msg.address, msg.args ?? [], msg.types);
+    } catch (err) {
+      this.counts.dropped += 1;
+      return Promise.reject(new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: unknown) => {
+        const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
+        this.counts.errors += 1;
+        if (this.socket === socket) {
+          this.sendFailed = true;
+          this.status.set('error', sentence);
+        }
+        reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
+      };
+      try {
+        socket.send(bytes, to.port, to.host, (err) => {
+          if (err) return fail(err);
+          this.counts.out += 1;
+          if (this.sendFailed && this.socket === socket) {
+            this.sendFailed = false;
+            this.status.set('open');
+          }
+          resolve();
+        });
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+
+  counters(): OscUdpCounters {
+    return { ...this.counts.snapshot(), ...this.drops };
+  }
+
+  private onSocketError(err: Error): void {
+    // Bind errors are handled by open(); this is everything after: asynchronous ICMP reports and the like.
+    if (this.status.current.state === 'opening') return;
+    this.counts.errors += 1;
+    this.sendFailed = true;
+    this.status.set('error', `${this.name}: ${describeSocketError(err, { action: 'socket' })}`);
+  }
+
+  private onDatagram(socket: dgram.Socket, buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    // Whatever arrives, nothing may throw out of a socket callback: every failure is counted instead.
+    try {
+      if (socket !== this.socket || this.mode === 'out') {
+        this.counts.dropped += 1;
+        return;
+      }
+      const decoded = decodeOscPacket(buf, this.maxPacketBytes);
+      if (!decoded.ok) {
+        this.countDrop(decoded.drop.reason);
+        return;
+      }
+      for (const d of decoded.drops) this.countDrop(d.reason);
+      const time = this.now();
+      const from = { address: rinfo.address, port: rinfo.port };
+      for (const m of decoded.messages) {
+        this.counts.in += 1;
+        this.incoming.next({ address: m.address, args: m.args, types: m.types, from, time });
+      }
+    } catch {
+      this.counts.dropped += 1;
+    }
+  }
+
+  private countDrop(reason: OscDropReason): void {
+    this.counts.dropped += 1;
+    this.drops[DROP_KEY[reason]] += 1;
+  }
+}
+
+export function createOscUdpTransport(options: OscUdpOptions = {}): OscUdpTransport {
+  return new OscUdpTransport(options);
+}
