@@ -12,7 +12,7 @@ const cfg = withOverrides(DEFAULT_CONFIG, { epochs: epochsArg ? Number(epochsArg
 
 export async function benchTrain(config = cfg) {
   const bar = progressBar('bench:train', config.epochs);
-  const r = await buildModel(DEFAULT_SAFE_DB, config, null, (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`));
+  const r = await buildModel(DEFAULT_SAFE_DB, config, null, { onEpoch: (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`) });
   bar.done();
   const history = r.model.files.meta.training.history as { heldOutReconstruction: number; reconstruction: number }[];
   const steps = Math.ceil(r.data.train.length / config.batchSize) * history.length;

@@ -1,7 +1,7 @@
 // `eqmorph train`: trains the model on SAFE-DB with a progress bar and writes a model directory.
 
 import { resolve } from 'node:path';
-import { DEFAULT_SAFE_DB } from '../data/paths.js';
+import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/paths.js';
 import { DEFAULT_CONFIG, withOverrides } from '../model/config.js';
 import { buildModel } from '../model/build-model.js';
 import { numberFlag, parseFlags } from './args.js';
@@ -21,6 +21,8 @@ Trains the model on SAFE-DB and writes a model directory.
   --patience N         stop after N epochs without held-out improvement, 0 = never (default ${DEFAULT_CONFIG.patience})
   --min-examples N     smallest number of examples a term needs (default ${DEFAULT_CONFIG.minExamples})
   --seed N             seed for the split, initial weights, shuffling and dropout (default ${DEFAULT_CONFIG.seed})
+  --socialeq PATH      SocialEQ word curves to add to the vocabulary (default ${DEFAULT_SOCIALEQ})
+  --no-socialeq        keep the SAFE-DB terms only
   --json               print the evaluation as JSON at the end
 `;
 
@@ -35,6 +37,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     patience: { type: 'string' },
     'min-examples': { type: 'string' },
     seed: { type: 'string' },
+    socialeq: { type: 'string' },
+    'no-socialeq': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -54,9 +58,18 @@ export async function trainCommand(args: string[]): Promise<number> {
   const data = resolve(values.data ?? DEFAULT_SAFE_DB);
   const out = resolve(values.out ?? 'models/trained');
   const bar = progressBar('training', cfg.epochs);
-  const result = await buildModel(data, cfg, out, (e) =>
-    bar.update(e.epoch, `recon ${e.reconstruction.toFixed(4)} supcon ${e.contrastive.toFixed(4)} held-out ${e.heldOutReconstruction.toFixed(4)}`),
-  );
+  const socialEqPath = values['no-socialeq'] ? null : resolve(values.socialeq ?? DEFAULT_SOCIALEQ);
+  let vocabBar: ReturnType<typeof progressBar> | null = null;
+  const result = await buildModel(data, cfg, out, {
+    socialEqPath,
+    onEpoch: (e) =>
+      bar.update(e.epoch, `recon ${e.reconstruction.toFixed(4)} supcon ${e.contrastive.toFixed(4)} anchor ${e.anchor.toFixed(4)} held-out ${e.heldOutReconstruction.toFixed(4)}`),
+    onVocabulary: (done, total) => {
+      vocabBar ??= progressBar('vocabulary', total);
+      vocabBar.update(done);
+      if (done === total) vocabBar.done();
+    },
+  });
   const t = result.model.files.meta.training;
   bar.done(`trained ${t.epochs} epochs in ${formatDuration(result.trainSeconds)} on ${t.backend}${t.stoppedEarly ? ` (stopped early; kept epoch ${t.bestEpoch})` : ''}; model written to ${out}`);
   if (values.json) process.stdout.write(JSON.stringify(result.evaluation, null, 2) + '\n');

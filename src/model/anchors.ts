@@ -7,8 +7,8 @@ import { denormalise, normalise, type NormStats } from '../data/normalise.js';
 import type { TermExample } from '../data/terms.js';
 import { meanResponse, termMeanParams } from './evaluate.js';
 
-/** How far (in standard deviations of the training data) an anchor may sit from the term's mean settings, per parameter. */
-export const ANCHOR_MAX_Z = 3;
+/** How far (in standard deviations of the training data) an anchor may sit from the term's mean settings, per parameter: 3 bent the morph paths (step ratio 3.3), 1 pushed blends away from real settings, 0.5 balances. */
+export const ANCHOR_MAX_Z = 0.5;
 
 /**
  * The decoded centroid should sound like the term's examples on average: their mean response. The mean of their

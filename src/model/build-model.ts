@@ -14,6 +14,8 @@ import { evaluateModel, type Evaluation } from './evaluate.js';
 import { saveModelDir, type ModelFiles, type TermInfo } from './model-dir.js';
 import { train, type EpochReport } from './train.js';
 import { termAnchors } from './anchors.js';
+import { loadSocialEq } from '../data/socialeq.js';
+import { DEFAULT_POLICY, projectSocialEq, vocabularyReport } from './socialeq-terms.js';
 
 export interface BuildResult {
   readonly model: EqModel;
@@ -34,12 +36,15 @@ function packageVersions(): Record<string, string> {
   return { eqmorph: pkg.version, '@tensorflow/tfjs': tf.version.tfjs, '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'), node: process.versions.node };
 }
 
-export async function buildModel(
-  dataPath: string,
-  cfg: ModelConfig,
-  outDir: string | null,
-  onEpoch?: (r: EpochReport) => void,
-): Promise<BuildResult> {
+export interface BuildOptions {
+  /** SocialEQ word curves to add to the vocabulary after training; null keeps the SAFE terms only. */
+  readonly socialEqPath?: string | null;
+  readonly onEpoch?: (r: EpochReport) => void;
+  readonly onVocabulary?: (done: number, total: number) => void;
+}
+
+export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
+  const { onEpoch } = opts;
   const backend = await initBackend();
   const dataset = loadSafeDb(dataPath);
   const data = prepareData(dataset, cfg);
@@ -70,10 +75,19 @@ export async function buildModel(
     },
   };
   let model = new EqModel(files);
-  const evaluation = evaluateModel(model, data.train, data.heldOut);
+  let evaluation = evaluateModel(model, data.train, data.heldOut);
   // Each SAFE term's fit error is how far its decoded centroid lands from its examples' mean response.
   const withErrors = new Map([...terms].map(([t, info]) => [t, { ...info, fitErrorDb: evaluation.endpoints[t]?.responseMaeDb ?? null }]));
-  model = new EqModel({ ...files, terms: withErrors, meta: { ...files.meta, metrics: evaluation } });
+  model = new EqModel({ ...files, terms: withErrors });
+  let vocabulary: unknown = null;
+  if (opts.socialEqPath) {
+    const social = loadSocialEq(opts.socialEqPath);
+    const projection = projectSocialEq(model, social, data.train, DEFAULT_POLICY, opts.onVocabulary);
+    model = new EqModel({ ...model.files, terms: new Map([...withErrors, ...projection.terms]) });
+    evaluation = { ...evaluation, vocabulary: vocabularyReport(model, social, projection) };
+    vocabulary = { path: opts.socialEqPath, scale: projection.scale, calibrationWords: projection.calibrationWords, policy: DEFAULT_POLICY };
+  }
+  model = new EqModel({ ...model.files, meta: { ...model.files.meta, metrics: evaluation, vocabulary } });
   if (outDir) await saveModelDir(outDir, model.files);
   return { model, data, evaluation, trainSeconds: result.seconds };
 }

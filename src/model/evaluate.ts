@@ -37,6 +37,19 @@ export interface Evaluation {
     readonly paramAverage: { readonly nearestDb: number };
   };
   readonly seconds: number;
+  /** Present when SocialEQ words were projected into the model. */
+  readonly vocabulary?: VocabularyEvaluation;
+}
+
+export interface VocabularyEvaluation {
+  readonly scaleDbPerUnit: number;
+  readonly words: number;
+  readonly usableEnglish: number;
+  readonly usable: number;
+  readonly medianFitErrorDb: number;
+  readonly medianParametricFitDb: number;
+  readonly agreement: Record<string, number | null>;
+  readonly mixedPaths: { readonly pairs: number; readonly maxStepRatio: number; readonly monotonicShare: number };
 }
 
 type Row = readonly number[];

@@ -36,6 +36,8 @@ export interface ModelMeta {
   readonly versions: Record<string, string>;
   readonly createdAt: string;
   readonly metrics?: unknown;
+  /** How SocialEQ words were added: source path, calibration scale (dB per unit of shape), the policy. */
+  readonly vocabulary?: unknown;
 }
 
 export interface ModelFiles {
