@@ -6,6 +6,7 @@ import { DataFileError } from '../data/errors.js';
 import { PACKAGE_ROOT } from '../data/paths.js';
 import { initBackend } from '../model/backend.js';
 import { UsageError } from './errors.js';
+import { ProfileErrors } from '../profiles/errors.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -15,6 +16,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   eval: { summary: 'evaluate a model on its held-out split against baselines', load: async () => (await import('./eval.js')).evalCommand },
   decode: { summary: 'print the EQ between two terms at a blend alpha', load: async () => (await import('./decode.js')).decodeCommand },
   terms: { summary: "list the model's vocabulary", load: async () => (await import('./terms.js')).termsCommand },
+  run: { summary: 'run the bridge: control surfaces in, EQ parameters out', load: async () => (await import('./run.js')).runCommand },
+  validate: { summary: 'check profiles and mappings without running', load: async () => (await import('./validate.js')).validateCommand },
+  ports: { summary: 'list MIDI inputs and outputs', load: async () => (await import('./ports.js')).portsCommand },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
@@ -59,6 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     return await (await command.load())(rest);
   } catch (err) {
     if (err instanceof UsageError) {
+      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof ProfileErrors) {
       process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
       return 2;
     }

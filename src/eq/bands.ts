@@ -101,7 +101,8 @@ export function inRange(v: ArrayLike<number>): boolean {
 /** Scales every gain toward 0 dB: strength 1 leaves the EQ as it is, 0 makes it flat. */
 export function applyStrength(bands: EqSettings, strength: number): EqSettings {
   const s = clamp(strength, 0, 1);
-  return bands.map((b) => ({ ...b, gain: (b.gain * s) as Db })) as unknown as EqSettings;
+  // + 0 turns the -0 of a negative gain at strength 0 into 0: a flat EQ reads 0 dB everywhere.
+  return bands.map((b) => ({ ...b, gain: (b.gain * s + 0) as Db })) as unknown as EqSettings;
 }
 
 /** A flat EQ: every gain 0 dB, each band at the geometric middle of its range. */

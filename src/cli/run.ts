@@ -1,0 +1,147 @@
+// `eqmorph run`: loads the model and a mapping, opens the transports, and runs the bridge until SIGINT/SIGTERM.
+
+import { resolve } from 'node:path';
+import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
+import { CachedDecoder } from '../morph/cached-decoder.js';
+import { lookupTerm } from '../model/vocabulary.js';
+import { startBridge, type OscTransport } from '../pipeline/bridge.js';
+import { parseHostPort } from '../profiles/endpoints.js';
+import { loadMapping } from '../profiles/load.js';
+import type { HostPort, Mapping } from '../profiles/types.js';
+import { loadMidiBackend } from '../transports/midi.js';
+import { OscUdpTransport } from '../transports/osc-udp.js';
+import { parseFlags } from './args.js';
+import { UsageError } from './errors.js';
+import { loadModelOption } from './model-option.js';
+
+export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
+
+export const RUN_HELP = `eqmorph run [options]
+
+Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
+
+  --mapping FILE        mapping profile (default mappings/default.yaml: OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
+  --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
+  --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
+  --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
+  --no-web              do not serve the web monitor (accepted; the monitor is not part of this release yet)
+  --stats               print health counters every 5 s
+`;
+
+export interface RunOptions {
+  readonly mapping: string;
+  readonly model?: string;
+  readonly oscIn?: HostPort;
+  readonly oscOut?: HostPort;
+}
+
+function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort): HostPort | undefined {
+  if (raw === undefined) return undefined;
+  const hp = parseHostPort(raw, defaults);
+  if ('error' in hp) throw new UsageError(`--${name}: ${hp.error}`);
+  return hp;
+}
+
+/** A running bridge and what it opened, so tests and signal handlers can stop it. */
+export async function startRun(opts: RunOptions, out: (line: string) => void) {
+  const model = await loadModelOption(opts.model);
+  const decoder = new CachedDecoder(model);
+  const known = [...model.files.terms.keys()];
+  const mapping: Mapping = await loadMapping(opts.mapping, {
+    knownTerms: (t) => {
+      const found = lookupTerm(t, known);
+      return found.ok ? true : { suggestions: found.suggestions };
+    },
+  });
+  out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
+  out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
+
+  const midi = loadMidiBackend();
+  const usesMidi = [...mapping.inputs.values(), ...mapping.outputs.values()].some((x) => x.connection.transport === 'midi');
+  out(midi.ok ? 'eqmorph: MIDI available' : `eqmorph: ${midi.reason}${usesMidi ? ' — the MIDI inputs and outputs of this mapping are skipped; OSC keeps running' : ''}`);
+
+  const oscInputs = new Map<string, OscTransport>();
+  const oscOutputs = new Map<string, OscTransport>();
+  let firstIn = true;
+  let firstOut = true;
+  for (const [name, input] of mapping.inputs) {
+    if (input.connection.transport !== 'osc') {
+      out(`  in  ${name}: MIDI ${JSON.stringify(input.connection.port)} (${input.profile.name}) — skipped: MIDI control decoding is not in this release`);
+      continue;
+    }
+    const bind = (firstIn && opts.oscIn) || input.connection.listen;
+    firstIn = false;
+    const t = new OscUdpTransport({ name, mode: 'in', bind });
+    await t.open();
+    oscInputs.set(name, t);
+    out(`  in  ${name}: OSC udp ${bind.host}:${bind.port} (${input.profile.name})`);
+  }
+  for (const [name, output] of mapping.outputs) {
+    if (output.connection.transport !== 'osc') {
+      out(`  out ${name}: MIDI (${output.profile.name}) — skipped: MIDI output is not in this release`);
+      continue;
+    }
+    const remote = (firstOut && opts.oscOut) || output.connection.send;
+    firstOut = false;
+    const t = new OscUdpTransport({ name, mode: 'out', remote });
+    await t.open();
+    oscOutputs.set(name, t);
+    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
+  }
+  for (const inst of mapping.instances) {
+    const bad = mapping.outputs.get(inst.output)!.profile.bands.length !== 5;
+    if (bad) throw new UsageError(`instance ${inst.name}: output ${inst.output} has ${mapping.outputs.get(inst.output)!.profile.bands.length} bands; this release maps eqmorph's 5 bands one to one only`);
+    out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
+    decoder.prepare(inst.initial.termA, inst.initial.termB);
+  }
+  const bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs });
+  const logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
+  const stop = async () => {
+    logSub.unsubscribe();
+    bridge.stop();
+    await Promise.all([...oscInputs.values(), ...oscOutputs.values()].map((t) => t.close()));
+  };
+  return { bridge, mapping, decoder, oscInputs, oscOutputs, stop };
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    mapping: { type: 'string' },
+    model: { type: 'string' },
+    'osc-in': { type: 'string' },
+    'osc-out': { type: 'string' },
+    'no-web': { type: 'boolean' },
+    stats: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  const out = (line: string) => process.stdout.write(line + '\n');
+  const run = await startRun(
+    {
+      mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
+      model: values.model,
+      oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
+      oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
+    },
+    out,
+  );
+  out('eqmorph: running (Ctrl-C to stop)');
+  const statsTimer = values.stats
+    ? setInterval(() => {
+        const c = run.bridge.counters();
+        out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}`);
+      }, 5000)
+    : null;
+  await new Promise<void>((resolveStop) => {
+    const onSignal = () => resolveStop();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  if (statsTimer) clearInterval(statsTimer);
+  await run.stop();
+  out('eqmorph: stopped');
+  return 0;
+}

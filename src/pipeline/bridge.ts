@@ -1,0 +1,161 @@
+// The bridge's RxJS graph: OSC inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
+
+import { EMPTY, Subject, auditTime, filter, groupBy, map, merge, mergeMap, of, scan, share, type Observable, type Subscription } from 'rxjs';
+import type { ControlEvent } from '../codecs/control-value.js';
+import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
+import type { Mapping, MorphInstance, OscControl } from '../profiles/types.js';
+import type { OscInMessage, OscOutMessage } from '../transports/osc-udp.js';
+import type { Transport } from '../transports/transport.js';
+import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
+import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
+import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
+
+export type OscTransport = Transport<OscInMessage, OscOutMessage>;
+
+export interface BridgeCounters {
+  events: number;
+  unknownAddress: number;
+  badArgument: number;
+  rejected: number;
+  sent: number;
+}
+
+export interface BridgeLogEntry {
+  readonly level: 'info' | 'warn';
+  readonly text: string;
+}
+
+export interface Bridge {
+  /** Every instance's current morph state, after each change. */
+  readonly states$: Observable<ReadonlyMap<string, MorphState>>;
+  /** Decoded control events, for `eqmorph monitor` and the log. */
+  readonly events$: Observable<ControlEvent>;
+  readonly log$: Observable<BridgeLogEntry>;
+  counters(): BridgeCounters;
+  /** Changes an instance from outside the control surfaces (the monitor, a reload): same path as a control. */
+  inject(event: ControlEvent): void;
+  state(): ReadonlyMap<string, MorphState>;
+  stop(): void;
+}
+
+export interface BridgeOptions {
+  readonly mapping: Mapping;
+  readonly decoder: MorphDecoder;
+  /** OSC transports by mapping input name (already open). */
+  readonly oscInputs: ReadonlyMap<string, OscTransport>;
+  /** OSC transports by mapping output name (already open). */
+  readonly oscOutputs: ReadonlyMap<string, OscTransport>;
+}
+
+interface Frame {
+  readonly instance: MorphInstance;
+  readonly state: MorphState;
+  readonly full: boolean;
+}
+
+export function startBridge(opts: BridgeOptions): Bridge {
+  const { mapping, decoder } = opts;
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, rejected: 0, sent: 0 };
+  const log$ = new Subject<BridgeLogEntry>();
+  const injected$ = new Subject<ControlEvent>();
+  const instances = mapping.instances;
+  const byName = new Map(instances.map((i) => [i.name, i]));
+
+  const oscEvents = [...opts.oscInputs].map(([name, transport]) => {
+    const input = mapping.inputs.get(name)!;
+    const table = oscAddressTable(input.profile.controls as ReadonlyMap<string, OscControl>);
+    return transport.messages$.pipe(
+      map((msg) => decodeOscControl(name, table, msg)),
+      filter((r) => {
+        if (r.ok) return true;
+        if (r.reason === 'unknown-address') counters.unknownAddress++;
+        else counters.badArgument++;
+        return false;
+      }),
+      map((r) => (r as { ok: true; event: ControlEvent }).event),
+    );
+  });
+  const events$ = merge(...oscEvents, injected$).pipe(share());
+
+  let current: BridgeState = initialBridgeState(instances);
+  const start: Reaction = { state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] };
+  const reactions$ = merge(
+    // The first reaction is a full snapshot of every instance, sent at start.
+    of(start),
+    events$.pipe(
+      scan((prev: Reaction, e: ControlEvent) => {
+        counters.events++;
+        const r = reduceControl(prev.state, instances, e, decoder);
+        for (const why of r.rejected) {
+          counters.rejected++;
+          log$.next({ level: 'warn', text: `${e.input}.${e.control}: ${why}` });
+        }
+        return r;
+      }, start),
+    ),
+  ).pipe(share());
+
+  const states$ = reactions$.pipe(
+    filter((r) => r.changed.length > 0),
+    map((r) => {
+      current = r.state;
+      return r.state.instances;
+    }),
+    share(),
+  );
+
+  const frames$ = reactions$.pipe(
+    mergeMap((r) => {
+      current = r.state;
+      const names = new Set([...r.changed, ...r.dumps]);
+      return [...names].map((n): Frame => ({ instance: byName.get(n)!, state: r.state.instances.get(n)!, full: r.dumps.includes(n) }));
+    }),
+  );
+
+  const sendSub: Subscription = frames$
+    .pipe(
+      groupBy((f) => f.instance.name),
+      mergeMap((group) => {
+        const instance = byName.get(group.key)!;
+        const output = mapping.outputs.get(instance.output)!;
+        const transport = opts.oscOutputs.get(instance.output);
+        if (!transport) return EMPTY;
+        const rate = output.profile.limits?.messagesPerSecond;
+        // Latest value wins: under a rate limit only the newest state of the window is encoded; nothing queues.
+        const paced = rate ? group.pipe(auditTime(1000 / Math.max(1, rate / 15))) : group;
+        // De-duplication state lives in this subscription: the last wire value sent per parameter.
+        const lastSent = new Map<string, WireMessage>();
+        return paced.pipe(
+          map((f) => {
+            const frame = encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder));
+            const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
+            for (const m of fresh) lastSent.set(m.key, m);
+            return fresh;
+          }),
+          map((msgs) => {
+            for (const m of msgs) {
+              if (m.transport !== 'osc') continue;
+              transport.send({ address: m.address, args: [m.value], types: m.type });
+              counters.sent++;
+            }
+            return msgs.length;
+          }),
+        );
+      }),
+    )
+    .subscribe();
+
+  return {
+    states$,
+    events$,
+    log$: log$.asObservable(),
+    counters: () => ({ ...counters }),
+    inject: (e) => injected$.next(e),
+    state: () => current.instances,
+    stop: () => {
+      sendSub.unsubscribe();
+      log$.complete();
+      injected$.complete();
+    },
+  };
+}
