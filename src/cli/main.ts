@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   eval: { summary: 'evaluate a model on its held-out split against baselines', load: async () => (await import('./eval.js')).evalCommand },
   decode: { summary: 'print the EQ between two terms at a blend alpha', load: async () => (await import('./decode.js')).decodeCommand },
   terms: { summary: "list the model's vocabulary", load: async () => (await import('./terms.js')).termsCommand },
+  vocab: { summary: "add SocialEQ's words to a model's vocabulary", load: async () => (await import('./vocab.js')).vocabCommand },
   run: { summary: 'run the bridge: control surfaces in, EQ parameters out', load: async () => (await import('./run.js')).runCommand },
   validate: { summary: 'check profiles and mappings without running', load: async () => (await import('./validate.js')).validateCommand },
   ports: { summary: 'list MIDI inputs and outputs', load: async () => (await import('./ports.js')).portsCommand },

@@ -81,7 +81,9 @@ async function loadNetwork(dir: string, name: string): Promise<tf.LayersModel> {
 export async function saveModelDir(dir: string, files: ModelFiles): Promise<void> {
   mkdirSync(dir, { recursive: true });
   for (const name of NET_NAMES) await saveNetwork(files.networks[name], dir, name);
-  writeFileSync(join(dir, 'terms.json'), JSON.stringify(Object.fromEntries(files.terms), null, 1) + '\n');
+  // One term per line: readable in a diff, and small enough to ship with hundreds of terms.
+  const lines = [...files.terms].map(([term, info]) => `${JSON.stringify(term)}: ${JSON.stringify({ ...info, z: info.z.map((v) => Math.fround(v)) })}`);
+  writeFileSync(join(dir, 'terms.json'), `{\n${lines.join(',\n')}\n}\n`);
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(files.meta, null, 1) + '\n');
 }
 
