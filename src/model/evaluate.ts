@@ -100,6 +100,23 @@ function groupByTerm(examples: readonly TermExample[]): Map<string, Row[]> {
   return m;
 }
 
+/**
+ * A morph path sampled at `steps` alphas: the largest response step over the mean step, and whether the distance
+ * from A's response never shrinks by more than numerical noise (1e-4 dB).
+ */
+export function pathSmoothness(model: EqModel, a: string, b: string, steps: number): { ratio: number; monotonic: boolean; responses: Float64Array[] } {
+  const zs = Array.from({ length: steps }, (_, s) => model.interpolate(a, b, s / (steps - 1)));
+  const responses = model.decodeLatents(zs).map((p) => responseFromParams(p));
+  const sizes = responses.slice(1).map((r, s) => meanAbsDiffDb(r, responses[s]!));
+  const meanStep = sizes.reduce((x, y) => x + y, 0) / sizes.length;
+  const fromA = responses.map((r) => meanAbsDiffDb(r, responses[0]!));
+  return {
+    ratio: meanStep > 0 ? Math.max(...sizes) / meanStep : 1,
+    monotonic: fromA.every((d, s) => s === 0 || d >= fromA[s - 1]! - 1e-4),
+    responses,
+  };
+}
+
 export interface EvaluateOptions {
   /** α steps per path (101 by default: 0, 0.01, ..., 1). */
   readonly pathSteps?: number;
@@ -160,19 +177,13 @@ export function evaluateModel(model: EqModel, train: readonly TermExample[], hel
   let avgNearest = 0;
   pairs.forEach(([a, b], pi) => {
     progress('paths', pi, pairs.length);
-    const zs = Array.from({ length: steps }, (_, s) => model.interpolate(a, b, s / (steps - 1)));
-    const responses = model.decodeLatents(zs).map((p) => responseFromParams(p));
-    const stepSizes = responses.slice(1).map((r, s) => meanAbsDiffDb(r, responses[s]!));
-    const meanStep = stepSizes.reduce((x, y) => x + y, 0) / stepSizes.length;
-    const ratio = meanStep > 0 ? Math.max(...stepSizes) / meanStep : 1;
-    if (ratio > maxStepRatio) {
-      maxStepRatio = ratio;
+    const path = pathSmoothness(model, a, b, steps);
+    if (path.ratio > maxStepRatio) {
+      maxStepRatio = path.ratio;
       worstPair = `${a}/${b}`;
     }
-    const fromA = responses.map((r) => meanAbsDiffDb(r, responses[0]!));
-    // A path is monotonic when the distance from A never shrinks by more than numerical noise.
-    if (fromA.some((d, s) => s > 0 && d < fromA[s - 1]! - 1e-4)) monotonic = false;
-    modelNearest += nearest(responses[Math.round((steps - 1) / 2)]!);
+    if (!path.monotonic) monotonic = false;
+    modelNearest += nearest(path.responses[Math.round((steps - 1) / 2)]!);
     const avg = toLogSpace(termMeans.get(a)!).map((v, j) => (v + toLogSpace(termMeans.get(b)!)[j]!) / 2);
     avgNearest += nearest(responseFromParams(avg.map((v, j) => (PARAMS[j]!.kind === 'gain' ? v : 2 ** v))));
   });

@@ -8,7 +8,7 @@ import type { TermExample } from '../data/terms.js';
 import { encodeParams } from './centroids.js';
 import type { EqModel } from './eq-model.js';
 import type { TermInfo } from './model-dir.js';
-import type { VocabularyEvaluation } from './evaluate.js';
+import { pathSmoothness, type VocabularyEvaluation } from './evaluate.js';
 
 export interface VocabularyPolicy {
   /** Words described by fewer people are kept out of the default vocabulary. */
@@ -81,16 +81,6 @@ export function crossDatasetAgreement(model: EqModel, dataset: SocialEqDataset, 
   return pearson(decoded, word.curve);
 }
 
-/** Step sizes along a path: mean absolute response change between consecutive alpha samples. */
-function pathSteps(model: EqModel, a: string, b: string, steps: number): { ratio: number; monotonic: boolean } {
-  const zs = Array.from({ length: steps }, (_, s) => model.interpolate(a, b, s / (steps - 1)));
-  const responses = model.decodeLatents(zs).map((p) => responseFromParams(p));
-  const sizes = responses.slice(1).map((r, s) => meanAbsDiffDb(r, responses[s]!));
-  const mean = sizes.reduce((x, y) => x + y, 0) / sizes.length;
-  const fromA = responses.map((r) => meanAbsDiffDb(r, responses[0]!));
-  return { ratio: mean > 0 ? Math.max(...sizes) / mean : 1, monotonic: fromA.every((d, s) => s === 0 || d >= fromA[s - 1]! - 1e-4) };
-}
-
 /** The vocabulary's numbers for `eval`: fit errors, cross-dataset agreement, and paths over pairs that mix sources. */
 export function vocabularyReport(model: EqModel, dataset: SocialEqDataset, projection: SocialEqProjection, samplePairs = 40): VocabularyEvaluation {
   const usable = [...model.files.terms].filter(([, t]) => !t.hidden);
@@ -106,7 +96,7 @@ export function vocabularyReport(model: EqModel, dataset: SocialEqDataset, proje
   const stride = Math.max(1, Math.floor((social.length * safeTerms.length) / samplePairs));
   let i = 0;
   for (const a of safeTerms) for (const b of social) if (i++ % stride === 0) pairs.push([a, b]);
-  const paths = pairs.map(([a, b]) => pathSteps(model, a, b, 101));
+  const paths = pairs.map(([a, b]) => pathSmoothness(model, a, b, 101));
   return {
     scaleDbPerUnit: projection.scale,
     words: dataset.words.length,
