@@ -7,7 +7,7 @@ import { svgPlot, terminalPlot } from '../eq/plot.js';
 import { responseDb } from '../eq/response.js';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import type { EqModel } from '../model/eq-model.js';
-import { lookupTerm } from '../model/vocabulary.js';
+import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { numberFlag, parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
@@ -25,10 +25,11 @@ Prints the 5-band EQ at blend alpha between two terms (0 = all A, 1 = all B).
 
 /** Resolves a term the user typed, or fails with exit code 2 naming the closest known terms. */
 export function requireTerm(model: EqModel, input: string): string {
-  const known = [...model.files.terms.keys()];
-  const found = lookupTerm(input, known);
+  // Hidden words (thin support, poor fit) are accepted when named exactly, but never suggested.
+  const found = lookupTerm(input, [...model.files.terms.keys()]);
   if (found.ok) return found.term;
-  throw new UsageError(`unknown term "${input}"; closest known terms: ${found.suggestions.join(', ')} (see \`eqmorph terms\`)`);
+  const suggestions = closestTerms(input, model.terms);
+  throw new UsageError(`unknown term "${input}"; closest known terms: ${suggestions.join(', ')} (see \`eqmorph terms\`)`);
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
-import { lookupTerm } from '../model/vocabulary.js';
+import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
@@ -49,8 +49,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const known = [...model.files.terms.keys()];
   const mapping: Mapping = await loadMapping(opts.mapping, {
     knownTerms: (t) => {
-      const found = lookupTerm(t, known);
-      return found.ok ? true : { suggestions: found.suggestions };
+      // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
+      return lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) };
     },
   });
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
