@@ -1,6 +1,7 @@
 // `eqmorph run`: loads the model and a mapping, opens the transports, and runs the bridge until SIGINT/SIGTERM.
 
-import { resolve } from 'node:path';
+import { watch } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
@@ -47,12 +48,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const model = await loadModelOption(opts.model);
   const decoder = new CachedDecoder(model);
   const known = [...model.files.terms.keys()];
-  const mapping: Mapping = await loadMapping(opts.mapping, {
-    knownTerms: (t) => {
-      // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
-      return lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) };
-    },
-  });
+  // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
+  const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
+  const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 
@@ -94,14 +92,43 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
-  const bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs });
-  const logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs });
+  let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
+  let current = mapping;
+
+  /**
+   * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
+   * invalid one is reported and the running mapping stays. Endpoint changes need a restart, and are refused as such.
+   */
+  const reload = async (): Promise<boolean> => {
+    let next: Mapping;
+    try {
+      next = await loadMapping(current.file, { knownTerms });
+    } catch (err) {
+      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message}`);
+      return false;
+    }
+    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
+    if (endpoints(next) !== endpoints(current)) {
+      out('eqmorph: mapping not reloaded: its inputs or outputs changed; restart eqmorph run to open them');
+      return false;
+    }
+    const states = bridge.state();
+    logSub.unsubscribe();
+    bridge.stop();
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, initialStates: states });
+    logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
+    current = next;
+    out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
+    return true;
+  };
+
   const stop = async () => {
     logSub.unsubscribe();
     bridge.stop();
     await Promise.all([...oscInputs.values(), ...oscOutputs.values()].map((t) => t.close()));
   };
-  return { bridge, mapping, decoder, oscInputs, oscOutputs, stop };
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, stop, reload };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -128,10 +155,17 @@ export async function runCommand(args: string[]): Promise<number> {
     },
     out,
   );
-  out('eqmorph: running (Ctrl-C to stop)');
+  // Editors save in several steps (truncate, write, rename): wait for the file to settle before reading it.
+  let reloadTimer: NodeJS.Timeout | null = null;
+  const watcher = watch(dirname(run.mapping().file), (_event, file) => {
+    if (file !== basename(run.mapping().file)) return;
+    if (reloadTimer) clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => void run.reload(), 200);
+  });
+  out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
   const statsTimer = values.stats
     ? setInterval(() => {
-        const c = run.bridge.counters();
+        const c = run.bridge().counters();
         out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}`);
       }, 5000)
     : null;
@@ -141,6 +175,8 @@ export async function runCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', onSignal);
   });
   if (statsTimer) clearInterval(statsTimer);
+  if (reloadTimer) clearTimeout(reloadTimer);
+  watcher.close();
   await run.stop();
   out('eqmorph: stopped');
   return 0;

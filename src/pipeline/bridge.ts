@@ -45,6 +45,8 @@ export interface BridgeOptions {
   readonly oscInputs: ReadonlyMap<string, OscTransport>;
   /** OSC transports by mapping output name (already open). */
   readonly oscOutputs: ReadonlyMap<string, OscTransport>;
+  /** Morph states to start from (a reloaded mapping keeps what the player had); instances not named start at `initial`. */
+  readonly initialStates?: ReadonlyMap<string, MorphState>;
 }
 
 interface Frame {
@@ -77,7 +79,11 @@ export function startBridge(opts: BridgeOptions): Bridge {
   });
   const events$ = merge(...oscEvents, injected$).pipe(share());
 
-  let current: BridgeState = initialBridgeState(instances);
+  const fresh = initialBridgeState(instances);
+  let current: BridgeState = {
+    ...fresh,
+    instances: new Map([...fresh.instances].map(([name, st]) => [name, opts.initialStates?.get(name) ?? st])),
+  };
   const start: Reaction = { state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] };
   const reactions$ = merge(
     // The first reaction is a full snapshot of every instance, sent at start.

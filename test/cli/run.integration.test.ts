@@ -75,11 +75,11 @@ test('moving alpha sends the bands that changed, equal to decoding the model dir
     const g = value(msgs, `/eqmorph/band/${n}/gain`);
     if (g !== undefined) assert.ok(Math.abs(g - direct[n - 1]!.gain) < 0.05, `band ${n} gain ${g} vs ${direct[n - 1]!.gain}`);
   }
-  assert.equal(run.bridge.state().get('main')!.alpha, 0.5);
+  assert.equal(run.bridge().state().get('main')!.alpha, 0.5);
 });
 
 test('malformed input, unknown addresses and unknown terms are dropped and counted, and the bridge keeps answering', async () => {
-  const before = run.bridge.counters();
+  const before = run.bridge().counters();
   tx.send(Buffer.from([1, 2, 3, 4, 5]), inPort, '127.0.0.1');
   send('/eqmorph/nope', [1], 'i');
   send('/eqmorph/alpha', ['loud'], 's');
@@ -87,12 +87,12 @@ test('malformed input, unknown addresses and unknown terms are dropped and count
   const from = received.length;
   send('/eqmorph/alpha', [0.9], 'f');
   await waitFor(from, 1);
-  const after = run.bridge.counters();
+  const after = run.bridge().counters();
   assert.equal(after.unknownAddress - before.unknownAddress, 1);
   assert.equal(after.badArgument - before.badArgument, 1);
   assert.equal(after.rejected - before.rejected, 1);
-  assert.equal(run.bridge.state().get('main')!.termA, 'warm');
-  assert.ok(Math.abs(run.bridge.state().get('main')!.alpha - 0.9) < 1e-6); // OSC floats are float32
+  assert.equal(run.bridge().state().get('main')!.termA, 'warm');
+  assert.ok(Math.abs(run.bridge().state().get('main')!.alpha - 0.9) < 1e-6); // OSC floats are float32
 });
 
 test('a term sent as an inflection switches the pair, and strength 0 flattens every gain', async () => {
@@ -100,7 +100,7 @@ test('a term sent as an inflection switches the pair, and strength 0 flattens ev
   let from = received.length;
   send('/eqmorph/strength', [0], 'f');
   await waitFor(from, 1);
-  assert.equal(run.bridge.state().get('main')!.termB, 'clear');
+  assert.equal(run.bridge().state().get('main')!.termB, 'clear');
   from = received.length;
   send('/eqmorph/dump');
   const msgs = await waitFor(from, 15);
