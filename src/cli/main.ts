@@ -19,6 +19,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   vocab: { summary: "add SocialEQ's words to a model's vocabulary", load: async () => (await import('./vocab.js')).vocabCommand },
   run: { summary: 'run the bridge: control surfaces in, EQ parameters out', load: async () => (await import('./run.js')).runCommand },
   validate: { summary: 'check profiles and mappings without running', load: async () => (await import('./validate.js')).validateCommand },
+  monitor: { summary: 'print decoded incoming control events', load: async () => (await import('./monitor.js')).monitorCommand },
+  learn: { summary: 'wait for a control to move and print its YAML', load: async () => (await import('./learn.js')).learnCommand },
   ports: { summary: 'list MIDI inputs and outputs', load: async () => (await import('./ports.js')).portsCommand },
 };
 
