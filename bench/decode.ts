@@ -30,7 +30,7 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
   const events = opts.quick ? 2000 : 10000;
   // Warm both paths so neither pays for first-call compilation or the table build.
   for (let i = 0; i < 50; i++) model.decode(a, b, i / 50);
-  decoder.decode(a, b, 0);
+  decoder.prepare(a, b);
   const tensorsBefore = tf.memory().numTensors;
   const predictUs = timePerEvent(Math.min(events, 3000), 100, (x) => model.decode(a, b, x));
   const pipelineUs = timePerEvent(events * 10, 1000, (x) => decoder.decode(a, b, x));
@@ -39,7 +39,7 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
   for (let i = 0; i < 5; i++) {
     const fresh = new CachedDecoder(model);
     const t0 = performance.now();
-    fresh.decode(b, a, 0.5);
+    fresh.prepare(b, a);
     switchMs.push(performance.now() - t0);
   }
   return {

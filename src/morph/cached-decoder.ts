@@ -4,6 +4,9 @@ import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 
+/** Samples decoded per event-loop turn while a table builds in the background. */
+const CHUNK = 16;
+
 export interface CachedDecoderOptions {
   /** Alpha samples per pair; 129 keeps interpolation error far below what a listener or a 7-bit fader can resolve. */
   readonly steps?: number;
@@ -16,6 +19,7 @@ export class CachedDecoder {
   private readonly maxPairs: number;
   private readonly tables = new Map<string, PairTable>();
   private readonly scratch = new Float64Array(13);
+  private readonly pending = new Set<string>();
 
   constructor(
     readonly model: EqModel,
@@ -33,29 +37,71 @@ export class CachedDecoder {
     return this.model.term(term) !== undefined;
   }
 
-  /** The pair's table, decoding all its samples in one batched tfjs call the first time. */
-  table(termA: string, termB: string): PairTable {
-    const key = `${termA}\u0000${termB}`;
+  /** The pair's table if it is built, marking it most recently used. */
+  private cachedTable(key: string): PairTable | undefined {
     const hit = this.tables.get(key);
     if (hit) {
-      // Re-insert to mark as most recently used.
       this.tables.delete(key);
       this.tables.set(key, hit);
-      return hit;
     }
-    const zs = Array.from({ length: this.steps }, (_, i) => this.model.interpolate(termA, termB, i / (this.steps - 1)));
-    const table = pairTable(termA, termB, this.model.decodeLatents(zs));
+    return hit;
+  }
+
+  private store(key: string, table: PairTable): PairTable {
     this.tables.set(key, table);
     if (this.tables.size > this.maxPairs) this.tables.delete(this.tables.keys().next().value!);
     return table;
   }
 
-  /** Warms the cache for a pair, e.g. when a term button is pressed before the fader moves. */
+  /** The pair's table, decoding all its samples in one batched tfjs call if it is not built yet (blocks ~20 ms). */
+  table(termA: string, termB: string): PairTable {
+    const key = `${termA}\u0000${termB}`;
+    const hit = this.cachedTable(key);
+    if (hit) return hit;
+    const zs = Array.from({ length: this.steps }, (_, i) => this.model.interpolate(termA, termB, i / (this.steps - 1)));
+    return this.store(key, pairTable(termA, termB, this.model.decodeLatents(zs)));
+  }
+
+  /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
   prepare(termA: string, termB: string): void {
     this.table(termA, termB);
   }
 
+  /**
+   * Builds a table in chunks of `CHUNK` samples, one chunk per turn of the event loop, so a fader event never waits
+   * behind a whole table (one chunk is a few ms of WASM work).
+   */
+  private buildInBackground(termA: string, termB: string, key: string): void {
+    if (this.pending.has(key)) return;
+    this.pending.add(key);
+    const rows: number[][] = [];
+    const step = () => {
+      if (!this.model.term(termA) || !this.model.term(termB)) return void this.pending.delete(key);
+      const from = rows.length;
+      const to = Math.min(this.steps, from + CHUNK);
+      const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
+      rows.push(...this.model.decodeLatents(zs));
+      if (rows.length < this.steps) return void setImmediate(step);
+      this.store(key, pairTable(termA, termB, rows));
+      this.pending.delete(key);
+    };
+    setImmediate(step);
+  }
+
+  /**
+   * The hot path. A built table answers in well under a microsecond. A pair seen for the first time (a term switch)
+   * is answered at once by one exact decode, and its table is built in the background.
+   */
   decode(termA: string, termB: string, alpha: number): EqSettings {
-    return paramsToBands(readPairTable(this.table(termA, termB), alpha, this.scratch));
+    const key = `${termA}\u0000${termB}`;
+    const hit = this.cachedTable(key);
+    if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
+    this.buildInBackground(termA, termB, key);
+    return this.model.decode(termA, termB, alpha);
+  }
+
+  /** True once the pair's table is built (tests and benchmarks wait on it). */
+  ready(termA: string, termB: string): boolean {
+    return this.tables.has(`${termA}\u0000${termB}`);
   }
 }

@@ -22,6 +22,7 @@ const alpha = fc.double({ min: 0, max: 1, noNaN: true });
 test('the cached path equals direct decoding within 0.05 dB gain, 0.5 % frequency and 0.5 % Q', () => {
   fc.assert(
     fc.property(pair(), alpha, ([a, b], x) => {
+      cached.prepare(a, b);
       const fast = bandsToParams(cached.decode(a, b, x));
       const slow = bandsToParams(model.decode(a, b, x));
       PARAMS.forEach((p, j) => {
@@ -56,6 +57,7 @@ const MAX_SLOPE = { gain: 24, freq: 3, q: 3 };
 test('smoothness: every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(
     fc.property(pair(), alpha, alpha, ([a, b], x, y) => {
+      cached.prepare(a, b);
       const u = bandsToParams(cached.decode(a, b, x));
       const v = bandsToParams(cached.decode(a, b, y));
       const d = Math.abs(x - y);
@@ -66,4 +68,13 @@ test('smoothness: every parameter moves at most a constant times |delta alpha| (
     }),
     { numRuns: 300 },
   );
+});
+
+test('a pair seen for the first time is answered exactly at once, and its table is built in the background', async () => {
+  const fresh = new CachedDecoder(model);
+  const [a, b] = [model.terms[0]!, model.terms[1]!];
+  assert.deepEqual(fresh.decode(a, b, 0.3), model.decode(a, b, 0.3));
+  assert.equal(fresh.ready(a, b), false);
+  for (let i = 0; i < 200 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
+  assert.equal(fresh.ready(a, b), true);
 });
