@@ -8,8 +8,9 @@ import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
-import type { HostPort, Mapping } from '../profiles/types.js';
-import { loadMidiBackend } from '../transports/midi.js';
+import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
+import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector } from '../transports/midi.js';
+import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
@@ -34,6 +35,22 @@ export interface RunOptions {
   readonly model?: string;
   readonly oscIn?: HostPort;
   readonly oscOut?: HostPort;
+  /** A MIDI backend to use instead of @julusian/midi (tests inject a fake one). */
+  readonly midiBackend?: MidiBackend;
+}
+
+/** A profile's port matcher as the MIDI transport's selector. */
+export function portSelector(m: PortMatcher): MidiPortSelector {
+  switch (m.kind) {
+    case 'exact':
+      return { name: m.name };
+    case 'glob':
+      return { pattern: m.pattern };
+    case 'regex':
+      return { pattern: m.regex };
+    case 'virtual':
+      return { virtual: m.name };
+  }
 }
 
 function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort): HostPort | undefined {
@@ -54,12 +71,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 
-  const midi = loadMidiBackend();
+  const midi = opts.midiBackend ? ({ ok: true, backend: opts.midiBackend } as const) : loadMidiBackend();
   const usesMidi = [...mapping.inputs.values(), ...mapping.outputs.values()].some((x) => x.connection.transport === 'midi');
   out(midi.ok ? 'eqmorph: MIDI available' : `eqmorph: ${midi.reason}${usesMidi ? ' — the MIDI inputs and outputs of this mapping are skipped; OSC keeps running' : ''}`);
 
   const oscInputs = new Map<string, OscTransport>();
   const oscOutputs = new Map<string, OscTransport>();
+  const midiOutputs = new Map<string, MidiTransportLike>();
   let firstIn = true;
   let firstOut = true;
   for (const [name, input] of mapping.inputs) {
@@ -75,8 +93,17 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  in  ${name}: OSC udp ${bind.host}:${bind.port} (${input.profile.name})`);
   }
   for (const [name, output] of mapping.outputs) {
-    if (output.connection.transport !== 'osc') {
-      out(`  out ${name}: MIDI (${output.profile.name}) — skipped: MIDI output is not in this release`);
+    if (output.connection.transport === 'midi') {
+      if (!midi.ok) {
+        out(`  out ${name}: MIDI (${output.profile.name}) — skipped, MIDI unavailable`);
+        continue;
+      }
+      const t = createMidiTransport({ name, output: portSelector(output.connection.port), backend: midi.backend });
+      // An absent port is not fatal: the transport reports it and reopens the port by name when it appears.
+      await t.open().catch((err: Error) => out(`  out ${name}: ${err.message}`));
+      midiOutputs.set(name, t);
+      const budget = output.profile.limits?.bytesPerSecond;
+      out(`  out ${name}: MIDI ${JSON.stringify(portSelector(output.connection.port))} (${output.profile.name})${budget ? `, ${budget} bytes/s budget` : ''}`);
       continue;
     }
     const remote = (firstOut && opts.oscOut) || output.connection.send;
@@ -92,7 +119,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs });
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiOutputs });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -116,7 +143,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, initialStates: states });
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiOutputs, initialStates: states });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
@@ -126,9 +153,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const stop = async () => {
     logSub.unsubscribe();
     bridge.stop();
-    await Promise.all([...oscInputs.values(), ...oscOutputs.values()].map((t) => t.close()));
+    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiOutputs.values()].map((t) => t.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, stop, reload };
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiOutputs, stop, reload };
 }
 
 export async function runCommand(args: string[]): Promise<number> {

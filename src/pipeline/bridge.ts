@@ -1,16 +1,19 @@
 // The bridge's RxJS graph: OSC inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Subject, auditTime, filter, groupBy, map, merge, mergeMap, of, scan, share, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, scan, share, tap, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MorphInstance, OscControl } from '../profiles/types.js';
 import type { OscInMessage, OscOutMessage } from '../transports/osc-udp.js';
+import type { MidiInMessage, MidiOutMessage } from '../transports/midi.js';
 import type { Transport } from '../transports/transport.js';
+import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
+export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
 
 export interface BridgeCounters {
   events: number;
@@ -45,6 +48,10 @@ export interface BridgeOptions {
   readonly oscInputs: ReadonlyMap<string, OscTransport>;
   /** OSC transports by mapping output name (already open). */
   readonly oscOutputs: ReadonlyMap<string, OscTransport>;
+  /** MIDI transports by mapping output name (already open); absent where MIDI is unavailable. */
+  readonly midiOutputs?: ReadonlyMap<string, MidiTransportLike>;
+  /** Called with the number of MIDI messages held by a byte budget whenever it changes (benchmarks). */
+  readonly onPending?: (output: string, pending: number) => void;
   /** Morph states to start from (a reloaded mapping keeps what the player had); instances not named start at `initial`. */
   readonly initialStates?: ReadonlyMap<string, MorphState>;
 }
@@ -124,27 +131,43 @@ export function startBridge(opts: BridgeOptions): Bridge {
       mergeMap((group) => {
         const instance = byName.get(group.key)!;
         const output = mapping.outputs.get(instance.output)!;
-        const transport = opts.oscOutputs.get(instance.output);
-        if (!transport) return EMPTY;
-        const rate = output.profile.limits?.messagesPerSecond;
+        const osc = opts.oscOutputs.get(instance.output);
+        const midi = opts.midiOutputs?.get(instance.output);
+        if (!osc && !midi) return EMPTY;
+        const limits = output.profile.limits;
+        const rate = limits?.messagesPerSecond;
         // Latest value wins: under a rate limit only the newest state of the window is encoded; nothing queues.
         const paced = rate ? group.pipe(auditTime(1000 / Math.max(1, rate / 15))) : group;
         // De-duplication state lives in this subscription: the last wire value sent per parameter.
         const lastSent = new Map<string, WireMessage>();
-        return paced.pipe(
-          map((f) => {
+        const fresh$ = paced.pipe(
+          mergeMap((f) => {
             const frame = encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder));
             const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
             for (const m of fresh) lastSent.set(m.key, m);
-            return fresh;
+            return from(fresh);
           }),
-          map((msgs) => {
-            for (const m of msgs) {
-              if (m.transport !== 'osc') continue;
-              transport.send({ address: m.address, args: [m.value], types: m.type });
+        );
+        if (osc) {
+          return fresh$.pipe(
+            tap((m) => {
+              if (m.transport !== 'osc') return;
+              osc.send({ address: m.address, args: [m.value], types: m.type });
               counters.sent++;
-            }
-            return msgs.length;
+            }),
+          );
+        }
+        // A MIDI cable has a byte rate: a budgeted output holds at most one message per parameter, newest value.
+        const budget = limits?.bytesPerSecond;
+        const midiMsgs$ = fresh$.pipe(
+          filter((m): m is Extract<WireMessage, { transport: 'midi' }> => m.transport === 'midi'),
+          budget ? budgetBytes({ bytesPerSecond: budget, onPending: (n) => opts.onPending?.(instance.output, n) }) : identity,
+        );
+        return midiMsgs$.pipe(
+          tap((m) => {
+            // The encoder packs a parameter's CC messages (four for an NRPN) together; a port takes one at a time.
+            for (let i = 0; i < m.bytes.length; i += 3) midi!.send(m.bytes.slice(i, i + 3));
+            counters.sent++;
           }),
         );
       }),

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { startRun } from '../../src/cli/run.js';
+import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
+import { encodeOscMessage } from '../../src/transports/osc-packet.js';
+import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+
+// MIDI through an injected port object: the same interface as @julusian/midi, with no ALSA needed.
+test('OSC alpha in, MIDI CCs out: every gain CC carries the decoded gain, under the DIN byte budget', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-midi-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+kind: mapping
+name: osc to midi
+inputs:
+  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:19001 } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/generic-midi-cc.yaml')}, midi: { port: EQ Out } }
+instances:
+  - name: main
+    output: eq
+    initial: { term_a: warm, term_b: bright }
+    bindings:
+      - { source: surface.alpha, target: alpha, takeover: jump }
+`,
+  );
+  const backend = createFakeMidiBackend(['EQ Out']);
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend }, (l) => log.push(l));
+  const tx = dgram.createSocket('udp4');
+  try {
+    assert.ok(log.some((l) => /out eq: MIDI .*EQ Out.*3125 bytes\/s budget/.test(l)), log.join('\n'));
+    const port = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
+    tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [1], 'f')), port, '127.0.0.1');
+    for (let i = 0; i < 300 && run.bridge().state().get('main')!.alpha !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    // 13 parameters x 3 bytes at most per frame: the budget lets both frames through within a few tens of ms.
+    await new Promise((r) => setTimeout(r, 150));
+    const sent = backend.sent('EQ Out');
+    assert.ok(sent.every((m) => m.length === 3 && m[0] === 0xb0), 'one 3-byte CC per message, channel 1');
+    const lastCc = new Map(sent.map((m) => [m[1]!, m[2]!]));
+    const bands = run.decoder.model.decode('warm', 'bright', 1);
+    bands.forEach((b, i) => {
+      const expected = Math.round(((b.gain + 12) / 24) * 127);
+      assert.ok(Math.abs(lastCc.get(20 + i)! - expected) <= 1, `band ${i + 1}: CC ${lastCc.get(20 + i)} vs ${expected}`);
+    });
+  } finally {
+    tx.close();
+    await run.stop();
+    rmSync(dir, { recursive: true });
+  }
+});
