@@ -32,20 +32,25 @@ export class EqModel {
     return a.map((x, i) => (1 - alpha) * x + alpha * b[i]!);
   }
 
-  /** Decodes many latent points in one call: physical 13-parameter rows, peaking bands in ascending frequency. */
-  decodeLatents(zs: readonly (readonly number[])[]): number[][] {
+  /**
+   * Decodes many latent points in one call: physical 13-parameter rows, peaking bands in ascending frequency (a
+   * snapshot for people and files). `sorted: false` keeps the decoder's own band order, in which each band moves
+   * continuously along a path; sorting would swap two bands' gain and Q in one step where their frequencies cross.
+   */
+  decodeLatents(zs: readonly (readonly number[])[], opts: { sorted?: boolean } = {}): number[][] {
     if (zs.length === 0) return [];
     const flat = tf.tidy(() => {
       const out = this.files.networks.decoder.predict(tf.tensor2d(zs as number[][], [zs.length, this.latentDim])) as tf.Tensor2D;
       return out.dataSync();
     });
     const width = flat.length / zs.length;
-    return zs.map((_, i) => sortPeakingBands(Array.from(flat.subarray(i * width, (i + 1) * width))));
+    const rows = zs.map((_, i) => Array.from(flat.subarray(i * width, (i + 1) * width)));
+    return opts.sorted === false ? rows : rows.map(sortPeakingBands);
   }
 
   /** The direct (uncached) decode: one predict call. The run-time bridge uses the cached path in src/morph. */
-  decode(termA: string, termB: string, alpha: number): EqSettings {
-    return paramsToBands(this.decodeLatents([this.interpolate(termA, termB, alpha)])[0]!);
+  decode(termA: string, termB: string, alpha: number, opts: { sorted?: boolean } = {}): EqSettings {
+    return paramsToBands(this.decodeLatents([this.interpolate(termA, termB, alpha)], opts)[0]!);
   }
 
   private requireTerm(term: string): TermInfo {

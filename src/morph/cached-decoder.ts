@@ -4,6 +4,13 @@ import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 
+/**
+ * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
+ * by construction. Sorting by frequency (as `eqmorph decode` shows) would swap two bands' gain and Q in one step where
+ * their frequencies cross, and a target updating one parameter at a time would glitch.
+ */
+const UNSORTED = { sorted: false } as const;
+
 /** Samples decoded per event-loop turn while a table builds in the background. */
 const CHUNK = 16;
 
@@ -59,7 +66,7 @@ export class CachedDecoder {
     const hit = this.cachedTable(key);
     if (hit) return hit;
     const zs = Array.from({ length: this.steps }, (_, i) => this.model.interpolate(termA, termB, i / (this.steps - 1)));
-    return this.store(key, pairTable(termA, termB, this.model.decodeLatents(zs)));
+    return this.store(key, pairTable(termA, termB, this.model.decodeLatents(zs, UNSORTED)));
   }
 
   /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
@@ -80,7 +87,7 @@ export class CachedDecoder {
       const from = rows.length;
       const to = Math.min(this.steps, from + CHUNK);
       const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
-      rows.push(...this.model.decodeLatents(zs));
+      rows.push(...this.model.decodeLatents(zs, UNSORTED));
       if (rows.length < this.steps) return void setImmediate(step);
       this.store(key, pairTable(termA, termB, rows));
       this.pending.delete(key);
@@ -97,7 +104,7 @@ export class CachedDecoder {
     const hit = this.cachedTable(key);
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.buildInBackground(termA, termB, key);
-    return this.model.decode(termA, termB, alpha);
+    return this.model.decode(termA, termB, alpha, UNSORTED);
   }
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */

@@ -24,7 +24,7 @@ test('the cached path equals direct decoding within 0.05 dB gain, 0.5 % frequenc
     fc.property(pair(), alpha, ([a, b], x) => {
       cached.prepare(a, b);
       const fast = bandsToParams(cached.decode(a, b, x));
-      const slow = bandsToParams(model.decode(a, b, x));
+      const slow = bandsToParams(model.decode(a, b, x, { sorted: false }));
       PARAMS.forEach((p, j) => {
         if (p.kind === 'gain') assert.ok(Math.abs(fast[j]! - slow[j]!) <= 0.05, `${p.name} ${fast[j]} vs ${slow[j]}`);
         else assert.ok(Math.abs(fast[j]! / slow[j]! - 1) <= 0.005, `${p.name} ${fast[j]} vs ${slow[j]}`);
@@ -51,8 +51,10 @@ test('every output parameter stays in its range for any pair, any alpha and any 
   );
 });
 
-// Measured on the shipped model over 2000 steps of every pair: 17.1 dB, 1.6 and 2.0 octaves per unit alpha.
-const MAX_SLOPE = { gain: 24, freq: 3, q: 3 };
+// Measured on the shipped model over every pair of its 52 terms (the cached path is piecewise linear, so the largest
+// segment slope is the bound): 52.1 dB, 5.5 and 6.0 octaves per unit alpha, between far-apart SocialEQ words; SAFE
+// pairs alone stay under 17.1 dB, 1.6 and 2.0.
+const MAX_SLOPE = { gain: 60, freq: 7, q: 7 };
 
 test('smoothness: every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(
@@ -73,7 +75,7 @@ test('smoothness: every parameter moves at most a constant times |delta alpha| (
 test('a pair seen for the first time is answered exactly at once, and its table is built in the background', async () => {
   const fresh = new CachedDecoder(model);
   const [a, b] = [model.terms[0]!, model.terms[1]!];
-  assert.deepEqual(fresh.decode(a, b, 0.3), model.decode(a, b, 0.3));
+  assert.deepEqual(fresh.decode(a, b, 0.3), model.decode(a, b, 0.3, { sorted: false }));
   assert.equal(fresh.ready(a, b), false);
   for (let i = 0; i < 200 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
   assert.equal(fresh.ready(a, b), true);
