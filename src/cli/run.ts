@@ -78,11 +78,19 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const oscInputs = new Map<string, OscTransport>();
   const oscOutputs = new Map<string, OscTransport>();
   const midiOutputs = new Map<string, MidiTransportLike>();
+  const midiInputs = new Map<string, MidiTransportLike>();
   let firstIn = true;
   let firstOut = true;
   for (const [name, input] of mapping.inputs) {
-    if (input.connection.transport !== 'osc') {
-      out(`  in  ${name}: MIDI ${JSON.stringify(input.connection.port)} (${input.profile.name}) — skipped: MIDI control decoding is not in this release`);
+    if (input.connection.transport === 'midi') {
+      if (!midi.ok) {
+        out(`  in  ${name}: MIDI (${input.profile.name}) — skipped, MIDI unavailable`);
+        continue;
+      }
+      const t = createMidiTransport({ name, input: portSelector(input.connection.port), backend: midi.backend });
+      await t.open().catch((err: Error) => out(`  in  ${name}: ${err.message}`));
+      midiInputs.set(name, t);
+      out(`  in  ${name}: MIDI ${JSON.stringify(portSelector(input.connection.port))} (${input.profile.name})`);
       continue;
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
@@ -119,7 +127,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiOutputs });
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -143,7 +151,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiOutputs, initialStates: states });
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, initialStates: states });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
@@ -153,9 +161,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const stop = async () => {
     logSub.unsubscribe();
     bridge.stop();
-    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiOutputs.values()].map((t) => t.close()));
+    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiOutputs, stop, reload };
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload };
 }
 
 export async function runCommand(args: string[]): Promise<number> {

@@ -1,15 +1,16 @@
-// The bridge's RxJS graph: OSC inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
+// The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
 import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, scan, share, tap, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
-import type { Mapping, MorphInstance, OscControl } from '../profiles/types.js';
+import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
 import type { OscInMessage, OscOutMessage } from '../transports/osc-udp.js';
 import type { MidiInMessage, MidiOutMessage } from '../transports/midi.js';
 import type { Transport } from '../transports/transport.js';
 import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
+import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
 import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
@@ -48,6 +49,8 @@ export interface BridgeOptions {
   readonly oscInputs: ReadonlyMap<string, OscTransport>;
   /** OSC transports by mapping output name (already open). */
   readonly oscOutputs: ReadonlyMap<string, OscTransport>;
+  /** MIDI transports by mapping input name (already open); absent where MIDI is unavailable. */
+  readonly midiInputs?: ReadonlyMap<string, MidiTransportLike>;
   /** MIDI transports by mapping output name (already open); absent where MIDI is unavailable. */
   readonly midiOutputs?: ReadonlyMap<string, MidiTransportLike>;
   /** Called with the number of MIDI messages held by a byte budget whenever it changes (benchmarks). */
@@ -84,7 +87,19 @@ export function startBridge(opts: BridgeOptions): Bridge {
       map((r) => (r as { ok: true; event: ControlEvent }).event),
     );
   });
-  const events$ = merge(...oscEvents, injected$).pipe(share());
+  const midiEvents = [...(opts.midiInputs ?? [])].map(([name, transport]) => {
+    const input = mapping.inputs.get(name)!;
+    const table = midiControlTable(input.profile.controls as ReadonlyMap<string, MidiControl>);
+    // 14-bit and NRPN state belongs to this input's subscription.
+    return transport.messages$.pipe(
+      scan((acc: { state: MidiDecodeState; events: ControlEvent[] }, msg) => decodeMidiControl(acc.state, name, table, msg.bytes, msg.time), {
+        state: EMPTY_MIDI_STATE,
+        events: [] as ControlEvent[],
+      }),
+      mergeMap((r) => r.events),
+    );
+  });
+  const events$ = merge(...oscEvents, ...midiEvents, injected$).pipe(share());
 
   const fresh = initialBridgeState(instances);
   let current: BridgeState = {

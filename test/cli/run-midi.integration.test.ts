@@ -55,3 +55,47 @@ instances:
     rmSync(dir, { recursive: true });
   }
 });
+
+test('a MIDI fader and an encoder on an injected port drive alpha and strength, and the EQ goes out over OSC', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-midi-in-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+kind: mapping
+name: midi to osc
+inputs:
+  nano: { profile: ${resolve('test/profiles/fixtures/controllers/midi-surface.yaml')}, midi: { port: 'nano*' } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:9 } }
+instances:
+  - name: main
+    output: eq
+    initial: { term_a: warm, term_b: bright, strength: 0.5 }
+    bindings:
+      - { source: nano.fine, target: alpha, takeover: jump }
+      - { source: nano.knob1, target: strength, step: 0.1 }
+`,
+  );
+  const backend = createFakeMidiBackend(['nanoKONTROL2 MIDI 1']);
+  const rx = dgram.createSocket('udp4');
+  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+  let received = 0;
+  rx.on('message', () => received++);
+  const run = await startRun({ mapping: file, oscOut: { host: '127.0.0.1', port: rx.address().port }, midiBackend: backend }, () => {});
+  try {
+    const v = 12000; // a 14-bit fader position: MSB on CC 7, LSB on CC 39
+    backend.emit('nanoKONTROL2 MIDI 1', [0xb0, 7, v >> 7]);
+    backend.emit('nanoKONTROL2 MIDI 1', [0xb0, 39, v & 127]);
+    backend.emit('nanoKONTROL2 MIDI 1', [0xb0, 16, 2]); // encoder: two ticks up
+    const s = run.bridge().state().get('main')!;
+    assert.ok(Math.abs(s.alpha - v / 16383) < 1e-9, String(s.alpha));
+    assert.ok(Math.abs(s.strength - 0.7) < 1e-9, String(s.strength));
+    for (let i = 0; i < 100 && received < 16; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(received >= 16, `snapshot plus changes over OSC, got ${received}`);
+  } finally {
+    await run.stop();
+    rx.close();
+    rmSync(dir, { recursive: true });
+  }
+});
