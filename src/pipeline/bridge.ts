@@ -125,13 +125,11 @@ export function startBridge(opts: BridgeOptions): Bridge {
 
   const states$ = reactions$.pipe(
     filter((r) => r.changed.length > 0),
-    map((r) => {
-      current = r.state;
-      return r.state.instances;
-    }),
+    map((r) => r.state.instances),
     share(),
   );
 
+  // The send path is always subscribed, so it is the one place that records the current state.
   const frames$ = reactions$.pipe(
     mergeMap((r) => {
       current = r.state;
