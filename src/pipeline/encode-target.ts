@@ -40,7 +40,7 @@ export function scaleToWire(s: TargetScaling, physical: number): number {
   }
 }
 
-function midiBytes(wire: Extract<TargetParam['wire'], { transport: 'midi' }>, unit: number): number[] {
+export function midiBytes(wire: Extract<TargetParam['wire'], { transport: 'midi' }>, unit: number): number[] {
   const ch = wire.channel;
   const u = Math.min(1, Math.max(0, unit));
   switch (wire.type) {
