@@ -60,6 +60,15 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
   return hp;
 }
 
+/** Why a mapping cannot run in this release: an instance whose target does not have eqmorph's five bands. */
+export function bandLayoutProblem(mapping: Mapping): string | null {
+  for (const inst of mapping.instances) {
+    const bands = mapping.outputs.get(inst.output)!.profile.bands.length;
+    if (bands !== 5) return `instance ${inst.name}: output ${inst.output} has ${bands} bands; this release maps eqmorph's 5 bands one to one only`;
+  }
+  return null;
+}
+
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
 export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const model = await loadModelOption(opts.model);
@@ -68,6 +77,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
   const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
+  // Before any socket opens: a refused mapping must not leave ports behind.
+  const layoutProblem = bandLayoutProblem(mapping);
+  if (layoutProblem) throw new UsageError(layoutProblem);
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 
@@ -79,18 +91,23 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const oscOutputs = new Map<string, OscTransport>();
   const midiOutputs = new Map<string, MidiTransportLike>();
   const midiInputs = new Map<string, MidiTransportLike>();
+  /** Opens one MIDI direction; an absent port is not fatal: the transport reports it and reopens it by name later. */
+  const openMidi = async (dir: 'in ' | 'out', name: string, profile: string, port: { input?: MidiPortSelector; output?: MidiPortSelector }, extra = '') => {
+    if (!midi.ok) {
+      out(`  ${dir} ${name}: MIDI (${profile}) — skipped, MIDI unavailable`);
+      return null;
+    }
+    const t = createMidiTransport({ name, ...port, backend: midi.backend });
+    await t.open().catch((err: Error) => out(`  ${dir} ${name}: ${err.message}`));
+    out(`  ${dir} ${name}: MIDI ${JSON.stringify(port.input ?? port.output)} (${profile})${extra}`);
+    return t;
+  };
   let firstIn = true;
   let firstOut = true;
   for (const [name, input] of mapping.inputs) {
     if (input.connection.transport === 'midi') {
-      if (!midi.ok) {
-        out(`  in  ${name}: MIDI (${input.profile.name}) — skipped, MIDI unavailable`);
-        continue;
-      }
-      const t = createMidiTransport({ name, input: portSelector(input.connection.port), backend: midi.backend });
-      await t.open().catch((err: Error) => out(`  in  ${name}: ${err.message}`));
-      midiInputs.set(name, t);
-      out(`  in  ${name}: MIDI ${JSON.stringify(portSelector(input.connection.port))} (${input.profile.name})`);
+      const t = await openMidi('in ', name, input.profile.name, { input: portSelector(input.connection.port) });
+      if (t) midiInputs.set(name, t);
       continue;
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
@@ -102,16 +119,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   }
   for (const [name, output] of mapping.outputs) {
     if (output.connection.transport === 'midi') {
-      if (!midi.ok) {
-        out(`  out ${name}: MIDI (${output.profile.name}) — skipped, MIDI unavailable`);
-        continue;
-      }
-      const t = createMidiTransport({ name, output: portSelector(output.connection.port), backend: midi.backend });
-      // An absent port is not fatal: the transport reports it and reopens the port by name when it appears.
-      await t.open().catch((err: Error) => out(`  out ${name}: ${err.message}`));
-      midiOutputs.set(name, t);
       const budget = output.profile.limits?.bytesPerSecond;
-      out(`  out ${name}: MIDI ${JSON.stringify(portSelector(output.connection.port))} (${output.profile.name})${budget ? `, ${budget} bytes/s budget` : ''}`);
+      const t = await openMidi('out', name, output.profile.name, { output: portSelector(output.connection.port) }, budget ? `, ${budget} bytes/s budget` : '');
+      if (t) midiOutputs.set(name, t);
       continue;
     }
     const remote = (firstOut && opts.oscOut) || output.connection.send;
@@ -122,8 +132,6 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
   }
   for (const inst of mapping.instances) {
-    const bad = mapping.outputs.get(inst.output)!.profile.bands.length !== 5;
-    if (bad) throw new UsageError(`instance ${inst.name}: output ${inst.output} has ${mapping.outputs.get(inst.output)!.profile.bands.length} bands; this release maps eqmorph's 5 bands one to one only`);
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
@@ -141,6 +149,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       next = await loadMapping(current.file, { knownTerms });
     } catch (err) {
       out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message}`);
+      return false;
+    }
+    const layoutProblem = bandLayoutProblem(next);
+    if (layoutProblem) {
+      out(`eqmorph: mapping not reloaded, the running one stays: ${layoutProblem}`);
       return false;
     }
     const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);

@@ -63,3 +63,33 @@ test('editing the mapping swaps the bindings, keeps the morph state, and an inva
     rmSync(dir, { recursive: true });
   }
 });
+
+test('a mapping whose target is not 5 bands is refused before any socket opens', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-layout-'));
+  const targetFile = join(dir, 't.yaml');
+  writeFileSync(
+    targetFile,
+    `version: 1
+kind: target
+name: four peaking bands
+transport: osc
+bands: [peaking, peaking, peaking, peaking]
+parameters:
+  gain: { osc: { address: '/b/{band}/g', type: f } }
+`,
+  );
+  const file = join(dir, 'm.yaml');
+  writeFileSync(file, mappingText(false).replace(target, targetFile).replace('127.0.0.1:19000', '127.0.0.1:19077'));
+  try {
+    await assert.rejects(startRun({ mapping: file }, () => {}), /output eq has 4 bands/);
+    // Nothing was left listening: the mapping's port binds at once.
+    const probe = dgram.createSocket('udp4');
+    await new Promise<void>((res, rej) => {
+      probe.once('error', rej);
+      probe.bind(19077, '127.0.0.1', res);
+    });
+    probe.close();
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
