@@ -14,6 +14,8 @@ const UNSORTED = { sorted: false } as const;
 /** Samples decoded per event-loop turn while a table builds in the background. */
 const CHUNK = 16;
 
+const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
+
 export interface CachedDecoderOptions {
   /** Alpha samples per pair; 129 keeps interpolation error far below what a listener or a 7-bit fader can resolve. */
   readonly steps?: number;
@@ -62,16 +64,19 @@ export class CachedDecoder {
 
   /** The pair's table, decoding all its samples in one batched tfjs call if it is not built yet (blocks ~20 ms). */
   table(termA: string, termB: string): PairTable {
-    const key = `${termA}\u0000${termB}`;
-    const hit = this.cachedTable(key);
-    if (hit) return hit;
-    const zs = Array.from({ length: this.steps }, (_, i) => this.model.interpolate(termA, termB, i / (this.steps - 1)));
-    return this.store(key, pairTable(termA, termB, this.model.decodeLatents(zs, UNSORTED)));
+    const key = pairKey(termA, termB);
+    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, this.samples(termA, termB, 0, this.steps)));
   }
 
   /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
   prepare(termA: string, termB: string): void {
     this.table(termA, termB);
+  }
+
+  /** Decoded parameter rows for table samples from..to-1, in one batched call. */
+  private samples(termA: string, termB: string, from: number, to: number): number[][] {
+    const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
+    return this.model.decodeLatents(zs, UNSORTED);
   }
 
   /**
@@ -84,10 +89,7 @@ export class CachedDecoder {
     const rows: number[][] = [];
     const step = () => {
       if (!this.model.term(termA) || !this.model.term(termB)) return void this.pending.delete(key);
-      const from = rows.length;
-      const to = Math.min(this.steps, from + CHUNK);
-      const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
-      rows.push(...this.model.decodeLatents(zs, UNSORTED));
+      rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + CHUNK)));
       if (rows.length < this.steps) return void setImmediate(step);
       this.store(key, pairTable(termA, termB, rows));
       this.pending.delete(key);
@@ -100,7 +102,7 @@ export class CachedDecoder {
    * is answered at once by one exact decode, and its table is built in the background.
    */
   decode(termA: string, termB: string, alpha: number): EqSettings {
-    const key = `${termA}\u0000${termB}`;
+    const key = pairKey(termA, termB);
     const hit = this.cachedTable(key);
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.buildInBackground(termA, termB, key);
@@ -109,6 +111,6 @@ export class CachedDecoder {
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */
   ready(termA: string, termB: string): boolean {
-    return this.tables.has(`${termA}\u0000${termB}`);
+    return this.tables.has(pairKey(termA, termB));
   }
 }
