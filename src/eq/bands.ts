@@ -89,11 +89,6 @@ export function bandsToParams(bands: EqSettings): number[] {
   return out;
 }
 
-/** Clamps every parameter into its physical range. */
-export function clampParams(v: ArrayLike<number>): number[] {
-  return PARAMS.map((p, i) => clamp(v[i]!, p.range.min, p.range.max));
-}
-
 export function inRange(v: ArrayLike<number>): boolean {
   return PARAMS.every((p, i) => Number.isFinite(v[i]) && v[i]! >= p.range.min && v[i]! <= p.range.max);
 }
@@ -103,9 +98,4 @@ export function applyStrength(bands: EqSettings, strength: number): EqSettings {
   const s = clamp(strength, 0, 1);
   // + 0 turns the -0 of a negative gain at strength 0 into 0: a flat EQ reads 0 dB everywhere.
   return bands.map((b) => ({ ...b, gain: (b.gain * s + 0) as Db })) as unknown as EqSettings;
-}
-
-/** A flat EQ: every gain 0 dB, each band at the geometric middle of its range. */
-export function flatBands(): EqSettings {
-  return paramsToBands(PARAMS.map((p) => (p.kind === 'gain' ? 0 : Math.sqrt(p.range.min * p.range.max))));
 }
