@@ -152,9 +152,9 @@ test('Mackie Control: V-Pot ticks are sign-magnitude (B0 10 41 is one tick count
   ]);
 });
 
-test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push notes on channel 1, 127 press and 0 release', async () => {
+test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push, bank, transport and cursor notes on channel 1, 127 press and 0 release', async () => {
   const c = await midiControls('mackie-control.yaml');
-  assert.deepEqual(decodeAll(c, ['90 00 7F', '90 08 7F', '90 10 7F', '90 18 7F', '90 18 00', '90 1F 7F', '90 20 7F', '90 27 7F']), [
+  assert.deepEqual(decodeAll(c, ['90 00 7F', '90 08 7F', '90 10 7F', '90 18 7F', '90 18 00', '90 1F 7F', '90 20 7F', '90 27 7F', '90 2E 7F', '90 5E 7F', '90 5F 00', '90 65 7F']), [
     ['rec1', step(127)],
     ['solo1', step(127)],
     ['mute1', step(127)],
@@ -163,6 +163,10 @@ test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push notes on channel 1, 127 pr
     ['select8', step(127)],
     ['vpot1_push', step(127)],
     ['vpot8_push', step(127)],
+    ['bank_left', step(127)],
+    ['play', step(127)],
+    ['record', step(0)],
+    ['right', step(127)],
   ]);
 });
 
