@@ -88,6 +88,7 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
         value,
         ...(maxStep !== undefined ? { maxStep } : {}),
         ...(touch ? { touch } : {}),
+        ...(c.ring ? { ring: c.ring } : {}),
         feedback: c.feedback,
         ...(c.description !== undefined ? { description: c.description } : {}),
       });

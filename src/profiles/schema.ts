@@ -78,6 +78,10 @@ export const midiControlSchema = z.strictObject({
   midi: midiControlSource,
   touch: midiTouch.optional().describe('the message a touch-sensitive fader sends while touched (value > 0) and released (0)'),
   feedback,
+  ring: z
+    .strictObject({ number: data7, mode: z.enum(['dot', 'boost-cut', 'wrap', 'spread']).default('dot') })
+    .optional()
+    .describe('feedback as an LED ring on this CC (same channel): one byte of mode (bits 5-4) and position 1..11 (bits 3-0), as Mackie V-Pot rings take it'),
   description,
 });
 

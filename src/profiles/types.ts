@@ -51,7 +51,11 @@ export interface MidiControl extends ControlCommon {
   readonly midi: MidiControlMessage;
   /** The message a touch-sensitive fader sends while touched and released, channel 0..15. */
   readonly touch?: { readonly type: 'note' | 'cc'; readonly channel: MidiChannel; readonly number: number };
+  /** Feedback goes to an LED ring on this CC (the control's channel) as a mode+position byte instead of the control's own message. */
+  readonly ring?: { readonly number: number; readonly mode: RingMode };
 }
+
+export type RingMode = 'dot' | 'boost-cut' | 'wrap' | 'spread';
 
 export interface OscControl extends ControlCommon {
   readonly transport: 'osc';
