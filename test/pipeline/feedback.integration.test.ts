@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { startRun } from '../../src/cli/run.js';
+import { mappingText } from './mapping-text.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { decodeOscPacket, encodeOscMessage } from '../../src/transports/osc-packet.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
-
-const TARGET = resolve('firmware-profiles/targets/eqmorph-osc.yaml');
 
 /** Polls until `pred` holds; fails with `what` if it never does (a generous bound, not a timing claim). */
 async function until(pred: () => boolean, what: string): Promise<void> {
@@ -51,19 +50,7 @@ controls:
 
 /** A mapping with the OSC surface above, its feedback going to `fbPort`, one instance with these bindings. */
 function oscMapping(fbPort: number, eqPort: number, initial: string, bindings: string[]): string {
-  return `version: 1
-kind: mapping
-name: feedback
-inputs:
-  surface: { profile: surface.yaml, osc: { listen: 127.0.0.1:9000, feedback: 127.0.0.1:${fbPort} } }
-outputs:
-  eq: { profile: ${TARGET}, osc: { send: 127.0.0.1:${eqPort} } }
-instances:
-  - name: main
-    output: eq
-    initial: { term_a: warm, term_b: bright${initial} }
-    bindings:
-${bindings.map((b) => `      - ${b}\n`).join('')}`;
+  return mappingText({ inputs: [`surface: { profile: surface.yaml, osc: { listen: 127.0.0.1:9000, feedback: 127.0.0.1:${fbPort} } }`], bindings, initial, eqPort });
 }
 
 test('OSC feedback over UDP: start state, a preset or swap on another control moves the fader, corrected words, no echo to the mover', async () => {
@@ -71,7 +58,7 @@ test('OSC feedback over UDP: start state, a preset or swap on another control mo
   const eq = await udpReceiver();
   const dir = workdir({
     'surface.yaml': OSC_SURFACE,
-    'm.yaml': oscMapping(fb.port, eq.port, ', alpha: 0.2', [
+    'm.yaml': oscMapping(fb.port, eq.port, 'alpha: 0.2', [
       '{ source: surface.fader, target: alpha, takeover: pickup }',
       '{ source: surface.termA, target: term_a }',
       '{ source: surface.bypass, target: bypass, mode: toggle }',
@@ -154,24 +141,17 @@ controls:
   byp: { midi: { type: note, channel: 1, number: 16 }, feedback: true }
   vpot: { midi: { type: cc, channel: 1, number: 16, relative: sign-magnitude }, ring: { number: 48, mode: dot }, feedback: true }
 `,
-    'm.yaml': `version: 1
-kind: mapping
-name: motor
-inputs:
-  desk: { profile: surface.yaml, midi: { port: 'Desk*', output_port: 'Desk*' } }
-outputs:
-  eq: { profile: ${TARGET}, osc: { send: 127.0.0.1:9 } }
-instances:
-  - name: main
-    output: eq
-    initial: { term_a: warm, term_b: bright, alpha: 0, strength: 0.5 }
-    bindings:
-      - { source: desk.fader, target: alpha, takeover: pickup }
-      - { source: desk.p1, target: preset, value: { alpha: 0.75 } }
-      - { source: desk.p2, target: preset, value: { alpha: 0.25 } }
-      - { source: desk.byp, target: bypass, mode: toggle }
-      - { source: desk.vpot, target: strength, step: 0.1 }
-`,
+    'm.yaml': mappingText({
+      inputs: [`desk: { profile: surface.yaml, midi: { port: 'Desk*', output_port: 'Desk*' } }`],
+      initial: 'alpha: 0, strength: 0.5',
+      bindings: [
+        '{ source: desk.fader, target: alpha, takeover: pickup }',
+        '{ source: desk.p1, target: preset, value: { alpha: 0.75 } }',
+        '{ source: desk.p2, target: preset, value: { alpha: 0.25 } }',
+        '{ source: desk.byp, target: bypass, mode: toggle }',
+        '{ source: desk.vpot, target: strength, step: 0.1 }',
+      ],
+    }),
   });
   const backend = createFakeMidiBackend(['Desk MIDI 1']);
   const run = await startRun({ mapping: join(dir, 'm.yaml'), midiBackend: backend }, () => {});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Subject } from 'rxjs';
 import type { ControlEvent } from '../../src/codecs/control-value.js';
@@ -10,6 +10,7 @@ import { createFeedback, type CausedReaction, type RawMidi } from '../../src/pip
 import { loadMapping } from '../../src/profiles/load.js';
 import type { Mapping } from '../../src/profiles/types.js';
 import { createMemoryLink } from '../../src/transports/memory.js';
+import { mappingText } from './mapping-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-fbunit-'));
 after(() => rmSync(dir, { recursive: true }));
@@ -28,21 +29,10 @@ controls:
   );
   writeFileSync(
     join(dir, 'm.yaml'),
-    `version: 1
-kind: mapping
-name: m
-inputs:
-  desk: { profile: surface.yaml, midi: { port: Desk, output_port: Desk } }
-outputs:
-  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:9 } }
-instances:
-  - name: main
-    output: eq
-    initial: { term_a: warm, term_b: bright }
-    bindings:
-      - { source: desk.fader, target: alpha, takeover: pickup }
-      - { source: desk.knob, target: alpha, takeover: pickup }
-`,
+    mappingText({
+      inputs: ['desk: { profile: surface.yaml, midi: { port: Desk, output_port: Desk } }'],
+      bindings: ['{ source: desk.fader, target: alpha, takeover: pickup }', '{ source: desk.knob, target: alpha, takeover: pickup }'],
+    }),
   );
   return loadMapping(join(dir, 'm.yaml'));
 }
