@@ -46,6 +46,7 @@ controls:
   bypass: { osc: { address: /fb/bypass, type: i, min: 0, max: 1 }, feedback: true }
   preset: { osc: { address: /fb/preset, type: none } }
   swap: { osc: { address: /fb/swap, type: none } }
+  dump: { osc: { address: /fb/dump, type: none } }
 `;
 
 /** A mapping with the OSC surface above, its feedback going to `fbPort`, one instance with these bindings. */
@@ -64,6 +65,7 @@ test('OSC feedback over UDP: start state, a preset or swap on another control mo
       '{ source: surface.bypass, target: bypass, mode: toggle }',
       '{ source: surface.preset, target: preset, value: { alpha: 0.75 } }',
       '{ source: surface.swap, target: swap }',
+      '{ source: surface.dump, target: dump }',
     ]),
   });
   const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 } }, () => {});
@@ -100,6 +102,12 @@ test('OSC feedback over UDP: start state, a preset or swap on another control mo
     send('/fb/swap', [], '');
     await until(() => has('/fb/alpha', 0.3), 'swap: 1 - alpha on the fader');
     await until(() => words() === before + 2, 'swap: the other term on the text field');
+
+    // A dump resends what every control already shows.
+    const count = (address: string) => fb.got.filter((m) => m.address === address).length;
+    const [faders, lights] = [count('/fb/alpha'), count('/fb/bypass')];
+    send('/fb/dump', [], '');
+    await until(() => count('/fb/alpha') === faders + 1 && count('/fb/bypass') === lights + 1 && words() === before + 3, 'the dump on every feedback control');
     assert.ok(run.bridge().counters().feedbackSent >= 6);
   } finally {
     tx.close();
