@@ -12,7 +12,7 @@ import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
 /** Polls until `pred` holds; fails with `what` if it never does (a generous bound, not a timing claim). */
 async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 1500; i++) {
     if (pred()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
