@@ -152,6 +152,20 @@ export function controlStep(control: Control): number {
 }
 
 /**
+ * Whether a control reporting `value` is echoing the position `sent` to it: within one step of where `sent` lands on
+ * its grid. A 14-bit control reports its MSB first (decoded as MSB × 128, before the LSB refines it), so an MSB-only
+ * report with the sent MSB is an echo too.
+ */
+export function isEchoOf(control: Control, value: ControlEvent['value'], sent: number): boolean {
+  const u = toUnit(value);
+  if (u === null) return false;
+  if (Math.abs(u - sent) <= 1.5 * controlStep(control)) return true;
+  const wide = control.transport === 'midi' && (control.midi.type === 'cc14' || (control.midi.type === 'nrpn' && control.midi.bits === 14));
+  if (!wide || value.kind !== 'discrete' || value.max !== 16383) return false;
+  return (value.step & 0x7f) === 0 && value.step >> 7 === Math.round(sent * 16383) >> 7;
+}
+
+/**
  * Whether `bytes` are a touch-sensitive fader's touch message, and which way: true touched, false released, null when
  * they are something else. A note-off or a value of 0 is a release.
  */

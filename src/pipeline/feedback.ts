@@ -2,13 +2,12 @@
 
 import { auditTime, filter, groupBy, map, merge, mergeMap, tap, type MonoTypeOperatorFunction, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
-import { toUnit } from '../codecs/control-value.js';
 import type { MorphState } from '../morph/morph-state.js';
 import type { Binding, Control, Mapping, MorphInstance } from '../profiles/types.js';
 import type { OscOutMessage } from '../transports/osc-udp.js';
 import type { Transport } from '../transports/transport.js';
 import type { BridgeState, Reaction } from './bindings.js';
-import { controlStep, encodeFeedback, feedbackFor, feedbackWireKey, shownBy, touchOf } from './encode-feedback.js';
+import { encodeFeedback, feedbackFor, feedbackWireKey, isEchoOf, shownBy, touchOf } from './encode-feedback.js';
 
 /** A motor fader that reports a position within one step of what it was sent, this soon after, is echoing it. */
 export const ECHO_WINDOW_MS = 500;
@@ -111,10 +110,8 @@ export function createFeedback(opts: FeedbackOptions): FeedbackStage {
   const dropEchoes: MonoTypeOperatorFunction<ControlEvent> = filter((e) => {
     const t = byKey.get(`${e.input}.${e.control}`);
     if (!t) return true;
-    const u = toUnit(e.value);
     const last = sent.get(t.key);
-    // One step either side of where the sent value lands on the control's grid (rounding adds half a step).
-    if (isPositional(t) && u !== null && last && Math.abs(u - last.unit) <= 1.5 * controlStep(t.control) && e.time - last.time <= windowMs) {
+    if (isPositional(t) && last && e.time - last.time <= windowMs && isEchoOf(t.control, e.value, last.unit)) {
       counters.echoesDropped++;
       return false;
     }

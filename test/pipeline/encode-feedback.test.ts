@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { toUnit } from '../../src/codecs/control-value.js';
+import { toUnit, type ControlValue } from '../../src/codecs/control-value.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from '../../src/pipeline/decode-midi-control.js';
 import { decodeOscControl, oscAddressTable } from '../../src/pipeline/decode-osc-control.js';
-import { encodeFeedback, feedbackFor, invertAbsoluteGlue, invertCurve, ringByte, ringUnit, touchOf } from '../../src/pipeline/encode-feedback.js';
+import { encodeFeedback, feedbackFor, invertAbsoluteGlue, invertCurve, isEchoOf, ringByte, ringUnit, touchOf } from '../../src/pipeline/encode-feedback.js';
 import { applyAbsoluteGlue, applyCurve, FRESH_TAKEOVER } from '../../src/pipeline/takeover.js';
 import type { Binding, Curve, MidiControl, OscControl } from '../../src/profiles/types.js';
 
@@ -162,4 +162,36 @@ test('touchOf reads a touch note (velocity > 0 touched, 0 or note-off released) 
   assert.equal(touchOf(fader, [0x90, 105, 127]), null);
   assert.equal(touchOf(fader, [0x91, 104, 127]), null);
   assert.equal(touchOf(midiControl({ type: 'pitchbend', channel: 0 }), [0x90, 104, 127]), null);
+});
+
+/** Every value the control decoder reads from the feedback bytes, in order (a 14-bit control reads its MSB first). */
+function decodedFeedback(control: MidiControl, u: number): ControlValue[] {
+  const wire = encodeFeedback(control, { kind: 'unit', value: u });
+  assert.ok(wire && wire.transport === 'midi');
+  const table = midiControlTable(new Map([['c', control]]));
+  let state: MidiDecodeState = EMPTY_MIDI_STATE;
+  const out: ControlValue[] = [];
+  wire.messages.forEach((m, i) => {
+    const r = decodeMidiControl(state, 'in', table, m, i);
+    state = r.state;
+    out.push(...r.events.map((e) => e.value));
+  });
+  return out;
+}
+
+test('a motor fader repeating the feedback it was sent, message by message, is recognised as an echo; a real move is not', () => {
+  fc.assert(fc.property(unit, fc.integer({ min: 0, max: 15 }), fc.double({ min: 0.02, max: 1, noNaN: true }), (u, ch, jump) => {
+    const controls = [
+      midiControl({ type: 'pitchbend', channel: ch }),
+      midiControl({ type: 'cc', channel: ch, number: 7 }),
+      midiControl({ type: 'cc14', channel: ch, msb: 7, lsb: 39 }),
+      midiControl({ type: 'nrpn', channel: ch, number: 300, bits: 14 }),
+    ];
+    for (const c of controls) {
+      for (const v of decodedFeedback(c, u)) assert.ok(isEchoOf(c, v, u), `${c.midi.type}: ${JSON.stringify(v)} after ${u}`);
+      const away = u + jump <= 1 ? u + jump : u - jump;
+      if (away < 0) continue;
+      for (const v of decodedFeedback(c, away)) assert.ok(!isEchoOf(c, v, u), `${c.midi.type}: ${JSON.stringify(v)} is a move away from ${u}`);
+    }
+  }));
 });
