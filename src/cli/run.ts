@@ -6,6 +6,7 @@ import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
+import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
@@ -91,8 +92,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const oscOutputs = new Map<string, OscTransport>();
   const midiOutputs = new Map<string, MidiTransportLike>();
   const midiInputs = new Map<string, MidiTransportLike>();
+  const feedbackSinks = new Map<string, FeedbackSink>();
   /** Opens one MIDI direction; an absent port is not fatal: the transport reports it and reopens it by name later. */
-  const openMidi = async (dir: 'in ' | 'out', name: string, profile: string, port: { input?: MidiPortSelector; output?: MidiPortSelector }, extra = '') => {
+  const openMidi = async (dir: 'in ' | 'out' | 'fb ', name: string, profile: string, port: { input?: MidiPortSelector; output?: MidiPortSelector }, extra = '') => {
     if (!midi.ok) {
       out(`  ${dir} ${name}: MIDI (${profile}) — skipped, MIDI unavailable`);
       return null;
@@ -108,6 +110,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     if (input.connection.transport === 'midi') {
       const t = await openMidi('in ', name, input.profile.name, { input: portSelector(input.connection.port) });
       if (t) midiInputs.set(name, t);
+      const back = input.connection.outputPort;
+      if (back) {
+        const fb = await openMidi('fb ', name, input.profile.name, { output: portSelector(back) }, ' (feedback)');
+        if (fb) feedbackSinks.set(name, fb);
+      }
       continue;
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
@@ -116,6 +123,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     await t.open();
     oscInputs.set(name, t);
     out(`  in  ${name}: OSC udp ${bind.host}:${bind.port} (${input.profile.name})`);
+    const back = input.connection.feedback;
+    if (back) {
+      const fb = new OscUdpTransport({ name: `${name} feedback`, mode: 'out', remote: back });
+      await fb.open();
+      feedbackSinks.set(name, fb);
+      out(`  fb  ${name}: OSC udp ${back.host}:${back.port} (feedback)`);
+    }
   }
   for (const [name, output] of mapping.outputs) {
     if (output.connection.transport === 'midi') {
@@ -135,7 +149,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs });
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -164,7 +178,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, initialStates: states });
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
@@ -174,9 +188,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const stop = async () => {
     logSub.unsubscribe();
     bridge.stop();
-    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
+    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values(), ...feedbackSinks.values()].map((t) => t.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload };
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -214,7 +228,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsTimer = values.stats
     ? setInterval(() => {
         const c = run.bridge().counters();
-        out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}`);
+        out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}, feedback ${c.feedbackSent}, echoes dropped ${c.echoesDropped}`);
       }, 5000)
     : null;
   await new Promise<void>((resolveStop) => {

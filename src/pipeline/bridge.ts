@@ -12,6 +12,7 @@ import { initialBridgeState, reduceControl, type BridgeState, type Reaction } fr
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
 import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
+import { createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -22,6 +23,9 @@ export interface BridgeCounters {
   badArgument: number;
   rejected: number;
   sent: number;
+  /** Feedback messages sent to controls, and motor-fader echoes of them dropped. */
+  feedbackSent: number;
+  echoesDropped: number;
 }
 
 export interface BridgeLogEntry {
@@ -57,6 +61,8 @@ export interface BridgeOptions {
   readonly onPending?: (output: string, pending: number) => void;
   /** Morph states to start from (a reloaded mapping keeps what the player had); instances not named start at `initial`. */
   readonly initialStates?: ReadonlyMap<string, MorphState>;
+  /** Feedback transports by mapping input name (already open): where controls with `feedback: true` are shown the state. */
+  readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
 
 interface Frame {
@@ -67,7 +73,7 @@ interface Frame {
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, rejected: 0, sent: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   const injected$ = new Subject<ControlEvent>();
   const instances = mapping.instances;
@@ -99,26 +105,30 @@ export function startBridge(opts: BridgeOptions): Bridge {
       mergeMap((r) => r.events),
     );
   });
-  const events$ = merge(...oscEvents, ...midiEvents, injected$).pipe(share());
+  const feedback = createFeedback({ mapping, sinks: opts.feedbackSinks ?? new Map() });
+  // Injected changes come from elsewhere (the monitor, a reload): every control that can show them gets them.
+  const injected = new WeakSet<ControlEvent>();
+  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
 
   const fresh = initialBridgeState(instances);
   let current: BridgeState = {
     ...fresh,
     instances: new Map([...fresh.instances].map(([name, st]) => [name, opts.initialStates?.get(name) ?? st])),
   };
-  const start: Reaction = { state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] };
+  const start: CausedReaction = feedback.catchUp({ state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] });
+  current = start.state;
   const reactions$ = merge(
     // The first reaction is a full snapshot of every instance, sent at start.
     of(start),
     events$.pipe(
-      scan((prev: Reaction, e: ControlEvent) => {
+      scan((prev: CausedReaction, e: ControlEvent) => {
         counters.events++;
         const r = reduceControl(prev.state, instances, e, decoder);
         for (const why of r.rejected) {
           counters.rejected++;
           log$.next({ level: 'warn', text: `${e.input}.${e.control}: ${why}` });
         }
-        return r;
+        return feedback.catchUp(injected.has(e) ? r : { ...r, cause: e });
       }, start),
     ),
   ).pipe(share());
@@ -187,15 +197,20 @@ export function startBridge(opts: BridgeOptions): Bridge {
     )
     .subscribe();
 
+  // Subscribed after the send path, so it is handed the start snapshot itself.
+  const touch$ = merge(...[...(opts.midiInputs ?? [])].map(([input, t]) => t.messages$.pipe(map((m) => ({ input, bytes: m.bytes })))));
+  const feedbackSub = feedback.connect(merge(of(start), reactions$), touch$);
+
   return {
     states$,
     events$,
     log$: log$.asObservable(),
-    counters: () => ({ ...counters }),
+    counters: () => ({ ...counters, ...feedback.counters() }),
     inject: (e) => injected$.next(e),
     state: () => current.instances,
     stop: () => {
       sendSub.unsubscribe();
+      feedbackSub.unsubscribe();
       log$.complete();
       injected$.complete();
     },

@@ -26,7 +26,9 @@ function argValue(control: OscControl, args: readonly unknown[]): ControlValue |
   const span = spec.max - spec.min || 1;
   // Out-of-range values are clamped: a surface that overshoots its range still means its end.
   const unit = Math.min(1, Math.max(0, (n - spec.min) / span));
-  return spec.type === 'i' && Number.isInteger(spec.max - spec.min) ? { kind: 'discrete', step: Math.round(unit * (spec.max - spec.min)), max: spec.max - spec.min } : { kind: 'continuous', value: unit };
+  // A reversed integer range (min > max) still has |max - min| steps; its direction is already in `unit`.
+  const steps = Math.abs(spec.max - spec.min);
+  return spec.type === 'i' && Number.isInteger(steps) ? { kind: 'discrete', step: Math.round(unit * steps), max: steps } : { kind: 'continuous', value: unit };
 }
 
 export function decodeOscControl(input: string, table: ReadonlyMap<string, OscControl>, msg: OscMessageLike): OscControlResult {
