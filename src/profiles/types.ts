@@ -56,6 +56,8 @@ export interface MidiControl extends ControlCommon {
 export interface OscControl extends ControlCommon {
   readonly transport: 'osc';
   readonly osc: OscControlMessage;
+  /** A number outside min..max is moved to the nearest end (`clamp`) or dropped (`ignore`). */
+  readonly outOfRange: 'clamp' | 'ignore';
 }
 
 export type Control = MidiControl | OscControl;
