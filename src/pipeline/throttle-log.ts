@@ -43,14 +43,18 @@ export function decideLog(state: LogLimitState, key: string, now: number, limits
   const windowStart = newWindow ? now : state.windowStart;
   const linesInWindow = newWindow ? 0 : state.linesInWindow;
   let perKey = state.perKey;
+  let others = state.othersSuppressed;
   if (!entry && perKey.size >= limits.maxKeys) {
-    perKey = new Map([...perKey].filter(([, e]) => now - e.shownAt < limits.windowMs));
+    // Expired keys are forgotten; what they still held back moves to the overall count, so nothing goes unreported.
+    const kept = [...perKey].filter(([, e]) => now - e.shownAt < limits.windowMs);
+    for (const [k, e] of perKey) if (!kept.some(([kk]) => kk === k)) others += e.suppressed;
+    perKey = new Map(kept);
   }
   if (linesInWindow >= limits.maxLinesPerWindow || (!entry && perKey.size >= limits.maxKeys)) {
-    return hold({ perKey, windowStart, linesInWindow, othersSuppressed: state.othersSuppressed + 1 });
+    return hold({ perKey, windowStart, linesInWindow, othersSuppressed: others + 1 });
   }
   const next: LogLimitState = { perKey: new Map(perKey).set(key, { shownAt: now, suppressed: 0 }), windowStart, linesInWindow: linesInWindow + 1, othersSuppressed: 0 };
-  return { state: next, show: true, suppressed: entry?.suppressed ?? 0, othersSuppressed: state.othersSuppressed };
+  return { state: next, show: true, suppressed: entry?.suppressed ?? 0, othersSuppressed: others };
 }
 
 export interface Limited<T> {
