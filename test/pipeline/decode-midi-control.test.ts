@@ -109,7 +109,7 @@ const validMessage = fc.oneof(
 const noise = fc.oneof(
   fc.array(data, { maxLength: 200 }).map((d) => [0xf0, ...d, 0xf7]), // a complete SysEx
   fc.array(data, { minLength: 1, maxLength: 50 }).map((d) => [0xf0, ...d]), // a SysEx cut off
-  fc.constantFrom([0xf8], [0xfa], [0xfc], [0xfe], [0xff]), // realtime, alone
+  fc.constantFrom(0xf8, 0xfa, 0xfc, 0xfe, 0xff).map((b) => [b]), // realtime, alone
   fc.tuple(fc.constantFrom(0xf8, 0xfe), data).map(([rt, v]) => [0xb0, rt, v]), // realtime where a data byte belongs
   fc.tuple(fc.constantFrom(0xf8, 0xfe), data).map(([rt, v]) => [0xb0, v, rt]),
   fc.tuple(fc.constantFrom(0xb0, 0xb2, 0x90, 0xe1), data).map(([s, v]) => [s, v]), // half a message
