@@ -9,7 +9,7 @@ import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
-import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector } from '../transports/midi.js';
+import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
 import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly oscOut?: HostPort;
   /** A MIDI backend to use instead of @julusian/midi (tests inject a fake one). */
   readonly midiBackend?: MidiBackend;
+  /** How often MIDI ports are checked and how soon a lost one is retried (tests shorten them). */
+  readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
 }
 
 /** A profile's port matcher as the MIDI transport's selector. */
@@ -102,7 +104,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`  ${dir} ${name}: MIDI (${profile}) — skipped, MIDI unavailable`);
       return null;
     }
-    const t = createMidiTransport({ name, ...port, backend: midi.backend });
+    const t = createMidiTransport({ name, ...port, backend: midi.backend, ...opts.midiTiming });
     await t.open().catch((err: Error) => out(`  ${dir} ${name}: ${err.message}`));
     out(`  ${dir} ${name}: MIDI ${JSON.stringify(port.input ?? port.output)} (${profile})${extra}`);
     return t;
