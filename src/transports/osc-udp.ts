@@ -179,56 +179,56 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   send(msg: OscOutMessage): void {
-    this.sendAsync(msg).catch(() => undefined);
+    this.transmit(msg, null);
   }
 
   sendAsync(msg: OscOutMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.transmit(msg, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * The one send path. `done` is null for fire-and-forget sends: the bridge sends a datagram per band parameter, and a
+   * promise per datagram was a large share of its time under a fast fader.
+   */
+  private transmit(msg: OscOutMessage, done: ((err?: TransportError) => void) | null): void {
     const socket = this.socket;
     const state = this.status.current.state;
-    if (!socket || state === 'closed' || state === 'opening') {
+    const drop = (err: () => TransportError) => {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportClosedError(this.name));
-    }
-    if (this.mode === 'in') {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
-    }
+      done?.(err());
+    };
+    if (!socket || state === 'closed' || state === 'opening') return drop(() => new TransportClosedError(this.name));
+    if (this.mode === 'in') return drop(() => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
     const to = msg.to ?? this.remote;
-    if (!to) {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
-    }
+    if (!to) return drop(() => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     let bytes: Uint8Array;
     try {
       bytes = encodeOscMessage(msg.address, msg.args ?? [], msg.types);
     } catch (err) {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
+      return drop(() => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
-    return new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
-        this.counts.errors += 1;
-        if (this.socket === socket) {
-          this.sendFailed = true;
-          this.status.set('error', sentence);
-        }
-        reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
-      };
-      try {
-        socket.send(bytes, to.port, to.host, (err) => {
-          if (err) return fail(err);
-          this.counts.out += 1;
-          if (this.sendFailed && this.socket === socket) {
-            this.sendFailed = false;
-            this.status.set('open');
-          }
-          resolve();
-        });
-      } catch (err) {
-        fail(err);
+    const fail = (err: unknown) => {
+      const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
+      this.counts.errors += 1;
+      if (this.socket === socket) {
+        this.sendFailed = true;
+        this.status.set('error', sentence);
       }
-    });
+      done?.(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
+    };
+    try {
+      socket.send(bytes, to.port, to.host, (err) => {
+        if (err) return fail(err);
+        this.counts.out += 1;
+        if (this.sendFailed && this.socket === socket) {
+          this.sendFailed = false;
+          this.status.set('open');
+        }
+        done?.();
+      });
+    } catch (err) {
+      fail(err);
+    }
   }
 
   counters(): OscUdpCounters {
