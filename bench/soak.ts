@@ -28,7 +28,7 @@ export interface SoakResult {
   readonly crashed: boolean;
   readonly exitCode: number | null;
   /** Resident memory of the bridge process, MB: mean over the first and the last `windowS` seconds, and the peak. */
-  readonly rss: { readonly firstMb: number; readonly lastMb: number; readonly peakMb: number; readonly windowS: number; readonly samples: number };
+  readonly rss: { readonly firstMb: number; readonly lastMb: number; readonly peakMb: number; readonly windowS: number; readonly samples: number; readonly perSecondMb: readonly number[] };
   /** Datagrams that came out of the bridge. */
   readonly received: number;
   /** Valid alpha packets the bridge did not take in (the kernel dropped them while its loop was busy): sent − taken. */
@@ -215,7 +215,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
     rate: (sentValid + sentMalformed) / sentFor,
     crashed: crashedEarly || exitInfo?.code !== 0,
     exitCode: exitInfo?.code ?? null,
-    rss: { firstMb: mean(first), lastMb: mean(lastW), peakMb: Math.max(...rss.map((s) => s.mb)), windowS, samples: rss.length },
+    rss: { firstMb: mean(first), lastMb: mean(lastW), peakMb: Math.max(...rss.map((s) => s.mb)), windowS, samples: rss.length, perSecondMb: rss.map((s) => Math.round(s.mb * 10) / 10) },
     received,
     // The stats line is printed after the settle alpha, so its events are the flood's valid packets taken, plus one.
     lostInput: taken ? sentValid + 1 - Number(taken[1]) : Number.NaN,
