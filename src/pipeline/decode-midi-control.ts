@@ -99,8 +99,7 @@ export function decodeMidiControl(state: MidiDecodeState, input: string, table: 
     else if (d1 === 98) setN({ ...n, pLsb: d2, dataMsb: null });
     // An RPN selection (101/100) takes data entry away from the NRPN, so its data must not move an NRPN control.
     else if (d1 === 101 || d1 === 100) setN({ pMsb: null, pLsb: null, dataMsb: null });
-    // 127/127 is the "null" parameter: nothing is selected.
-    else if ((d1 === 6 || d1 === 38) && n.pMsb !== null && n.pLsb !== null && !(n.pMsb === 127 && n.pLsb === 127)) {
+    else if ((d1 === 6 || d1 === 38) && n.pMsb !== null && n.pLsb !== null) {
       const param = (n.pMsb << 7) | n.pLsb;
       const freshMsb = n.dataMsb !== null && time - n.dataMsb.time <= PAIR_WINDOW_MS ? n.dataMsb.value : null;
       for (const c of find((m) => m.type === 'nrpn' && m.number === param)) {

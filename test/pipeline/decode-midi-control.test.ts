@@ -164,13 +164,13 @@ test('NRPN: a data LSB long after its MSB does not combine with it (the MSB alon
   assert.deepEqual(ev.map((e) => (e.value.kind === 'discrete' ? e.value.step : -1)), [0x2a << 7]);
 });
 
-test('NRPN: selecting an RPN or the null parameter stops data entry from moving the NRPN control', () => {
+test('NRPN: selecting an RPN (the null RPN included) stops data entry from moving the NRPN control', () => {
   const p = 0x1234 >> 2;
   const select = [
     { bytes: [0xb2, 99, p >> 7], time: 0 },
     { bytes: [0xb2, 98, p & 127], time: 0 },
   ];
   assert.equal(feed([...select, { bytes: [0xb2, 101, 0], time: 1 }, { bytes: [0xb2, 6, 5], time: 2 }]).length, 0);
-  assert.equal(feed([...select, { bytes: [0xb2, 99, 127], time: 1 }, { bytes: [0xb2, 98, 127], time: 1 }, { bytes: [0xb2, 6, 5], time: 2 }]).length, 0);
+  assert.equal(feed([...select, { bytes: [0xb2, 101, 127], time: 1 }, { bytes: [0xb2, 100, 127], time: 1 }, { bytes: [0xb2, 6, 5], time: 2 }]).length, 0);
   assert.equal(feed([...select, { bytes: [0xb2, 6, 5], time: 2 }]).length, 1);
 });
