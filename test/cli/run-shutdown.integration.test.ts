@@ -28,7 +28,7 @@ async function until(cond: () => boolean, what: string, ms = 20000): Promise<voi
   }
 }
 
-async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals) {
+async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals, extraArgs: string[] = [], ready = /running/) {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
   const rx = dgram.createSocket('udp4');
   const received: OscMessage[] = [];
@@ -53,14 +53,14 @@ instances:
 on_exit: ${onExit}
 `,
   );
-  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.on('exit', (code, sig) => r({ code, signal: sig, at: performance.now() })));
   try {
-    await until(() => /running/.test(stdout) && received.length >= 15, `start: ${stdout}${stderr}`);
+    await until(() => ready.test(stdout) && received.length >= 15, `start: ${stdout}${stderr}`);
     const before = received.length;
     const sentAt = performance.now();
     child.kill(signal);
@@ -83,8 +83,11 @@ test('SIGTERM with on_exit: flat sends every gain 0 dB to the output, closes and
   for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
 });
 
-test('SIGINT with on_exit: hold sends nothing more, closes and exits 0', async () => {
-  const r = await runAndSignal('hold', 'SIGINT');
+test('SIGINT with on_exit: hold sends nothing more, closes and exits 0; --stats printed every transport and the bridge', async () => {
+  const r = await runAndSignal('hold', 'SIGINT', ['--stats'], /stats: bridge/);
+  assert.match(r.stdout, /stats: in {2}surface open: in 0, out 0, dropped 0, errors 0, reconnects 0/);
+  assert.match(r.stdout, /stats: out eq open: in 0, out 15, dropped 0, errors 0, reconnects 0/);
+  assert.match(r.stdout, /stats: bridge: events 0, sent 15, .*clamped 0.*errors 0, resyncs 0/);
   process.stdout.write(`# shutdown after SIGINT (hold): ${r.ms.toFixed(0)} ms\n`);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /eqmorph: stopped/);
