@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,8 @@ import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/tr
 
 // `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
 
-const CLI = ['--import', 'tsx', 'src/cli/entry.ts'];
+// Absolute, so that the process can run in an empty directory of its own.
+const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
 
 /** A port that was free a moment ago (the process under test must be told a number: port 0 is refused by the CLI). */
 async function freePort(): Promise<number> {
@@ -53,7 +54,9 @@ instances:
 on_exit: ${onExit}
 `,
   );
-  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // An empty working and home directory: afterwards they must still be empty (run writes nothing), as must the mapping's.
+  const cwd = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-cwd-'));
+  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, HOME: cwd } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -68,10 +71,11 @@ on_exit: ${onExit}
     if (result === null) child.kill('SIGKILL');
     assert.ok(result !== null, 'exited within 5 s of the signal');
     await new Promise((r) => setTimeout(r, 100)); // datagrams sent just before exit are still being read
-    return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before) };
+    return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before), written: [...readdirSync(cwd), ...readdirSync(dir).filter((f) => f !== 'm.yaml')] };
   } finally {
     rx.close();
     rmSync(dir, { recursive: true });
+    rmSync(cwd, { recursive: true });
   }
 }
 
@@ -80,6 +84,7 @@ test('SIGTERM with on_exit: flat sends every gain 0 dB to the output, closes and
   process.stdout.write(`# shutdown after SIGTERM (flat): ${r.ms.toFixed(0)} ms\n`);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /eqmorph: stopped/);
+  assert.deepEqual(r.written, [], 'no file written in the working, home or mapping directory');
   for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
 });
 
