@@ -98,10 +98,11 @@ export async function startMonitor(opts: MonitorOptions, out: (line: string) => 
     subs.push(
       t.messages$.subscribe((msg) => {
         const r = decodeOscControl(name, table, msg);
+        const why = { 'unknown-address': 'no control for', 'bad-argument': 'bad argument:', 'out-of-range': 'out of range, ignored:' } as const;
         out(
           r.ok
-            ? `${name}.${r.event.control}  ${describe(r.event.value)}  [${msg.address} ${msg.args.join(' ')}]`
-            : `${name}: ${r.reason === 'unknown-address' ? 'no control for' : 'bad argument:'} ${r.detail}  [${msg.types} ${msg.args.join(' ')}]`,
+            ? `${name}.${r.event.control}  ${describe(r.event.value)}${r.clamped ? ' (clamped)' : ''}  [${msg.address} ${msg.args.join(' ')}]`
+            : `${name}: ${why[r.reason]} ${r.detail}  [${msg.types} ${msg.args.join(' ')}]`,
         );
       }),
     );

@@ -10,9 +10,10 @@ import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
-import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector } from '../transports/midi.js';
+import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
@@ -28,7 +29,11 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
   --no-web              do not serve the web monitor (accepted; the monitor is not part of this release yet)
-  --stats               print health counters every 5 s
+  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
+
+Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
+On SIGINT/SIGTERM the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
+every port and socket is closed.
 `;
 
 export interface RunOptions {
@@ -38,6 +43,8 @@ export interface RunOptions {
   readonly oscOut?: HostPort;
   /** A MIDI backend to use instead of @julusian/midi (tests inject a fake one). */
   readonly midiBackend?: MidiBackend;
+  /** How often MIDI ports are checked and how soon a lost one is retried (tests shorten them). */
+  readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
 }
 
 /** A profile's port matcher as the MIDI transport's selector. */
@@ -99,7 +106,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`  ${dir} ${name}: MIDI (${profile}) — skipped, MIDI unavailable`);
       return null;
     }
-    const t = createMidiTransport({ name, ...port, backend: midi.backend });
+    const t = createMidiTransport({ name, ...port, backend: midi.backend, ...opts.midiTiming });
     await t.open().catch((err: Error) => out(`  ${dir} ${name}: ${err.message}`));
     out(`  ${dir} ${name}: MIDI ${JSON.stringify(port.input ?? port.output)} (${profile})${extra}`);
     return t;
@@ -122,7 +129,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const t = new OscUdpTransport({ name, mode: 'in', bind });
     await t.open();
     oscInputs.set(name, t);
-    out(`  in  ${name}: OSC udp ${bind.host}:${bind.port} (${input.profile.name})`);
+    // The bound port, not the asked-for one, so that a caller who asked for any free port learns which.
+    out(`  in  ${name}: OSC udp ${bind.host}:${t.localAddress()?.port ?? bind.port} (${input.profile.name})`);
     const back = input.connection.feedback;
     if (back) {
       const fb = new OscUdpTransport({ name: `${name} feedback`, mode: 'out', remote: back });
@@ -149,6 +157,15 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
+  const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
+    ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
+    ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
+    ...[...oscOutputs].map(([name, t]) => ({ name, direction: 'out' as const, transport: t })),
+    ...[...midiOutputs].map(([name, t]) => ({ name, direction: 'out' as const, transport: t })),
+    ...[...feedbackSinks].map(([name, t]) => ({ name: `${name} feedback`, direction: 'out' as const, transport: t })),
+  ];
+  // From here on, every change of a transport's status is news: startup already printed how each one began.
+  const statusSub = watchStatus(transports).subscribe((c) => out(`eqmorph: ${c.direction === 'in' ? 'in ' : 'out'} ${c.name}: ${c.status.state}${c.status.detail ? ` — ${c.status.detail}` : ''}`));
   let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
@@ -185,12 +202,17 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     return true;
   };
 
+  /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    await bridge.finish(current.onExit);
+    statusSub.unsubscribe();
     logSub.unsubscribe();
     bridge.stop();
-    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values(), ...feedbackSinks.values()].map((t) => t.close()));
+    await Promise.all(transports.map((e) => e.transport.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload };
+  /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
+  const health = () => transportHealth(transports, bridge.counters());
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports) };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -227,8 +249,7 @@ export async function runCommand(args: string[]): Promise<number> {
   out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
   const statsTimer = values.stats
     ? setInterval(() => {
-        const c = run.bridge().counters();
-        out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}, feedback ${c.feedbackSent}, echoes dropped ${c.echoesDropped}`);
+        for (const line of healthLines(run.health())) out(line);
       }, 5000)
     : null;
   await new Promise<void>((resolveStop) => {

@@ -112,6 +112,7 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
       id,
       transport: 'osc',
       osc: o,
+      outOfRange: c.out_of_range,
       value,
       ...(maxStep !== undefined ? { maxStep } : {}),
       feedback: c.feedback,

@@ -14,6 +14,7 @@ export const TAKEOVER_MODES = ['jump', 'pickup', 'scale'] as const;
 export const CURVE_NAMES = ['linear', 'log', 'exp', 's-curve'] as const;
 export const BYPASS_MODES = ['toggle', 'momentary', 'set'] as const;
 export const ON_EXIT = ['hold', 'flat'] as const;
+export const OUT_OF_RANGE = ['clamp', 'ignore'] as const;
 export const BINDING_TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'swap', 'preset', 'bypass', 'dump'] as const;
 
 /**
@@ -92,7 +93,12 @@ const oscControlSource = z.discriminatedUnion('type', [
   z.strictObject({ address: oscAddress, type: z.literal('none') }).describe('no argument: a trigger'),
 ]);
 
-export const oscControlSchema = z.strictObject({ osc: oscControlSource, feedback, description });
+const outOfRange = z
+  .enum(OUT_OF_RANGE)
+  .default('clamp')
+  .describe('a number outside min..max: clamp moves the control to its end (counted as clamped), ignore drops the message (counted as out of range)');
+
+export const oscControlSchema = z.strictObject({ osc: oscControlSource, feedback, out_of_range: outOfRange, description });
 
 const controllerCommon = {
   version,

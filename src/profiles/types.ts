@@ -60,6 +60,8 @@ export type RingMode = 'dot' | 'boost-cut' | 'wrap' | 'spread';
 export interface OscControl extends ControlCommon {
   readonly transport: 'osc';
   readonly osc: OscControlMessage;
+  /** A number outside min..max is moved to the nearest end (`clamp`) or dropped (`ignore`). */
+  readonly outOfRange: 'clamp' | 'ignore';
 }
 
 export type Control = MidiControl | OscControl;

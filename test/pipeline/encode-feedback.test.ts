@@ -121,7 +121,7 @@ test('program changes and words cannot be shown on MIDI controls', () => {
 test('OSC feedback read back by the control decoder gives the value within one step, over any declared range', () => {
   const ends = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: -1000, max: 1000 })).filter(([a, b]) => a !== b);
   fc.assert(fc.property(unit, ends, fc.constantFrom('f' as const, 'i' as const), (u, [min, max], type) => {
-    const control: OscControl = { id: 'fader', transport: 'osc', osc: { address: '/x', type, min, max }, value: type === 'f' ? 'continuous' : 'discrete', feedback: true };
+    const control: OscControl = { id: 'fader', transport: 'osc', osc: { address: '/x', type, min, max }, value: type === 'f' ? 'continuous' : 'discrete', feedback: true, outOfRange: 'clamp' };
     const wire = encodeFeedback(control, { kind: 'unit', value: u });
     assert.ok(wire && wire.transport === 'osc');
     const r = decodeOscControl('in', oscAddressTable(new Map([['fader', control]])), { address: wire.address, args: [wire.value] });
@@ -132,9 +132,9 @@ test('OSC feedback read back by the control decoder gives the value within one s
 });
 
 test('an OSC text control is sent the word; a trigger gets nothing', () => {
-  const text: OscControl = { id: 't', transport: 'osc', osc: { address: '/eqmorph/termA', type: 's' }, value: 'text', feedback: true };
+  const text: OscControl = { id: 't', transport: 'osc', osc: { address: '/eqmorph/termA', type: 's' }, value: 'text', feedback: true, outOfRange: 'clamp' };
   assert.deepEqual(encodeFeedback(text, { kind: 'text', value: 'bright' }), { transport: 'osc', address: '/eqmorph/termA', type: 's', value: 'bright' });
-  const trig: OscControl = { id: 'd', transport: 'osc', osc: { address: '/eqmorph/dump', type: 'none' }, value: 'trigger', feedback: true };
+  const trig: OscControl = { id: 'd', transport: 'osc', osc: { address: '/eqmorph/dump', type: 'none' }, value: 'trigger', feedback: true, outOfRange: 'clamp' };
   assert.equal(encodeFeedback(trig, { kind: 'unit', value: 1 }), null);
 });
 
