@@ -1,0 +1,107 @@
+// The monitor's WebSocket side: pushes coalesced state frames to every page, and turns the page's moves into control events.
+
+import { auditTime, combineLatest, interval, map, merge, of, scan, startWith, switchMap, type Observable, type Subscription } from 'rxjs';
+import { WebSocket, type WebSocketServer } from 'ws';
+import type { MorphDecoder } from '../morph/morph-state.js';
+import type { Bridge } from '../pipeline/bridge.js';
+import type { Mapping } from '../profiles/types.js';
+import type { Transport } from '../transports/transport.js';
+import type { LatentMap } from './latent-map.js';
+import { pageCommand } from './surface.js';
+import {
+  appendLog,
+  bridgeLogLine,
+  eventLine,
+  frameMessage,
+  helloMessage,
+  messageRates,
+  transportViews,
+  type CounterSample,
+  type LogLine,
+  type TransportEntry,
+} from './view-model.js';
+
+/** At most one frame per display refresh; moves in between are coalesced into the newest state. */
+export const FRAME_MS = 1000 / 60;
+/** How often message rates are sampled. */
+export const RATE_MS = 500;
+/**
+ * A page whose socket still holds this much unsent data is behind: it skips frames until it drains. Sends are never
+ * awaited, so a stuck page costs memory up to about this bound and nothing else.
+ */
+export const MAX_BUFFERED = 256 * 1024;
+
+/** The running bridge and the mapping it runs; a reload replaces both. */
+export interface RunningBridge {
+  readonly bridge: Bridge;
+  readonly mapping: Mapping;
+}
+
+export interface FeedSources {
+  /** Replays the current bridge to each subscriber, then each replacement. */
+  readonly runs$: Observable<RunningBridge>;
+  readonly decoder: MorphDecoder;
+  readonly map: LatentMap;
+  readonly centroid: (term: string) => readonly number[] | undefined;
+  readonly transports: readonly (TransportEntry & { readonly transport: Transport<unknown, unknown> })[];
+}
+
+export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): void } {
+  const hello = JSON.stringify(helloMessage(src.decoder.terms, src.map));
+  const entries: TransportEntry[] = src.transports.map(({ transport: _t, ...e }) => e);
+  let running: RunningBridge | null = null;
+  let latest: string | null = null;
+
+  const run$ = src.runs$;
+  const states$ = run$.pipe(switchMap((r) => r.bridge.states$.pipe(startWith(r.bridge.state()))));
+  const log$ = run$.pipe(
+    switchMap((r) => merge(r.bridge.events$.pipe(map((e) => eventLine(e, Date.now()))), r.bridge.log$.pipe(map((e) => bridgeLogLine(e, Date.now()))))),
+    scan((log: readonly LogLine[], line: LogLine) => appendLog(log, line), []),
+    startWith([] as readonly LogLine[]),
+  );
+  const statuses$ = src.transports.length ? combineLatest(src.transports.map((t) => t.transport.status$)) : of([]);
+  const samples$ = interval(RATE_MS).pipe(
+    startWith(0),
+    map((): CounterSample => ({ time: Date.now(), counters: src.transports.map((t) => t.transport.counters()) })),
+    scan((acc: { prev: CounterSample | null; next: CounterSample | null }, s) => ({ prev: acc.next, next: s }), { prev: null, next: null }),
+  );
+
+  const frames$ = combineLatest([run$, states$, log$, statuses$, samples$]).pipe(
+    auditTime(FRAME_MS),
+    map(([run, states, log, statuses, samples]) => {
+      const sample = samples.next!;
+      const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
+      return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log));
+    }),
+  );
+
+  const sub: Subscription = frames$.subscribe((text) => {
+    latest = text;
+    for (const ws of wss.clients) {
+      // Never await a page: one that has not taken the last frames yet misses this one and gets a newer one later.
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_BUFFERED) ws.send(text);
+    }
+  });
+  const runSub = run$.subscribe((r) => (running = r));
+
+  wss.on('connection', (ws) => {
+    ws.send(hello);
+    if (latest !== null) ws.send(latest);
+    ws.on('message', (data) => {
+      const current = running;
+      if (!current) return;
+      const names = current.mapping.instances.map((i) => i.name);
+      const cmd = pageCommand(String(data), names, performance.now());
+      // The page goes through the same bindings as a hardware control, so outputs and feedback follow it alike.
+      if (cmd.ok) current.bridge.inject(cmd.event);
+      else ws.send(JSON.stringify({ type: 'error', reason: cmd.reason }));
+    });
+  });
+
+  return {
+    close: () => {
+      sub.unsubscribe();
+      runSub.unsubscribe();
+    },
+  };
+}

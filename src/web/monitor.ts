@@ -1,0 +1,94 @@
+// Starts and stops the web monitor: one HTTP server for the page, its WebSocket feed on /ws, both behind the same access check.
+
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { EqModel } from '../model/eq-model.js';
+import type { Mapping } from '../profiles/types.js';
+import { OscUdpTransport } from '../transports/osc-udp.js';
+import type { Transport } from '../transports/transport.js';
+import { checkAccess, type WebAccess } from './access.js';
+import { attachFeed, type FeedSources } from './feed.js';
+import { latentMap } from './latent-map.js';
+import { createStaticServer, STATIC_DIR } from './static-server.js';
+
+export interface WebMonitor {
+  /** The address the page is served on, with the port the OS picked when 0 was asked for. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The page never sends more than a short command; anything larger is not from it. */
+const MAX_PAYLOAD = 4096;
+
+/** The latent map and centroid lookup of a model's default vocabulary. */
+export function modelMap(model: EqModel): Pick<FeedSources, 'map' | 'centroid'> {
+  const centroids = new Map(model.terms.map((t) => [t, model.term(t)!.z as readonly number[]]));
+  return { map: latentMap(centroids), centroid: (t) => model.term(t)?.z };
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function startWebMonitor(access: WebAccess, sources: FeedSources, staticDir = STATIC_DIR): Promise<WebMonitor> {
+  const server = createStaticServer(access.token, staticDir);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  server.on('upgrade', (req, socket, head) => {
+    const verdict = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? checkAccess(req, access.token) : ({ ok: false, status: 404, reason: 'not found' } as const);
+    if (!verdict.ok) {
+      const text = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found';
+      socket.end(`HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(access.listen.port, access.listen.host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    const where = `${access.listen.host}:${access.listen.port}`;
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'that address is not on this machine' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new WebListenError(`web monitor: cannot listen on ${where} (${why}); choose another with --web [HOST:]PORT, or turn it off with --no-web`);
+  });
+  const feed = attachFeed(wss, sources);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(access.listen.host)}:${port}/`,
+    port,
+    close: async () => {
+      feed.close();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A failure to start the monitor that the user can fix (port in use, address not here): one line, exit code 1. */
+export class WebListenError extends Error {
+  override readonly name = 'WebListenError';
+}
+
+export interface RunTransports {
+  readonly oscInputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly oscOutputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly midiInputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly midiOutputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+}
+
+/** Every open transport of a run, named as in the mapping, for the page's inputs-and-outputs panel. */
+export function runTransports(mapping: Mapping, t: RunTransports): FeedSources['transports'] {
+  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi', transport: Transport<unknown, unknown>, profile: string) => {
+    const local = transport instanceof OscUdpTransport && role === 'in' ? transport.localAddress() : null;
+    return { name, role, kind, endpoint: local ? `${local.host}:${local.port} · ${profile}` : profile, transport };
+  };
+  return [
+    ...[...t.oscInputs].map(([n, tr]) => entry(n, 'in', 'osc', tr, mapping.inputs.get(n)?.profile.name ?? '')),
+    ...[...t.midiInputs].map(([n, tr]) => entry(n, 'in', 'midi', tr, mapping.inputs.get(n)?.profile.name ?? '')),
+    ...[...t.oscOutputs].map(([n, tr]) => entry(n, 'out', 'osc', tr, mapping.outputs.get(n)?.profile.name ?? '')),
+    ...[...t.midiOutputs].map(([n, tr]) => entry(n, 'out', 'midi', tr, mapping.outputs.get(n)?.profile.name ?? '')),
+  ];
+}
