@@ -108,6 +108,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 
+  // The monitor listens before any other socket opens: a busy port is reported without leaving ports behind.
+  const monitor: WebMonitor | null = web ? await startWebMonitor(web) : null;
+
   const midi = opts.midiBackend ? ({ ok: true, backend: opts.midiBackend } as const) : loadMidiBackend();
   const usesMidi = [...mapping.inputs.values(), ...mapping.outputs.values()].some((x) => x.connection.transport === 'midi');
   out(midi.ok ? 'eqmorph: MIDI available' : `eqmorph: ${midi.reason}${usesMidi ? ' — the MIDI inputs and outputs of this mapping are skipped; OSC keeps running' : ''}`);
@@ -205,16 +208,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     bridge.stop();
     await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
   };
-  let monitor: WebMonitor | null = null;
-  if (web) {
-    const transports = runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs });
-    monitor = await startWebMonitor(web, { runs$, decoder, transports, ...modelMap(model) }).catch(async (err: unknown) => {
-      await stop();
-      throw err;
-    });
-    const warning = exposureWarning(web);
+  if (monitor) {
+    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }), ...modelMap(model) });
+    const warning = exposureWarning(web!);
     if (warning) out(warning);
-    out(`eqmorph: web monitor on ${monitor.url}${web.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
+    out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
   }
   return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload, web: monitor };
 }

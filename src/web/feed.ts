@@ -46,6 +46,27 @@ export interface FeedSources {
   readonly transports: readonly (TransportEntry & { readonly transport: Transport<unknown, unknown> })[];
 }
 
+/** What the feed needs of a page's socket. */
+export interface FeedClient {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(text: string): void;
+}
+
+/**
+ * Sends a frame to every open page that is keeping up; returns how many got it. Never waits for a page: one that has
+ * not taken the last frames yet misses this one and gets a newer one later, so a stuck page cannot slow anyone.
+ */
+export function broadcast(clients: Iterable<FeedClient>, text: string, maxBuffered = MAX_BUFFERED): number {
+  let sent = 0;
+  for (const ws of clients) {
+    if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount >= maxBuffered) continue;
+    ws.send(text);
+    sent++;
+  }
+  return sent;
+}
+
 export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): void } {
   const hello = JSON.stringify(helloMessage(src.decoder.terms, src.map));
   const entries: TransportEntry[] = src.transports.map(({ transport: _t, ...e }) => e);
@@ -77,10 +98,7 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
 
   const sub: Subscription = frames$.subscribe((text) => {
     latest = text;
-    for (const ws of wss.clients) {
-      // Never await a page: one that has not taken the last frames yet misses this one and gets a newer one later.
-      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_BUFFERED) ws.send(text);
-    }
+    broadcast(wss.clients, text);
   });
   const runSub = run$.subscribe((r) => (running = r));
 

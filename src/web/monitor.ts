@@ -15,6 +15,8 @@ export interface WebMonitor {
   /** The address the page is served on, with the port the OS picked when 0 was asked for. */
   readonly url: string;
   readonly port: number;
+  /** Starts the state feed from a running bridge; until then the page loads and its socket waits for frames. */
+  attach(sources: FeedSources): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,8 @@ export function modelMap(model: EqModel): Pick<FeedSources, 'map' | 'centroid'> 
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
-export async function startWebMonitor(access: WebAccess, sources: FeedSources, staticDir = STATIC_DIR): Promise<WebMonitor> {
+/** Listens for the page and its socket; called before any other socket opens, so a busy port fails early and leaves nothing behind. */
+export async function startWebMonitor(access: WebAccess, staticDir = STATIC_DIR): Promise<WebMonitor> {
   const server = createStaticServer(access.token, staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   server.on('upgrade', (req, socket, head) => {
@@ -52,13 +55,17 @@ export async function startWebMonitor(access: WebAccess, sources: FeedSources, s
     const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'that address is not on this machine' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new WebListenError(`web monitor: cannot listen on ${where} (${why}); choose another with --web [HOST:]PORT, or turn it off with --no-web`);
   });
-  const feed = attachFeed(wss, sources);
+  let feed: { close(): void } | null = null;
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${urlHost(access.listen.host)}:${port}/`,
     port,
+    attach: (sources) => {
+      feed?.close();
+      feed = attachFeed(wss, sources);
+    },
     close: async () => {
-      feed.close();
+      feed?.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();
