@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { decodeOscPacket, type OscMessage } from '../../src/transports/osc-packet.js';
+import { startMonitoredRun, until, type MonitoredRun } from './running-monitor.js';
 
 // The monitor over real sockets on 127.0.0.1 (ephemeral ports): the token rule for page and socket, and the socket's commands.
 const TOKEN = 's3cret-token';
@@ -22,48 +21,24 @@ function openSocket(url: string, headers: Record<string, string> = {}): Promise<
   });
 }
 
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const start = Date.now();
-  while (!ok()) {
-    if (Date.now() - start > 10_000) assert.fail(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('a monitor with a token', () => {
-  let run: Awaited<ReturnType<typeof startRun>>;
-  let rx: dgram.Socket;
+  let m: MonitoredRun;
+  let run: MonitoredRun['run'];
   let base: string;
-  const received: OscMessage[] = [];
-  const log: string[] = [];
 
   before(async () => {
-    rx = dgram.createSocket('udp4');
-    rx.on('message', (buf) => {
-      const r = decodeOscPacket(new Uint8Array(buf));
-      if (r.ok) received.push(...r.messages);
-    });
-    await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
-    run = await startRun(
-      {
-        mapping: DEFAULT_MAPPING,
-        oscIn: { host: '127.0.0.1', port: 0 },
-        oscOut: { host: '127.0.0.1', port: rx.address().port },
-        web: { listen: { host: '127.0.0.1', port: 0 }, token: TOKEN },
-      },
-      (line) => log.push(line),
-    );
+    m = await startMonitoredRun(TOKEN);
+    run = m.run;
     base = run.web!.url;
   });
 
   after(async () => {
-    await run?.stop();
-    rx?.close();
+    await m?.stop();
   });
 
   test('startup prints the real URL, with the port the OS picked', () => {
     assert.ok(run.web!.port > 0);
-    assert.ok(log.some((l) => l.includes(`web monitor on http://127.0.0.1:${run.web!.port}/`)), log.join('\n'));
+    assert.ok(m.log.some((l) => l.includes(`web monitor on http://127.0.0.1:${run.web!.port}/`)), m.log.join('\n'));
   });
 
   test('the page without a token is refused with 401, with a wrong one with 403', async () => {
@@ -106,10 +81,10 @@ describe('a monitor with a token', () => {
   test('a command on the socket reaches the EQ output as OSC band messages, and bad ones are refused with a reason', async () => {
     const ok = await openSocket(`${base.replace('http:', 'ws:')}ws`, { 'X-Eqmorph-Token': TOKEN });
     assert.ok('ws' in ok);
-    const from = received.length;
+    const from = m.received.length;
     ok.ws.send(JSON.stringify({ type: 'set', instance: 'main', control: 'alpha', value: 0.9 }));
     await until('alpha reaches the bridge', () => run.bridge().state().get('main')!.alpha === 0.9);
-    await until('band messages on the wire', () => received.slice(from).some((m) => m.address.startsWith('/eqmorph/band/')));
+    await until('band messages on the wire', () => m.received.slice(from).some((msg) => msg.address.startsWith('/eqmorph/band/')));
     await until('a frame with the new alpha', () => ok.messages.some((m) => (m as { instances?: { alpha: number }[] }).instances?.[0]?.alpha === 0.9));
     ok.ws.send(JSON.stringify({ type: 'set', instance: 'nobody', control: 'alpha', value: 0.1 }));
     await until('an error reply', () => ok.messages.some((m) => (m as { type: string }).type === 'error'));
