@@ -1,6 +1,6 @@
 // The monitor's WebSocket side: pushes coalesced state frames to every page, and turns the page's moves into control events.
 
-import { auditTime, combineLatest, interval, map, merge, of, scan, startWith, switchMap, type Observable, type Subscription } from 'rxjs';
+import { auditTime, combineLatest, filter, interval, map, merge, of, scan, share, startWith, switchMap, type Observable, type ObservedValueOf, type Subscription } from 'rxjs';
 import { WebSocket, type WebSocketServer } from 'ws';
 import type { MorphDecoder } from '../morph/morph-state.js';
 import type { Bridge } from '../pipeline/bridge.js';
@@ -71,7 +71,6 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   const hello = JSON.stringify(helloMessage(src.decoder.terms, src.map));
   const entries: TransportEntry[] = src.transports.map(({ transport: _t, ...e }) => e);
   let running: RunningBridge | null = null;
-  let latest: string | null = null;
 
   const run$ = src.runs$;
   const states$ = run$.pipe(switchMap((r) => r.bridge.states$.pipe(startWith(r.bridge.state()))));
@@ -87,24 +86,29 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
     scan((acc: { prev: CounterSample | null; next: CounterSample | null }, s) => ({ prev: acc.next, next: s }), { prev: null, next: null }),
   );
 
-  const frames$ = combineLatest([run$, states$, log$, statuses$, samples$]).pipe(
-    auditTime(FRAME_MS),
-    map(([run, states, log, statuses, samples]) => {
-      const sample = samples.next!;
-      const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
-      return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log));
-    }),
-  );
-
-  const sub: Subscription = frames$.subscribe((text) => {
-    latest = text;
-    broadcast(wss.clients, text);
-  });
+  // Everything a frame is made of, kept current whether or not a page is open, so a page that connects gets a fresh frame at once.
+  const inputs$ = combineLatest([run$, states$, log$, statuses$, samples$]).pipe(share());
+  type Inputs = ObservedValueOf<typeof inputs$>;
+  let latest: Inputs | null = null;
+  const build = ([run, states, log, statuses, samples]: Inputs): string => {
+    const sample = samples.next!;
+    const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log));
+  };
+  const keep = inputs$.subscribe((inputs) => (latest = inputs));
+  // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.
+  const sub: Subscription = inputs$
+    .pipe(
+      filter(() => wss.clients.size > 0),
+      auditTime(FRAME_MS),
+      map(build),
+    )
+    .subscribe((text) => broadcast(wss.clients, text));
   const runSub = run$.subscribe((r) => (running = r));
 
   wss.on('connection', (ws) => {
     ws.send(hello);
-    if (latest !== null) ws.send(latest);
+    if (latest !== null) ws.send(build(latest));
     ws.on('message', (data) => {
       const current = running;
       if (!current) return;
@@ -119,6 +123,7 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   return {
     close: () => {
       sub.unsubscribe();
+      keep.unsubscribe();
       runSub.unsubscribe();
     },
   };
