@@ -87,4 +87,20 @@ describe('web monitor in a browser', { skip }, () => {
     await page.screenshot({ path: join(SHOTS, 'monitor.png'), fullPage: true });
     assert.ok(existsSync(join(SHOTS, 'monitor.png')));
   });
+
+  test('with a token the page is refused without it, and opened with ?token it goes live over its socket', async () => {
+    const guarded = await startMonitoredRun('browser-secret');
+    const tab = await context.newPage();
+    try {
+      const refused = await tab.goto(guarded.run.web!.url);
+      assert.equal(refused?.status(), 401);
+      const served = await tab.goto(`${guarded.run.web!.url}?token=browser-secret`);
+      assert.equal(served?.status(), 200);
+      await tab.locator('#link[data-state="open"]').waitFor();
+      await tab.locator('#curve[data-alpha]').waitFor();
+    } finally {
+      await tab.close();
+      await guarded.stop();
+    }
+  });
 });
