@@ -55,6 +55,9 @@ export async function startWebMonitor(access: WebAccess, staticDir = STATIC_DIR)
     const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'that address is not on this machine' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new WebListenError(`web monitor: cannot listen on ${where} (${why}); choose another with --web [HOST:]PORT, or turn it off with --no-web`);
   });
+  // The monitor never keeps eqmorph alive by itself (the bridge's sockets and the mapping watcher do): if opening a
+  // transport fails after it started listening, the process still ends instead of serving a page for a bridge that is not there.
+  server.unref();
   let feed: { close(): void } | null = null;
   const port = (server.address() as AddressInfo).port;
   return {
