@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startMonitoredRun, until, type MonitoredRun } from './running-monitor.js';
@@ -101,6 +101,36 @@ describe('web monitor in a browser', { skip }, () => {
     } finally {
       await tab.close();
       await guarded.stop();
+    }
+  });
+
+  test('with two instances the page picks one, and its fader drives only that one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqmorph-web-two-'));
+    const file = join(dir, 'two.yaml');
+    const inst = (name: string, index: number) => `  - { name: ${name}, output: eq, index: ${index}, initial: { term_a: warm, term_b: bright }, bindings: [] }\n`;
+    writeFileSync(
+      file,
+      `version: 1\nkind: mapping\nname: two instances\ninputs:\n  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:19000 } }\n` +
+        `outputs:\n  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:9 } }\ninstances:\n${inst('one', 1)}${inst('two', 2)}`,
+    );
+    const two = await startMonitoredRun(null, file);
+    const tab = await context.newPage();
+    try {
+      await tab.goto(two.run.web!.url);
+      await tab.locator('#curve[data-alpha]').waitFor();
+      assert.deepEqual(await tab.locator('#instance option').allTextContents(), ['one', 'two']);
+      await tab.locator('#instance').selectOption('two');
+      await tab.locator('#alpha').focus();
+      await tab.keyboard.press('End');
+      await until('instance two reaches alpha 1', () => two.run.bridge().state().get('two')!.alpha === 1);
+      assert.equal(two.run.bridge().state().get('one')!.alpha, 0);
+      await until('the page shows it', async () => (await tab.locator('#alphaOut').textContent()) === '1.00');
+      mkdirSync(SHOTS, { recursive: true });
+      await tab.screenshot({ path: join(SHOTS, 'two-instances.png') });
+    } finally {
+      await tab.close();
+      await two.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

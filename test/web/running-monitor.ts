@@ -14,7 +14,7 @@ export interface MonitoredRun {
   stop(): Promise<void>;
 }
 
-export async function startMonitoredRun(token: string | null): Promise<MonitoredRun> {
+export async function startMonitoredRun(token: string | null, mapping = DEFAULT_MAPPING): Promise<MonitoredRun> {
   const received: OscMessage[] = [];
   const log: string[] = [];
   const rx = dgram.createSocket('udp4');
@@ -24,7 +24,7 @@ export async function startMonitoredRun(token: string | null): Promise<Monitored
   });
   await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
   const web: WebAccess = { listen: { host: '127.0.0.1', port: 0 }, token };
-  const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: rx.address().port }, web }, (l) => log.push(l));
+  const run = await startRun({ mapping, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: rx.address().port }, web }, (l) => log.push(l));
   return {
     run,
     received,
