@@ -107,6 +107,8 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   const runSub = run$.subscribe((r) => (running = r));
 
   wss.on('connection', (ws) => {
+    // A page that breaks the protocol (an oversized or malformed frame) is dropped by ws; it must not take eqmorph with it.
+    ws.on('error', () => ws.terminate());
     ws.send(hello);
     if (latest !== null) ws.send(build(latest));
     ws.on('message', (data) => {

@@ -36,6 +36,8 @@ export async function startWebMonitor(access: WebAccess, staticDir = STATIC_DIR)
   const server = createStaticServer(access.token, staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   server.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgraded socket without an error listener: a client that resets it must not crash eqmorph.
+    socket.on('error', () => socket.destroy());
     const verdict = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? checkAccess(req, access.token) : ({ ok: false, status: 404, reason: 'not found' } as const);
     if (!verdict.ok) {
       const text = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found';

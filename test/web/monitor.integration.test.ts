@@ -93,6 +93,25 @@ describe('a monitor with a token', () => {
   });
 });
 
+test('a page that sends an oversized frame is dropped, and the monitor and bridge keep running', async () => {
+  const m = await startMonitoredRun(null);
+  try {
+    const url = `${m.run.web!.url.replace('http:', 'ws:')}ws`;
+    const rude = await openSocket(url);
+    assert.ok('ws' in rude);
+    const closed = new Promise<number>((r) => rude.ws.on('close', (code) => r(code)));
+    rude.ws.send('x'.repeat(100_000));
+    assert.equal(await closed, 1009, 'closed as too big');
+    const polite = await openSocket(url);
+    assert.ok('ws' in polite);
+    polite.ws.send(JSON.stringify({ type: 'set', instance: 'main', control: 'alpha', value: 0.4 }));
+    await until('the bridge still takes commands', () => m.run.bridge().state().get('main')!.alpha === 0.4);
+    polite.ws.close();
+  } finally {
+    await m.stop();
+  }
+});
+
 test('a non-loopback host without a token is refused before anything opens (even the mapping is not read)', async () => {
   await assert.rejects(
     startRun({ mapping: '/nonexistent/mapping.yaml', web: { listen: { host: '0.0.0.0', port: 0 }, token: null } }, () => {}),
