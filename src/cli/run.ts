@@ -209,7 +209,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
   };
   if (monitor) {
-    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }), ...modelMap(model) });
+    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), ...modelMap(model) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);

@@ -43,7 +43,8 @@ export interface FeedSources {
   readonly decoder: MorphDecoder;
   readonly map: LatentMap;
   readonly centroid: (term: string) => readonly number[] | undefined;
-  readonly transports: readonly (TransportEntry & { readonly transport: Transport<unknown, unknown> })[];
+  /** Every input and output of the mapping; one that could not be opened has a fixed status saying why. */
+  readonly transports: readonly (TransportEntry & { readonly transport: Pick<Transport<unknown, unknown>, 'status$' | 'counters'> })[];
 }
 
 /** What the feed needs of a page's socket. */

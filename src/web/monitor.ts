@@ -1,6 +1,7 @@
 // Starts and stops the web monitor: one HTTP server for the page, its WebSocket feed on /ws, both behind the same access check.
 
 import type { AddressInfo } from 'node:net';
+import { of } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import type { EqModel } from '../model/eq-model.js';
 import type { Mapping } from '../profiles/types.js';
@@ -91,16 +92,26 @@ export interface RunTransports {
   readonly midiOutputs: ReadonlyMap<string, Transport<unknown, unknown>>;
 }
 
-/** Every open transport of a run, named as in the mapping, for the page's inputs-and-outputs panel. */
-export function runTransports(mapping: Mapping, t: RunTransports): FeedSources['transports'] {
-  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi', transport: Transport<unknown, unknown>, profile: string) => {
+const NO_COUNTS = { in: 0, out: 0, dropped: 0, errors: 0, reconnects: 0 } as const;
+
+/**
+ * Every input and output of the mapping, in its order, with the transport that runs it. One that was not opened (MIDI
+ * where this machine has none) is listed all the same, as unavailable with the reason: the page shows what is missing.
+ */
+export function runTransports(mapping: Mapping, t: RunTransports, midiUnavailable: string | null): FeedSources['transports'] {
+  const absent = { status$: of({ state: 'unavailable', detail: midiUnavailable ?? 'not opened' } as const), counters: () => NO_COUNTS };
+  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi', transport: Transport<unknown, unknown> | undefined, profile: string) => {
     const local = transport instanceof OscUdpTransport && role === 'in' ? transport.localAddress() : null;
-    return { name, role, kind, endpoint: local ? `${local.host}:${local.port} · ${profile}` : profile, transport };
+    return { name, role, kind, endpoint: local ? `${local.host}:${local.port} · ${profile}` : profile, transport: transport ?? absent };
   };
   return [
-    ...[...t.oscInputs].map(([n, tr]) => entry(n, 'in', 'osc', tr, mapping.inputs.get(n)?.profile.name ?? '')),
-    ...[...t.midiInputs].map(([n, tr]) => entry(n, 'in', 'midi', tr, mapping.inputs.get(n)?.profile.name ?? '')),
-    ...[...t.oscOutputs].map(([n, tr]) => entry(n, 'out', 'osc', tr, mapping.outputs.get(n)?.profile.name ?? '')),
-    ...[...t.midiOutputs].map(([n, tr]) => entry(n, 'out', 'midi', tr, mapping.outputs.get(n)?.profile.name ?? '')),
+    ...[...mapping.inputs.values()].map((i) => {
+      const kind = i.connection.transport;
+      return entry(i.name, 'in', kind, (kind === 'osc' ? t.oscInputs : t.midiInputs).get(i.name), i.profile.name);
+    }),
+    ...[...mapping.outputs.values()].map((o) => {
+      const kind = o.connection.transport;
+      return entry(o.name, 'out', kind, (kind === 'osc' ? t.oscOutputs : t.midiOutputs).get(o.name), o.profile.name);
+    }),
   ];
 }
