@@ -24,7 +24,9 @@ export function parseWebAddress(text: string): HostPort | { error: string } {
     const hp = parseHostPort(`${zero[1]}:1`, DEFAULT_WEB);
     return 'error' in hp ? hp : { host: hp.host, port: 0 };
   }
-  return parseHostPort(text, DEFAULT_WEB);
+  const hp = parseHostPort(text, DEFAULT_WEB);
+  // The shared parser knows ports 1..65535; here 0 is allowed too, and the message should say so.
+  return 'error' in hp ? { error: hp.error.replace('1..65535', '0..65535 (0 picks a free port)') } : hp;
 }
 
 /** True for names and addresses that never leave this machine. */
