@@ -28,7 +28,7 @@ async function coldStartMs(): Promise<number> {
   const port = rx.address().port;
   const inPort = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/eqmorph.js', 'run', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/eqmorph.js', 'run', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${port}`, '--web', '0'], { stdio: 'ignore' });
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('eqmorph run sent nothing within 20 s')), 20000);
     rx.once('message', () => {

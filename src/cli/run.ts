@@ -1,6 +1,7 @@
 // `eqmorph run`: loads the model and a mapping, opens the transports, and runs the bridge until SIGINT/SIGTERM.
 
 import { watch } from 'node:fs';
+import { BehaviorSubject } from 'rxjs';
 import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
@@ -17,6 +18,10 @@ import { healthLines, transportHealth, watchStatus, type TransportEntry } from '
 import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
+import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
+import type { RunningBridge } from '../web/feed.js';
+import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { withWebSurface } from '../web/surface.js';
 
 export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
 
@@ -28,7 +33,9 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
-  --no-web              do not serve the web monitor (accepted; the monitor is not part of this release yet)
+  --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
+  --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
+  --no-web              do not serve the web monitor
   --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
@@ -45,6 +52,8 @@ export interface RunOptions {
   readonly midiBackend?: MidiBackend;
   /** How often MIDI ports are checked and how soon a lost one is retried (tests shorten them). */
   readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
+  /** Serve the web monitor here; absent or null: no monitor. */
+  readonly web?: WebAccess | null;
 }
 
 /** A profile's port matcher as the MIDI transport's selector. */
@@ -68,6 +77,17 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
   return hp;
 }
 
+/** The monitor's address and token from --web, --web-token and --no-web; null when it is off. */
+export function webFlags(web: string | undefined, token: string | undefined, off: boolean): WebAccess | null {
+  if (off) {
+    if (web !== undefined || token !== undefined) throw new UsageError('--no-web turns the monitor off: drop --web and --web-token, or drop --no-web');
+    return null;
+  }
+  const listen = web === undefined ? DEFAULT_WEB : parseWebAddress(web);
+  if ('error' in listen) throw new UsageError(`--web: ${listen.error}`);
+  return { listen, token: token ?? null };
+}
+
 /** Why a mapping cannot run in this release: an instance whose target does not have eqmorph's five bands. */
 export function bandLayoutProblem(mapping: Mapping): string | null {
   for (const inst of mapping.instances) {
@@ -79,6 +99,11 @@ export function bandLayoutProblem(mapping: Mapping): string | null {
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
 export async function startRun(opts: RunOptions, out: (line: string) => void) {
+  const web = opts.web ?? null;
+  const webProblem = web && webAccessProblem(web);
+  if (webProblem) throw new UsageError(webProblem);
+  // The page is one more control surface: its bindings are added to every instance, on start and on each reload.
+  const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
   const decoder = new CachedDecoder(model);
   const known = [...model.files.terms.keys()];
@@ -90,6 +115,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   if (layoutProblem) throw new UsageError(layoutProblem);
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
+
+  // The monitor listens before any other socket opens: a busy port is reported without leaving ports behind.
+  const monitor: WebMonitor | null = web ? await startWebMonitor(web) : null;
 
   const midi = opts.midiBackend ? ({ ok: true, backend: opts.midiBackend } as const) : loadMidiBackend();
   const usesMidi = [...mapping.inputs.values(), ...mapping.outputs.values()].some((x) => x.connection.transport === 'midi');
@@ -166,7 +194,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   ];
   // From here on, every change of a transport's status is news: startup already printed how each one began.
   const statusSub = watchStatus(transports).subscribe((c) => out(`eqmorph: ${c.direction === 'in' ? 'in ' : 'out'} ${c.name}: ${c.status.state}${c.status.detail ? ` — ${c.status.detail}` : ''}`));
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks });
+  let bridge = startBridge({ mapping: withSurfaces(mapping), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks });
+  const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -195,9 +224,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states });
+    bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
+    runs$.next({ bridge, mapping: withSurfaces(next) });
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
     return true;
   };
@@ -205,6 +235,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
     await bridge.finish(current.onExit);
+    await monitor?.close();
+    runs$.complete();
     statusSub.unsubscribe();
     logSub.unsubscribe();
     bridge.stop();
@@ -212,7 +244,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   const health = () => transportHealth(transports, bridge.counters());
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports) };
+  if (monitor) {
+    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), ...modelMap(model) });
+    const warning = exposureWarning(web!);
+    if (warning) out(warning);
+    out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
+  }
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports), web: monitor };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -221,6 +259,8 @@ export async function runCommand(args: string[]): Promise<number> {
     model: { type: 'string' },
     'osc-in': { type: 'string' },
     'osc-out': { type: 'string' },
+    web: { type: 'string' },
+    'web-token': { type: 'string' },
     'no-web': { type: 'boolean' },
     stats: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -236,9 +276,17 @@ export async function runCommand(args: string[]): Promise<number> {
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
+      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
     },
     out,
-  );
+  ).catch((err: unknown) => {
+    if (err instanceof WebListenError) return err;
+    throw err;
+  });
+  if (run instanceof WebListenError) {
+    process.stderr.write(`eqmorph run: ${run.message}\n`);
+    return 1;
+  }
   // Editors save in several steps (truncate, write, rename): wait for the file to settle before reading it.
   let reloadTimer: NodeJS.Timeout | null = null;
   const watcher = watch(dirname(run.mapping().file), (_event, file) => {

@@ -1,0 +1,133 @@
+// The monitor's WebSocket side: pushes coalesced state frames to every page, and turns the page's moves into control events.
+
+import { auditTime, combineLatest, filter, interval, map, merge, of, scan, share, startWith, switchMap, type Observable, type ObservedValueOf, type Subscription } from 'rxjs';
+import { WebSocket, type WebSocketServer } from 'ws';
+import type { MorphDecoder } from '../morph/morph-state.js';
+import type { Bridge } from '../pipeline/bridge.js';
+import type { Mapping } from '../profiles/types.js';
+import type { Transport } from '../transports/transport.js';
+import type { LatentMap } from './latent-map.js';
+import { pageCommand } from './surface.js';
+import {
+  appendLog,
+  bridgeLogLine,
+  eventLine,
+  frameMessage,
+  helloMessage,
+  messageRates,
+  transportViews,
+  type CounterSample,
+  type LogLine,
+  type TransportEntry,
+} from './view-model.js';
+
+/** At most one frame per display refresh; moves in between are coalesced into the newest state. */
+export const FRAME_MS = 1000 / 60;
+/** How often message rates are sampled. */
+export const RATE_MS = 500;
+/**
+ * A page whose socket still holds this much unsent data is behind: it skips frames until it drains. Sends are never
+ * awaited, so a stuck page costs memory up to about this bound and nothing else.
+ */
+export const MAX_BUFFERED = 256 * 1024;
+
+/** The running bridge and the mapping it runs; a reload replaces both. */
+export interface RunningBridge {
+  readonly bridge: Bridge;
+  readonly mapping: Mapping;
+}
+
+export interface FeedSources {
+  /** Replays the current bridge to each subscriber, then each replacement. */
+  readonly runs$: Observable<RunningBridge>;
+  readonly decoder: MorphDecoder;
+  readonly map: LatentMap;
+  readonly centroid: (term: string) => readonly number[] | undefined;
+  /** Every input and output of the mapping; one that could not be opened has a fixed status saying why. */
+  readonly transports: readonly (TransportEntry & { readonly transport: Pick<Transport<unknown, unknown>, 'status$' | 'counters'> })[];
+}
+
+/** What the feed needs of a page's socket. */
+export interface FeedClient {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(text: string): void;
+}
+
+/**
+ * Sends a frame to every open page that is keeping up; returns how many got it. Never waits for a page: one that has
+ * not taken the last frames yet misses this one and gets a newer one later, so a stuck page cannot slow anyone.
+ */
+export function broadcast(clients: Iterable<FeedClient>, text: string, maxBuffered = MAX_BUFFERED): number {
+  let sent = 0;
+  for (const ws of clients) {
+    if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount >= maxBuffered) continue;
+    ws.send(text);
+    sent++;
+  }
+  return sent;
+}
+
+export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): void } {
+  const hello = JSON.stringify(helloMessage(src.decoder.terms, src.map));
+  const entries: TransportEntry[] = src.transports.map(({ transport: _t, ...e }) => e);
+  let running: RunningBridge | null = null;
+
+  const run$ = src.runs$;
+  const states$ = run$.pipe(switchMap((r) => r.bridge.states$.pipe(startWith(r.bridge.state()))));
+  const log$ = run$.pipe(
+    switchMap((r) => merge(r.bridge.events$.pipe(map((e) => eventLine(e, Date.now()))), r.bridge.log$.pipe(map((e) => bridgeLogLine(e, Date.now()))))),
+    scan((log: readonly LogLine[], line: LogLine) => appendLog(log, line), []),
+    startWith([] as readonly LogLine[]),
+  );
+  const statuses$ = src.transports.length ? combineLatest(src.transports.map((t) => t.transport.status$)) : of([]);
+  const samples$ = interval(RATE_MS).pipe(
+    startWith(0),
+    map((): CounterSample => ({ time: Date.now(), counters: src.transports.map((t) => t.transport.counters()) })),
+    scan((acc: { prev: CounterSample | null; next: CounterSample | null }, s) => ({ prev: acc.next, next: s }), { prev: null, next: null }),
+  );
+
+  // Everything a frame is made of, kept current whether or not a page is open, so a page that connects gets a fresh frame at once.
+  const inputs$ = combineLatest([run$, states$, log$, statuses$, samples$]).pipe(share());
+  type Inputs = ObservedValueOf<typeof inputs$>;
+  let latest: Inputs | null = null;
+  const build = ([run, states, log, statuses, samples]: Inputs): string => {
+    const sample = samples.next!;
+    const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log));
+  };
+  const keep = inputs$.subscribe((inputs) => (latest = inputs));
+  // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.
+  const sub: Subscription = inputs$
+    .pipe(
+      filter(() => wss.clients.size > 0),
+      auditTime(FRAME_MS),
+      map(build),
+    )
+    .subscribe((text) => broadcast(wss.clients, text));
+  const runSub = run$.subscribe((r) => (running = r));
+
+  wss.on('connection', (ws) => {
+    // A page that breaks the protocol (an oversized or malformed frame) is dropped by ws; it must not take eqmorph with it.
+    ws.on('error', () => ws.terminate());
+    ws.send(hello);
+    if (latest !== null) ws.send(build(latest));
+    ws.on('message', (data) => {
+      const current = running;
+      if (!current) return;
+      const names = current.mapping.instances.map((i) => i.name);
+      const cmd = pageCommand(String(data), names, performance.now());
+      // The page goes through the same bindings as a hardware control, so outputs and feedback follow it alike.
+      if (cmd.ok) current.bridge.inject(cmd.event);
+      else ws.send(JSON.stringify({ type: 'error', reason: cmd.reason }));
+    });
+  });
+
+  return {
+    close: () => {
+      sub.unsubscribe();
+      keep.unsubscribe();
+      runSub.unsubscribe();
+    },
+  };
+}

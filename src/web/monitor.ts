@@ -1,0 +1,117 @@
+// Starts and stops the web monitor: one HTTP server for the page, its WebSocket feed on /ws, both behind the same access check.
+
+import type { AddressInfo } from 'node:net';
+import { of } from 'rxjs';
+import { WebSocketServer } from 'ws';
+import type { EqModel } from '../model/eq-model.js';
+import type { Mapping } from '../profiles/types.js';
+import { OscUdpTransport } from '../transports/osc-udp.js';
+import type { Transport } from '../transports/transport.js';
+import { checkAccess, type WebAccess } from './access.js';
+import { attachFeed, type FeedSources } from './feed.js';
+import { latentMap } from './latent-map.js';
+import { createStaticServer, STATIC_DIR } from './static-server.js';
+
+export interface WebMonitor {
+  /** The address the page is served on, with the port the OS picked when 0 was asked for. */
+  readonly url: string;
+  readonly port: number;
+  /** Starts the state feed from a running bridge; until then the page loads and its socket waits for frames. */
+  attach(sources: FeedSources): void;
+  close(): Promise<void>;
+}
+
+/** The page never sends more than a short command; anything larger is not from it. */
+const MAX_PAYLOAD = 4096;
+
+/** The latent map and centroid lookup of a model's default vocabulary. */
+export function modelMap(model: EqModel): Pick<FeedSources, 'map' | 'centroid'> {
+  const centroids = new Map(model.terms.map((t) => [t, model.term(t)!.z as readonly number[]]));
+  return { map: latentMap(centroids), centroid: (t) => model.term(t)?.z };
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** Listens for the page and its socket; called before any other socket opens, so a busy port fails early and leaves nothing behind. */
+export async function startWebMonitor(access: WebAccess, staticDir = STATIC_DIR): Promise<WebMonitor> {
+  const server = createStaticServer(access.token, staticDir);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  server.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgraded socket without an error listener: a client that resets it must not crash eqmorph.
+    socket.on('error', () => socket.destroy());
+    const verdict = new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? checkAccess(req, access.token) : ({ ok: false, status: 404, reason: 'not found' } as const);
+    if (!verdict.ok) {
+      const text = verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found';
+      socket.end(`HTTP/1.1 ${verdict.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(access.listen.port, access.listen.host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    const where = `${access.listen.host}:${access.listen.port}`;
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EADDRNOTAVAIL' ? 'that address is not on this machine' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new WebListenError(`web monitor: cannot listen on ${where} (${why}); choose another with --web [HOST:]PORT, or turn it off with --no-web`);
+  });
+  // The monitor never keeps eqmorph alive by itself (the bridge's sockets and the mapping watcher do): if opening a
+  // transport fails after it started listening, the process still ends instead of serving a page for a bridge that is not there.
+  server.unref();
+  let feed: { close(): void } | null = null;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(access.listen.host)}:${port}/`,
+    port,
+    attach: (sources) => {
+      feed?.close();
+      feed = attachFeed(wss, sources);
+    },
+    close: async () => {
+      feed?.close();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A failure to start the monitor that the user can fix (port in use, address not here): one line, exit code 1. */
+export class WebListenError extends Error {
+  override readonly name = 'WebListenError';
+}
+
+export interface RunTransports {
+  readonly oscInputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly oscOutputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly midiInputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+  readonly midiOutputs: ReadonlyMap<string, Transport<unknown, unknown>>;
+}
+
+const NO_COUNTS = { in: 0, out: 0, dropped: 0, errors: 0, reconnects: 0 } as const;
+
+/**
+ * Every input and output of the mapping, in its order, with the transport that runs it. One that was not opened (MIDI
+ * where this machine has none) is listed all the same, as unavailable with the reason: the page shows what is missing.
+ */
+export function runTransports(mapping: Mapping, t: RunTransports, midiUnavailable: string | null): FeedSources['transports'] {
+  const absent = { status$: of({ state: 'unavailable', detail: midiUnavailable ?? 'not opened' } as const), counters: () => NO_COUNTS };
+  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi', transport: Transport<unknown, unknown> | undefined, profile: string) => {
+    const local = transport instanceof OscUdpTransport && role === 'in' ? transport.localAddress() : null;
+    return { name, role, kind, endpoint: local ? `${local.host}:${local.port} · ${profile}` : profile, transport: transport ?? absent };
+  };
+  return [
+    ...[...mapping.inputs.values()].map((i) => {
+      const kind = i.connection.transport;
+      return entry(i.name, 'in', kind, (kind === 'osc' ? t.oscInputs : t.midiInputs).get(i.name), i.profile.name);
+    }),
+    ...[...mapping.outputs.values()].map((o) => {
+      const kind = o.connection.transport;
+      return entry(o.name, 'out', kind, (kind === 'osc' ? t.oscOutputs : t.midiOutputs).get(o.name), o.profile.name);
+    }),
+  ];
+}
