@@ -107,7 +107,8 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the model E
   }, 'the reset state');
   const from = received.length;
   await send(encodeOscMessage('/eqmorph/dump'));
-  await until(() => received.length - from >= 15, 'a full dump');
+  // Late changes from the reset may arrive after `from`: wait for every one of the 15 addresses, not for 15 messages.
+  await until(() => new Set(received.slice(from).map((m) => m.address)).size >= 15, 'a full dump');
   const msgs = received.slice(from);
   const direct = run.decoder.model.decode('warm', 'bright', 0.375, { sorted: false });
   for (let n = 1; n <= 5; n++) {
