@@ -1,4 +1,4 @@
-// OSC packet encoding and defensive decoding around osc-js: framing checked first, bundles flattened, unsafe messages dropped.
+// OSC packets: encoding packed by hand, and defensive decoding around osc-js (framing checked first, bundles flattened, unsafe messages dropped).
 import oscModule from 'osc-js';
 
 // osc-js is CommonJS with typings that declare an ES default export: at run time the default import is the OSC class
