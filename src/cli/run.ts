@@ -6,6 +6,8 @@ import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
+import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
+import { FittedDecoder } from '../morph/fitted-decoder.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
@@ -60,13 +62,30 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
   return hp;
 }
 
-/** Why a mapping cannot run in this release: an instance whose target does not have eqmorph's five bands. */
+/** Why a mapping cannot run: an output whose band layout is not eqmorph's five and cannot be fitted either. */
 export function bandLayoutProblem(mapping: Mapping): string | null {
-  for (const inst of mapping.instances) {
-    const bands = mapping.outputs.get(inst.output)!.profile.bands.length;
-    if (bands !== 5) return `instance ${inst.name}: output ${inst.output} has ${bands} bands; this release maps eqmorph's 5 bands one to one only`;
+  for (const [name, output] of mapping.outputs) {
+    if (isNativeLayout(output.profile)) continue;
+    const layout = targetLayout(output.profile);
+    if (!layout.ok) return `output ${name} (${basename(output.profile.file)}): ${layout.problem}; give every band a gain and a freq parameter`;
   }
   return null;
+}
+
+/**
+ * A fitted decoder for every output whose layout is not eqmorph's five bands. Outputs whose layout did not change
+ * keep their decoder (and its fitted tables) across a reload.
+ */
+export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>): Map<string, FittedDecoder> {
+  const out = new Map<string, FittedDecoder>();
+  for (const [name, output] of mapping.outputs) {
+    if (isNativeLayout(output.profile)) continue;
+    const layout = targetLayout(output.profile);
+    if (!layout.ok) continue; // bandLayoutProblem refused it already
+    const old = previous?.get(name);
+    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs));
+  }
+  return out;
 }
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
@@ -131,11 +150,15 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
   }
+  let fitted = layoutDecoders(mapping, decoder);
   for (const inst of mapping.instances) {
-    out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
+    const layout = fitted.get(inst.output);
+    const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
+    out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
+    layout?.prepare(inst.initial.termA, inst.initial.termB);
   }
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs });
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, layoutDecoders: fitted });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -164,7 +187,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, initialStates: states });
+    fitted = layoutDecoders(next, decoder, fitted);
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
@@ -176,7 +200,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     bridge.stop();
     await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload };
+  return { bridge: () => bridge, mapping: () => current, decoder, layoutDecoders: () => fitted, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload };
 }
 
 export async function runCommand(args: string[]): Promise<number> {

@@ -1,0 +1,141 @@
+// Fits another EQ's band layout to eqmorph's response along a pair's morph path, each α sample warm-started from the last; pure.
+
+import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
+import { fitParametric, gainRangeOf, qRangeOf, type FitResult } from '../eq/fit.js';
+import { logGrid } from '../eq/grid.js';
+import { responseFromParams } from '../eq/response.js';
+import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
+
+/**
+ * The fit compares responses on 64 log-spaced points, 20 Hz..20 kHz (a tenth of an octave apart): about three times
+ * cheaper than the 200-point evaluation grid, and the fitted EQs (Q at most 10) have no detail between the points
+ * that the 200-point error would see (measured in bench/layout.ts).
+ */
+export const FIT_GRID: Float64Array = logGrid(64);
+
+/** LM iterations for a warm-started sample: a neighbour 1/128 of α away is a few steps from its optimum. */
+const WARM_ITERATIONS = 30;
+/**
+ * fitParametric's stayNear for warm-started samples (see there). 0.1 per squared octave-ish unit against 64 squared dB
+ * errors: bands near 0 dB stop wandering (their largest frequency step along a path fell from 9.4 to under 0.04
+ * octaves in bench/layout.ts) while the response error moved by under 0.002 dB.
+ */
+export const STAY_NEAR = 0.1;
+
+/** A layout's parameter order: gain, freq and (where Q is free) q per band, as fitParametric returns them. */
+function paramKinds(specs: readonly BandSpec[]): ('gain' | 'freq' | 'q')[] {
+  return specs.flatMap((s) => (s.fixedQ === null ? (['gain', 'freq', 'q'] as const) : (['gain', 'freq'] as const)));
+}
+
+/**
+ * A first guess for a layout from eqmorph's own five bands (13 parameters): shelves take the matching shelf, peaking
+ * bands take the source's strongest peaking bands (by |gain|) in ascending frequency, and spare peaking bands start
+ * flat, spread over their range. A good guess matters beyond speed: it puts the first sample of a path in the optimum
+ * that does what eqmorph's bands do, and every later sample follows it.
+ */
+export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[]): number[] {
+  const src = paramsToBands(row);
+  const peaks = src
+    .filter((b) => b.type === 'peaking')
+    .sort((a, b) => Math.abs(b.gain) - Math.abs(a.gain))
+    .slice(0, specs.filter((s) => s.type === 'peaking').length)
+    .sort((a, b) => a.freq - b.freq);
+  const spare = specs.filter((s) => s.type === 'peaking').length - peaks.length;
+  let peakIndex = 0;
+  let spareIndex = 0;
+  return specs.flatMap((spec) => {
+    let band: { gain: number; freq: number; q: number };
+    if (spec.type !== 'peaking') {
+      const shelf = src.find((b) => b.type === spec.type);
+      band = shelf ? { gain: shelf.gain, freq: shelf.freq, q: shelf.q } : { gain: 0, freq: Math.sqrt(spec.freq.min * spec.freq.max), q: 1 };
+    } else if (peakIndex < peaks.length) {
+      const p = peaks[peakIndex++]!;
+      band = { gain: p.gain, freq: p.freq, q: p.q };
+    } else {
+      const f = (spareIndex++ + 1) / (spare + 1);
+      band = { gain: 0, freq: spec.freq.min * (spec.freq.max / spec.freq.min) ** f, q: 1 };
+    }
+    const g = gainRangeOf(spec);
+    const q = qRangeOf(spec);
+    const out = [clamp(band.gain, g.min, g.max), clamp(band.freq, spec.freq.min, spec.freq.max)];
+    if (spec.fixedQ === null) out.push(clamp(band.q, q.min, q.max));
+    return out;
+  });
+}
+
+/**
+ * Fits the layout to the response of one row of eqmorph's parameters. With `previous` (the neighbouring sample's
+ * fit) only that warm start is refined, without restarts or sorting, so the parameters move continuously along the
+ * path; without it, a full multi-start fit seeded from the source bands.
+ */
+export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec[], previous?: ArrayLike<number>): FitResult {
+  const target = responseFromParams(row, FIT_GRID);
+  if (previous) return fitParametric(target, FIT_GRID, { bands: specs, initial: previous, starts: 0, reseed: false, sort: false, iterations: WARM_ITERATIONS, stayNear: STAY_NEAR });
+  return fitParametric(target, FIT_GRID, { bands: specs, initial: seedFromSource(row, specs), sort: false });
+}
+
+/**
+ * Fits every row of a path in order, each warm-started from the one before, yielding one fit at a time so a caller
+ * can spread the work over several turns of the event loop.
+ */
+export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<FitResult, void, void> {
+  let previous: number[] | undefined;
+  for (const row of rows) {
+    const fit = fitLayoutSample(row, specs, previous);
+    previous = fit.params;
+    yield fit;
+  }
+}
+
+/** A fitted path: one row of layout parameters per α sample, gains in dB, frequencies and Qs as log2 (interpolation space). */
+export interface LayoutTable {
+  readonly specs: readonly BandSpec[];
+  readonly steps: number;
+  readonly width: number;
+  readonly values: Float64Array;
+  /** Response error of each sample's fit, dB (mean absolute, on FIT_GRID). */
+  readonly maeDb: Float64Array;
+}
+
+export function layoutTable(specs: readonly BandSpec[], fits: readonly FitResult[]): LayoutTable {
+  if (fits.length < 2) throw new RangeError('a layout table needs at least two samples');
+  const kinds = paramKinds(specs);
+  const width = kinds.length;
+  const values = new Float64Array(fits.length * width);
+  fits.forEach((fit, i) => fit.params.forEach((v, j) => (values[i * width + j] = kinds[j] === 'gain' ? v : Math.log2(v))));
+  return { specs, steps: fits.length, width, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+}
+
+/** Layout parameters (physical units, layout order) to bands. */
+export function layoutBands(specs: readonly BandSpec[], params: ArrayLike<number>): Band[] {
+  let j = 0;
+  return specs.map((spec) => {
+    const gain = params[j++]! as Db;
+    const freq = params[j++]! as Hz;
+    const q = (spec.fixedQ ?? params[j++]!) as Q;
+    return { type: spec.type, gain, freq, q };
+  });
+}
+
+/**
+ * The layout's bands at alpha: linear interpolation between the two nearest samples (geometric for frequency and Q),
+ * the same rule as the pair table. Every sample is inside the layout's ranges and the ranges are intervals, so every
+ * interpolated value is too.
+ */
+export function readLayoutTable(t: LayoutTable, alpha: number): Band[] {
+  const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * (t.steps - 1);
+  const i = Math.min(Math.floor(x), t.steps - 2);
+  const f = x - i;
+  const a = i * t.width;
+  const b = a + t.width;
+  const out = new Array<number>(t.width);
+  let j = 0;
+  for (const spec of t.specs) {
+    for (const kind of spec.fixedQ === null ? ['gain', 'freq', 'q'] : ['gain', 'freq']) {
+      const v = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
+      out[j] = kind === 'gain' ? v : 2 ** v;
+      j++;
+    }
+  }
+  return layoutBands(t.specs, out);
+}
