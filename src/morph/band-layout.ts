@@ -1,6 +1,6 @@
 // A target profile's band layout as the fitter sees it: each band's type and the ranges its wire scaling can express.
 
-import { BAND_SPECS, GAIN_RANGE, Q_RANGE, SHELF_Q, type BandSpec, type Range } from '../eq/bands.js';
+import { BAND_SPECS, GAIN_RANGE, Q_RANGE, SHELF_Q, type BandSpec, type BandType, type Range } from '../eq/bands.js';
 import { clamp } from '../eq/units.js';
 import type { TargetProfile, TargetScaling } from '../profiles/types.js';
 
@@ -11,6 +11,20 @@ const AUDIBLE: Range = { min: 20, max: 20000 };
  * the profile says nothing about it; such a band should be given a q parameter where the device has one.
  */
 const UNEXPOSED_PEAKING_Q = 1;
+
+/**
+ * Where each band type may go in a fit: the target's range, narrowed to where eqmorph's own bands of that type live.
+ * A mixer lets every band roam 20 Hz..20 kHz, and a fit left free there finds odd equivalents (a low shelf at 5 kHz
+ * and a high shelf at 100 Hz make the same tilt) that match the curve but not what an engineer would read on the desk.
+ */
+const EQMORPH_FREQ: Record<BandType, Range> = {
+  lowshelf: BAND_SPECS[0]!.freq,
+  peaking: {
+    min: Math.min(...BAND_SPECS.filter((s) => s.type === 'peaking').map((s) => s.freq.min)),
+    max: Math.max(...BAND_SPECS.filter((s) => s.type === 'peaking').map((s) => s.freq.max)),
+  },
+  highshelf: BAND_SPECS[BAND_SPECS.length - 1]!.freq,
+};
 
 /** True where the target's bands are eqmorph's own five (low shelf, three peaking, high shelf): sent one to one. */
 export function isNativeLayout(target: TargetProfile): boolean {
@@ -50,7 +64,12 @@ export function targetLayout(target: TargetProfile): { ok: true; specs: BandSpec
       return { ok: false, problem: `band ${band.number}'s gain range ${gainRange.min}..${gainRange.max} dB does not contain 0 dB, so it cannot be fitted` };
     }
     const fixedQ = band.type === 'peaking' ? (q ? null : UNEXPOSED_PEAKING_Q) : clamp(SHELF_Q, qRange.min, qRange.max);
-    specs.push({ type: band.type, freq: freqRange, fixedQ, gain: gainRange, q: qRange });
+    const own = EQMORPH_FREQ[band.type];
+    const fitRange = { min: Math.max(freqRange.min, own.min), max: Math.min(freqRange.max, own.max) };
+    if (!(fitRange.min < fitRange.max)) {
+      return { ok: false, problem: `band ${band.number}'s frequency range ${freqRange.min}..${freqRange.max} Hz misses eqmorph's ${band.type} range ${own.min}..${own.max} Hz` };
+    }
+    specs.push({ type: band.type, freq: fitRange, fixedQ, gain: gainRange, q: qRange });
   }
   return { ok: true, specs };
 }

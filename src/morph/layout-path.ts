@@ -29,18 +29,23 @@ function paramKinds(specs: readonly BandSpec[]): ('gain' | 'freq' | 'q')[] {
 
 /**
  * A first guess for a layout from eqmorph's own five bands (13 parameters): shelves take the matching shelf, peaking
- * bands take the source's strongest peaking bands (by |gain|) in ascending frequency, and spare peaking bands start
- * flat, spread over their range. A good guess matters beyond speed: it puts the first sample of a path in the optimum
- * that does what eqmorph's bands do, and every later sample follows it.
+ * bands take the source's peaking bands named by `peaks` (indices among the source's three, in the order the target's
+ * peaking bands take them; by default the strongest by |gain|, in ascending frequency), and spare peaking bands start
+ * flat, spread over their range. A good guess matters beyond speed: it puts a fit in the optimum that does what
+ * eqmorph's bands do.
  */
-export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[]): number[] {
+export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[], peaks?: readonly number[]): number[] {
   const src = paramsToBands(row);
-  const peaks = src
-    .filter((b) => b.type === 'peaking')
-    .sort((a, b) => Math.abs(b.gain) - Math.abs(a.gain))
-    .slice(0, specs.filter((s) => s.type === 'peaking').length)
-    .sort((a, b) => a.freq - b.freq);
-  const spare = specs.filter((s) => s.type === 'peaking').length - peaks.length;
+  const srcPeaks = src.filter((b) => b.type === 'peaking');
+  const wanted = specs.filter((s) => s.type === 'peaking').length;
+  const chosen = peaks
+    ? peaks.map((i) => srcPeaks[i]!)
+    : srcPeaks
+        .slice()
+        .sort((a, b) => Math.abs(b.gain) - Math.abs(a.gain))
+        .slice(0, wanted)
+        .sort((a, b) => a.freq - b.freq);
+  const spare = wanted - chosen.length;
   let peakIndex = 0;
   let spareIndex = 0;
   return specs.flatMap((spec) => {
@@ -48,8 +53,8 @@ export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[
     if (spec.type !== 'peaking') {
       const shelf = src.find((b) => b.type === spec.type);
       band = shelf ? { gain: shelf.gain, freq: shelf.freq, q: shelf.q } : { gain: 0, freq: Math.sqrt(spec.freq.min * spec.freq.max), q: 1 };
-    } else if (peakIndex < peaks.length) {
-      const p = peaks[peakIndex++]!;
+    } else if (peakIndex < chosen.length) {
+      const p = chosen[peakIndex++]!;
       band = { gain: p.gain, freq: p.freq, q: p.q };
     } else {
       const f = (spareIndex++ + 1) / (spare + 1);
@@ -64,6 +69,29 @@ export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[
 }
 
 /**
+ * Which of the source's peaking bands a path's seeds use, fixed for the whole path: the strongest on average over the
+ * path (mean |gain|), ordered by their mean frequency. eqmorph's decoder keeps each band continuous along a path, so
+ * a seed built from the same source bands at every sample moves continuously too.
+ */
+export function pathPeaks(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): number[] {
+  const wanted = specs.filter((s) => s.type === 'peaking').length;
+  const stats = [0, 1, 2].map((i) => ({ i, gain: 0, logFreq: 0 }));
+  for (const row of rows) {
+    paramsToBands(row)
+      .filter((b) => b.type === 'peaking')
+      .forEach((b, i) => {
+        stats[i]!.gain += Math.abs(b.gain);
+        stats[i]!.logFreq += Math.log(b.freq);
+      });
+  }
+  return stats
+    .sort((a, b) => b.gain - a.gain)
+    .slice(0, wanted)
+    .sort((a, b) => a.logFreq - b.logFreq)
+    .map((s) => s.i);
+}
+
+/**
  * Fits the layout to the response of one row of eqmorph's parameters. With `previous` (the neighbouring sample's
  * fit) only that warm start is refined, without restarts or sorting, so the parameters move continuously along the
  * path; without it, a full multi-start fit seeded from the source bands.
@@ -75,16 +103,55 @@ export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec
 }
 
 /**
- * Fits every row of a path in order, each warm-started from the one before, yielding one fit at a time so a caller
- * can spread the work over several turns of the event loop.
+ * A warm-started sample that misses the target by more than this (dB MAE) beyond what a refit from the path's own
+ * seed reaches takes that refit instead. Warm starts keep parameters continuous, but one can follow a local optimum
+ * that stops fitting as the target moves on; the seed's fit is near-exact wherever the layout can copy eqmorph's
+ * bands (six bands), and it moves continuously too, since its source bands do.
+ */
+const DRIFT_DB = 0.02;
+
+/**
+ * Fits every row of a path in order, each warm-started from the one before (see DRIFT_DB for the exception),
+ * yielding one fit at a time so a caller can spread the work over several turns of the event loop.
  */
 export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<FitResult, void, void> {
+  const peaks = pathPeaks(rows, specs);
+  // The seed reproduces eqmorph's bands only where the layout has room for all of them; elsewhere a refit from it is
+  // rarely better and never close enough to take (MAX_JUMP), so it is not tried.
+  const peakCount = specs.filter((s) => s.type === 'peaking').length;
+  const copies = peakCount >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
   let previous: number[] | undefined;
   for (const row of rows) {
-    const fit = fitLayoutSample(row, specs, previous);
+    const seed = seedFromSource(row, specs, peaks);
+    let fit: FitResult;
+    if (!previous) {
+      const target = responseFromParams(row, FIT_GRID);
+      fit = fitParametric(target, FIT_GRID, { bands: specs, initial: seed, sort: false });
+    } else {
+      const warm = fitLayoutSample(row, specs, previous);
+      fit = copies && warm.maeDb > DRIFT_DB ? lower(warm, fitLayoutSample(row, specs, seed)) : warm;
+    }
     previous = fit.params;
     yield fit;
   }
+}
+
+/**
+ * The largest jump a reseeded sample may make from its warm-started alternative: a better fit that would move a band
+ * further (in dB, or in octaves for a band that is audible) is a jump between optima, which interpolation would smear
+ * over a 1/128 stretch of the fader; the warm fit stays then.
+ */
+const MAX_JUMP = { gainDb: 1, octaves: 0.25, audibleDb: 1 };
+
+function lower(warm: FitResult, reseeded: FitResult): FitResult {
+  if (!(reseeded.maeDb + DRIFT_DB < warm.maeDb)) return warm;
+  const close = warm.bands.every((w, k) => {
+    const r = reseeded.bands[k]!;
+    if (Math.abs(w.gain - r.gain) > MAX_JUMP.gainDb) return false;
+    const audible = Math.max(Math.abs(w.gain), Math.abs(r.gain)) >= MAX_JUMP.audibleDb;
+    return !audible || (Math.abs(Math.log2(w.freq / r.freq)) <= MAX_JUMP.octaves && Math.abs(Math.log2(w.q / r.q)) <= MAX_JUMP.octaves);
+  });
+  return close ? reseeded : warm;
 }
 
 /** A fitted path: one row of layout parameters per α sample, gains in dB, frequencies and Qs as log2 (interpolation space). */
@@ -92,6 +159,8 @@ export interface LayoutTable {
   readonly specs: readonly BandSpec[];
   readonly steps: number;
   readonly width: number;
+  /** 1 where a column is stored as log2 (frequency, Q). */
+  readonly logColumn: Uint8Array;
   readonly values: Float64Array;
   /** Response error of each sample's fit, dB (mean absolute, on FIT_GRID). */
   readonly maeDb: Float64Array;
@@ -103,7 +172,8 @@ export function layoutTable(specs: readonly BandSpec[], fits: readonly FitResult
   const width = kinds.length;
   const values = new Float64Array(fits.length * width);
   fits.forEach((fit, i) => fit.params.forEach((v, j) => (values[i * width + j] = kinds[j] === 'gain' ? v : Math.log2(v))));
-  return { specs, steps: fits.length, width, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+  const logColumn = Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1));
+  return { specs, steps: fits.length, width, logColumn, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
 }
 
 /** Layout parameters (physical units, layout order) to bands. */
@@ -129,13 +199,9 @@ export function readLayoutTable(t: LayoutTable, alpha: number): Band[] {
   const a = i * t.width;
   const b = a + t.width;
   const out = new Array<number>(t.width);
-  let j = 0;
-  for (const spec of t.specs) {
-    for (const kind of spec.fixedQ === null ? ['gain', 'freq', 'q'] : ['gain', 'freq']) {
-      const v = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
-      out[j] = kind === 'gain' ? v : 2 ** v;
-      j++;
-    }
+  for (let j = 0; j < t.width; j++) {
+    const v = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
+    out[j] = t.logColumn[j] ? 2 ** v : v;
   }
   return layoutBands(t.specs, out);
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import type { Band } from '../../src/eq/bands.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { meanAbsDiffDb, responseDb } from '../../src/eq/response.js';
+import { startRun } from '../../src/cli/run.js';
+import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
+import { startX32Double, type X32Double } from '../support/x32-double.js';
+
+// nanoKONTROL2-style CC events through the injected MIDI port -> eqmorph run -> an X32 (test double) over real UDP.
+const controller = resolve('test/profiles/fixtures/controllers/nanokontrol2-factory.yaml');
+const target = resolve('firmware-profiles/targets/behringer-x32-channel.yaml');
+const PAIRS: [string, string][] = [
+  ['warm', 'bright'],
+  ['bright', 'clear'],
+  ['clear', 'warm'],
+  ['warm', 'clear'],
+];
+const CHANNELS = 8;
+
+function mappingText(port: number): string {
+  const instances = Array.from({ length: CHANNELS }, (_, i) => {
+    const [a, b] = PAIRS[i % PAIRS.length]!;
+    const extra =
+      i === 0
+        ? `
+      - { source: nano.knob1, target: strength, takeover: jump }
+      - { source: nano.solo1, target: term_b, value: clean }`
+        : '';
+    return `  - name: ch${i + 1}
+    output: x32
+    index: ${i + 1}
+    initial: { term_a: ${a}, term_b: ${b}, alpha: 0 }
+    bindings:
+      - { source: nano.fader${i + 1}, target: alpha, takeover: jump }${extra}`;
+  });
+  return `version: 1
+kind: mapping
+name: nanoKONTROL2 to X32 (test)
+inputs:
+  nano: { profile: ${controller}, midi: { port: 'nanoKONTROL2*' } }
+outputs:
+  x32: { profile: ${target}, osc: { send: 127.0.0.1:${port} } }
+instances:
+${instances.join('\n')}
+`;
+}
+
+async function until(what: string, ok: () => boolean, tries = 1500): Promise<void> {
+  for (let i = 0; i < tries && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), `gave up waiting: ${what}`);
+}
+
+/** What the desk would set, read back from its floats with the documented formulas (devices.md §1.4). */
+function deskBands(x32: X32Double, channel: number): Band[] {
+  const ch = String(channel).padStart(2, '0');
+  const types = ['lowshelf', 'peaking', 'peaking', 'highshelf'] as const;
+  return types.map((type, i) => {
+    const get = (leaf: string) => x32.value(`/ch/${ch}/eq/${i + 1}/${leaf}`) as number;
+    return { type, freq: 20 * 1000 ** get('f'), gain: -15 + 30 * get('g'), q: 10 * 0.03 ** get('q') } as Band;
+  });
+}
+
+test('eight nanoKONTROL2 faders morph eight X32 channels: the desk ends up with the fitted EQ, on, with /xremote renewed', async () => {
+  const x32 = await startX32Double();
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-x32-'));
+  const file = join(dir, 'nano-x32.yaml');
+  writeFileSync(file, mappingText(x32.port));
+  const backend = createFakeMidiBackend(['nanoKONTROL2 SLIDER/KNOB']);
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, midiBackend: backend }, (l) => log.push(l));
+  try {
+    assert.ok(log.some((l) => /instance ch1 -> x32: .*fitted to the target's 4/.test(l)), log.join('\n'));
+    // At start: every channel's EQ switched on, the band types set, and the client registered for updates.
+    await until('the start snapshot', () => x32.value('/ch/08/eq/4/q') !== undefined && x32.xremotes() >= 1);
+    for (let c = 1; c <= CHANNELS; c++) {
+      const ch = String(c).padStart(2, '0');
+      assert.equal(x32.value(`/ch/${ch}/eq/on`), 1);
+      assert.deepEqual([1, 2, 3, 4].map((b) => x32.value(`/ch/${ch}/eq/${b}/type`)), [1, 2, 2, 4]);
+    }
+    const fitted = run.layoutDecoders().get('x32')!;
+    await until('fitted tables for every pair', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 6000);
+
+    const positions = Array.from({ length: CHANNELS }, (_, i) => Math.round((127 * (i + 1)) / (CHANNELS + 1)));
+    positions.forEach((v, i) => backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, i, v]));
+    await until('every fader reached its channel', () => positions.every((v, i) => run.bridge().state().get(`ch${i + 1}`)!.alpha === v / 127));
+    const model = run.decoder.model;
+    const settled = () =>
+      positions.every((v, i) => {
+        const [a, b] = PAIRS[i % PAIRS.length]!;
+        return meanAbsDiffDb(responseDb(deskBands(x32, i + 1), DEFAULT_GRID), responseDb(model.decode(a, b, v / 127), DEFAULT_GRID)) < 0.5;
+      });
+    await until('every channel follows its fader', settled, 300).catch((e) => {
+      positions.forEach((v, i) => {
+        const [a, b] = PAIRS[i % PAIRS.length]!;
+        console.log(i + 1, meanAbsDiffDb(responseDb(deskBands(x32, i + 1), DEFAULT_GRID), responseDb(model.decode(a, b, v / 127), DEFAULT_GRID)), JSON.stringify(deskBands(x32, i + 1)), JSON.stringify(model.decode(a, b, v / 127)));
+      });
+      throw e;
+    });
+    for (let c = 1; c <= CHANNELS; c++) {
+      const [a, b] = PAIRS[(c - 1) % PAIRS.length]!;
+      const err = meanAbsDiffDb(responseDb(deskBands(x32, c), DEFAULT_GRID), responseDb(model.decode(a, b, positions[c - 1]! / 127), DEFAULT_GRID));
+      // The 4-band fit and the desk's steps (0.25 dB, 1/200 of 3 decades, 1/71 of the Q range) together.
+      assert.ok(err < 0.5, `channel ${c}: the desk's EQ is ${err.toFixed(3)} dB from eqmorph's ${a}/${b}`);
+    }
+
+    // A knob halves channel 1's strength: its gains halve on the desk (to the 0.25 dB grid), frequencies stay.
+    const before = deskBands(x32, 1);
+    backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, 16, 0]);
+    await until('strength 0 reaches the desk', () => deskBands(x32, 1).every((band) => band.gain === 0));
+    assert.deepEqual(deskBands(x32, 1).map((band) => band.freq), before.map((band) => band.freq));
+    // A solo button picks another term B for channel 1 only.
+    backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, 32, 127]);
+    await until('the term switch', () => run.bridge().state().get('ch1')!.termB === 'clean');
+    assert.equal(run.bridge().state().get('ch2')!.termB, 'clear');
+    // Only values on the mixer's own grid were ever sent.
+    for (const s of x32.sets) {
+      if (s.address.endsWith('/g')) assert.equal(Math.round((s.value as number) * 120), (s.value as number) * 120 === Math.round((s.value as number) * 120) ? (s.value as number) * 120 : NaN, s.address);
+    }
+  } finally {
+    await run.stop();
+    await x32.close();
+    rmSync(dir, { recursive: true });
+  }
+});
