@@ -74,10 +74,17 @@ const midiTouch = z.discriminatedUnion('type', [
 
 const feedback = z.boolean().default(false).describe('the control can show a value sent back to it (LED ring, motor fader, lit button)');
 
+// Some surfaces show a control's value on a different message than the control sends (an encoder's LED ring on its
+// own CC, a button LED whose velocity is a colour): the value 0..1 is then sent as round(min + value * (max - min)).
+const feedbackTo = z
+  .strictObject({ type: z.enum(['cc', 'note']), channel, number: data7, min: data7.default(0), max: data7.default(127) })
+  .describe("with feedback: true, send feedback as this message instead of the control's own; 0..1 becomes round(min + value * (max - min))");
+
 export const midiControlSchema = z.strictObject({
   midi: midiControlSource,
   touch: midiTouch.optional().describe('the message a touch-sensitive fader sends while touched (value > 0) and released (0)'),
   feedback,
+  feedback_to: feedbackTo.optional(),
   description,
 });
 

@@ -51,6 +51,11 @@ export interface MidiControl extends ControlCommon {
   readonly midi: MidiControlMessage;
   /** The message a touch-sensitive fader sends while touched and released, channel 0..15. */
   readonly touch?: { readonly type: 'note' | 'cc'; readonly channel: MidiChannel; readonly number: number };
+  /**
+   * Where feedback goes when it is not the control's own message (only with `feedback`): a value u in 0..1 is sent
+   * as data byte round(min + u * (max - min)), e.g. an encoder's LED ring on another CC. Channel 0..15.
+   */
+  readonly feedbackTo?: { readonly type: 'note' | 'cc'; readonly channel: MidiChannel; readonly number: number; readonly min: number; readonly max: number };
 }
 
 export interface OscControl extends ControlCommon {
