@@ -10,43 +10,28 @@ import { startRun } from '../../src/cli/run.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { startX32Double, type X32Double } from '../support/x32-double.js';
 
-// nanoKONTROL2-style CC events through the injected MIDI port -> eqmorph run -> an X32 (test double) over real UDP.
-const controller = resolve('test/profiles/fixtures/controllers/nanokontrol2-factory.yaml');
+// nanoKONTROL2 CC events through the injected MIDI port -> eqmorph run with the shipped mapping -> an X32 (test double).
+const shipped = resolve('mappings/nanokontrol2-x32.yaml');
 const target = resolve('firmware-profiles/targets/behringer-x32-channel.yaml');
+// The shipped mapping's initial pairs, channel by channel.
 const PAIRS: [string, string][] = [
   ['warm', 'bright'],
-  ['bright', 'clear'],
-  ['clear', 'warm'],
   ['warm', 'clear'],
+  ['clean', 'bright'],
+  ['dry', 'bright'],
+  ['warm', 'loud'],
+  ['clear', 'metallic'],
+  ['large', 'clear'],
+  ['dry', 'large'],
 ];
 const CHANNELS = 8;
+const PORT = 'nanoKONTROL2:nanoKONTROL2 MIDI 1 20:0';
 
+/** The shipped mapping, with its profile paths made absolute and the desk's address pointed at the double. */
 function mappingText(port: number): string {
-  const instances = Array.from({ length: CHANNELS }, (_, i) => {
-    const [a, b] = PAIRS[i % PAIRS.length]!;
-    const extra =
-      i === 0
-        ? `
-      - { source: nano.knob1, target: strength, takeover: jump }
-      - { source: nano.solo1, target: term_b, value: clean }`
-        : '';
-    return `  - name: ch${i + 1}
-    output: x32
-    index: ${i + 1}
-    initial: { term_a: ${a}, term_b: ${b}, alpha: 0 }
-    bindings:
-      - { source: nano.fader${i + 1}, target: alpha, takeover: jump }${extra}`;
-  });
-  return `version: 1
-kind: mapping
-name: nanoKONTROL2 to X32 (test)
-inputs:
-  nano: { profile: ${controller}, midi: { port: 'nanoKONTROL2*' } }
-outputs:
-  x32: { profile: ${target}, osc: { send: 127.0.0.1:${port} } }
-instances:
-${instances.join('\n')}
-`;
+  return readFileSync(shipped, 'utf8')
+    .replaceAll('../firmware-profiles/', `${resolve('firmware-profiles')}/`)
+    .replace('127.0.0.1:10023', `127.0.0.1:${port}`);
 }
 
 async function until(what: string, ok: () => boolean, tries = 1500): Promise<void> {
@@ -64,12 +49,12 @@ function deskBands(x32: X32Double, channel: number): Band[] {
   });
 }
 
-test('eight nanoKONTROL2 faders morph eight X32 channels: the desk ends up with the fitted EQ, switched on, registered with /xremote', async () => {
+test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 channels: the desk ends up with the fitted EQ, switched on, registered with /xremote', async () => {
   const x32 = await startX32Double();
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-x32-'));
   const file = join(dir, 'nano-x32.yaml');
   writeFileSync(file, mappingText(x32.port));
-  const backend = createFakeMidiBackend(['nanoKONTROL2 SLIDER/KNOB']);
+  const backend = createFakeMidiBackend([PORT]);
   const log: string[] = [];
   const run = await startRun({ mapping: file, midiBackend: backend }, (l) => log.push(l));
   try {
@@ -85,7 +70,11 @@ test('eight nanoKONTROL2 faders morph eight X32 channels: the desk ends up with 
     await until('fitted tables for every pair', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 6000);
 
     const positions = Array.from({ length: CHANNELS }, (_, i) => Math.round((127 * (i + 1)) / (CHANNELS + 1)));
-    positions.forEach((v, i) => backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, i, v]));
+    // Pickup takeover: each fader first meets the channel's alpha (0), then moves.
+    positions.forEach((v, i) => {
+      backend.emit(PORT, [0xb0, i, 0]);
+      backend.emit(PORT, [0xb0, i, v]);
+    });
     await until('every fader reached its channel', () => positions.every((v, i) => run.bridge().state().get(`ch${i + 1}`)!.alpha === v / 127));
     const model = run.decoder.model;
     const settled = () =>
@@ -103,13 +92,17 @@ test('eight nanoKONTROL2 faders morph eight X32 channels: the desk ends up with 
 
     // A knob halves channel 1's strength: its gains halve on the desk (to the 0.25 dB grid), frequencies stay.
     const before = deskBands(x32, 1);
-    backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, 16, 0]);
+    backend.emit(PORT, [0xb0, 16, 127]); // meets strength 1 (pickup) ...
+    backend.emit(PORT, [0xb0, 16, 0]); // ... and turns it down
     await until('strength 0 reaches the desk', () => deskBands(x32, 1).every((band) => band.gain === 0));
     assert.deepEqual(deskBands(x32, 1).map((band) => band.freq), before.map((band) => band.freq));
-    // A solo button picks another term B for channel 1 only.
-    backend.emit('nanoKONTROL2 SLIDER/KNOB', [0xb0, 32, 127]);
-    await until('the term switch', () => run.bridge().state().get('ch1')!.termB === 'clean');
-    assert.equal(run.bridge().state().get('ch2')!.termB, 'clear');
+    // S1 steps channel 1's term A to the next in the bank (warm -> bright); other channels keep theirs.
+    backend.emit(PORT, [0xb0, 32, 127]);
+    await until('the term switch', () => run.bridge().state().get('ch1')!.termA === 'bright');
+    assert.equal(run.bridge().state().get('ch2')!.termA, 'warm');
+    // R2 bypasses channel 2: its gains go to 0 dB on the desk.
+    backend.emit(PORT, [0xb0, 65, 127]);
+    await until('bypass reaches the desk', () => deskBands(x32, 2).every((band) => band.gain === 0));
     // Only values on the mixer's own grids were ever sent (121 gains, 201 frequencies, 72 Qs).
     const steps: Record<string, number> = { g: 120, f: 200, q: 71 };
     for (const s of x32.sets) {
@@ -130,9 +123,11 @@ test('the keepalive repeats at its interval while the bridge runs and stops with
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-keep-'));
   const fastTarget = join(dir, 'x32-fast.yaml');
   writeFileSync(fastTarget, readFileSync(target, 'utf8').replace('every_ms: 9000', 'every_ms: 20'));
+  const fastMapping = mappingText(x32.port).replace(target, fastTarget);
+  assert.ok(fastMapping.includes(fastTarget));
   const file = join(dir, 'm.yaml');
-  writeFileSync(file, mappingText(x32.port).replace(target, fastTarget));
-  const run = await startRun({ mapping: file, midiBackend: createFakeMidiBackend(['nanoKONTROL2 SLIDER/KNOB']) }, () => {});
+  writeFileSync(file, fastMapping);
+  const run = await startRun({ mapping: file, midiBackend: createFakeMidiBackend([PORT]) }, () => {});
   try {
     await until('three keepalives', () => x32.xremotes() >= 3);
   } finally {
