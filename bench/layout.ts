@@ -135,9 +135,19 @@ export async function benchLayout(opts: LayoutBenchOptions = {}) {
   fitted.prepare(a, b);
   while (!fitted.ready(a, b)) await new Promise((r) => setImmediate(r));
   const state = (i: number): MorphState => ({ termA: a, termB: b, alpha: ((i * 0.6180339887) % 1), strength: 0.8, bypass: false });
+  // Decoding (what the layout adaptation changes) apart from encoding (which depends on the target's messages: the
+  // X32 profile sends 16 stepped values plus 4 band types, eqmorph's own 15 physical values).
+  const decodeFive = usPerCall(20000, (i) => morphBands(state(i), decoder));
+  const decodeFour = usPerCall(20000, (i) => morphBands(state(i), fitted));
   const usFive = usPerCall(20000, (i) => encodeTargetFrame(five, 1, 'x', morphBands(state(i), decoder)));
   const usFour = usPerCall(20000, (i) => encodeTargetFrame(x32, 1, 'x', morphBands(state(i), fitted)));
-  return { layouts: results, perEventUs: { fiveBandEqmorphOsc: usFive, fourBandX32Fitted: usFour, ratio: usFour / usFive } };
+  return {
+    layouts: results,
+    perEventUs: {
+      decode: { fiveBand: decodeFive, fourBandFitted: decodeFour, ratio: decodeFour / decodeFive },
+      decodeAndEncode: { fiveBandEqmorphOsc: usFive, fourBandX32: usFour, ratio: usFour / usFive },
+    },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
