@@ -103,55 +103,25 @@ export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec
 }
 
 /**
- * A warm-started sample that misses the target by more than this (dB MAE) beyond what a refit from the path's own
- * seed reaches takes that refit instead. Warm starts keep parameters continuous, but one can follow a local optimum
- * that stops fitting as the target moves on; the seed's fit is near-exact wherever the layout can copy eqmorph's
- * bands (six bands), and it moves continuously too, since its source bands do.
- */
-const DRIFT_DB = 0.02;
-
-/**
- * Fits every row of a path in order, each warm-started from the one before (see DRIFT_DB for the exception),
- * yielding one fit at a time so a caller can spread the work over several turns of the event loop.
+ * Fits every row of a path in order, yielding one fit at a time so a caller can spread the work over several turns of
+ * the event loop. Where the layout has room for all of eqmorph's bands (a shelf of each kind, three peaking bands or
+ * more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves each band continuously
+ * along a path, so the copy does too, and the fit stays at it. Elsewhere each sample is warm-started from the one
+ * before, so the parameters follow one optimum along the path.
  */
 export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<FitResult, void, void> {
   const peaks = pathPeaks(rows, specs);
-  // The seed reproduces eqmorph's bands only where the layout has room for all of them; elsewhere a refit from it is
-  // rarely better and never close enough to take (MAX_JUMP), so it is not tried.
-  const peakCount = specs.filter((s) => s.type === 'peaking').length;
-  const copies = peakCount >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
+  const copies = specs.filter((s) => s.type === 'peaking').length >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
   let previous: number[] | undefined;
   for (const row of rows) {
     const seed = seedFromSource(row, specs, peaks);
     let fit: FitResult;
-    if (!previous) {
-      const target = responseFromParams(row, FIT_GRID);
-      fit = fitParametric(target, FIT_GRID, { bands: specs, initial: seed, sort: false });
-    } else {
-      const warm = fitLayoutSample(row, specs, previous);
-      fit = copies && warm.maeDb > DRIFT_DB ? lower(warm, fitLayoutSample(row, specs, seed)) : warm;
-    }
+    if (copies) fit = fitLayoutSample(row, specs, seed);
+    else if (previous) fit = fitLayoutSample(row, specs, previous);
+    else fit = fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: specs, initial: seed, sort: false });
     previous = fit.params;
     yield fit;
   }
-}
-
-/**
- * The largest jump a reseeded sample may make from its warm-started alternative: a better fit that would move a band
- * further (in dB, or in octaves for a band that is audible) is a jump between optima, which interpolation would smear
- * over a 1/128 stretch of the fader; the warm fit stays then.
- */
-const MAX_JUMP = { gainDb: 1, octaves: 0.25, audibleDb: 1 };
-
-function lower(warm: FitResult, reseeded: FitResult): FitResult {
-  if (!(reseeded.maeDb + DRIFT_DB < warm.maeDb)) return warm;
-  const close = warm.bands.every((w, k) => {
-    const r = reseeded.bands[k]!;
-    if (Math.abs(w.gain - r.gain) > MAX_JUMP.gainDb) return false;
-    const audible = Math.max(Math.abs(w.gain), Math.abs(r.gain)) >= MAX_JUMP.audibleDb;
-    return !audible || (Math.abs(Math.log2(w.freq / r.freq)) <= MAX_JUMP.octaves && Math.abs(Math.log2(w.q / r.q)) <= MAX_JUMP.octaves);
-  });
-  return close ? reseeded : warm;
 }
 
 /** A fitted path: one row of layout parameters per α sample, gains in dB, frequencies and Qs as log2 (interpolation space). */
