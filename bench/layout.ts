@@ -9,7 +9,7 @@ import { EqModel } from '../src/model/eq-model.js';
 import { targetLayout } from '../src/morph/band-layout.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { FittedDecoder } from '../src/morph/fitted-decoder.js';
-import { fitAlongPath, layoutBands, layoutTable, readLayoutTable } from '../src/morph/layout-path.js';
+import { fitPath, layoutBands, layoutTable, readLayoutTable } from '../src/morph/layout-path.js';
 import { morphBands, type MorphState } from '../src/morph/morph-state.js';
 import { readPairTable } from '../src/morph/pair-table.js';
 import { encodeTargetFrame, scaleToWire } from '../src/pipeline/encode-target.js';
@@ -88,7 +88,7 @@ export async function benchLayout(opts: LayoutBenchOptions = {}) {
       const t = decoder.table(a, b);
       const rows = Array.from({ length: t.steps }, (_, i) => Array.from(readPairTable(t, i / (t.steps - 1))));
       const t0 = performance.now();
-      const fits = [...fitAlongPath(rows, specs)];
+      const fits = fitPath(rows, specs);
       buildMs.push(performance.now() - t0);
       const table = layoutTable(specs, fits);
       for (const alpha of ALPHAS) {

@@ -68,8 +68,7 @@ export class FittedDecoder {
     const key = pairKey(termA, termB);
     if (this.pending.has(key)) return;
     this.pending.add(key);
-    let fits: Generator<FitResult, void, void> | null = null;
-    const done: FitResult[] = [];
+    let fits: Generator<void, FitResult[], void> | null = null;
     const step = () => {
       if (!fits) {
         // eqmorph's own table builds in its background first; asking for a decode starts it, without blocking.
@@ -84,13 +83,12 @@ export class FittedDecoder {
       for (let i = 0; i < FITS_PER_TURN; i++) {
         const next = fits.next();
         if (next.done) {
-          this.tables.set(key, layoutTable(this.specs, done));
+          this.tables.set(key, layoutTable(this.specs, next.value));
           if (this.tables.size > MAX_PAIRS) this.tables.delete(this.tables.keys().next().value!);
           this.pending.delete(key);
           this.interim.delete(key);
           return;
         }
-        done.push(next.value);
       }
       setImmediate(step);
     };

@@ -103,24 +103,51 @@ export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec
 }
 
 /**
- * Fits every row of a path in order, yielding one fit at a time so a caller can spread the work over several turns of
- * the event loop. Where the layout has room for all of eqmorph's bands (a shelf of each kind, three peaking bands or
- * more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves each band continuously
- * along a path, so the copy does too, and the fit stays at it. Elsewhere each sample is warm-started from the one
- * before, so the parameters follow one optimum along the path.
+ * Fits every row of a path, yielding after each fit so a caller can spread the work over several turns of the event
+ * loop, and returning the fits in α order. Where the layout has room for all of eqmorph's bands (a shelf of each kind,
+ * three peaking bands or more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves
+ * each band continuously along a path, so the copy does too, and the fit stays at it. Elsewhere the path is fitted as a
+ * chain, each sample warm-started from its neighbour so the parameters follow one optimum; a chain can lose its optimum
+ * where the target moves on, and one started from the other end usually loses it elsewhere, so both directions are
+ * fitted and the chain with the smaller worst error is kept (both are continuous in the same way).
  */
-export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<FitResult, void, void> {
+export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
   const peaks = pathPeaks(rows, specs);
   const copies = specs.filter((s) => s.type === 'peaking').length >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
+  if (copies) {
+    const fits: FitResult[] = [];
+    for (const row of rows) {
+      fits.push(fitLayoutSample(row, specs, seedFromSource(row, specs, peaks)));
+      yield;
+    }
+    return fits;
+  }
+  const forward = yield* chain(rows, specs, peaks);
+  const backward = (yield* chain(rows.slice().reverse(), specs, peaks)).reverse();
+  const worst = (fits: readonly FitResult[]) => Math.max(...fits.map((f) => f.maeDb));
+  return worst(backward) < worst(forward) ? backward : forward;
+}
+
+function* chain(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[], peaks: readonly number[]): Generator<void, FitResult[], void> {
+  const fits: FitResult[] = [];
   let previous: number[] | undefined;
   for (const row of rows) {
-    const seed = seedFromSource(row, specs, peaks);
-    let fit: FitResult;
-    if (copies) fit = fitLayoutSample(row, specs, seed);
-    else if (previous) fit = fitLayoutSample(row, specs, previous);
-    else fit = fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: specs, initial: seed, sort: false });
+    const fit = previous
+      ? fitLayoutSample(row, specs, previous)
+      : fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: specs, initial: seedFromSource(row, specs, peaks), sort: false });
     previous = fit.params;
-    yield fit;
+    fits.push(fit);
+    yield;
+  }
+  return fits;
+}
+
+/** Runs fitAlongPath to the end at once (benchmarks, tests). */
+export function fitPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): FitResult[] {
+  const run = fitAlongPath(rows, specs);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
   }
 }
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { GAIN_RANGE, PARAMS, type BandSpec } from '../../src/eq/bands.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
-import { fitAlongPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
+import { fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
 
 const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
 const settingsArb = fc.tuple(...PARAMS.map((p) => (p.kind === 'gain' ? fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true }) : logUniform(p.range.min, p.range.max))));
@@ -38,7 +38,7 @@ function path(a: readonly number[], b: readonly number[], steps: number): number
 test('range: for any source path and any alpha, every fitted value is inside the layout its target declares', () => {
   fc.assert(
     fc.property(settingsArb, settingsArb, fc.constantFrom(FOUR, SIX, NARROW), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (a, b, specs, alphas) => {
-      const table = layoutTable(specs, [...fitAlongPath(path(a, b, 5), specs)]);
+      const table = layoutTable(specs, fitPath(path(a, b, 5), specs));
       for (const x of alphas) inRange(specs, readLayoutTable(table, x));
     }),
     { numRuns: 12, seed: 7 },
@@ -80,7 +80,7 @@ test('the seed from eqmorph bands is inside the layout, keeps the shelves, and s
 
 test('a table read at a sample gives that sample back; between samples it interpolates', () => {
   const rows = path([3, 120, 4, 300, 1, -1, 1500, 2, 2, 4000, 1.5, -3, 9000], [-2, 200, 1, 250, 0.8, 3, 2000, 1, -1, 5000, 2, 4, 7000], 3);
-  const fits = [...fitAlongPath(rows, FOUR)];
+  const fits = fitPath(rows, FOUR);
   const table = layoutTable(FOUR, fits);
   readLayoutTable(table, 0.5).forEach((b, k) => {
     assert.ok(Math.abs(b.gain - fits[1]!.bands[k]!.gain) < 1e-9);
