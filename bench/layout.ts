@@ -12,7 +12,7 @@ import { FittedDecoder } from '../src/morph/fitted-decoder.js';
 import { fitPath, layoutBands, layoutTable, readLayoutTable } from '../src/morph/layout-path.js';
 import { morphBands, type MorphState } from '../src/morph/morph-state.js';
 import { readPairTable } from '../src/morph/pair-table.js';
-import { encodeTargetFrame, scaleToWire } from '../src/pipeline/encode-target.js';
+import { scaleToWire, targetEncoder } from '../src/pipeline/encode-target.js';
 import { loadTargetProfile } from '../src/profiles/load.js';
 import type { TargetProfile } from '../src/profiles/types.js';
 
@@ -139,8 +139,10 @@ export async function benchLayout(opts: LayoutBenchOptions = {}) {
   // X32 profile sends 16 stepped values plus 4 band types, eqmorph's own 15 physical values).
   const decodeFive = usPerCall(20000, (i) => morphBands(state(i), decoder));
   const decodeFour = usPerCall(20000, (i) => morphBands(state(i), fitted));
-  const usFive = usPerCall(20000, (i) => encodeTargetFrame(five, 1, 'x', morphBands(state(i), decoder)));
-  const usFour = usPerCall(20000, (i) => encodeTargetFrame(x32, 1, 'x', morphBands(state(i), fitted)));
+  // As the bridge does it: one encoder per instance, addresses filled in once.
+  const [encodeFive, encodeFour] = [targetEncoder(five, 1, 'x'), targetEncoder(x32, 1, 'x')];
+  const usFive = usPerCall(20000, (i) => encodeFive(morphBands(state(i), decoder)));
+  const usFour = usPerCall(20000, (i) => encodeFour(morphBands(state(i), fitted)));
   return {
     layouts: results,
     perEventUs: {

@@ -11,7 +11,7 @@ import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
-import { encodeFixed, encodeTargetFrame, oscOut, sameWire, type WireMessage } from './encode-target.js';
+import { encodeFixed, oscOut, sameWire, targetEncoder, type WireMessage } from './encode-target.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -156,10 +156,11 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // De-duplication state lives in this subscription: the last wire value sent per parameter.
         const lastSent = new Map<string, WireMessage>();
         const bandDecoder = opts.layoutDecoders?.get(instance.output) ?? decoder;
+        const encode = targetEncoder(output.profile, instance.index, instance.name);
         const on = output.profile.on;
         const fresh$ = paced.pipe(
           mergeMap((f) => {
-            const frame = encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, bandDecoder));
+            const frame = encode(morphBands(f.state, bandDecoder));
             const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
             for (const m of fresh) lastSent.set(m.key, m);
             // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.

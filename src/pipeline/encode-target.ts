@@ -98,32 +98,47 @@ const KINDS: readonly ParamKind[] = ['gain', 'freq', 'q'];
  * five one to one, or the target's fitted bands (src/morph/fitted-decoder.ts).
  */
 export function encodeTargetFrame(target: TargetProfile, instanceIndex: number, instanceName: string, bands: readonly Band[]): WireMessage[] {
-  const out: WireMessage[] = [];
-  target.bands.forEach((tb, i) => {
-    const band = bands[i];
-    if (!band) return;
+  return targetEncoder(target, instanceIndex, instanceName)(bands);
+}
+
+/**
+ * encodeTargetFrame for one instance, with its addresses and keys worked out once: the bridge encodes a frame per
+ * fader event, and filling address templates was most of that cost.
+ */
+export function targetEncoder(target: TargetProfile, instanceIndex: number, instanceName: string): (bands: readonly Band[]) => WireMessage[] {
+  const bandPlans = target.bands.map((tb) => {
+    let type: WireMessage | null = null;
     if (tb.bandType) {
       const raw = tb.bandType.values[tb.type]!;
       const key = `${instanceName}/b${tb.number}/type`;
       const w = tb.bandType.wire;
-      if (w.transport === 'osc') out.push({ key, transport: 'osc', address: formatAddress(w.address, { instance: instanceIndex, band: tb.number }), type: w.type, value: raw });
-      else out.push({ key, transport: 'midi', bytes: midiRawBytes(w, Number(raw)), value: Number(raw) });
+      type =
+        w.transport === 'osc'
+          ? { key, transport: 'osc', address: formatAddress(w.address, { instance: instanceIndex, band: tb.number }), type: w.type, value: raw }
+          : { key, transport: 'midi', bytes: midiRawBytes(w, Number(raw)), value: Number(raw) };
     }
-    for (const kind of KINDS) {
+    const params = KINDS.flatMap((kind) => {
       const p = tb.params[kind];
-      if (!p) continue;
-      const physical = kind === 'gain' ? band.gain : kind === 'freq' ? band.freq : band.q;
-      const value = scaleToWire(p.scaling, physical);
-      const key = `${instanceName}/b${tb.number}/${kind}`;
-      if (p.wire.transport === 'osc') {
-        const v = p.wire.type === 'i' ? Math.round(value) : Math.fround(value);
-        out.push({ key, transport: 'osc', address: formatAddress(p.wire.address, { instance: instanceIndex, band: tb.number }), type: p.wire.type, value: v });
-      } else {
-        out.push({ key, transport: 'midi', bytes: midiBytes(p.wire, value), value });
-      }
-    }
+      if (!p) return [];
+      const address = p.wire.transport === 'osc' ? formatAddress(p.wire.address, { instance: instanceIndex, band: tb.number }) : '';
+      return [{ kind, param: p, key: `${instanceName}/b${tb.number}/${kind}`, address }];
+    });
+    return { type, params };
   });
-  return out;
+  return (bands) => {
+    const out: WireMessage[] = [];
+    bandPlans.forEach((plan, i) => {
+      const band = bands[i];
+      if (!band) return;
+      if (plan.type) out.push(plan.type);
+      for (const { kind, param: p, key, address } of plan.params) {
+        const value = scaleToWire(p.scaling, kind === 'gain' ? band.gain : kind === 'freq' ? band.freq : band.q);
+        if (p.wire.transport === 'osc') out.push({ key, transport: 'osc', address, type: p.wire.type, value: p.wire.type === 'i' ? Math.round(value) : Math.fround(value) });
+        else out.push({ key, transport: 'midi', bytes: midiBytes(p.wire, value), value });
+      }
+    });
+    return out;
+  };
 }
 
 /** Same key, same wire bytes or value: the target would not notice, so it is not sent. */
