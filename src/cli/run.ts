@@ -8,12 +8,14 @@ import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder } from '../morph/fitted-decoder.js';
+import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
-import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector } from '../transports/midi.js';
+import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
@@ -29,7 +31,11 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
   --no-web              do not serve the web monitor (accepted; the monitor is not part of this release yet)
-  --stats               print health counters every 5 s
+  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
+
+Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
+On SIGINT/SIGTERM the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
+every port and socket is closed.
 `;
 
 export interface RunOptions {
@@ -39,6 +45,8 @@ export interface RunOptions {
   readonly oscOut?: HostPort;
   /** A MIDI backend to use instead of @julusian/midi (tests inject a fake one). */
   readonly midiBackend?: MidiBackend;
+  /** How often MIDI ports are checked and how soon a lost one is retried (tests shorten them). */
+  readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
 }
 
 /** A profile's port matcher as the MIDI transport's selector. */
@@ -110,13 +118,14 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const oscOutputs = new Map<string, OscTransport>();
   const midiOutputs = new Map<string, MidiTransportLike>();
   const midiInputs = new Map<string, MidiTransportLike>();
+  const feedbackSinks = new Map<string, FeedbackSink>();
   /** Opens one MIDI direction; an absent port is not fatal: the transport reports it and reopens it by name later. */
-  const openMidi = async (dir: 'in ' | 'out', name: string, profile: string, port: { input?: MidiPortSelector; output?: MidiPortSelector }, extra = '') => {
+  const openMidi = async (dir: 'in ' | 'out' | 'fb ', name: string, profile: string, port: { input?: MidiPortSelector; output?: MidiPortSelector }, extra = '') => {
     if (!midi.ok) {
       out(`  ${dir} ${name}: MIDI (${profile}) — skipped, MIDI unavailable`);
       return null;
     }
-    const t = createMidiTransport({ name, ...port, backend: midi.backend });
+    const t = createMidiTransport({ name, ...port, backend: midi.backend, ...opts.midiTiming });
     await t.open().catch((err: Error) => out(`  ${dir} ${name}: ${err.message}`));
     out(`  ${dir} ${name}: MIDI ${JSON.stringify(port.input ?? port.output)} (${profile})${extra}`);
     return t;
@@ -127,6 +136,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     if (input.connection.transport === 'midi') {
       const t = await openMidi('in ', name, input.profile.name, { input: portSelector(input.connection.port) });
       if (t) midiInputs.set(name, t);
+      const back = input.connection.outputPort;
+      if (back) {
+        const fb = await openMidi('fb ', name, input.profile.name, { output: portSelector(back) }, ' (feedback)');
+        if (fb) feedbackSinks.set(name, fb);
+      }
       continue;
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
@@ -134,7 +148,15 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const t = new OscUdpTransport({ name, mode: 'in', bind });
     await t.open();
     oscInputs.set(name, t);
-    out(`  in  ${name}: OSC udp ${bind.host}:${bind.port} (${input.profile.name})`);
+    // The bound port, not the asked-for one, so that a caller who asked for any free port learns which.
+    out(`  in  ${name}: OSC udp ${bind.host}:${t.localAddress()?.port ?? bind.port} (${input.profile.name})`);
+    const back = input.connection.feedback;
+    if (back) {
+      const fb = new OscUdpTransport({ name: `${name} feedback`, mode: 'out', remote: back });
+      await fb.open();
+      feedbackSinks.set(name, fb);
+      out(`  fb  ${name}: OSC udp ${back.host}:${back.port} (feedback)`);
+    }
   }
   for (const [name, output] of mapping.outputs) {
     if (output.connection.transport === 'midi') {
@@ -158,7 +180,16 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     decoder.prepare(inst.initial.termA, inst.initial.termB);
     layout?.prepare(inst.initial.termA, inst.initial.termB);
   }
-  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, layoutDecoders: fitted });
+  const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
+    ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
+    ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
+    ...[...oscOutputs].map(([name, t]) => ({ name, direction: 'out' as const, transport: t })),
+    ...[...midiOutputs].map(([name, t]) => ({ name, direction: 'out' as const, transport: t })),
+    ...[...feedbackSinks].map(([name, t]) => ({ name: `${name} feedback`, direction: 'out' as const, transport: t })),
+  ];
+  // From here on, every change of a transport's status is news: startup already printed how each one began.
+  const statusSub = watchStatus(transports).subscribe((c) => out(`eqmorph: ${c.direction === 'in' ? 'in ' : 'out'} ${c.name}: ${c.status.state}${c.status.detail ? ` — ${c.status.detail}` : ''}`));
+  let bridge = startBridge({ mapping, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, layoutDecoders: fitted });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
@@ -188,19 +219,24 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     logSub.unsubscribe();
     bridge.stop();
     fitted = layoutDecoders(next, decoder, fitted);
-    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, initialStates: states, layoutDecoders: fitted });
+    bridge = startBridge({ mapping: next, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
     return true;
   };
 
+  /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    await bridge.finish(current.onExit);
+    statusSub.unsubscribe();
     logSub.unsubscribe();
     bridge.stop();
-    await Promise.all([...oscInputs.values(), ...oscOutputs.values(), ...midiInputs.values(), ...midiOutputs.values()].map((t) => t.close()));
+    await Promise.all(transports.map((e) => e.transport.close()));
   };
-  return { bridge: () => bridge, mapping: () => current, decoder, layoutDecoders: () => fitted, oscInputs, oscOutputs, midiInputs, midiOutputs, stop, reload };
+  /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
+  const health = () => transportHealth(transports, bridge.counters());
+  return { bridge: () => bridge, mapping: () => current, decoder, layoutDecoders: () => fitted, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports) };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -237,8 +273,7 @@ export async function runCommand(args: string[]): Promise<number> {
   out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
   const statsTimer = values.stats
     ? setInterval(() => {
-        const c = run.bridge().counters();
-        out(`stats: events ${c.events}, sent ${c.sent}, unknown addresses ${c.unknownAddress}, bad arguments ${c.badArgument}, rejected ${c.rejected}`);
+        for (const line of healthLines(run.health())) out(line);
       }, 5000)
     : null;
   await new Promise<void>((resolveStop) => {

@@ -102,6 +102,7 @@ export async function loadModelDir(dir: string): Promise<ModelFiles> {
     return { networks: { encoder: encoder!, head: head!, decoder: decoder! }, terms, meta };
   } catch (err) {
     if (err instanceof DataFileError) throw err;
-    throw new DataFileError(dir, `corrupt or incomplete model directory: ${(err as Error).message}`);
+    // A parser's message may quote the file's text, newlines included; the user gets one line.
+    throw new DataFileError(dir, `corrupt or incomplete model directory: ${(err as Error).message.replace(/\s*\n\s*/g, ' ')}`);
   }
 }

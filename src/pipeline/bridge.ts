@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, scan, share, tap, timer, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -11,7 +11,9 @@ import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
-import { encodeFixed, oscOut, sameWire, targetEncoder, type WireMessage } from './encode-target.js';
+import { encodeFixed, encodeTargetFrame, oscOut, sameWire, targetEncoder, type WireMessage } from './encode-target.js';
+import { createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
+import { limitedText, throttleLog } from './throttle-log.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -20,8 +22,21 @@ export interface BridgeCounters {
   events: number;
   unknownAddress: number;
   badArgument: number;
+  /** OSC numbers outside a control's min..max that were moved to its end (`out_of_range: clamp`). */
+  clamped: number;
+  /** OSC numbers outside a control's min..max that were dropped (`out_of_range: ignore`). */
+  outOfRange: number;
+  /** MIDI messages that were not one complete message (half-sent, a status byte among data bytes, broken SysEx). */
+  malformed: number;
   rejected: number;
   sent: number;
+  /** Feedback messages sent to controls, and motor-fader echoes of them dropped. */
+  feedbackSent: number;
+  echoesDropped: number;
+  /** Exceptions caught inside a stage; the event that caused one is dropped and the bridge keeps running. */
+  errors: number;
+  /** Full snapshots resent to an output that came back after an error. */
+  resyncs: number;
 }
 
 export interface BridgeLogEntry {
@@ -39,6 +54,8 @@ export interface Bridge {
   /** Changes an instance from outside the control surfaces (the monitor, a reload): same path as a control. */
   inject(event: ControlEvent): void;
   state(): ReadonlyMap<string, MorphState>;
+  /** Sends every instance's final state to its output before closing: `flat` (every gain 0 dB) or nothing for `hold`. */
+  finish(onExit: 'hold' | 'flat'): Promise<void>;
   stop(): void;
 }
 
@@ -59,6 +76,8 @@ export interface BridgeOptions {
   readonly initialStates?: ReadonlyMap<string, MorphState>;
   /** By output name: the decoder of an output whose band layout is not eqmorph's five (its fitted bands). */
   readonly layoutDecoders?: ReadonlyMap<string, BandDecoder>;
+  /** Feedback transports by mapping input name (already open): where controls with `feedback: true` are shown the state. */
+  readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
 
 interface Frame {
@@ -69,8 +88,23 @@ interface Frame {
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, rejected: 0, sent: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0 };
   const log$ = new Subject<BridgeLogEntry>();
+  // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
+  const warnings$ = new Subject<{ key: string; text: string }>();
+  const warnSub = warnings$.pipe(throttleLog((w) => w.key)).subscribe((l) => log$.next({ level: 'warn', text: limitedText(l) }));
+  const warn = (key: string, text: string) => warnings$.next({ key, text });
+  /** Nothing may throw out of a stage: an exception drops the one event that caused it, is counted and logged (bounded). */
+  const contain = <T>(stage: string, fallback: T, work: () => T): T => {
+    try {
+      return work();
+    } catch (err) {
+      counters.errors++;
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      warn(`error:${stage}`, `${stage}: ${first}; the event was dropped`);
+      return fallback;
+    }
+  };
   const injected$ = new Subject<ControlEvent>();
   const instances = mapping.instances;
   const byName = new Map(instances.map((i) => [i.name, i]));
@@ -79,14 +113,23 @@ export function startBridge(opts: BridgeOptions): Bridge {
     const input = mapping.inputs.get(name)!;
     const table = oscAddressTable(input.profile.controls as ReadonlyMap<string, OscControl>);
     return transport.messages$.pipe(
-      map((msg) => decodeOscControl(name, table, msg)),
-      filter((r) => {
-        if (r.ok) return true;
-        if (r.reason === 'unknown-address') counters.unknownAddress++;
-        else counters.badArgument++;
-        return false;
+      mergeMap((msg) => {
+        const r = contain(`${name} decode`, null, () => decodeOscControl(name, table, msg));
+        if (r === null) return EMPTY;
+        if (r.ok) {
+          if (r.clamped) counters.clamped++;
+          return of(r.event);
+        }
+        if (r.reason === 'unknown-address') {
+          counters.unknownAddress++;
+          warn(`unknown:${name}:${r.detail}`, `${name}: unknown OSC address ${r.detail.slice(0, 80)}`);
+        } else {
+          if (r.reason === 'out-of-range') counters.outOfRange++;
+          else counters.badArgument++;
+          warn(`${r.reason}:${name}:${msg.address}`, `${name}: ${r.detail.slice(0, 120)}`);
+        }
+        return EMPTY;
       }),
-      map((r) => (r as { ok: true; event: ControlEvent }).event),
     );
   });
   const midiEvents = [...(opts.midiInputs ?? [])].map(([name, transport]) => {
@@ -94,33 +137,45 @@ export function startBridge(opts: BridgeOptions): Bridge {
     const table = midiControlTable(input.profile.controls as ReadonlyMap<string, MidiControl>);
     // 14-bit and NRPN state belongs to this input's subscription.
     return transport.messages$.pipe(
-      scan((acc: { state: MidiDecodeState; events: ControlEvent[] }, msg) => decodeMidiControl(acc.state, name, table, msg.bytes, msg.time), {
-        state: EMPTY_MIDI_STATE,
-        events: [] as ControlEvent[],
-      }),
+      scan(
+        (acc: { state: MidiDecodeState; events: ControlEvent[] }, msg) => {
+          const r = contain(`${name} decode`, { state: acc.state, events: [] }, () => decodeMidiControl(acc.state, name, table, msg.bytes, msg.time));
+          if ('malformed' in r && r.malformed !== undefined) {
+            counters.malformed++;
+            warn(`malformed:${name}`, `${name}: dropped a malformed MIDI message (${r.malformed})`);
+          }
+          return r;
+        },
+        { state: EMPTY_MIDI_STATE, events: [] as ControlEvent[] },
+      ),
       mergeMap((r) => r.events),
     );
   });
-  const events$ = merge(...oscEvents, ...midiEvents, injected$).pipe(share());
+  const feedback = createFeedback({ mapping, sinks: opts.feedbackSinks ?? new Map() });
+  // Injected changes come from elsewhere (the monitor, a reload): every control that can show them gets them.
+  const injected = new WeakSet<ControlEvent>();
+  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
 
   const fresh = initialBridgeState(instances);
   let current: BridgeState = {
     ...fresh,
     instances: new Map([...fresh.instances].map(([name, st]) => [name, opts.initialStates?.get(name) ?? st])),
   };
-  const start: Reaction = { state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] };
+  const start: CausedReaction = feedback.catchUp({ state: current, changed: instances.map((i) => i.name), dumps: instances.map((i) => i.name), rejected: [] });
+  current = start.state;
   const reactions$ = merge(
     // The first reaction is a full snapshot of every instance, sent at start.
     of(start),
     events$.pipe(
-      scan((prev: Reaction, e: ControlEvent) => {
+      scan((prev: CausedReaction, e: ControlEvent) => {
         counters.events++;
-        const r = reduceControl(prev.state, instances, e, decoder);
+        // A failing reduction keeps the previous state and sends nothing.
+        const r = contain(`${e.input}.${e.control}`, { state: prev.state, changed: [], dumps: [], rejected: [] }, () => reduceControl(prev.state, instances, e, decoder));
         for (const why of r.rejected) {
           counters.rejected++;
-          log$.next({ level: 'warn', text: `${e.input}.${e.control}: ${why}` });
+          warn(`rejected:${e.input}.${e.control}:${why}`, `${e.input}.${e.control}: ${why}`);
         }
-        return r;
+        return feedback.catchUp(injected.has(e) ? r : { ...r, cause: e });
       }, start),
     ),
   ).pipe(share());
@@ -131,8 +186,28 @@ export function startBridge(opts: BridgeOptions): Bridge {
     share(),
   );
 
+  // An output that comes back after an error may have lost what it was sent (a power-cycled device): it gets a full snapshot.
+  const outputTransports: [string, { status$: Observable<{ state: string }> }][] = [...opts.oscOutputs, ...(opts.midiOutputs ?? [])];
+  const resync$: Observable<Reaction> = merge(
+    ...outputTransports.map(([output, t]) =>
+      t.status$.pipe(
+        map((s) => s.state),
+        startWith('open'),
+        pairwise(),
+        filter(([was, now]) => was === 'error' && now === 'open'),
+        map(() => output),
+      ),
+    ),
+  ).pipe(
+    map((output) => {
+      counters.resyncs++;
+      const names = instances.filter((i) => i.output === output).map((i) => i.name);
+      return { state: current, changed: [], dumps: names, rejected: [] };
+    }),
+  );
+
   // The send path is always subscribed, so it is the one place that records the current state.
-  const frames$ = reactions$.pipe(
+  const frames$ = merge(reactions$, resync$).pipe(
     mergeMap((r) => {
       current = r.state;
       const names = new Set([...r.changed, ...r.dumps]);
@@ -160,7 +235,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const on = output.profile.on;
         const fresh$ = paced.pipe(
           mergeMap((f) => {
-            const frame = encode(morphBands(f.state, bandDecoder));
+            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
             const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
             for (const m of fresh) lastSent.set(m.key, m);
             // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.
@@ -171,7 +246,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
           return fresh$.pipe(
             tap((m) => {
               if (m.transport !== 'osc') return;
-              osc.send(oscOut(m));
+              contain(`${instance.output} send`, undefined, () => osc.send(oscOut(m)));
               counters.sent++;
             }),
           );
@@ -185,7 +260,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
         return midiMsgs$.pipe(
           tap((m) => {
             // The encoder packs a parameter's CC messages (four for an NRPN) together; a port takes one at a time.
-            for (let i = 0; i < m.bytes.length; i += 3) midi!.send(m.bytes.slice(i, i + 3));
+            contain(`${instance.output} send`, undefined, () => {
+              for (let i = 0; i < m.bytes.length; i += 3) midi!.send(m.bytes.slice(i, i + 3));
+            });
             counters.sent++;
           }),
         );
@@ -202,24 +279,52 @@ export function startBridge(opts: BridgeOptions): Bridge {
       if (!keep || (!osc && !midi)) return EMPTY;
       const m = encodeFixed(keep.message, 0, `${name}/keepalive`);
       return timer(0, keep.everyMs).pipe(
-        tap(() => {
-          if (m.transport === 'osc') osc?.send(oscOut(m));
-          else if (midi) for (let i = 0; i < m.bytes.length; i += 3) midi.send(m.bytes.slice(i, i + 3));
-        }),
+        tap(() =>
+          contain(`${name} keepalive`, undefined, () => {
+            if (m.transport === 'osc') osc?.send(oscOut(m));
+            else if (midi) for (let i = 0; i < m.bytes.length; i += 3) midi.send(m.bytes.slice(i, i + 3));
+          }),
+        ),
       );
     }),
   ).subscribe();
+
+  // Subscribed after the send path, so it is handed the start snapshot itself.
+  const touch$ = merge(...[...(opts.midiInputs ?? [])].map(([input, t]) => t.messages$.pipe(map((m) => ({ input, bytes: m.bytes })))));
+  const feedbackSub = feedback.connect(merge(of(start), reactions$), touch$);
 
   return {
     states$,
     events$,
     log$: log$.asObservable(),
-    counters: () => ({ ...counters }),
+    counters: () => ({ ...counters, ...feedback.counters() }),
     inject: (e) => injected$.next(e),
     state: () => current.instances,
+    finish: async (onExit) => {
+      if (onExit !== 'flat') return;
+      // Straight to the transports, past any rate limit or byte budget: it is the last thing this process says.
+      const sends: Promise<void>[] = [];
+      for (const instance of instances) {
+        const output = mapping.outputs.get(instance.output)!;
+        const osc = opts.oscOutputs.get(instance.output);
+        const midi = opts.midiOutputs?.get(instance.output);
+        const state = { ...current.instances.get(instance.name)!, bypass: true };
+        const bandDecoder = opts.layoutDecoders?.get(instance.output) ?? decoder;
+        const frame = contain(`${instance.name} decode`, [], () => encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(state, bandDecoder)));
+        for (const m of frame) {
+          if (m.transport === 'osc' && osc) sends.push(osc.sendAsync(oscOut(m)));
+          if (m.transport === 'midi' && midi) for (let i = 0; i < m.bytes.length; i += 3) sends.push(midi.sendAsync(m.bytes.slice(i, i + 3)));
+        }
+      }
+      // A failed send is already counted by its transport; shutdown goes on.
+      await Promise.allSettled(sends);
+    },
     stop: () => {
       sendSub.unsubscribe();
       keepSub.unsubscribe();
+      feedbackSub.unsubscribe();
+      warnSub.unsubscribe();
+      warnings$.complete();
       log$.complete();
       injected$.complete();
     },

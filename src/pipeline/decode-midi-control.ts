@@ -3,14 +3,14 @@
 import type { ControlEvent, ControlValue } from '../codecs/control-value.js';
 import type { MidiControl, RelativeEncoding } from '../profiles/types.js';
 
-/** An LSB that follows its MSB within this many ms refines it; a later one is stale and ignored. */
+/** An LSB that follows its MSB within this many ms refines it; a later one is stale and ignored (CC pairs and NRPN data alike). */
 export const PAIR_WINDOW_MS = 20;
 
 export interface MidiDecodeState {
   /** Last MSB per 14-bit control id, with its time. */
   readonly msb: ReadonlyMap<string, { readonly value: number; readonly time: number }>;
   /** NRPN per channel: selected parameter (MSB, LSB) and a data MSB waiting for its LSB. */
-  readonly nrpn: ReadonlyMap<number, { readonly pMsb: number | null; readonly pLsb: number | null; readonly dataMsb: number | null }>;
+  readonly nrpn: ReadonlyMap<number, { readonly pMsb: number | null; readonly pLsb: number | null; readonly dataMsb: { readonly value: number; readonly time: number } | null }>;
 }
 
 export const EMPTY_MIDI_STATE: MidiDecodeState = { msb: new Map(), nrpn: new Map() };
@@ -38,9 +38,38 @@ export function midiControlTable(controls: ReadonlyMap<string, MidiControl>): Mi
 interface Decoded {
   readonly state: MidiDecodeState;
   readonly events: ControlEvent[];
+  /** Why the message was dropped as malformed (state unchanged, no events); absent for a well-formed message. */
+  readonly malformed?: string;
+}
+
+/** Bytes a message with this status byte has, counting the status byte; 0 for SysEx (any length, F0 ... F7). */
+function expectedLength(status: number): number {
+  if (status < 0xf0) return (status & 0xf0) === 0xc0 || (status & 0xf0) === 0xd0 ? 2 : 3;
+  if (status === 0xf0) return 0;
+  if (status === 0xf1 || status === 0xf3) return 2;
+  if (status === 0xf2) return 3;
+  return 1;
+}
+
+/**
+ * Why `bytes` is not one complete MIDI message, or null when it is. A cable or a driver can deliver half a message, a
+ * data byte with its top bit set (a realtime byte interleaved where it should not be) or a stray data byte; none of
+ * those may move a control, because their values would be read from the wrong positions.
+ */
+export function midiMessageProblem(bytes: readonly number[]): string | null {
+  if (bytes.length === 0) return 'empty message';
+  if (!bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return 'a value that is not a byte';
+  const status = bytes[0]!;
+  if (status < 0x80) return 'no status byte';
+  const want = expectedLength(status);
+  if (want === 0) return bytes.at(-1) === 0xf7 && bytes.slice(1, -1).every((b) => b < 0x80) ? null : 'unterminated or corrupt SysEx';
+  if (bytes.length !== want) return `${bytes.length} bytes where status 0x${status.toString(16)} has ${want}`;
+  return bytes.slice(1).every((b) => b < 0x80) ? null : 'a status byte where a data byte belongs';
 }
 
 export function decodeMidiControl(state: MidiDecodeState, input: string, table: MidiControlTable, bytes: readonly number[], time: number): Decoded {
+  const problem = midiMessageProblem(bytes);
+  if (problem !== null) return { state, events: [], malformed: problem };
   const status = bytes[0]! & 0xf0;
   const ch = bytes[0]! & 0x0f;
   const d1 = bytes[1] ?? 0;
@@ -68,15 +97,18 @@ export function decodeMidiControl(state: MidiDecodeState, input: string, table: 
     const setN = (v: typeof n) => (next = { ...next, nrpn: new Map(next.nrpn).set(ch, v) });
     if (d1 === 99) setN({ pMsb: d2, pLsb: null, dataMsb: null });
     else if (d1 === 98) setN({ ...n, pLsb: d2, dataMsb: null });
+    // An RPN selection (101/100) takes data entry away from the NRPN, so its data must not move an NRPN control.
+    else if (d1 === 101 || d1 === 100) setN({ pMsb: null, pLsb: null, dataMsb: null });
     else if ((d1 === 6 || d1 === 38) && n.pMsb !== null && n.pLsb !== null) {
       const param = (n.pMsb << 7) | n.pLsb;
+      const freshMsb = n.dataMsb !== null && time - n.dataMsb.time <= PAIR_WINDOW_MS ? n.dataMsb.value : null;
       for (const c of find((m) => m.type === 'nrpn' && m.number === param)) {
         const m = c.midi as Extract<MidiControl['midi'], { type: 'nrpn' }>;
         if (d1 === 6 && m.bits === 7) emit(c, m.relative ? { kind: 'relative', delta: relativeDelta(d2, m.relative) } : { kind: 'discrete', step: d2, max: 127 });
         if (d1 === 6 && m.bits === 14) emit(c, { kind: 'discrete', step: d2 << 7, max: 16383 });
-        if (d1 === 38 && m.bits === 14 && n.dataMsb !== null) emit(c, { kind: 'discrete', step: (n.dataMsb << 7) | d2, max: 16383 });
+        if (d1 === 38 && m.bits === 14 && freshMsb !== null) emit(c, { kind: 'discrete', step: (freshMsb << 7) | d2, max: 16383 });
       }
-      if (d1 === 6) setN({ ...n, dataMsb: d2 });
+      if (d1 === 6) setN({ ...n, dataMsb: { value: d2, time } });
     }
   } else if (status === 0x90 || status === 0x80) {
     const velocity = status === 0x80 ? 0 : d2;

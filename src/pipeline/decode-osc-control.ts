@@ -3,7 +3,10 @@
 import type { ControlEvent, ControlValue } from '../codecs/control-value.js';
 import type { OscControl } from '../profiles/types.js';
 
-export type OscControlResult = { readonly ok: true; readonly event: ControlEvent } | { readonly ok: false; readonly reason: 'unknown-address' | 'bad-argument'; readonly detail: string };
+/** `clamped`: the number lay outside the control's min..max and was moved to the nearest end (policy `clamp`). */
+export type OscControlResult =
+  | { readonly ok: true; readonly event: ControlEvent; readonly clamped: boolean }
+  | { readonly ok: false; readonly reason: 'unknown-address' | 'bad-argument' | 'out-of-range'; readonly detail: string };
 
 export interface OscMessageLike {
   readonly address: string;
@@ -16,24 +19,33 @@ export function oscAddressTable(controls: ReadonlyMap<string, OscControl>): Map<
   return new Map([...controls.values()].map((c) => [c.osc.address, c]));
 }
 
-function argValue(control: OscControl, args: readonly unknown[]): ControlValue | string {
+type ArgResult = { readonly value: ControlValue; readonly clamped: boolean } | { readonly refused: 'bad-argument' | 'out-of-range'; readonly why: string };
+
+function argValue(control: OscControl, args: readonly unknown[]): ArgResult {
   const spec = control.osc;
-  if (spec.type === 'none') return { kind: 'discrete', step: 1, max: 1 };
+  if (spec.type === 'none') return { value: { kind: 'discrete', step: 1, max: 1 }, clamped: false };
   const a = args[0];
-  if (spec.type === 's') return typeof a === 'string' ? { kind: 'text', value: a } : `expected a string, got ${typeof a}`;
+  if (spec.type === 's') return typeof a === 'string' ? { value: { kind: 'text', value: a }, clamped: false } : { refused: 'bad-argument', why: `expected a string, got ${typeof a}` };
   const n = typeof a === 'boolean' ? Number(a) : a;
-  if (typeof n !== 'number' || !Number.isFinite(n)) return `expected a finite number, got ${String(a)}`;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return { refused: 'bad-argument', why: `expected a finite number, got ${String(a)}` };
   const span = spec.max - spec.min || 1;
-  // Out-of-range values are clamped: a surface that overshoots its range still means its end.
-  const unit = Math.min(1, Math.max(0, (n - spec.min) / span));
-  return spec.type === 'i' && Number.isInteger(spec.max - spec.min) ? { kind: 'discrete', step: Math.round(unit * (spec.max - spec.min)), max: spec.max - spec.min } : { kind: 'continuous', value: unit };
+  const raw = (n - spec.min) / span;
+  const outside = raw < 0 || raw > 1;
+  // A surface that overshoots its range usually still means its end (clamp); a profile may say such values are noise (ignore).
+  if (outside && control.outOfRange === 'ignore') return { refused: 'out-of-range', why: `${n} is outside ${spec.min}..${spec.max}` };
+  const unit = Math.min(1, Math.max(0, raw));
+  // A reversed integer range (min > max) still has |max - min| steps; its direction is already in `unit`.
+  const steps = Math.abs(spec.max - spec.min);
+  const value: ControlValue =
+    spec.type === 'i' && Number.isInteger(steps) ? { kind: 'discrete', step: Math.round(unit * steps), max: steps } : { kind: 'continuous', value: unit };
+  return { value, clamped: outside };
 }
 
 export function decodeOscControl(input: string, table: ReadonlyMap<string, OscControl>, msg: OscMessageLike): OscControlResult {
   const control = table.get(msg.address);
   if (!control) return { ok: false, reason: 'unknown-address', detail: msg.address };
-  const value = argValue(control, msg.args);
-  if (typeof value === 'string') return { ok: false, reason: 'bad-argument', detail: `${msg.address}: ${value}` };
+  const r = argValue(control, msg.args);
+  if ('refused' in r) return { ok: false, reason: r.refused, detail: `${msg.address}: ${r.why}` };
   const raw = msg.args.filter((a): a is number | string => typeof a === 'number' || typeof a === 'string');
-  return { ok: true, event: { input, control: control.id, value, raw, time: msg.time ?? performance.now() } };
+  return { ok: true, event: { input, control: control.id, value: r.value, raw, time: msg.time ?? performance.now() }, clamped: r.clamped };
 }

@@ -81,10 +81,6 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
       }
       const touch = c.touch ? { type: c.touch.type, channel: ch(c.touch.channel), number: c.touch.number } : undefined;
       if (c.touch) claim([`${c.touch.type}/${c.touch.channel}/${c.touch.number}`], id, ['controls', id, 'touch'], `${c.touch.type} ${c.touch.number} on channel ${c.touch.channel}`);
-      const f = c.feedback_to;
-      // Without feedback: true nothing would ever be sent there; saying so beats ignoring the key.
-      if (f && !c.feedback) errors.push(source.error(['controls', id, 'feedback_to'], 'key', { code: 'invalid', problem: 'feedback_to needs feedback: true on the same control' }));
-      const feedbackTo = f ? { type: f.type, channel: ch(f.channel), number: f.number, min: f.min, max: f.max } : undefined;
       controls.set(id, {
         id,
         transport: 'midi',
@@ -92,8 +88,8 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
         value,
         ...(maxStep !== undefined ? { maxStep } : {}),
         ...(touch ? { touch } : {}),
+        ...(c.ring ? { ring: c.ring } : {}),
         feedback: c.feedback,
-        ...(feedbackTo ? { feedbackTo } : {}),
         ...(c.description !== undefined ? { description: c.description } : {}),
       });
     }
@@ -116,6 +112,7 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
       id,
       transport: 'osc',
       osc: o,
+      outOfRange: c.out_of_range,
       value,
       ...(maxStep !== undefined ? { maxStep } : {}),
       feedback: c.feedback,

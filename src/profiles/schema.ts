@@ -14,6 +14,7 @@ export const TAKEOVER_MODES = ['jump', 'pickup', 'scale'] as const;
 export const CURVE_NAMES = ['linear', 'log', 'exp', 's-curve'] as const;
 export const BYPASS_MODES = ['toggle', 'momentary', 'set'] as const;
 export const ON_EXIT = ['hold', 'flat'] as const;
+export const OUT_OF_RANGE = ['clamp', 'ignore'] as const;
 export const BINDING_TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'swap', 'preset', 'bypass', 'dump'] as const;
 
 /**
@@ -74,17 +75,14 @@ const midiTouch = z.discriminatedUnion('type', [
 
 const feedback = z.boolean().default(false).describe('the control can show a value sent back to it (LED ring, motor fader, lit button)');
 
-// Some surfaces show a control's value on a different message than the control sends (an encoder's LED ring on its
-// own CC, a button LED whose velocity is a colour): the value 0..1 is then sent as round(min + value * (max - min)).
-const feedbackTo = z
-  .strictObject({ type: z.enum(['cc', 'note']), channel, number: data7, min: data7.default(0), max: data7.default(127) })
-  .describe("with feedback: true, send feedback as this message instead of the control's own; 0..1 becomes round(min + value * (max - min))");
-
 export const midiControlSchema = z.strictObject({
   midi: midiControlSource,
   touch: midiTouch.optional().describe('the message a touch-sensitive fader sends while touched (value > 0) and released (0)'),
   feedback,
-  feedback_to: feedbackTo.optional(),
+  ring: z
+    .strictObject({ number: data7, mode: z.enum(['dot', 'boost-cut', 'wrap', 'spread']).default('dot') })
+    .optional()
+    .describe('feedback as an LED ring on this CC (same channel): one byte of mode (bits 5-4) and position 1..11 (bits 3-0), as Mackie V-Pot rings take it'),
   description,
 });
 
@@ -95,7 +93,12 @@ const oscControlSource = z.discriminatedUnion('type', [
   z.strictObject({ address: oscAddress, type: z.literal('none') }).describe('no argument: a trigger'),
 ]);
 
-export const oscControlSchema = z.strictObject({ osc: oscControlSource, feedback, description });
+const outOfRange = z
+  .enum(OUT_OF_RANGE)
+  .default('clamp')
+  .describe('a number outside min..max: clamp moves the control to its end (counted as clamped), ignore drops the message (counted as out of range)');
+
+export const oscControlSchema = z.strictObject({ osc: oscControlSource, feedback, out_of_range: outOfRange, description });
 
 const controllerCommon = {
   version,

@@ -51,16 +51,17 @@ export interface MidiControl extends ControlCommon {
   readonly midi: MidiControlMessage;
   /** The message a touch-sensitive fader sends while touched and released, channel 0..15. */
   readonly touch?: { readonly type: 'note' | 'cc'; readonly channel: MidiChannel; readonly number: number };
-  /**
-   * Where feedback goes when it is not the control's own message (only with `feedback`): a value u in 0..1 is sent
-   * as data byte round(min + u * (max - min)), e.g. an encoder's LED ring on another CC. Channel 0..15.
-   */
-  readonly feedbackTo?: { readonly type: 'note' | 'cc'; readonly channel: MidiChannel; readonly number: number; readonly min: number; readonly max: number };
+  /** Feedback goes to an LED ring on this CC (the control's channel) as a mode+position byte instead of the control's own message. */
+  readonly ring?: { readonly number: number; readonly mode: RingMode };
 }
+
+export type RingMode = 'dot' | 'boost-cut' | 'wrap' | 'spread';
 
 export interface OscControl extends ControlCommon {
   readonly transport: 'osc';
   readonly osc: OscControlMessage;
+  /** A number outside min..max is moved to the nearest end (`clamp`) or dropped (`ignore`). */
+  readonly outOfRange: 'clamp' | 'ignore';
 }
 
 export type Control = MidiControl | OscControl;

@@ -207,8 +207,53 @@ export function encodeOscMessage(address: string, args: readonly OscArg[] = [], 
   if (!PRINTABLE_ASCII.test(address)) throw new RangeError(`OSC address "${address}" must be printable ASCII`);
   const tags = types ?? args.map(defaultTag).join('');
   if (tags.length !== args.length) throw new RangeError(`${address}: ${args.length} arguments but type tags "${tags}"`);
-  const typed = args.map((value, i) => ({ type: checkArg(address, tags[i]!, value, i), value }));
-  return new OSC.TypedMessage(address, typed as never).pack();
+  args.forEach((value, i) => checkArg(address, tags[i]!, value, i));
+  return packMessage(address, tags, args);
+}
+
+/** Bytes of an OSC string: ASCII, then 1..4 NULs to a multiple of 4. */
+function stringBytes(text: string): number {
+  return (text.length + 4) & ~3;
+}
+
+/**
+ * Packs a checked message by hand (OSC 1.0: padded address, padded ",tags", big-endian arguments). The bridge sends a
+ * datagram per band parameter, so this is its hottest path; going through osc-js's object model cost several times more.
+ */
+function packMessage(address: string, tags: string, args: readonly OscArg[]): Uint8Array {
+  let size = stringBytes(address) + stringBytes(`,${tags}`);
+  for (let i = 0; i < args.length; i++) {
+    const t = tags[i]!;
+    const v = args[i]!;
+    if (t === 'i' || t === 'f') size += 4;
+    else if (t === 'd') size += 8;
+    else if (t === 's') size += stringBytes(v as string);
+    else if (t === 'b') size += 4 + (((v as Uint8Array).length + 3) & ~3);
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  const putString = (text: string) => {
+    for (let k = 0; k < text.length; k++) out[at + k] = text.charCodeAt(k);
+    at += stringBytes(text);
+  };
+  putString(address);
+  putString(`,${tags}`);
+  for (let i = 0; i < args.length; i++) {
+    const t = tags[i]!;
+    const v = args[i]!;
+    if (t === 'i') view.setInt32(at, v as number), (at += 4);
+    else if (t === 'f') view.setFloat32(at, v as number), (at += 4);
+    else if (t === 'd') view.setFloat64(at, v as number), (at += 8);
+    else if (t === 's') putString(v as string);
+    else if (t === 'b') {
+      const blob = v as Uint8Array;
+      view.setInt32(at, blob.length);
+      out.set(blob, at + 4);
+      at += 4 + ((blob.length + 3) & ~3);
+    }
+  }
+  return out;
 }
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;

@@ -39,6 +39,7 @@ export interface OscOutMessage {
  * | `maxPacketBytes`| `8192`                                | 65536                       | larger datagrams are dropped as oversized            |
  * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
+ * | `receiveBufferBytes` | `4194304`                        | 1 MiB (modes in and both)   | kernel receive buffer; the OS caps it (Linux: net.core.rmem_max) |
  */
 export interface OscUdpOptions {
   readonly name?: string;
@@ -48,7 +49,14 @@ export interface OscUdpOptions {
   readonly maxPacketBytes?: number;
   readonly socketType?: 'udp4' | 'udp6';
   readonly now?: () => number;
+  readonly receiveBufferBytes?: number;
 }
+
+/**
+ * A busy event loop (a garbage collection, a term switch building its table) must not cost the datagrams that arrive
+ * meanwhile: the OS default (about 200 kB on Linux) holds well under a second of a 1 kHz surface plus a flood.
+ */
+const DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
 
 /** The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). */
 export interface OscUdpCounters extends TransportCounters {
@@ -74,6 +82,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private readonly maxPacketBytes: number;
   private readonly socketType: 'udp4' | 'udp6';
   private readonly now: () => number;
+  private readonly receiveBufferBytes: number;
 
   private readonly status = new StatusCell();
   private readonly counts = new CounterCell();
@@ -96,6 +105,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.maxPacketBytes = options.maxPacketBytes ?? MAX_OSC_PACKET_BYTES;
     this.socketType = options.socketType ?? 'udp4';
     this.now = options.now ?? (() => performance.now());
+    this.receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
   }
 
   /** The local address the socket is bound to, or null when not open; useful after binding port 0. */
@@ -134,6 +144,13 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       socket.once('error', onBindError);
       socket.bind(this.bindPort, this.bindHost, () => {
         socket.off('error', onBindError);
+        if (this.mode !== 'out') {
+          try {
+            socket.setRecvBufferSize(this.receiveBufferBytes);
+          } catch {
+            // the OS refused the size; its default still works, only with less room for bursts
+          }
+        }
         this.sendFailed = false;
         this.status.set('open');
         resolve();
@@ -162,56 +179,56 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   send(msg: OscOutMessage): void {
-    this.sendAsync(msg).catch(() => undefined);
+    this.transmit(msg, null);
   }
 
   sendAsync(msg: OscOutMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.transmit(msg, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * The one send path. `done` is null for fire-and-forget sends: the bridge sends a datagram per band parameter, and a
+   * promise per datagram was a large share of its time under a fast fader.
+   */
+  private transmit(msg: OscOutMessage, done: ((err?: TransportError) => void) | null): void {
     const socket = this.socket;
     const state = this.status.current.state;
-    if (!socket || state === 'closed' || state === 'opening') {
+    const drop = (err: () => TransportError) => {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportClosedError(this.name));
-    }
-    if (this.mode === 'in') {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
-    }
+      done?.(err());
+    };
+    if (!socket || state === 'closed' || state === 'opening') return drop(() => new TransportClosedError(this.name));
+    if (this.mode === 'in') return drop(() => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
     const to = msg.to ?? this.remote;
-    if (!to) {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
-    }
+    if (!to) return drop(() => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     let bytes: Uint8Array;
     try {
       bytes = encodeOscMessage(msg.address, msg.args ?? [], msg.types);
     } catch (err) {
-      this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
+      return drop(() => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
-    return new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
-        this.counts.errors += 1;
-        if (this.socket === socket) {
-          this.sendFailed = true;
-          this.status.set('error', sentence);
-        }
-        reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
-      };
-      try {
-        socket.send(bytes, to.port, to.host, (err) => {
-          if (err) return fail(err);
-          this.counts.out += 1;
-          if (this.sendFailed && this.socket === socket) {
-            this.sendFailed = false;
-            this.status.set('open');
-          }
-          resolve();
-        });
-      } catch (err) {
-        fail(err);
+    const fail = (err: unknown) => {
+      const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
+      this.counts.errors += 1;
+      if (this.socket === socket) {
+        this.sendFailed = true;
+        this.status.set('error', sentence);
       }
-    });
+      done?.(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
+    };
+    try {
+      socket.send(bytes, to.port, to.host, (err) => {
+        if (err) return fail(err);
+        this.counts.out += 1;
+        if (this.sendFailed && this.socket === socket) {
+          this.sendFailed = false;
+          this.status.set('open');
+        }
+        done?.();
+      });
+    } catch (err) {
+      fail(err);
+    }
   }
 
   counters(): OscUdpCounters {

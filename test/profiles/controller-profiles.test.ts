@@ -124,11 +124,9 @@ test('Launch Control XL factory template 1: knob rows CC 13/29/49, faders CC 77.
   assert.deepEqual(decodeAll(c, ['B0 4D 7F']), [], 'user template 1 (channel 1) is not the factory template');
 });
 
-test('Launch Control XL: button LEDs are lit by their own note with the colour byte, 12 off and 60 full green', async () => {
+test('Launch Control XL: no control asks for feedback, since its LEDs take colour bytes that feedback does not send', async () => {
   const c = await midiControls('novation-launch-control-xl.yaml');
-  assert.deepEqual(c.get('focus1')!.feedbackTo, { type: 'note', channel: 8, number: 41, min: 12, max: 60 });
-  assert.deepEqual(c.get('control8')!.feedbackTo, { type: 'note', channel: 8, number: 92, min: 12, max: 60 });
-  assert.equal(c.get('fader1')!.feedback, false);
+  assert.deepEqual([...c.values()].filter((x) => x.feedback).map((x) => x.id), []);
 });
 
 test('Mackie Control: fader 1 pitch bend E0 7F 7F is the top (1.0), E0 00 00 the bottom, E8 is the master', async () => {
@@ -152,9 +150,9 @@ test('Mackie Control: V-Pot ticks are sign-magnitude (B0 10 41 is one tick count
   ]);
 });
 
-test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push notes on channel 1, 127 press and 0 release', async () => {
+test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push, bank, transport and cursor notes on channel 1, 127 press and 0 release', async () => {
   const c = await midiControls('mackie-control.yaml');
-  assert.deepEqual(decodeAll(c, ['90 00 7F', '90 08 7F', '90 10 7F', '90 18 7F', '90 18 00', '90 1F 7F', '90 20 7F', '90 27 7F']), [
+  assert.deepEqual(decodeAll(c, ['90 00 7F', '90 08 7F', '90 10 7F', '90 18 7F', '90 18 00', '90 1F 7F', '90 20 7F', '90 27 7F', '90 2E 7F', '90 5E 7F', '90 5F 00', '90 65 7F']), [
     ['rec1', step(127)],
     ['solo1', step(127)],
     ['mute1', step(127)],
@@ -163,17 +161,22 @@ test('Mackie Control: REC/SOLO/MUTE/SELECT/V-Pot push notes on channel 1, 127 pr
     ['select8', step(127)],
     ['vpot1_push', step(127)],
     ['vpot8_push', step(127)],
+    ['bank_left', step(127)],
+    ['play', step(127)],
+    ['record', step(0)],
+    ['right', step(127)],
   ]);
 });
 
-test('Mackie Control: touch notes 104..112, motor-fader and LED feedback, V-Pot rings on CC 48..55 in wrap mode (0x21..0x2B)', async () => {
+test('Mackie Control: touch notes 104..112, motor-fader and LED feedback, V-Pot rings on CC 48..55 in wrap mode', async () => {
   const c = await midiControls('mackie-control.yaml');
   assert.deepEqual(c.get('fader1')!.touch, { type: 'note', channel: 0, number: 104 });
   assert.deepEqual(c.get('master')!.touch, { type: 'note', channel: 0, number: 112 });
   assert.equal(c.get('fader1')!.feedback, true);
   assert.equal(c.get('select1')!.feedback, true);
-  assert.deepEqual(c.get('vpot1')!.feedbackTo, { type: 'cc', channel: 0, number: 48, min: 0x21, max: 0x2b });
-  assert.deepEqual(c.get('vpot8')!.feedbackTo, { type: 'cc', channel: 0, number: 55, min: 0x21, max: 0x2b });
+  assert.deepEqual(c.get('vpot1')!.ring, { number: 48, mode: 'wrap' });
+  assert.deepEqual(c.get('vpot8')!.ring, { number: 55, mode: 'wrap' });
+  assert.equal(c.get('vpot1')!.midi.channel, 0, 'the ring CC goes on the V-Pot\'s own channel, 1');
   // A touch note is not a button press: it belongs to the fader's touch, not to any control's own message.
   assert.deepEqual(decodeAll(c, ['90 68 7F']), []);
 });

@@ -1,7 +1,7 @@
 // Each ready mapping loads against the model's vocabulary, and documented control messages reach alpha, strength, the terms and bypass.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ControlEvent } from '../../src/codecs/control-value.js';
 import type { MorphDecoder, MorphState } from '../../src/morph/morph-state.js';
@@ -157,4 +157,16 @@ test('the Mackie mapping does not catch the X-Touch Mini, whose port name differ
   const conn = m.inputs.get('surface')!.connection;
   assert.equal(conn.transport, 'midi');
   if (conn.transport === 'midi') assert.equal(matchesPort(conn.port, 'X-TOUCH MINI:X-TOUCH MINI MIDI 1 20:0'), false);
+});
+
+test('every shipped controller profile cites its sources at its top and has a ready mapping of the same name', () => {
+  const dir = 'firmware-profiles/controllers/';
+  // eqmorph's own OSC surface is not a device: mappings/default.yaml and open-stage-control.yaml use it.
+  const devices = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'eqmorph-osc.yaml');
+  assert.ok(devices.length >= 6);
+  for (const f of devices) {
+    const header = readFileSync(dir + f, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
+    assert.match(header, /Sources?\b/, `${f} names its sources`);
+    assert.ok(existsSync(`mappings/${f}`), `mappings/${f} exists`);
+  }
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import oscModule from 'osc-js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg } from '../../src/transports/osc-packet.js';
 import { bundle, rawMessage } from './osc-bytes.js';
 
@@ -51,6 +52,22 @@ test('every encodable message decodes to the same address, types and arguments',
       assert.deepEqual(m.args, expected);
     }),
     { numRuns: 500 },
+  );
+});
+
+test('the hand packer writes exactly the bytes osc-js writes, for every encodable message', () => {
+  const OSC = ((oscModule as unknown as { default?: unknown }).default ?? oscModule) as unknown as { TypedMessage: new (a: string, args: unknown) => { pack(): Uint8Array } };
+  fc.assert(
+    fc.property(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 24 }), fc.array(argArb, { maxLength: 6 }), (tail, typed) => {
+      // osc-js rewrites empty address parts ("//", a trailing "/"); ours sends the address exactly as given.
+      const address = `/${tail}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+      const args = typed.map(([v]) => v);
+      const types = typed.map(([, t]) => t).join('');
+      const ours = encodeOscMessage(address, args, types);
+      const theirs = new OSC.TypedMessage(address, typed.map(([value, type]) => ({ type, value }))).pack();
+      assert.deepEqual([...ours], [...theirs]);
+    }),
+    { numRuns: 1000 },
   );
 });
 

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { startRun } from '../../src/cli/run.js';
+import { healthLines } from '../../src/pipeline/health.js';
+import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
+import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+
+// Devices that fail and come back, end to end through startRun: MIDI through an injected port object, OSC over real UDP.
+
+const OSC_SURFACE = resolve('firmware-profiles/controllers/eqmorph-osc.yaml');
+const OSC_EQ = resolve('firmware-profiles/targets/eqmorph-osc.yaml');
+const MIDI_EQ = resolve('firmware-profiles/targets/generic-midi-cc.yaml');
+const MIDI_SURFACE = resolve('test/profiles/fixtures/controllers/midi-surface.yaml');
+const FAST_MIDI = { pollIntervalMs: 20, backoffInitialMs: 20, backoffMaxMs: 40 };
+
+function mappingFile(yaml: string): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-faults-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(file, yaml);
+  return { file, cleanup: () => rmSync(dir, { recursive: true }) };
+}
+
+/** Polls `cond` every 10 ms; fails with `what` after a generous bound (a bound on waiting, not a timing assertion). */
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > ms) assert.fail(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function receiver(port = 0): Promise<{ socket: dgram.Socket; received: OscMessage[]; port: number }> {
+  const socket = dgram.createSocket('udp4');
+  const received: OscMessage[] = [];
+  socket.on('message', (buf) => {
+    const r = decodeOscPacket(new Uint8Array(buf));
+    if (r.ok) received.push(...r.messages);
+  });
+  await new Promise<void>((res) => socket.bind(port, '127.0.0.1', res));
+  return { socket, received, port: socket.address().port };
+}
+
+const gain = (msgs: OscMessage[], n: number) => msgs.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0] as number | undefined;
+
+test('a MIDI output port that vanishes is reported, retried and reopened by name, and then gets the whole current EQ', async () => {
+  const { file, cleanup } = mappingFile(`version: 1
+kind: mapping
+name: osc to midi
+inputs:
+  surface: { profile: ${OSC_SURFACE}, osc: { listen: 127.0.0.1:19001 } }
+outputs:
+  eq: { profile: ${MIDI_EQ}, midi: { port: EQ Out } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+`);
+  const backend = createFakeMidiBackend(['EQ Out']);
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
+  try {
+    await until(() => backend.sent('EQ Out').length > 0, 'the start snapshot');
+    backend.removePort('EQ Out');
+    await until(() => log.some((l) => /out eq: error — .*EQ Out.*disappeared/.test(l)), 'the loss on stdout');
+    run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: 1 }, raw: [], time: 0 });
+    backend.clearSent();
+    backend.addPort('EQ Out');
+    await until(() => log.some((l) => /out eq: open$/.test(l)), 'the return on stdout');
+    await until(() => backend.sent('EQ Out').length >= 13, 'a full snapshot to the returned port');
+    const health = run.health().transports.find((t) => t.name === 'eq')!;
+    assert.equal(health.status.state, 'open');
+    assert.equal(health.counters.reconnects, 1);
+    assert.equal(run.bridge().counters().resyncs, 1);
+    // The snapshot carries the alpha set while the port was gone.
+    const bands = run.decoder.model.decode('warm', 'bright', 1, { sorted: false });
+    const cc = new Map(backend.sent('EQ Out').map((m) => [m[1]!, m[2]!]));
+    bands.forEach((b, i) => assert.ok(Math.abs(cc.get(20 + i)! - Math.round(((b.gain + 12) / 24) * 127)) <= 1, `band ${i + 1}`));
+  } finally {
+    await run.stop();
+    cleanup();
+  }
+});
+
+test('a MIDI port object whose sends fail is reported, and recovers on the next good send', async () => {
+  const { file, cleanup } = mappingFile(`version: 1
+kind: mapping
+name: osc to midi
+inputs:
+  surface: { profile: ${OSC_SURFACE}, osc: { listen: 127.0.0.1:19001 } }
+outputs:
+  eq: { profile: ${MIDI_EQ}, midi: { port: EQ Out } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+`);
+  const backend = createFakeMidiBackend(['EQ Out']);
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
+  const alpha = (value: number) => run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value }, raw: [], time: 0 });
+  try {
+    await until(() => backend.sent('EQ Out').length > 0, 'the start snapshot');
+    backend.failSends('USB transfer failed');
+    alpha(0.5);
+    await until(() => log.some((l) => /out eq: error — .*USB transfer failed/.test(l)), 'the failure on stdout');
+    assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
+    backend.failSends(null);
+    alpha(0.9);
+    await until(() => log.some((l) => /out eq: open$/.test(l)), 'the recovery on stdout');
+    await until(() => run.bridge().counters().resyncs === 1, 'a resync after recovery');
+  } finally {
+    await run.stop();
+    cleanup();
+  }
+});
+
+test('a MIDI input full of SysEx, clock bytes, half pairs and foreign channels still drives alpha exactly', async () => {
+  const { file, cleanup } = mappingFile(`version: 1
+kind: mapping
+name: midi in
+inputs:
+  nano: { profile: ${MIDI_SURFACE}, midi: { port: 'nano*' } }
+outputs:
+  eq: { profile: ${OSC_EQ}, osc: { send: 127.0.0.1:9 } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: nano.fine, target: alpha, takeover: jump }] }
+`);
+  const backend = createFakeMidiBackend(['nano 1']);
+  const run = await startRun({ mapping: file, midiBackend: backend, oscOut: { host: '127.0.0.1', port: 9 } }, () => {});
+  try {
+    const v = 9000;
+    backend.emit('nano 1', [0xf0, ...new Array(4000).fill(0x11), 0xf7]);
+    backend.emit('nano 1', [0xb0, 7]); // half a message
+    backend.emit('nano 1', [0xb0, 0xf8, 3]); // a clock byte inside
+    backend.emit('nano 1', [0xb5, 7, 127]); // a channel nobody listens to
+    backend.emit('nano 1', [0xb0, 7, v >> 7]);
+    backend.emit('nano 1', [0xf0, 1, 2]); // a SysEx cut off, between MSB and LSB
+    backend.emit('nano 1', [0xb0, 39, v & 127]);
+    const s = run.bridge().state().get('main')!;
+    assert.ok(Math.abs(s.alpha - v / 16383) < 1e-9, String(s.alpha));
+    assert.equal(run.bridge().counters().malformed, 3);
+  } finally {
+    await run.stop();
+    cleanup();
+  }
+});
+
+test('an OSC output that refuses every send is reported and retried, and does not hold back the other output', async () => {
+  const rx = await receiver();
+  const { file, cleanup } = mappingFile(`version: 1
+kind: mapping
+name: two outputs
+inputs:
+  surface: { profile: ${OSC_SURFACE}, osc: { listen: 127.0.0.1:19001 } }
+outputs:
+  bad: { profile: ${OSC_EQ}, osc: { send: 255.255.255.255:9 } }
+  good: { profile: ${OSC_EQ}, osc: { send: 127.0.0.1:${rx.port} } }
+instances:
+  - { name: one, output: bad, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+  - { name: two, output: good, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+`);
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 } }, (l) => log.push(l));
+  const tx = dgram.createSocket('udp4');
+  try {
+    const inPort = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
+    await until(() => log.some((l) => /out bad: error — /.test(l)), 'the refusal on stdout');
+    const errorsBefore = run.health().transports.find((t) => t.name === 'bad')!.counters.errors;
+    const from = rx.received.length;
+    tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [0.8], 'f')), inPort, '127.0.0.1');
+    await until(() => gain(rx.received.slice(from), 5) !== undefined, 'the good output answering');
+    await until(() => run.health().transports.find((t) => t.name === 'bad')!.counters.errors > errorsBefore, 'the bad output trying again');
+    const lines = healthLines(run.health());
+    assert.ok(lines.some((l) => /^stats: out bad error .*errors [1-9]/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^stats: out good open: in 0, out [1-9]/.test(l)), lines.join('\n'));
+  } finally {
+    tx.close();
+    await run.stop();
+    rx.socket.close();
+    cleanup();
+  }
+});
+
+test('an OSC destination that goes away and comes back on its port gets the next change', async () => {
+  let rx = await receiver();
+  const port = rx.port;
+  const run = await startRun({ mapping: resolve('mappings/default.yaml'), oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port } }, () => {});
+  const tx = dgram.createSocket('udp4');
+  const alpha = (a: number) => tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [a], 'f')), (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port, '127.0.0.1');
+  try {
+    await until(() => rx.received.length >= 15, 'the start snapshot');
+    await new Promise<void>((r) => rx.socket.close(() => r()));
+    alpha(0.3); // into the void
+    await until(() => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 'alpha 0.3 taken');
+    rx = await receiver(port);
+    alpha(0.6);
+    await until(() => gain(rx.received, 1) !== undefined, 'the returned destination receiving');
+    const direct = run.decoder.model.decode('warm', 'bright', 0.6, { sorted: false });
+    for (let n = 1; n <= 5; n++) {
+      const g = gain(rx.received, n);
+      if (g !== undefined) assert.ok(Math.abs(g - direct[n - 1]!.gain) < 0.05, `band ${n}`);
+    }
+  } finally {
+    tx.close();
+    await run.stop();
+    rx.socket.close();
+  }
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+
+// `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
+
+// Absolute, so that the process can run in an empty directory of its own.
+const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
+
+/** A port that was free a moment ago (the process under test must be told a number: port 0 is refused by the CLI). */
+async function freePort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function until(cond: () => boolean, what: string, ms = 20000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > ms) assert.fail(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals, extraArgs: string[] = [], ready = /running/) {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
+  const rx = dgram.createSocket('udp4');
+  const received: OscMessage[] = [];
+  rx.on('message', (buf) => {
+    const r = decodeOscPacket(new Uint8Array(buf));
+    if (r.ok) received.push(...r.messages);
+  });
+  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+  const inPort = await freePort();
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+kind: mapping
+name: shutdown
+inputs:
+  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort} } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:${rx.address().port} } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright, alpha: 1 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+on_exit: ${onExit}
+`,
+  );
+  // An empty working and home directory: afterwards they must still be empty (run writes nothing), as must the mapping's.
+  const cwd = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-cwd-'));
+  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, HOME: cwd } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.on('exit', (code, sig) => r({ code, signal: sig, at: performance.now() })));
+  try {
+    await until(() => ready.test(stdout) && received.length >= 15, `start: ${stdout}${stderr}`);
+    const before = received.length;
+    const sentAt = performance.now();
+    child.kill(signal);
+    const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    if (result === null) child.kill('SIGKILL');
+    assert.ok(result !== null, 'exited within 5 s of the signal');
+    await new Promise((r) => setTimeout(r, 100)); // datagrams sent just before exit are still being read
+    return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before), written: [...readdirSync(cwd), ...readdirSync(dir).filter((f) => f !== 'm.yaml')] };
+  } finally {
+    rx.close();
+    rmSync(dir, { recursive: true });
+    rmSync(cwd, { recursive: true });
+  }
+}
+
+test('SIGTERM with on_exit: flat sends every gain 0 dB to the output, closes and exits 0', async () => {
+  const r = await runAndSignal('flat', 'SIGTERM');
+  process.stdout.write(`# shutdown after SIGTERM (flat): ${r.ms.toFixed(0)} ms\n`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /eqmorph: stopped/);
+  assert.deepEqual(r.written, [], 'no file written in the working, home or mapping directory');
+  for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
+});
+
+test('SIGINT with on_exit: hold sends nothing more, closes and exits 0; --stats printed every transport and the bridge', async () => {
+  const r = await runAndSignal('hold', 'SIGINT', ['--stats'], /stats: bridge/);
+  assert.match(r.stdout, /stats: in {2}surface open: in 0, out 0, dropped 0, errors 0, reconnects 0/);
+  assert.match(r.stdout, /stats: out eq open: in 0, out 15, dropped 0, errors 0, reconnects 0/);
+  assert.match(r.stdout, /stats: bridge: events 0, sent 15, .*clamped 0.*errors 0, resyncs 0/);
+  process.stdout.write(`# shutdown after SIGINT (hold): ${r.ms.toFixed(0)} ms\n`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /eqmorph: stopped/);
+  assert.deepEqual(r.after, []);
+});
+
+test('a missing model directory fails at start with one line naming it, and exit code 2', () => {
+  const r = spawnSync(process.execPath, [...CLI, 'run', '--model', join(tmpdir(), 'eqmorph-no-such-model')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /eqmorph-no-such-model.*no model directory/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('a corrupt model directory fails at start with one line naming it, and exit code 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-corrupt-model-'));
+  try {
+    writeFileSync(join(dir, 'meta.json'), 'garbage\nmore garbage\n'); // a parser quotes this text, newlines and all
+    const r = spawnSync(process.execPath, [...CLI, 'run', '--model', dir], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /corrupt or incomplete model directory/);
+    assert.ok(r.stderr.includes(dir));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
