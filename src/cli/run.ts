@@ -7,6 +7,8 @@ import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
+import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
+import { FittedDecoder } from '../morph/fitted-decoder.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
@@ -88,13 +90,30 @@ export function webFlags(web: string | undefined, token: string | undefined, off
   return { listen, token: token ?? null };
 }
 
-/** Why a mapping cannot run in this release: an instance whose target does not have eqmorph's five bands. */
+/** Why a mapping cannot run: an output whose band layout is not eqmorph's five and cannot be fitted either. */
 export function bandLayoutProblem(mapping: Mapping): string | null {
-  for (const inst of mapping.instances) {
-    const bands = mapping.outputs.get(inst.output)!.profile.bands.length;
-    if (bands !== 5) return `instance ${inst.name}: output ${inst.output} has ${bands} bands; this release maps eqmorph's 5 bands one to one only`;
+  for (const [name, output] of mapping.outputs) {
+    if (isNativeLayout(output.profile)) continue;
+    const layout = targetLayout(output.profile);
+    if (!layout.ok) return `output ${name} (${basename(output.profile.file)}): ${layout.problem}; give every band a gain and a freq parameter`;
   }
   return null;
+}
+
+/**
+ * A fitted decoder for every output whose layout is not eqmorph's five bands. Outputs whose layout did not change
+ * keep their decoder (and its fitted tables) across a reload.
+ */
+export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>): Map<string, FittedDecoder> {
+  const out = new Map<string, FittedDecoder>();
+  for (const [name, output] of mapping.outputs) {
+    if (isNativeLayout(output.profile)) continue;
+    const layout = targetLayout(output.profile);
+    if (!layout.ok) continue; // bandLayoutProblem refused it already
+    const old = previous?.get(name);
+    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs));
+  }
+  return out;
 }
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
@@ -181,9 +200,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
   }
+  let fitted = layoutDecoders(mapping, decoder);
   for (const inst of mapping.instances) {
-    out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}`);
+    const layout = fitted.get(inst.output);
+    const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
+    out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
+    layout?.prepare(inst.initial.termA, inst.initial.termB);
   }
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
     ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
@@ -194,7 +217,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   ];
   // From here on, every change of a transport's status is news: startup already printed how each one began.
   const statusSub = watchStatus(transports).subscribe((c) => out(`eqmorph: ${c.direction === 'in' ? 'in ' : 'out'} ${c.name}: ${c.status.state}${c.status.detail ? ` — ${c.status.detail}` : ''}`));
-  let bridge = startBridge({ mapping: withSurfaces(mapping), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks });
+  let bridge = startBridge({ mapping: withSurfaces(mapping), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, layoutDecoders: fitted });
   const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
@@ -224,7 +247,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states });
+    fitted = layoutDecoders(next, decoder, fitted);
+    bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
     runs$.next({ bridge, mapping: withSurfaces(next) });
@@ -250,7 +274,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
   }
-  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports), web: monitor };
+  return { bridge: () => bridge, mapping: () => current, decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, stop, reload, health, statusChanges$: watchStatus(transports), web: monitor, layoutDecoders: () => fitted };
 }
 
 export async function runCommand(args: string[]): Promise<number> {

@@ -24,6 +24,10 @@ export interface BandSpec {
   readonly freq: Range;
   /** A fixed Q (shelves) or null where Q is a free parameter. */
   readonly fixedQ: number | null;
+  /** The band's gain range where it is not eqmorph's GAIN_RANGE (another EQ's bands, e.g. +-15 dB). */
+  readonly gain?: Range;
+  /** The band's Q range where it is not eqmorph's Q_RANGE. */
+  readonly q?: Range;
 }
 
 export const GAIN_RANGE: Range = { min: -12, max: 12 };
@@ -93,9 +97,9 @@ export function inRange(v: ArrayLike<number>): boolean {
   return PARAMS.every((p, i) => Number.isFinite(v[i]) && v[i]! >= p.range.min && v[i]! <= p.range.max);
 }
 
-/** Scales every gain toward 0 dB: strength 1 leaves the EQ as it is, 0 makes it flat. */
-export function applyStrength(bands: EqSettings, strength: number): EqSettings {
+/** Scales every gain toward 0 dB: strength 1 leaves the EQ as it is, 0 makes it flat. Any band layout. */
+export function applyStrength<B extends readonly Band[]>(bands: B, strength: number): B {
   const s = clamp(strength, 0, 1);
   // + 0 turns the -0 of a negative gain at strength 0 into 0: a flat EQ reads 0 dB everywhere.
-  return bands.map((b) => ({ ...b, gain: (b.gain * s + 0) as Db })) as unknown as EqSettings;
+  return bands.map((b) => ({ ...b, gain: (b.gain * s + 0) as Db })) as unknown as B;
 }

@@ -1,6 +1,6 @@
 // Fits a parametric EQ layout to a target dB curve: bounded Levenberg–Marquardt from several deterministic starts.
 
-import { BAND_SPECS, GAIN_RANGE, Q_RANGE, type Band, type BandSpec, type EqSettings, type ParamKind } from './bands.js';
+import { BAND_SPECS, GAIN_RANGE, Q_RANGE, type Band, type BandSpec, type EqSettings, type ParamKind, type Range } from './bands.js';
 import { SAMPLE_RATE } from './grid.js';
 import { multiplyBandPower, warpGrid } from './response.js';
 import { clamp, type Db, type Hz, type Q } from './units.js';
@@ -19,6 +19,23 @@ export interface FitOptions {
   readonly initial?: ArrayLike<number>;
   /** Tighter per-parameter bounds (physical units, the layout's order), intersected with the layout's own ranges. */
   readonly bounds?: { readonly min: ArrayLike<number>; readonly max: ArrayLike<number> };
+  /**
+   * Sort interchangeable peaking bands by frequency (default true). A chain of warm-started fits along a path turns it
+   * off: sorting would swap two bands' whole settings where their frequencies cross, a jump on the wire.
+   */
+  readonly sort?: boolean;
+  /**
+   * Restart from moves of the best fit while it still misses the target (default true). A warm-started fit that must
+   * stay near its start (a path's next sample) turns it off, since a reseed can land in another local optimum.
+   */
+  readonly reseed?: boolean;
+  /**
+   * Pull every parameter toward `initial` with this weight per squared unit of search space (dB; natural log of Hz
+   * and Q), against the sum of squared dB errors. A band near 0 dB has no say in the response, so without a pull its
+   * frequency and Q wander freely from one fit to the next; a small pull keeps them where they were at almost no cost
+   * in error. Needs `initial`.
+   */
+  readonly stayNear?: number;
 }
 
 export interface FitResult<B extends readonly Band[] = readonly Band[]> {
@@ -62,15 +79,27 @@ interface Problem {
   readonly target: ArrayLike<number>;
   /** sqrt(weight) per point: residuals are scaled by it so least squares minimises the weighted sum. */
   readonly sw: Float64Array;
+  /** A pull toward a point in search space (see FitOptions.stayNear), or null. */
+  readonly prior: { readonly u: Float64Array; readonly weight: number } | null;
+}
+
+/** A band's gain and Q ranges: its own where the layout gives them, else eqmorph's. */
+export function gainRangeOf(spec: BandSpec): Range {
+  return spec.gain ?? GAIN_RANGE;
+}
+export function qRangeOf(spec: BandSpec): Range {
+  return spec.q ?? Q_RANGE;
 }
 
 function slotsOf(specs: readonly BandSpec[]): Slot[] {
   return specs.flatMap((spec, band) => {
+    const g = gainRangeOf(spec);
     const slots: Slot[] = [
-      { band, kind: 'gain', lo: GAIN_RANGE.min, hi: GAIN_RANGE.max },
+      { band, kind: 'gain', lo: g.min, hi: g.max },
       { band, kind: 'freq', lo: Math.log(spec.freq.min), hi: Math.log(spec.freq.max) },
     ];
-    if (spec.fixedQ === null) slots.push({ band, kind: 'q', lo: Math.log(Q_RANGE.min), hi: Math.log(Q_RANGE.max) });
+    const q = qRangeOf(spec);
+    if (spec.fixedQ === null) slots.push({ band, kind: 'q', lo: Math.log(q.min), hi: Math.log(q.max) });
     return slots;
   });
 }
@@ -124,6 +153,7 @@ function residuals(p: Problem, u: ArrayLike<number>, bandDb: Float64Array[], r: 
     r[i] = (m - p.target[i]!) * p.sw[i]!;
     cost += r[i]! * r[i]!;
   }
+  if (p.prior) for (let j = 0; j < u.length; j++) cost += p.prior.weight * (u[j]! - p.prior.u[j]!) ** 2;
   return cost;
 }
 
@@ -204,6 +234,11 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
         for (let i = 0; i < m; i++) t += J[a * m + i]! * J[b * m + i]!;
         H[a * n + b] = t;
         H[b * n + a] = t;
+      }
+      if (p.prior) {
+        // The pull's own residuals sqrt(w) (u - u0) have the identity (times sqrt(w)) as their Jacobian.
+        g[a]! += p.prior.weight * (u[a]! - p.prior.u[a]!);
+        H[a * n + a]! += p.prior.weight;
       }
       maxDiag = Math.max(maxDiag, H[a * n + a]!);
     }
@@ -293,7 +328,7 @@ function startPoints(slots: readonly Slot[], count: number): Float64Array[] {
     return Float64Array.from(slots, (s) => {
       if (s.kind === 'gain') return 0;
       const f = (0.5 + k * alpha[d++]!) % 1;
-      return s.kind === 'freq' ? s.lo + f * (s.hi - s.lo) : Math.log(2) * (2 * f - 1);
+      return s.kind === 'freq' ? s.lo + f * (s.hi - s.lo) : clamp(Math.log(2) * (2 * f - 1), s.lo, s.hi);
     });
   });
 }
@@ -319,7 +354,8 @@ function reseeds(p: Problem, u: Float64Array): Float64Array[] {
 
   const setBand = (seed: Float64Array, b: number, gain: number, logFreq: number, logQ: number) => {
     const fSlot = p.slots[p.freqAt[b]!]!;
-    seed[p.gainAt[b]!] = clamp(gain, GAIN_RANGE.min, GAIN_RANGE.max);
+    const gSlot = p.slots[p.gainAt[b]!]!;
+    seed[p.gainAt[b]!] = clamp(gain, gSlot.lo, gSlot.hi);
     seed[p.freqAt[b]!] = clamp(logFreq, fSlot.lo, fSlot.hi);
     const qi = p.qAt[b]!;
     if (qi >= 0) seed[qi] = clamp(logQ, p.slots[qi]!.lo, p.slots[qi]!.hi);
@@ -392,9 +428,9 @@ function sortPeaking(params: number[], p: Problem): number[] {
     members.forEach((b, k) => {
       const t = triples[k]!;
       const spec = p.specs[b]!;
-      out[p.gainAt[b]!] = clamp(t.gain, GAIN_RANGE.min, GAIN_RANGE.max);
+      out[p.gainAt[b]!] = clamp(t.gain, gainRangeOf(spec).min, gainRangeOf(spec).max);
       out[p.freqAt[b]!] = clamp(t.freq, spec.freq.min, spec.freq.max);
-      if (p.qAt[b]! >= 0) out[p.qAt[b]!] = clamp(t.q, Q_RANGE.min, Q_RANGE.max);
+      if (p.qAt[b]! >= 0) out[p.qAt[b]!] = clamp(t.q, qRangeOf(spec).min, qRangeOf(spec).max);
     });
   }
   return out;
@@ -420,19 +456,21 @@ export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<numb
     fs,
     target: targetDb,
     sw: Float64Array.from({ length: targetDb.length }, (_, i) => Math.sqrt(opts.weights?.[i] ?? 1)),
+    prior: opts.stayNear && opts.initial !== undefined ? { u: toSearch(opts.initial, slots), weight: opts.stayNear } : null,
   };
   if (opts.initial !== undefined && opts.initial.length !== slots.length) {
     throw new RangeError(`initial has ${opts.initial.length} parameters, the layout has ${slots.length}`);
   }
 
-  const starts = startPoints(slots, Math.max(1, Math.floor(opts.starts ?? DEFAULT_STARTS)));
+  // With an initial point, zero further starts is allowed: a warm start alone (a path's next sample).
+  const starts = startPoints(slots, Math.max(opts.initial !== undefined ? 0 : 1, Math.floor(opts.starts ?? DEFAULT_STARTS)));
   if (opts.initial !== undefined) starts.unshift(toSearch(opts.initial, slots));
   const iterations = Math.max(0, Math.floor(opts.iterations ?? DEFAULT_ITERATIONS));
   let sumW = 0;
   for (let i = 0; i < p.sw.length; i++) sumW += p.sw[i]! ** 2;
   const good = (cost: number) => Math.sqrt(cost / sumW) < GOOD_ENOUGH_RMS_DB;
   let best = bestOf(p, starts, iterations, good);
-  for (let round = 0; round < RESEED_ROUNDS && !good(best.cost); round++) {
+  for (let round = 0; round < (opts.reseed === false ? 0 : RESEED_ROUNDS) && !good(best.cost); round++) {
     const next = bestOf(p, reseeds(p, best.u), iterations, good);
     if (next.cost >= best.cost * 0.999) {
       if (next.cost < best.cost) best = next;
@@ -441,7 +479,7 @@ export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<numb
     best = next;
   }
 
-  const params = sortPeaking(toPhysical(best.u, slots), p);
+  const params = opts.sort === false ? toPhysical(best.u, slots) : sortPeaking(toPhysical(best.u, slots), p);
   const bands = specs.map((spec, b): Band => ({
     type: spec.type,
     gain: params[p.gainAt[b]!]! as Db,

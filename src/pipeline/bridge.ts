@@ -1,8 +1,8 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
-import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
+import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
 import type { OscInMessage, OscOutMessage } from '../transports/osc-udp.js';
 import type { MidiInMessage, MidiOutMessage } from '../transports/midi.js';
@@ -11,7 +11,7 @@ import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
-import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
+import { encodeFixed, encodeTargetFrame, oscOut, sameWire, targetEncoder, type WireMessage } from './encode-target.js';
 import { createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
 
@@ -74,6 +74,8 @@ export interface BridgeOptions {
   readonly onPending?: (output: string, pending: number) => void;
   /** Morph states to start from (a reloaded mapping keeps what the player had); instances not named start at `initial`. */
   readonly initialStates?: ReadonlyMap<string, MorphState>;
+  /** By output name: the decoder of an output whose band layout is not eqmorph's five (its fitted bands). */
+  readonly layoutDecoders?: ReadonlyMap<string, BandDecoder>;
   /** Feedback transports by mapping input name (already open): where controls with `feedback: true` are shown the state. */
   readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
@@ -228,19 +230,23 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const paced = rate ? group.pipe(auditTime(1000 / Math.max(1, rate / 15))) : group;
         // De-duplication state lives in this subscription: the last wire value sent per parameter.
         const lastSent = new Map<string, WireMessage>();
+        const bandDecoder = opts.layoutDecoders?.get(instance.output) ?? decoder;
+        const encode = targetEncoder(output.profile, instance.index, instance.name);
+        const on = output.profile.on;
         const fresh$ = paced.pipe(
           mergeMap((f) => {
-            const frame = contain(`${instance.name} decode`, [], () => encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder)));
+            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
             const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
             for (const m of fresh) lastSent.set(m.key, m);
-            return from(fresh);
+            // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.
+            return from(f.full && on ? [encodeFixed(on, instance.index, `${instance.name}/on`), ...fresh] : fresh);
           }),
         );
         if (osc) {
           return fresh$.pipe(
             tap((m) => {
               if (m.transport !== 'osc') return;
-              contain(`${instance.output} send`, undefined, () => osc.send({ address: m.address, args: [m.value], types: m.type }));
+              contain(`${instance.output} send`, undefined, () => osc.send(oscOut(m)));
               counters.sent++;
             }),
           );
@@ -264,6 +270,25 @@ export function startBridge(opts: BridgeOptions): Bridge {
     )
     .subscribe();
 
+  // A target that forgets its client (an X32's /xremote lasts 10 s) gets its keepalive from now on, until stop.
+  const keepSub = merge(
+    ...[...mapping.outputs].map(([name, output]) => {
+      const keep = output.profile.keepalive;
+      const osc = opts.oscOutputs.get(name);
+      const midi = opts.midiOutputs?.get(name);
+      if (!keep || (!osc && !midi)) return EMPTY;
+      const m = encodeFixed(keep.message, 0, `${name}/keepalive`);
+      return timer(0, keep.everyMs).pipe(
+        tap(() =>
+          contain(`${name} keepalive`, undefined, () => {
+            if (m.transport === 'osc') osc?.send(oscOut(m));
+            else if (midi) for (let i = 0; i < m.bytes.length; i += 3) midi.send(m.bytes.slice(i, i + 3));
+          }),
+        ),
+      );
+    }),
+  ).subscribe();
+
   // Subscribed after the send path, so it is handed the start snapshot itself.
   const touch$ = merge(...[...(opts.midiInputs ?? [])].map(([input, t]) => t.messages$.pipe(map((m) => ({ input, bytes: m.bytes })))));
   const feedbackSub = feedback.connect(merge(of(start), reactions$), touch$);
@@ -284,9 +309,10 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const osc = opts.oscOutputs.get(instance.output);
         const midi = opts.midiOutputs?.get(instance.output);
         const state = { ...current.instances.get(instance.name)!, bypass: true };
-        const frame = contain(`${instance.name} decode`, [], () => encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(state, decoder)));
+        const bandDecoder = opts.layoutDecoders?.get(instance.output) ?? decoder;
+        const frame = contain(`${instance.name} decode`, [], () => encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(state, bandDecoder)));
         for (const m of frame) {
-          if (m.transport === 'osc' && osc) sends.push(osc.sendAsync({ address: m.address, args: [m.value], types: m.type }));
+          if (m.transport === 'osc' && osc) sends.push(osc.sendAsync(oscOut(m)));
           if (m.transport === 'midi' && midi) for (let i = 0; i < m.bytes.length; i += 3) sends.push(midi.sendAsync(m.bytes.slice(i, i + 3)));
         }
       }
@@ -295,6 +321,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
     },
     stop: () => {
       sendSub.unsubscribe();
+      keepSub.unsubscribe();
       feedbackSub.unsubscribe();
       warnSub.unsubscribe();
       warnings$.complete();

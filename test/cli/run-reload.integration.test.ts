@@ -64,7 +64,7 @@ test('editing the mapping swaps the bindings, keeps the morph state, and an inva
   }
 });
 
-test('a mapping whose target is not 5 bands is refused before any socket opens', async () => {
+test('a mapping whose target bands cannot be fitted (no frequency parameter) is refused before any socket opens', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-layout-'));
   const targetFile = join(dir, 't.yaml');
   writeFileSync(
@@ -81,7 +81,7 @@ parameters:
   const file = join(dir, 'm.yaml');
   writeFileSync(file, mappingText(false).replace(target, targetFile).replace('127.0.0.1:19000', '127.0.0.1:19077'));
   try {
-    await assert.rejects(startRun({ mapping: file }, () => {}), /output eq has 4 bands/);
+    await assert.rejects(startRun({ mapping: file }, () => {}), /output eq \(t\.yaml\): band 1 has no freq parameter/);
     // Nothing was left listening: the mapping's port binds at once.
     const probe = dgram.createSocket('udp4');
     await new Promise<void>((res, rej) => {

@@ -1,0 +1,204 @@
+// Fits another EQ's band layout to eqmorph's response along a pair's morph path, each α sample warm-started from the last; pure.
+
+import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
+import { fitParametric, gainRangeOf, qRangeOf, type FitResult } from '../eq/fit.js';
+import { logGrid } from '../eq/grid.js';
+import { responseFromParams } from '../eq/response.js';
+import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
+
+/**
+ * The fit compares responses on 64 log-spaced points, 20 Hz..20 kHz (a tenth of an octave apart): about three times
+ * cheaper than the 200-point evaluation grid, and the fitted EQs (Q at most 10) have no detail between the points
+ * that the 200-point error would see (measured in bench/layout.ts).
+ */
+export const FIT_GRID: Float64Array = logGrid(64);
+
+/** LM iterations for a warm-started sample: a neighbour 1/128 of α away is a few steps from its optimum. */
+const WARM_ITERATIONS = 30;
+/**
+ * fitParametric's stayNear for warm-started samples (see there). 0.1 per squared octave-ish unit against 64 squared dB
+ * errors: bands near 0 dB stop wandering (their largest frequency step along a path fell from 9.4 to under 0.04
+ * octaves in bench/layout.ts) while the response error moved by under 0.002 dB.
+ */
+export const STAY_NEAR = 0.1;
+
+/** A layout's parameter order: gain, freq and (where Q is free) q per band, as fitParametric returns them. */
+function paramKinds(specs: readonly BandSpec[]): ('gain' | 'freq' | 'q')[] {
+  return specs.flatMap((s) => (s.fixedQ === null ? (['gain', 'freq', 'q'] as const) : (['gain', 'freq'] as const)));
+}
+
+/**
+ * A first guess for a layout from eqmorph's own five bands (13 parameters): shelves take the matching shelf, peaking
+ * bands take the source's peaking bands named by `peaks` (indices among the source's three, in the order the target's
+ * peaking bands take them; by default the strongest by |gain|, in ascending frequency), and spare peaking bands start
+ * flat, spread over their range. A good guess matters beyond speed: it puts a fit in the optimum that does what
+ * eqmorph's bands do.
+ */
+export function seedFromSource(row: ArrayLike<number>, specs: readonly BandSpec[], peaks?: readonly number[]): number[] {
+  const src = paramsToBands(row);
+  const srcPeaks = src.filter((b) => b.type === 'peaking');
+  const wanted = specs.filter((s) => s.type === 'peaking').length;
+  const chosen = peaks
+    ? peaks.map((i) => srcPeaks[i]!)
+    : srcPeaks
+        .slice()
+        .sort((a, b) => Math.abs(b.gain) - Math.abs(a.gain))
+        .slice(0, wanted)
+        .sort((a, b) => a.freq - b.freq);
+  const spare = wanted - chosen.length;
+  let peakIndex = 0;
+  let spareIndex = 0;
+  return specs.flatMap((spec) => {
+    let band: { gain: number; freq: number; q: number };
+    if (spec.type !== 'peaking') {
+      const shelf = src.find((b) => b.type === spec.type);
+      band = shelf ? { gain: shelf.gain, freq: shelf.freq, q: shelf.q } : { gain: 0, freq: Math.sqrt(spec.freq.min * spec.freq.max), q: 1 };
+    } else if (peakIndex < chosen.length) {
+      const p = chosen[peakIndex++]!;
+      band = { gain: p.gain, freq: p.freq, q: p.q };
+    } else {
+      const f = (spareIndex++ + 1) / (spare + 1);
+      band = { gain: 0, freq: spec.freq.min * (spec.freq.max / spec.freq.min) ** f, q: 1 };
+    }
+    const g = gainRangeOf(spec);
+    const q = qRangeOf(spec);
+    const out = [clamp(band.gain, g.min, g.max), clamp(band.freq, spec.freq.min, spec.freq.max)];
+    if (spec.fixedQ === null) out.push(clamp(band.q, q.min, q.max));
+    return out;
+  });
+}
+
+/**
+ * Which of the source's peaking bands a path's seeds use, fixed for the whole path: the strongest on average over the
+ * path (mean |gain|), ordered by their mean frequency. eqmorph's decoder keeps each band continuous along a path, so
+ * a seed built from the same source bands at every sample moves continuously too.
+ */
+export function pathPeaks(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): number[] {
+  const wanted = specs.filter((s) => s.type === 'peaking').length;
+  const stats = [0, 1, 2].map((i) => ({ i, gain: 0, logFreq: 0 }));
+  for (const row of rows) {
+    paramsToBands(row)
+      .filter((b) => b.type === 'peaking')
+      .forEach((b, i) => {
+        stats[i]!.gain += Math.abs(b.gain);
+        stats[i]!.logFreq += Math.log(b.freq);
+      });
+  }
+  return stats
+    .sort((a, b) => b.gain - a.gain)
+    .slice(0, wanted)
+    .sort((a, b) => a.logFreq - b.logFreq)
+    .map((s) => s.i);
+}
+
+/**
+ * Fits the layout to the response of one row of eqmorph's parameters. With `previous` (the neighbouring sample's
+ * fit) only that warm start is refined, without restarts or sorting, so the parameters move continuously along the
+ * path; without it, a full multi-start fit seeded from the source bands.
+ */
+export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec[], previous?: ArrayLike<number>): FitResult {
+  const target = responseFromParams(row, FIT_GRID);
+  if (previous) return fitParametric(target, FIT_GRID, { bands: specs, initial: previous, starts: 0, reseed: false, sort: false, iterations: WARM_ITERATIONS, stayNear: STAY_NEAR });
+  return fitParametric(target, FIT_GRID, { bands: specs, initial: seedFromSource(row, specs), sort: false });
+}
+
+/**
+ * Fits every row of a path, yielding after each fit so a caller can spread the work over several turns of the event
+ * loop, and returning the fits in α order. Where the layout has room for all of eqmorph's bands (a shelf of each kind,
+ * three peaking bands or more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves
+ * each band continuously along a path, so the copy does too, and the fit stays at it. Elsewhere the path is fitted as a
+ * chain, each sample warm-started from its neighbour so the parameters follow one optimum; a chain can lose its optimum
+ * where the target moves on, and one started from the other end usually loses it elsewhere, so both directions are
+ * fitted and the chain with the smaller worst error is kept (both are continuous in the same way).
+ */
+export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
+  const peaks = pathPeaks(rows, specs);
+  const copies = specs.filter((s) => s.type === 'peaking').length >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
+  if (copies) {
+    const fits: FitResult[] = [];
+    for (const row of rows) {
+      fits.push(fitLayoutSample(row, specs, seedFromSource(row, specs, peaks)));
+      yield;
+    }
+    return fits;
+  }
+  const forward = yield* chain(rows, specs, peaks);
+  const backward = (yield* chain(rows.slice().reverse(), specs, peaks)).reverse();
+  const worst = (fits: readonly FitResult[]) => Math.max(...fits.map((f) => f.maeDb));
+  return worst(backward) < worst(forward) ? backward : forward;
+}
+
+function* chain(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[], peaks: readonly number[]): Generator<void, FitResult[], void> {
+  const fits: FitResult[] = [];
+  let previous: number[] | undefined;
+  for (const row of rows) {
+    const fit = previous
+      ? fitLayoutSample(row, specs, previous)
+      : fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: specs, initial: seedFromSource(row, specs, peaks), sort: false });
+    previous = fit.params;
+    fits.push(fit);
+    yield;
+  }
+  return fits;
+}
+
+/** Runs fitAlongPath to the end at once (benchmarks, tests). */
+export function fitPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): FitResult[] {
+  const run = fitAlongPath(rows, specs);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** A fitted path: one row of layout parameters per α sample, gains in dB, frequencies and Qs as log2 (interpolation space). */
+export interface LayoutTable {
+  readonly specs: readonly BandSpec[];
+  readonly steps: number;
+  readonly width: number;
+  /** 1 where a column is stored as log2 (frequency, Q). */
+  readonly logColumn: Uint8Array;
+  readonly values: Float64Array;
+  /** Response error of each sample's fit, dB (mean absolute, on FIT_GRID). */
+  readonly maeDb: Float64Array;
+}
+
+export function layoutTable(specs: readonly BandSpec[], fits: readonly FitResult[]): LayoutTable {
+  if (fits.length < 2) throw new RangeError('a layout table needs at least two samples');
+  const kinds = paramKinds(specs);
+  const width = kinds.length;
+  const values = new Float64Array(fits.length * width);
+  fits.forEach((fit, i) => fit.params.forEach((v, j) => (values[i * width + j] = kinds[j] === 'gain' ? v : Math.log2(v))));
+  const logColumn = Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1));
+  return { specs, steps: fits.length, width, logColumn, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+}
+
+/** Layout parameters (physical units, layout order) to bands. */
+export function layoutBands(specs: readonly BandSpec[], params: ArrayLike<number>): Band[] {
+  let j = 0;
+  return specs.map((spec) => {
+    const gain = params[j++]! as Db;
+    const freq = params[j++]! as Hz;
+    const q = (spec.fixedQ ?? params[j++]!) as Q;
+    return { type: spec.type, gain, freq, q };
+  });
+}
+
+/**
+ * The layout's bands at alpha: linear interpolation between the two nearest samples (geometric for frequency and Q),
+ * the same rule as the pair table. Every sample is inside the layout's ranges and the ranges are intervals, so every
+ * interpolated value is too.
+ */
+export function readLayoutTable(t: LayoutTable, alpha: number): Band[] {
+  const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * (t.steps - 1);
+  const i = Math.min(Math.floor(x), t.steps - 2);
+  const f = x - i;
+  const a = i * t.width;
+  const b = a + t.width;
+  const out = new Array<number>(t.width);
+  for (let j = 0; j < t.width; j++) {
+    const v = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
+    out[j] = t.logColumn[j] ? 2 ** v : v;
+  }
+  return layoutBands(t.specs, out);
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { GAIN_RANGE, PARAMS, type BandSpec } from '../../src/eq/bands.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
+import { fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
+
+const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
+const settingsArb = fc.tuple(...PARAMS.map((p) => (p.kind === 'gain' ? fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true }) : logUniform(p.range.min, p.range.max))));
+
+const wide = { gain: { min: -15, max: 15 }, q: { min: 0.3, max: 10 } };
+const FOUR: BandSpec[] = [
+  { type: 'lowshelf', freq: { min: 22, max: 1000 }, fixedQ: 0.71, ...wide },
+  { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
+  { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
+  { type: 'highshelf', freq: { min: 580, max: 20000 }, fixedQ: 0.71, ...wide },
+];
+const SIX: BandSpec[] = [FOUR[0]!, FOUR[1]!, FOUR[1]!, FOUR[1]!, FOUR[1]!, FOUR[3]!];
+/** A narrower target: gains only +-6 dB, Q 0.5..4. */
+const NARROW: BandSpec[] = FOUR.map((s) => ({ ...s, gain: { min: -6, max: 6 }, q: { min: 0.5, max: 4 } }));
+
+function inRange(specs: readonly BandSpec[], bands: ReturnType<typeof layoutBands>): void {
+  bands.forEach((b, k) => {
+    const s = specs[k]!;
+    assert.ok(b.gain >= s.gain!.min - 1e-9 && b.gain <= s.gain!.max + 1e-9, `band ${k + 1} gain ${b.gain}`);
+    assert.ok(b.freq >= s.freq.min * (1 - 1e-9) && b.freq <= s.freq.max * (1 + 1e-9), `band ${k + 1} freq ${b.freq}`);
+    if (s.fixedQ === null) assert.ok(b.q >= s.q!.min * (1 - 1e-9) && b.q <= s.q!.max * (1 + 1e-9), `band ${k + 1} q ${b.q}`);
+    else assert.equal(b.q, s.fixedQ);
+  });
+}
+
+/** A straight path in parameter space between two settings (gains linear, frequencies and Qs geometric). */
+function path(a: readonly number[], b: readonly number[], steps: number): number[][] {
+  return Array.from({ length: steps }, (_, i) => a.map((x, j) => (PARAMS[j]!.kind === 'gain' ? x + (i / (steps - 1)) * (b[j]! - x) : x * (b[j]! / x) ** (i / (steps - 1)))));
+}
+
+test('range: for any source path and any alpha, every fitted value is inside the layout its target declares', () => {
+  fc.assert(
+    fc.property(settingsArb, settingsArb, fc.constantFrom(FOUR, SIX, NARROW), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (a, b, specs, alphas) => {
+      const table = layoutTable(specs, fitPath(path(a, b, 5), specs));
+      for (const x of alphas) inRange(specs, readLayoutTable(table, x));
+    }),
+    { numRuns: 12, seed: 7 },
+  );
+});
+
+test('six bands reproduce any five-band setting: the seed copies every band, so the fit error is near zero', () => {
+  fc.assert(
+    fc.property(settingsArb, (row) => {
+      const fit = fitLayoutSample(row, SIX);
+      const err = meanAbsDiffDb(responseDb(layoutBands(SIX, fit.params), DEFAULT_GRID), responseFromParams(row, DEFAULT_GRID));
+      assert.ok(err < 0.05, `${err.toFixed(3)} dB`);
+    }),
+    { numRuns: 15, seed: 11 },
+  );
+});
+
+test('four bands fit any single peak between two shelves exactly: a layout that can say it, says it', () => {
+  fc.assert(
+    fc.property(fc.double({ min: -10, max: 10, noNaN: true }), logUniform(200, 5000), logUniform(0.5, 4), (g, f, q) => {
+      const row = [2, 100, 0, 1000, 1, g, f, q, 0, 3000, 1, -2, 8000]; // flat 2nd and 4th band
+      const fit = fitLayoutSample(row, FOUR);
+      const err = meanAbsDiffDb(responseDb(layoutBands(FOUR, fit.params), DEFAULT_GRID), responseFromParams(row, DEFAULT_GRID));
+      assert.ok(err < 0.05, `${err.toFixed(3)} dB`);
+    }),
+    { numRuns: 10, seed: 5 },
+  );
+});
+
+test('the seed from eqmorph bands is inside the layout, keeps the shelves, and starts spare peaking bands flat', () => {
+  const row = [3, 120, 4, 300, 1, -1, 1500, 2, 2, 4000, 1.5, -3, 9000];
+  const four = layoutBands(FOUR, seedFromSource(row, FOUR));
+  inRange(FOUR, four);
+  assert.deepEqual([four[0]!.gain, four[0]!.freq, four[3]!.gain, four[3]!.freq], [3, 120, -3, 9000]);
+  assert.deepEqual(four.slice(1, 3).map((b) => b.freq), [300, 4000], 'the two strongest peaks, by frequency');
+  const six = layoutBands(SIX, seedFromSource(row, SIX));
+  assert.equal(six.filter((b) => b.gain === 0).length, 1);
+});
+
+test('a table read at a sample gives that sample back; between samples it interpolates', () => {
+  const rows = path([3, 120, 4, 300, 1, -1, 1500, 2, 2, 4000, 1.5, -3, 9000], [-2, 200, 1, 250, 0.8, 3, 2000, 1, -1, 5000, 2, 4, 7000], 3);
+  const fits = fitPath(rows, FOUR);
+  const table = layoutTable(FOUR, fits);
+  readLayoutTable(table, 0.5).forEach((b, k) => {
+    assert.ok(Math.abs(b.gain - fits[1]!.bands[k]!.gain) < 1e-9);
+    assert.ok(Math.abs(b.freq / fits[1]!.bands[k]!.freq - 1) < 1e-9);
+  });
+  const mid = readLayoutTable(table, 0.25);
+  mid.forEach((b, k) => assert.ok(Math.abs(b.gain - (fits[0]!.bands[k]!.gain + fits[1]!.bands[k]!.gain) / 2) < 1e-9));
+});
