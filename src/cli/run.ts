@@ -52,8 +52,8 @@ export interface RunOptions {
   readonly oscOut?: HostPort;
   /** A MIDI backend to use instead of @julusian/midi (tests inject a fake one). */
   readonly midiBackend?: MidiBackend;
-  /** How often MIDI ports are checked and how soon a lost one is retried (tests shorten them). */
-  readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
+  /** How often MIDI ports are checked, how soon a lost one is retried, and the arrival clock (tests shorten or fix them). */
+  readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'now'>;
   /** Serve the web monitor here; absent or null: no monitor. */
   readonly web?: WebAccess | null;
 }

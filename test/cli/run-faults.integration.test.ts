@@ -127,7 +127,8 @@ instances:
   - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: nano.fine, target: alpha, takeover: jump }] }
 `);
   const backend = createFakeMidiBackend(['nano 1']);
-  const run = await startRun({ mapping: file, midiBackend: backend, oscOut: { host: '127.0.0.1', port: 9 } }, () => {});
+  // A fixed arrival clock: a loaded machine must not make the LSB look stale (the 20 ms window is tested in the decoder).
+  const run = await startRun({ mapping: file, midiBackend: backend, oscOut: { host: '127.0.0.1', port: 9 }, midiTiming: { now: () => 0 } }, () => {});
   try {
     const v = 9000;
     backend.emit('nano 1', [0xf0, ...new Array(4000).fill(0x11), 0xf7]);

@@ -105,9 +105,13 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the model E
     const s = run.bridge().state().get('main')!;
     return s.alpha === 0.375 && s.strength === 1 && !s.bypass && s.termA === 'warm' && s.termB === 'bright';
   }, 'the reset state');
+  // Let the frames of the reset drain first, so that everything after `from` is the dump (a loaded machine delays them).
+  for (let seen = -1; seen !== received.length; ) {
+    seen = received.length;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const from = received.length;
   await send(encodeOscMessage('/eqmorph/dump'));
-  // Late changes from the reset may arrive after `from`: wait for every one of the 15 addresses, not for 15 messages.
   await until(() => new Set(received.slice(from).map((m) => m.address)).size >= 15, 'a full dump');
   const msgs = received.slice(from);
   const direct = run.decoder.model.decode('warm', 'bright', 0.375, { sorted: false });

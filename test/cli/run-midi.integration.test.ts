@@ -82,7 +82,8 @@ instances:
   await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
   let received = 0;
   rx.on('message', () => received++);
-  const run = await startRun({ mapping: file, oscOut: { host: '127.0.0.1', port: rx.address().port }, midiBackend: backend }, () => {});
+  // A fixed arrival clock: on a loaded machine the MSB's frame can take longer than the 20 ms pair window to send.
+  const run = await startRun({ mapping: file, oscOut: { host: '127.0.0.1', port: rx.address().port }, midiBackend: backend, midiTiming: { now: () => 0 } }, () => {});
   try {
     const v = 12000; // a 14-bit fader position: MSB on CC 7, LSB on CC 39
     backend.emit('nanoKONTROL2 MIDI 1', [0xb0, 7, v >> 7]);
