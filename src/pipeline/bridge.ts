@@ -11,7 +11,7 @@ import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
-import { encodeTargetFrame, sameWire, type WireMessage } from './encode-target.js';
+import { encodeTargetFrame, unsent, type WireMessage } from './encode-target.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -156,7 +156,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const fresh$ = paced.pipe(
           mergeMap((f) => {
             const frame = encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder));
-            const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
+            const fresh = f.full ? frame : unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);
             return from(fresh);
           }),
