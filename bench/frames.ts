@@ -35,9 +35,9 @@ export interface LatencySummary {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
-  /** Frames whose last message was found. */
+  /** Frames the wire caught up with. */
   readonly frames: number;
-  /** Frames sent whose last message never arrived (lost or superseded). */
+  /** Frames after which nothing arrived (lost at the end of a run). */
   readonly unmatched: number;
 }
 
@@ -86,9 +86,26 @@ export function matchFrames(ends: readonly (FrameEnd | null)[], arrivals: readon
   });
 }
 
-/** Fader-to-wire latency per frame in ms: arrival of its last message minus the time its input was sent (both ns). */
+/**
+ * When the output first showed frame k or a newer one: the earliest arrival among frames k, k+1, ... The bridge sends
+ * only the newest state of the events it read in one turn, so an older frame is never sent on its own: the wire then
+ * caught up with it when the newer frame arrived. Null where no later frame arrived either.
+ */
+export function caughtUp(arrivedNs: readonly (number | null)[]): (number | null)[] {
+  const out: (number | null)[] = new Array(arrivedNs.length).fill(null);
+  let next: number | null = null;
+  for (let k = arrivedNs.length - 1; k >= 0; k--) {
+    const a = arrivedNs[k];
+    if (a != null && (next === null || a < next)) next = a;
+    out[k] = next;
+  }
+  return out;
+}
+
+/** Fader-to-wire latency per frame in ms: when the wire caught up with it minus the time its input was sent (both ns). */
 export function latenciesMs(sentNs: readonly number[], arrivedNs: readonly (number | null)[]): (number | null)[] {
-  return sentNs.map((s, k) => (arrivedNs[k] == null ? null : (arrivedNs[k]! - s) / 1e6));
+  const caught = caughtUp(arrivedNs);
+  return sentNs.map((s, k) => (caught[k] == null ? null : (caught[k]! - s) / 1e6));
 }
 
 /**

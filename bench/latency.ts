@@ -95,7 +95,8 @@ async function runSender(dir: string, port: number, instances: number, rate: num
 interface Target {
   readonly port: number;
   readonly pid: number;
-  stop(): Promise<void>;
+  /** Stops the target; what it reports on the way out, if anything. */
+  stop(): Promise<Record<string, number> | void>;
 }
 
 /** `eqmorph run` as a user starts it, its input on a free port and its output aimed at the receiver. */
@@ -110,6 +111,23 @@ async function startEqmorph(mappingFile: string, outPort: number): Promise<Targe
     stop: async () => {
       child.kill('SIGTERM');
       await exited(child);
+    },
+  };
+}
+
+/** startRun in a bench process that reports its output's counters when stopped (for the burst's queue). */
+async function startRunHost(outPort: number): Promise<Target> {
+  const child = spawn(process.execPath, [...TSX, 'bench/proc/run-host.ts', String(outPort)], { cwd: PACKAGE_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = Number((await lineFrom(child, /^port (\d+)$/))[1]);
+  return {
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      const counters = lineFrom(child, /^counters (.*)$/);
+      child.stdin!.write('stop\n');
+      const m = await counters;
+      await exited(child);
+      return JSON.parse(m[1]!) as Record<string, number>;
     },
   };
 }
@@ -201,8 +219,11 @@ export function writeManyInstanceMapping(dir: string, n: number, terms: readonly
 
 /** The first `warmup` frames are not counted: the target's JIT compiles its hot path on them. */
 function latencyRun(sent: readonly number[], ends: readonly (FrameEnd | null)[], arrivals: readonly Arrival[], warmup: number) {
-  const lat = latenciesMs(sent, matchFrames(ends, arrivals));
-  return summarise(lat.slice(warmup));
+  const arrived = matchFrames(ends, arrivals);
+  const lat = latenciesMs(sent, arrived);
+  // Frames sent on their own, not superseded by a newer one read in the same turn.
+  const own = arrived.slice(warmup).filter((a) => a !== null).length;
+  return { ...summarise(lat.slice(warmup)), ownFrames: own };
 }
 
 export interface LatencyOptions {
@@ -234,8 +255,8 @@ export async function benchLatency(opts: LatencyOptions) {
       const sent = await runSender(dir, target.port, instances, r, n);
       await pause(300);
       const arrivals = await rx.stop();
-      await target.stop();
-      return { sent, arrivals };
+      const report = await target.stop();
+      return { sent, arrivals, report };
     };
 
     log('latency: the bare UDP echo (the floor)');
@@ -258,7 +279,7 @@ export async function benchLatency(opts: LatencyOptions) {
 
     log('burst: 10,000 alpha events within one second');
     const burstEvents = 10000;
-    const burst = await once((p) => startEqmorph(DEFAULT_MAPPING, p), 1, burstEvents, burstEvents);
+    const burst = await once(startRunHost, 1, burstEvents, burstEvents);
     const burstExpected = expectedBridgeOutput(mapping, decoder, burstEvents);
     const settled = settledAt(burstExpected.finals, burst.arrivals);
     const settleMs = settled === null ? null : (settled - burst.sent.at(-1)!) / 1e6;
@@ -279,9 +300,9 @@ export async function benchLatency(opts: LatencyOptions) {
     const growthMb = mean(rest.slice(-third)) - mean(rest.slice(0, third));
 
     return {
-      latency: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, maxMs: single.maxMs, floorP50Ms: floor.p50Ms, floorP99Ms: floor.p99Ms, floorMaxMs: floor.maxMs, overheadRatio: single.p99Ms / floor.p99Ms, frames: single.frames, unmatched: single.unmatched, floorUnmatched: floor.unmatched },
-      latency32: { p50Ms: multi.p50Ms, p99Ms: multi.p99Ms, maxMs: multi.maxMs, frames: multi.frames, unmatched: multi.unmatched },
-      burst: { settleMs, maxQueue: null as number | null, events: burstEvents, received: burst.arrivals.length },
+      latency: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, maxMs: single.maxMs, floorP50Ms: floor.p50Ms, floorP99Ms: floor.p99Ms, floorMaxMs: floor.maxMs, overheadRatio: single.p99Ms / floor.p99Ms, frames: single.frames, ownFrames: single.ownFrames, unmatched: single.unmatched, floorUnmatched: floor.unmatched },
+      latency32: { p50Ms: multi.p50Ms, p99Ms: multi.p99Ms, maxMs: multi.maxMs, frames: multi.frames, ownFrames: multi.ownFrames, unmatched: multi.unmatched },
+      burst: { settleMs, maxQueue: burst.report?.maxInFlight ?? NaN, events: burstEvents, processed: burst.report?.events ?? NaN, received: burst.arrivals.length },
       memory: { rssMb: Math.max(...samples), growthMb, flat: growthMb < 2, seconds: opts.memorySeconds },
       seconds: opts.seconds,
     };

@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, scan, share, tap, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, audit, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, scan, share, tap, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -58,6 +58,13 @@ export interface BridgeOptions {
   /** Morph states to start from (a reloaded mapping keeps what the player had); instances not named start at `initial`. */
   readonly initialStates?: ReadonlyMap<string, MorphState>;
 }
+
+/** Emits once on the next turn of the event loop, after the I/O callbacks of this one (`setImmediate`; RxJS's asap is a microtask, which runs after every single datagram). */
+const nextTurn = () =>
+  new Observable<void>((sub) => {
+    const id = setImmediate(() => sub.next());
+    return () => clearImmediate(id);
+  });
 
 interface Frame {
   readonly instance: MorphInstance;
@@ -149,14 +156,19 @@ export function startBridge(opts: BridgeOptions): Bridge {
         if (!osc && !midi) return EMPTY;
         const limits = output.profile.limits;
         const rate = limits?.messagesPerSecond;
-        // Latest value wins: under a rate limit only the newest state of the window is encoded; nothing queues.
-        const paced = rate ? group.pipe(auditTime(1000 / Math.max(1, rate / 15))) : group;
         // De-duplication state lives in this subscription: the last wire value sent per parameter.
         const lastSent = new Map<string, WireMessage>();
+        // Latest state wins: moves are encoded once per event-loop turn (the datagrams a socket read together cost one
+        // frame, so a burst never queues), or once per window under a rate limit. A full frame (start, dump) forgets
+        // what was sent and goes out at once; it also takes part in the audit, so whichever state is newest ends up sent.
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(nextTurn);
+        const paced = group.pipe(
+          tap((f) => f.full && lastSent.clear()),
+          (frames) => merge(frames.pipe(filter((f) => f.full)), frames.pipe(latest)),
+        );
         const fresh$ = paced.pipe(
           mergeMap((f) => {
-            const frame = encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder));
-            const fresh = f.full ? frame : unsent(frame, lastSent);
+            const fresh = unsent(encodeTargetFrame(output.profile, instance.index, instance.name, morphBands(f.state, decoder)), lastSent);
             for (const m of fresh) lastSent.set(m.key, m);
             return from(fresh);
           }),
