@@ -64,7 +64,9 @@ export async function benchStages(opts: { quick?: boolean } = {}) {
   const dedup = usPerCall(rounds, n, (k) => {
     for (const m of unsent(frames[k % 1024]!, lastSent)) lastSent.set(m.key, m);
   });
-  const oscMessages = frames.map((f) => unsent(f, new Map()).filter((m): m is Extract<WireMessage, { transport: 'osc' }> => m.transport === 'osc'));
+  // What the bridge sends per event: the parameters that changed since the previous frame.
+  const keyed = (f: readonly WireMessage[]) => new Map(f.map((m) => [m.key, m]));
+  const oscMessages = frames.map((f, k) => unsent(f, keyed(frames[(k + 1023) % 1024]!)).filter((m): m is Extract<WireMessage, { transport: 'osc' }> => m.transport === 'osc'));
   const oscEncodeJs = usPerCall(rounds, n, (k) => {
     for (const m of oscMessages[k % 1024]!) encodeOscMessage(m.address, [m.value], m.type);
   });
