@@ -162,9 +162,12 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // frame, so a burst never queues), or once per window under a rate limit. A full frame (start, dump) forgets
         // what was sent and goes out at once; it also takes part in the audit, so whichever state is newest ends up sent.
         const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(nextTurn);
-        const paced = group.pipe(
-          tap((f) => f.full && lastSent.clear()),
-          (frames) => merge(frames.pipe(filter((f) => f.full)), frames.pipe(latest)),
+        const paced = merge(
+          group.pipe(
+            filter((f) => f.full),
+            tap(() => lastSent.clear()),
+          ),
+          group.pipe(latest),
         );
         const fresh$ = paced.pipe(
           mergeMap((f) => {
