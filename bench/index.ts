@@ -98,8 +98,8 @@ else {
     ['burst of 10,000 events in 1 s: settle', `${f(result.burst.settleMs)} ms`, '<= 5 ms', ok(result.burst.settleMs !== null && result.burst.settleMs <= 5)],
     ['burst: most output values pending at once', `${result.burst.maxQueue}`, '<= 15 parameters', ok(result.burst.maxQueue <= 15)],
     [
-      `memory of eqmorph run: peak RSS, growth (${result.memory.seconds} s at 1 kHz${quick ? ', --quick: short' : ''})`,
-      `${f(result.memory.rssMb, 0)} MB, ${f(result.memory.growthMb, 1)} MB`,
+      `memory of eqmorph run: RSS start / end / peak (${result.memory.seconds} s at 1 kHz${quick ? ', --quick: too short to judge' : ''})`,
+      `${f(result.memory.startMb, 0)} / ${f(result.memory.endMb, 0)} / ${f(result.memory.rssMb, 0)} MB`,
       '< 150 MB, flat',
       `${ok(result.memory.rssMb < 150)}, ${result.memory.flat ? 'flat' : 'GROWING'}`,
     ],

@@ -69,6 +69,7 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
+const ignore = () => undefined;
 
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   readonly name: string;
@@ -171,60 +172,64 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   send(msg: OscOutMessage): void {
-    this.sendAsync(msg).catch(() => undefined);
+    // Fire and forget, without the two promises per message that sendAsync costs: an output sends thousands a second.
+    this.transmit(msg, ignore);
   }
 
   sendAsync(msg: OscOutMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.transmit(msg, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Sends one message and reports once, with the error or null; failures are counted and set the status either way. */
+  private transmit(msg: OscOutMessage, done: (err: TransportError | null) => void): void {
     const socket = this.socket;
     const state = this.status.current.state;
     if (!socket || state === 'closed' || state === 'opening') {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportClosedError(this.name));
+      return done(new TransportClosedError(this.name));
     }
     if (this.mode === 'in') {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
+      return done(new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
     }
     const to = msg.to ?? this.remote;
     if (!to) {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
+      return done(new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     }
     let bytes: Uint8Array;
     try {
       bytes = encodeCached(this.templates, msg);
     } catch (err) {
       this.counts.dropped += 1;
-      return Promise.reject(new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
+      return done(new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
-    return new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
-        this.counts.errors += 1;
-        if (this.socket === socket) {
-          this.sendFailed = true;
-          this.status.set('error', sentence);
-        }
-        reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
-      };
-      this.inFlight += 1;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      try {
-        socket.send(bytes, to.port, to.host, (err) => {
-          this.inFlight -= 1;
-          if (err) return fail(err);
-          this.counts.out += 1;
-          if (this.sendFailed && this.socket === socket) {
-            this.sendFailed = false;
-            this.status.set('open');
-          }
-          resolve();
-        });
-      } catch (err) {
-        this.inFlight -= 1;
-        fail(err);
+    const fail = (err: unknown) => {
+      const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
+      this.counts.errors += 1;
+      if (this.socket === socket) {
+        this.sendFailed = true;
+        this.status.set('error', sentence);
       }
-    });
+      done(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
+    };
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      socket.send(bytes, to.port, to.host, (err) => {
+        this.inFlight -= 1;
+        if (err) return fail(err);
+        this.counts.out += 1;
+        if (this.sendFailed && this.socket === socket) {
+          this.sendFailed = false;
+          this.status.set('open');
+        }
+        done(null);
+      });
+    } catch (err) {
+      this.inFlight -= 1;
+      fail(err);
+    }
   }
 
   counters(): OscUdpCounters {
@@ -289,10 +294,11 @@ export function encodeCached(templates: Map<string, Uint8Array>, msg: OscOutMess
     template = encodeOscMessage(msg.address, [0], tag);
     templates.set(key, template);
   }
-  const bytes = template.slice();
-  const view = new DataView(bytes.buffer);
-  if (tag === 'f') view.setFloat32(bytes.length - 4, v);
-  else view.setInt32(bytes.length - 4, v);
+  // A Buffer from Node's shared pool: no backing store of its own per message, and dgram sends it without converting.
+  const bytes = Buffer.allocUnsafe(template.length);
+  bytes.set(template);
+  if (tag === 'f') bytes.writeFloatBE(v, bytes.length - 4);
+  else bytes.writeInt32BE(v, bytes.length - 4);
   return bytes;
 }
 

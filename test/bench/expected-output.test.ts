@@ -41,11 +41,11 @@ async function bridgeOn(mapping: Mapping) {
   const bridge = startBridge({
     mapping,
     decoder,
-    oscInputs: new Map([[inName!, input.a as unknown as OscTransport]]),
-    oscOutputs: new Map([[outName!, output.a as unknown as OscTransport]]),
+    oscInputs: new Map<string, OscTransport>([[inName!, input.a]]),
+    oscOutputs: new Map<string, OscTransport>([[outName!, output.a]]),
   });
   const send = (k: number, n: number) =>
-    input.b.send({ address: alphaAddress(k % n, n), args: [alphaAt(k)], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 } as unknown as OscOutMessage);
+    input.b.send({ address: alphaAddress(k % n, n), args: [alphaAt(k)], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
   return { out, send, stop: () => bridge.stop() };
 }
 
