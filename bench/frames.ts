@@ -131,3 +131,8 @@ export function alphaAddress(i: number, n: number): string {
 
 /** What the echo sends per input, in order: the bridge's 15 band addresses, so both cost the same to encode and route. */
 export const ECHO_ADDRESSES: readonly string[] = [1, 2, 3, 4, 5].flatMap((b) => ['gain', 'freq', 'q'].map((p) => `/eqmorph/band/${b}/${p}`));
+
+/** The events (0-based) that target `t` of `targets` gets when a run sends them in turn, `block` events at a time. */
+export function eventsOf(t: number, targets: number, events: number, block: number): number[] {
+  return Array.from({ length: events }, (_, k) => k).filter((k) => Math.floor(k / block) % targets === t);
+}

@@ -14,7 +14,7 @@ import { morphBands } from '../src/morph/morph-state.js';
 import { encodeTargetFrame, unsent, type WireMessage } from '../src/pipeline/encode-target.js';
 import { loadMapping } from '../src/profiles/load.js';
 import type { Mapping } from '../src/profiles/types.js';
-import { alphaAddress, alphaAt, ECHO_ADDRESSES, latenciesMs, matchFrames, settledAt, summarise, type Arrival, type FrameEnd } from './frames.js';
+import { alphaAddress, alphaAt, ECHO_ADDRESSES, eventsOf, latenciesMs, matchFrames, settledAt, summarise, type Arrival, type FrameEnd } from './frames.js';
 
 const DEFAULT_MAPPING = join(PACKAGE_ROOT, 'mappings', 'default.yaml');
 const TSX = ['--import', 'tsx'];
@@ -80,10 +80,14 @@ async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
   };
 }
 
-/** Sends `events` alpha messages at `rate` Hz round-robin over `instances` alpha addresses; resolves with each send time (ns). */
-async function runSender(dir: string, port: number, instances: number, rate: number, events: number): Promise<number[]> {
+/**
+ * Sends `events` alpha messages at `rate` Hz round-robin over `instances` alpha addresses, to `ports` in turn `block`
+ * events at a time; resolves with each send time (ns).
+ */
+async function runSender(dir: string, ports: readonly number[], instances: number, rate: number, events: number, block = events): Promise<number[]> {
   const file = join(dir, `tx-${Date.now()}.json`);
-  const child = spawn(process.execPath, [...TSX, 'bench/proc/sender.ts', String(port), String(instances), String(rate), String(events), file], {
+  const args = [ports.join(','), instances, rate, events, block, file].map(String);
+  const child = spawn(process.execPath, [...TSX, 'bench/proc/sender.ts', ...args], {
     cwd: PACKAGE_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -151,7 +155,7 @@ async function startEcho(outPort: number): Promise<Target> {
  * tfjs model's pair tables are deterministic, so both processes compute the same values): per event, the last OSC
  * message the frame changes (its end), and after the last event every address's final value.
  */
-export function expectedBridgeOutput(mapping: Mapping, decoder: CachedDecoder, events: number): { ends: (FrameEnd | null)[]; finals: Map<string, number> } {
+export function expectedBridgeOutput(mapping: Mapping, decoder: CachedDecoder, alphas: readonly number[]): { ends: (FrameEnd | null)[]; finals: Map<string, number> } {
   const n = mapping.instances.length;
   const lastSent = mapping.instances.map(() => new Map<string, WireMessage>());
   const frameOf = (i: number, alpha: number) => {
@@ -161,9 +165,10 @@ export function expectedBridgeOutput(mapping: Mapping, decoder: CachedDecoder, e
   const remember = (i: number, msgs: readonly WireMessage[]) => msgs.forEach((m) => lastSent[i]!.set(m.key, m));
   // The start snapshot.
   mapping.instances.forEach((inst, i) => remember(i, frameOf(i, inst.initial.alpha)));
-  const ends = Array.from({ length: events }, (_, k): FrameEnd | null => {
-    const i = k % n;
-    const fresh = unsent(frameOf(i, alphaAt(k)), lastSent[i]!);
+  // Event j of this target drives instance j mod n, as the sender addresses them.
+  const ends = alphas.map((alpha, j): FrameEnd | null => {
+    const i = j % n;
+    const fresh = unsent(frameOf(i, alpha), lastSent[i]!);
     remember(i, fresh);
     const last = fresh.at(-1);
     return last && last.transport === 'osc' ? { address: last.address, value: last.value } : null;
@@ -173,9 +178,9 @@ export function expectedBridgeOutput(mapping: Mapping, decoder: CachedDecoder, e
   return { ends, finals };
 }
 
-/** The echo's frame k ends with band 5's Q carrying alpha k. */
-function expectedEchoEnds(events: number): FrameEnd[] {
-  return Array.from({ length: events }, (_, k) => ({ address: ECHO_ADDRESSES.at(-1)!, value: alphaAt(k) }));
+/** The echo's frames end with band 5's Q carrying the alpha it received. */
+function expectedEchoEnds(alphas: readonly number[]): FrameEnd[] {
+  return alphas.map((value) => ({ address: ECHO_ADDRESSES.at(-1)!, value }));
 }
 
 /** Writes a mapping with `n` instances on one OSC output (`{instance}` in its addresses), each with its own alpha control and term pair. */
@@ -247,49 +252,54 @@ export async function benchLatency(opts: LatencyOptions) {
   const events = Math.round(opts.seconds * rate);
   const warmup = Math.round(0.25 * rate);
   try {
-    /** One run: receiver, target, sender; returns what the receiver saw. */
-    const once = async (start: (outPort: number) => Promise<Target>, instances: number, r: number, n: number) => {
-      const rx = await startReceiver(dir, true);
-      const target = await start(rx.port);
+    /**
+     * One run: a receiver per target, the targets, one sender sending to them in turn `block` events at a time; returns
+     * per target the events it got (their numbers k), when each was sent, what its receiver saw and what it reported.
+     */
+    const run = async (starts: ((outPort: number) => Promise<Target>)[], instances: number, r: number, n: number, block = n) => {
+      const rxs = await Promise.all(starts.map(() => startReceiver(dir, true)));
+      const targets = await Promise.all(starts.map((start, t) => start(rxs[t]!.port)));
       await pause(200);
-      const sent = await runSender(dir, target.port, instances, r, n);
+      const sent = await runSender(dir, targets.map((t) => t.port), instances, r, n, block);
       await pause(300);
-      const arrivals = await rx.stop();
-      const report = await target.stop();
-      return { sent, arrivals, report };
+      return Promise.all(
+        targets.map(async (target, t) => {
+          const ks = eventsOf(t, targets.length, n, block);
+          const arrivals = await rxs[t]!.stop();
+          const report = await target.stop();
+          return { ks, alphas: ks.map(alphaAt), sent: ks.map((k) => sent[k]!), arrivals, report };
+        }),
+      );
     };
 
-    log('latency: the bare UDP echo (the floor)');
-    const echo = await once(startEcho, 1, rate, events);
-    const floor = latencyRun(echo.sent, expectedEchoEnds(events), echo.arrivals, warmup);
-
-    log('latency: eqmorph run, default mapping, 1 kHz');
     const mapping = await loadMapping(DEFAULT_MAPPING);
     for (const inst of mapping.instances) decoder.prepare(inst.initial.termA, inst.initial.termB);
-    const one = await once((p) => startEqmorph(DEFAULT_MAPPING, p), 1, rate, events);
-    const expected = expectedBridgeOutput(mapping, decoder, events);
-    const single = latencyRun(one.sent, expected.ends, one.arrivals, warmup);
+    // The floor and eqmorph in alternating blocks of 250 ms, so both see the same load; each block's first frames
+    // after a switch are ordinary frames, and only each target's first block (JIT warm-up) is not counted.
+    log(`latency: eqmorph run (default mapping) and the bare UDP echo, alternating every 250 ms at 1 kHz, ${opts.seconds} s each`);
+    const [echo, one] = await run([startEcho, (p) => startEqmorph(DEFAULT_MAPPING, p)], 1, rate, 2 * events, warmup);
+    const floor = latencyRun(echo!.sent, expectedEchoEnds(echo!.alphas), echo!.arrivals, warmup);
+    const single = latencyRun(one!.sent, expectedBridgeOutput(mapping, decoder, one!.alphas).ends, one!.arrivals, warmup);
 
     log('latency: eqmorph run, 32 instances, 1 kHz in total');
     const manyFile = writeManyInstanceMapping(dir, 32, model.terms);
     const many = await loadMapping(manyFile);
     for (const inst of many.instances) decoder.prepare(inst.initial.termA, inst.initial.termB);
-    const r32 = await once((p) => startEqmorph(manyFile, p), 32, rate, events);
-    const multi = latencyRun(r32.sent, expectedBridgeOutput(many, decoder, events).ends, r32.arrivals, warmup);
+    const [r32] = await run([(p) => startEqmorph(manyFile, p)], 32, rate, events);
+    const multi = latencyRun(r32!.sent, expectedBridgeOutput(many, decoder, r32!.alphas).ends, r32!.arrivals, warmup);
 
     log('burst: 10,000 alpha events within one second');
     const burstEvents = 10000;
-    const burst = await once(startRunHost, 1, burstEvents, burstEvents);
-    const burstExpected = expectedBridgeOutput(mapping, decoder, burstEvents);
-    const settled = settledAt(burstExpected.finals, burst.arrivals);
-    const settleMs = settled === null ? null : (settled - burst.sent.at(-1)!) / 1e6;
+    const [burst] = await run([startRunHost], 1, burstEvents, burstEvents);
+    const settled = settledAt(expectedBridgeOutput(mapping, decoder, burst!.alphas).finals, burst!.arrivals);
+    const settleMs = settled === null ? null : (settled - burst!.sent.at(-1)!) / 1e6;
 
     log(`memory: eqmorph run at 1 kHz for ${opts.memorySeconds} s`);
     const sink = await startReceiver(dir, false);
     const target = await startEqmorph(DEFAULT_MAPPING, sink.port);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssMb(target.pid)), 250);
-    await runSender(dir, target.port, 1, rate, Math.round(opts.memorySeconds * rate));
+    await runSender(dir, [target.port], 1, rate, Math.round(opts.memorySeconds * rate));
     clearInterval(sampler);
     await sink.stop();
     await target.stop();
@@ -303,7 +313,7 @@ export async function benchLatency(opts: LatencyOptions) {
     return {
       latency: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, maxMs: single.maxMs, floorP50Ms: floor.p50Ms, floorP99Ms: floor.p99Ms, floorMaxMs: floor.maxMs, overheadRatio: single.p99Ms / floor.p99Ms, frames: single.frames, ownFrames: single.ownFrames, unmatched: single.unmatched, floorUnmatched: floor.unmatched },
       latency32: { p50Ms: multi.p50Ms, p99Ms: multi.p99Ms, maxMs: multi.maxMs, frames: multi.frames, ownFrames: multi.ownFrames, unmatched: multi.unmatched },
-      burst: { settleMs, maxQueue: burst.report?.maxInFlight ?? NaN, events: burstEvents, processed: burst.report?.events ?? NaN, received: burst.arrivals.length },
+      burst: { settleMs, maxQueue: burst!.report?.maxInFlight ?? NaN, events: burstEvents, processed: burst!.report?.events ?? NaN, received: burst!.arrivals.length },
       memory: { rssMb: Math.max(...samples), startMb, endMb, growthMb: endMb - startMb, flat: endMb <= startMb * 1.05, seconds: opts.memorySeconds },
       seconds: opts.seconds,
     };

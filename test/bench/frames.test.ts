@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { alphaAt, caughtUp, latenciesMs, matchFrames, percentile, settledAt, summarise, type Arrival, type FrameEnd } from '../../bench/frames.js';
+import { alphaAt, caughtUp, eventsOf, latenciesMs, matchFrames, percentile, settledAt, summarise, type Arrival, type FrameEnd } from '../../bench/frames.js';
 
 test('alphaAt: float32 values in 0..1, none repeated, consecutive ones at least 0.38 apart', () => {
   const seen = new Set<number>();
@@ -103,4 +103,15 @@ test('settledAt: the latest of each address’s last arrival, or null when any l
   assert.equal(settledAt(finals, [at('/a', 0, 1), at('/b', 2, 5), at('/a', 1, 7)]), 7);
   assert.equal(settledAt(finals, [at('/a', 1, 1), at('/b', 2, 5), at('/a', 0, 7)]), null);
   assert.equal(settledAt(finals, [at('/a', 1, 1)]), null);
+});
+
+test('eventsOf: targets take turns in blocks, and together they get every event exactly once', () => {
+  assert.deepEqual(eventsOf(0, 2, 10, 3), [0, 1, 2, 6, 7, 8]);
+  assert.deepEqual(eventsOf(1, 2, 10, 3), [3, 4, 5, 9]);
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 50 }), (targets, events, block) => {
+      const all = Array.from({ length: targets }, (_, t) => eventsOf(t, targets, events, block)).flat().sort((a, b) => a - b);
+      assert.deepEqual(all, Array.from({ length: events }, (_, k) => k));
+    }),
+  );
 });
