@@ -8,6 +8,7 @@ import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { benchDecode } from './decode.js';
+import { benchEq } from './eq.js';
 import { benchLatency, freePort } from './latency.js';
 import { benchStages } from './stages.js';
 import { benchTrain } from './train.js';
@@ -62,6 +63,8 @@ progress('decode per event (model.predict vs pair table)');
 const decode = await benchDecode({ quick });
 progress('where one event’s time goes, stage by stage');
 const stages = await benchStages({ quick });
+progress('EQ math (fit, response)');
+const eq = benchEq();
 progress('cold start');
 const cold = await coldStartMs();
 progress('pair switch');
@@ -81,6 +84,7 @@ const result = {
   pairSwitchMaxMs: pair.max,
   train: train ? { seconds: train.seconds, stepMs: train.stepMs, converged: train.convergence.converged } : { seconds: null, skipped: skipTrain },
   stagesUs: stages,
+  eq,
   backend: decode.backend,
   quick,
   loadAverage: { before: loadBefore[0], after: loadAfter[0], cores: 2 },
@@ -108,6 +112,7 @@ else {
     ],
     ['cold start: process start -> first snapshot sent', `${f(cold, 0)} ms`, '<= 1500 ms', ok(cold <= 1500)],
     ['pair switch: new term -> first output, median (max)', `${f(pair.median)} (${f(pair.max)}) ms`, '<= 5 ms', ok(pair.median <= 5)],
+    ['EQ math: a 40-point fit (median, harder target) | a 200-point response', `${f(eq.fitMs, 0)} ms | ${f(eq.responseUs, 1)} µs`, '< 200 ms | < 50 µs', `${ok(eq.fitMs < 200)} | ${ok(eq.responseUs < 50)}`],
     train
       ? ['training the default configuration', `${f(train.seconds, 0)} s, ${f(train.stepMs, 0)} ms/step, converged: ${train.convergence.converged}`, '<= 240 s', ok(train.seconds <= 240)]
       : ['training the default configuration', `skipped (${skipTrain})`, '<= 240 s', ''],
