@@ -102,7 +102,7 @@ else {
     ['floor: bare UDP echo, p50 / p99', `${f(L.floorP50Ms)} / ${f(L.floorP99Ms)} ms`, '', ''],
     ['overhead: p99 / floor p99', `${f(L.overheadRatio)}x`, '<= 2.5x', ok(L.overheadRatio <= 2.5)],
     ['latency, 32 instances at 1 kHz in total, p50 / p99', `${f(result.latency32.p50Ms)} / ${f(result.latency32.p99Ms)} ms`, 'p99 <= 2.0 ms', ok(result.latency32.p99Ms <= 2)],
-    ['burst of 10,000 events in 1 s: settle', `${f(result.burst.settleMs)} ms`, '<= 5 ms', ok(result.burst.settleMs !== null && result.burst.settleMs <= 5)],
+    [`burst of 10,000 events in 1 s: settle (${result.burst.processed} events reached the bridge)`, `${f(result.burst.settleMs)} ms`, '<= 5 ms', ok(result.burst.settleMs !== null && result.burst.settleMs <= 5)],
     ['burst: most output values pending at once', `${result.burst.maxQueue}`, '<= 15 parameters', ok(result.burst.maxQueue <= 15)],
     [
       `memory of eqmorph run: RSS start / end / peak (${result.memory.seconds} s at 1 kHz${quick ? ', --quick: too short to judge' : ''})`,

@@ -69,6 +69,7 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
+const RECV_BUFFER_BYTES = 1 << 20;
 const ignore = () => undefined;
 
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
@@ -144,6 +145,16 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       socket.once('error', onBindError);
       socket.bind(this.bindPort, this.bindHost, () => {
         socket.off('error', onBindError);
+        if (this.mode !== 'out') {
+          // A surface can burst thousands of messages a second; the default ~200 kB queue holds ~270 datagrams, so a
+          // process descheduled for 30 ms would lose the newest (the fader's final position). The kernel caps the
+          // request at net.core.rmem_max; a refusal leaves the default, which still works.
+          try {
+            socket.setRecvBufferSize(RECV_BUFFER_BYTES);
+          } catch {
+            // the default size stays
+          }
+        }
         this.sendFailed = false;
         this.status.set('open');
         resolve();
