@@ -47,6 +47,8 @@ function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMa
       clearTimeout(timer);
       child.off('exit', onExit);
       lines.close();
+      // Closing readline pauses the stream; keep draining it, or a chatty child would block on a full pipe.
+      child.stdout!.resume();
       resolveLine(m);
     });
   });
