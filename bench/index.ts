@@ -2,24 +2,23 @@
 
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { loadavg } from 'node:os';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { benchDecode } from './decode.js';
+import { benchEq } from './eq.js';
+import { benchLatency, freePort } from './latency.js';
+import { benchStages } from './stages.js';
 import { benchTrain } from './train.js';
 
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
-
-/** A UDP port free right now on 127.0.0.1 (bound and released). */
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+// Everything at full length but training (which takes minutes): for re-measuring latency and memory.
+const noTrain = process.argv.includes('--no-train');
+const skipTrain = quick ? '--quick' : noTrain ? '--no-train' : null;
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Process start to "first snapshot sent": spawns `eqmorph run` and waits for its first OSC datagram. */
 async function coldStartMs(): Promise<number> {
@@ -58,30 +57,75 @@ async function pairSwitchMs(): Promise<{ median: number; max: number }> {
   return { median: times[Math.floor(times.length / 2)]!, max: times[times.length - 1]! };
 }
 
+const loadBefore = loadavg();
+const started = performance.now();
+progress('decode per event (model.predict vs pair table)');
 const decode = await benchDecode({ quick });
+progress('where one event’s time goes, stage by stage');
+const stages = await benchStages({ quick });
+progress('EQ math (fit, response)');
+const eq = benchEq();
+progress('cold start');
 const cold = await coldStartMs();
+progress('pair switch');
 const pair = await pairSwitchMs();
-const train = quick ? null : await benchTrain();
+const net = await benchLatency({ seconds: quick ? 2 : 5, memorySeconds: quick ? 8 : 60, log: progress });
+const train = skipTrain ? null : (progress('training the default configuration'), await benchTrain());
+const loadAfter = loadavg();
+
 const result = {
   decode: { predictUs: decode.predictUs, pipelineUs: decode.pipelineUs, speedup: decode.speedup, tableBuildMs: decode.tableBuildMs, tensorLeak: decode.tensorLeak },
+  latency: { ...net.latency, seconds: net.seconds },
+  latency32: net.latency32,
+  burst: net.burst,
+  memory: net.memory,
   coldStartMs: cold,
   pairSwitchMs: pair.median,
   pairSwitchMaxMs: pair.max,
-  train: train ? { seconds: train.seconds, stepMs: train.stepMs, converged: train.convergence.converged } : null,
+  train: train ? { seconds: train.seconds, stepMs: train.stepMs, converged: train.convergence.converged } : { seconds: null, skipped: skipTrain },
+  stagesUs: stages,
+  eq,
   backend: decode.backend,
-  notMeasuredYet: ['latency.p50Ms/p99Ms/maxMs over UDP at 1 kHz', 'latency32', 'latency.floorP99Ms', 'burst.settleMs', 'burst.maxQueue', 'memory'],
+  quick,
+  loadAverage: { before: loadBefore[0], after: loadAfter[0], cores: 2 },
+  benchSeconds: (performance.now() - started) / 1000,
 };
+
 if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 else {
-  const f = (x: number, d = 1) => x.toFixed(d);
+  const f = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+  const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
+  const L = result.latency;
+  const rows: [string, string, string, string][] = [
+    ['decode per event: model.predict | pair table', `${f(decode.predictUs, 1)} µs | ${f(decode.pipelineUs)} µs`, '>= 20x', `${f(decode.speedup, 0)}x ${ok(decode.speedup >= 20)}`],
+    [`latency at 1 kHz, p50 / p99 / max (${L.seconds} s)`, `${f(L.p50Ms)} / ${f(L.p99Ms)} / ${f(L.maxMs, 1)} ms`, 'p99 <= 1.0 ms', ok(L.p99Ms <= 1)],
+    ['floor: bare UDP echo, p50 / p99', `${f(L.floorP50Ms)} / ${f(L.floorP99Ms)} ms`, '', ''],
+    ['overhead: p99 / floor p99', `${f(L.overheadRatio)}x`, '<= 2.5x', ok(L.overheadRatio <= 2.5)],
+    ['latency, 32 instances at 1 kHz in total, p50 / p99', `${f(result.latency32.p50Ms)} / ${f(result.latency32.p99Ms)} ms`, 'p99 <= 2.0 ms', ok(result.latency32.p99Ms <= 2)],
+    [`burst of 10,000 events in 1 s: settle (${result.burst.processed} events reached the bridge)`, `${f(result.burst.settleMs)} ms`, '<= 5 ms', ok(result.burst.settleMs !== null && result.burst.settleMs <= 5)],
+    ['burst: most output values pending at once', `${result.burst.maxQueue}`, '<= 15 parameters', ok(result.burst.maxQueue <= 15)],
+    [
+      `memory of eqmorph run: RSS start / end / peak (${result.memory.seconds} s at 1 kHz${quick ? ', --quick: too short to judge' : ''})`,
+      `${f(result.memory.startMb, 0)} / ${f(result.memory.endMb, 0)} / ${f(result.memory.rssMb, 0)} MB`,
+      '< 150 MB, flat',
+      `${ok(result.memory.rssMb < 150)}, ${result.memory.flat ? 'flat' : 'GROWING'}`,
+    ],
+    ['cold start: process start -> first snapshot sent', `${f(cold, 0)} ms`, '<= 1500 ms', ok(cold <= 1500)],
+    ['pair switch: new term -> first output, median (max)', `${f(pair.median)} (${f(pair.max)}) ms`, '<= 5 ms', ok(pair.median <= 5)],
+    ['EQ math: a 40-point fit (median, harder target) | a 200-point response', `${f(eq.fitMs, 0)} ms | ${f(eq.responseUs, 1)} µs`, '< 200 ms | < 50 µs', `${ok(eq.fitMs < 200)} | ${ok(eq.responseUs < 50)}`],
+    train
+      ? ['training the default configuration', `${f(train.seconds, 0)} s, ${f(train.stepMs, 0)} ms/step, converged: ${train.convergence.converged}`, '<= 240 s', ok(train.seconds <= 240)]
+      : ['training the default configuration', `skipped (${skipTrain})`, '<= 240 s', ''],
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
+  const st = stages;
   process.stdout.write(
     [
-      `backend: ${result.backend}`,
-      `decode per event: model.predict ${f(decode.predictUs)} µs | bridge pair table ${f(decode.pipelineUs, 2)} µs | speedup ${f(decode.speedup, 0)}x (target >= 20)`,
-      `cold start (process start -> first snapshot sent): ${f(cold, 0)} ms (target <= 1500)`,
-      `pair switch (uncached pair, first output): median ${f(pair.median)} ms, max ${f(pair.max)} ms (target <= 5)`,
-      train ? `train: ${f(train.seconds)} s (${f(train.stepMs)} ms/step), converged: ${train.convergence.converged} (target <= 240 s)` : 'train: skipped (--quick)',
-      `not measured yet: ${result.notMeasuredYet.join('; ')}`,
+      `backend: ${result.backend}; load average ${f(loadBefore[0]!, 1)} before, ${f(loadAfter[0]!, 1)} after (2 cores): latency is noisy on a busy machine`,
+      line(['measure', 'result', 'target', '']),
+      ...rows.map(line),
+      `one event, µs by stage (in process): OSC decode ${f(st.oscDecodeUs, 1)}, bindings ${f(st.reduceUs, 1)}, decode ${f(st.decodeUs, 1)}, encode frame ${f(st.encodeUs, 1)}, de-dup ${f(st.dedupUs, 1)}, OSC encode ${f(st.oscEncodeUs, 1)} (osc-js alone: ${f(st.oscEncodeOscJsUs, 0)}), ${st.messagesPerFrame} sends ${f(st.sendUs, 1)}`,
     ].join('\n') + '\n',
   );
 }

@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Subject, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, audit, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -11,7 +11,7 @@ import { budgetBytes } from './budget-bytes.js';
 import { initialBridgeState, reduceControl, type BridgeState, type Reaction } from './bindings.js';
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
-import { encodeFixed, encodeTargetFrame, oscOut, sameWire, targetEncoder, type WireMessage } from './encode-target.js';
+import { encodeFixed, encodeTargetFrame, oscOut, targetEncoder, unsent, type WireMessage } from './encode-target.js';
 import { createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
 
@@ -79,6 +79,13 @@ export interface BridgeOptions {
   /** Feedback transports by mapping input name (already open): where controls with `feedback: true` are shown the state. */
   readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
+
+/** Emits once on the next turn of the event loop, after the I/O callbacks of this one (`setImmediate`; RxJS's asap is a microtask, which runs after every single datagram). */
+const nextTurn = () =>
+  new Observable<void>((sub) => {
+    const id = setImmediate(() => sub.next());
+    return () => clearImmediate(id);
+  });
 
 interface Frame {
   readonly instance: MorphInstance;
@@ -226,17 +233,30 @@ export function startBridge(opts: BridgeOptions): Bridge {
         if (!osc && !midi) return EMPTY;
         const limits = output.profile.limits;
         const rate = limits?.messagesPerSecond;
-        // Latest value wins: under a rate limit only the newest state of the window is encoded; nothing queues.
-        const paced = rate ? group.pipe(auditTime(1000 / Math.max(1, rate / 15))) : group;
         // De-duplication state lives in this subscription: the last wire value sent per parameter.
         const lastSent = new Map<string, WireMessage>();
         const bandDecoder = opts.layoutDecoders?.get(instance.output) ?? decoder;
         const encode = targetEncoder(output.profile, instance.index, instance.name);
         const on = output.profile.on;
+        // Latest state wins: moves are encoded once per event-loop turn (the datagrams a socket read together cost one
+        // frame, so a burst never queues), or once per window under a rate limit. A full frame (start, dump) forgets
+        // what was sent and goes out at once; it also takes part in the audit (as a plain frame, so the on switch is not
+        // repeated), so whichever state is newest ends up sent.
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(nextTurn);
+        const paced = merge(
+          group.pipe(
+            filter((f) => f.full),
+            tap(() => lastSent.clear()),
+          ),
+          group.pipe(
+            latest,
+            map((f): Frame => (f.full ? { ...f, full: false } : f)),
+          ),
+        );
         const fresh$ = paced.pipe(
           mergeMap((f) => {
             const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
-            const fresh = f.full ? frame : frame.filter((m) => !lastSent.has(m.key) || !sameWire(lastSent.get(m.key)!, m));
+            const fresh = unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);
             // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.
             return from(f.full && on ? [encodeFixed(on, instance.index, `${instance.name}/on`), ...fresh] : fresh);

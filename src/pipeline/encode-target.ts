@@ -147,3 +147,11 @@ export function sameWire(a: WireMessage, b: WireMessage): boolean {
   if (a.transport === 'midi' && b.transport === 'midi') return a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
   return false;
 }
+
+/** The messages of `frame` whose wire value differs from the last one sent for the same key (all of them where none was). */
+export function unsent(frame: readonly WireMessage[], lastSent: ReadonlyMap<string, WireMessage>): WireMessage[] {
+  return frame.filter((m) => {
+    const last = lastSent.get(m.key);
+    return !last || !sameWire(last, m);
+  });
+}

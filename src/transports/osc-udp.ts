@@ -64,6 +64,9 @@ export interface OscUdpCounters extends TransportCounters {
   readonly oversized: number;
   readonly nonFinite: number;
   readonly unsupported: number;
+  /** Datagrams handed to the socket whose send has not completed yet, and the most there have been since creation (benchmarks). */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
 }
 
 const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 'unsupported'> = {
@@ -72,6 +75,10 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
   'non-finite': 'nonFinite',
   unsupported: 'unsupported',
 };
+
+const MAX_TEMPLATES = 4096;
+const RECV_BUFFER_BYTES = 1 << 20;
+const ignore = () => undefined;
 
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   readonly name: string;
@@ -92,6 +99,10 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private opening: Promise<void> | null = null;
   /** True while the current `error` status came from a failed send, so a good send may clear it. */
   private sendFailed = false;
+  /** Encoded one-number messages by tag and address, number zeroed (see `encode`). */
+  private readonly templates = new Map<string, Uint8Array>();
+  private inFlight = 0;
+  private maxInFlight = 0;
 
   readonly status$: Observable<TransportStatus> = this.status.status$;
   readonly messages$: Observable<OscInMessage> = this.incoming.asObservable();
@@ -203,7 +214,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     if (!to) return drop(() => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     let bytes: Uint8Array;
     try {
-      bytes = encodeOscMessage(msg.address, msg.args ?? [], msg.types);
+      bytes = encodeCached(this.templates, msg);
     } catch (err) {
       return drop(() => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
@@ -216,8 +227,11 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       }
       done?.(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
     };
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       socket.send(bytes, to.port, to.host, (err) => {
+        this.inFlight -= 1;
         if (err) return fail(err);
         this.counts.out += 1;
         if (this.sendFailed && this.socket === socket) {
@@ -227,12 +241,13 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
         done?.();
       });
     } catch (err) {
+      this.inFlight -= 1;
       fail(err);
     }
   }
 
   counters(): OscUdpCounters {
-    return { ...this.counts.snapshot(), ...this.drops };
+    return { ...this.counts.snapshot(), ...this.drops, inFlight: this.inFlight, maxInFlight: this.maxInFlight };
   }
 
   private onSocketError(err: Error): void {
@@ -271,6 +286,34 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.counts.dropped += 1;
     this.drops[DROP_KEY[reason]] += 1;
   }
+}
+
+/**
+ * `encodeOscMessage`, faster for what an output sends most: a message of one 32-bit number is its address and tag
+ * followed by the number's 4 big-endian bytes (OSC 1.0), and an output sends the same few addresses over and over. So
+ * osc-js (~10 µs a message, more than the send itself) encodes each address once into `templates`, and later messages
+ * copy that and write their number. Anything else goes through osc-js.
+ */
+export function encodeCached(templates: Map<string, Uint8Array>, msg: OscOutMessage): Uint8Array {
+  const args = msg.args ?? [];
+  const v = args[0];
+  const tag = msg.types;
+  const fits = args.length === 1 && typeof v === 'number' && ((tag === 'f' && Number.isFinite(v)) || (tag === 'i' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff));
+  if (!fits) return encodeOscMessage(msg.address, args, tag);
+  const key = tag + msg.address;
+  let template = templates.get(key);
+  if (!template) {
+    // Bounded: a program that sends to ever new addresses gains nothing here and must not grow this without end.
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    template = encodeOscMessage(msg.address, [0], tag);
+    templates.set(key, template);
+  }
+  // A Buffer from Node's shared pool: no backing store of its own per message, and dgram sends it without converting.
+  const bytes = Buffer.allocUnsafe(template.length);
+  bytes.set(template);
+  if (tag === 'f') bytes.writeFloatBE(v, bytes.length - 4);
+  else bytes.writeInt32BE(v, bytes.length - 4);
+  return bytes;
 }
 
 export function createOscUdpTransport(options: OscUdpOptions = {}): OscUdpTransport {
