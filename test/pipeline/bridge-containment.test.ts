@@ -36,15 +36,20 @@ async function setup(failWhen: (alpha: number) => boolean = () => false) {
   return { bridge, received, log, send, eqOut: output.a as MemoryTransport<OscInMessage, OscOutMessage> };
 }
 
+// Moves are encoded once per event-loop turn (the bridge's `audit` on setImmediate): a test waits one turn for them.
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
 const gainOf = (msgs: OscOutMessage[], band: number) => msgs.filter((m) => m.address === `/eqmorph/band/${band}/gain`).at(-1)?.args?.[0] as number | undefined;
 
 test('a decoder that throws drops only that event: counted, logged, and the next alpha is answered', async () => {
   const { bridge, received, log, send } = await setup((a) => a > 0.45 && a < 0.55);
   send('/eqmorph/alpha', [0.5], 'f');
+  await turn();
   assert.equal(bridge.counters().errors, 1);
   assert.ok(log.some((l) => /decoder exploded.*dropped/.test(l)), log.join('\n'));
   const from = received.length;
   send('/eqmorph/alpha', [0.75], 'f');
+  await turn();
   assert.equal(gainOf(received.slice(from), 5), 0.75 * 5);
   assert.equal(bridge.state().get('main')!.alpha, 0.75);
   bridge.stop();
@@ -54,6 +59,7 @@ test('a decoder that fails on every call never throws out of startBridge or a se
   const { bridge, received, send } = await setup(() => true);
   send('/eqmorph/alpha', [0.2], 'f');
   send('/eqmorph/dump', [], '');
+  await turn();
   assert.equal(received.length, 0);
   assert.ok(bridge.counters().errors >= 3, String(bridge.counters().errors));
   bridge.stop();
@@ -66,6 +72,7 @@ test('unexpected injected events (unknown control, wrong value kind) do not stop
   bridge.inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: Number.NaN }, raw: [], time: 0 });
   const from = received.length;
   send('/eqmorph/alpha', [0.25], 'f');
+  await turn();
   assert.equal(gainOf(received.slice(from), 2), 0.5);
   bridge.stop();
 });
@@ -84,8 +91,10 @@ test('an output that recovers from an error gets a full snapshot again', async (
   const { bridge, received, send, eqOut } = await setup();
   eqOut.failSends('the mixer went away');
   send('/eqmorph/alpha', [0.5], 'f');
+  await turn();
   const from = received.length;
   eqOut.failSends(null);
+  await turn();
   const resent = received.slice(from);
   assert.equal(bridge.counters().resyncs, 1);
   assert.equal(new Set(resent.map((m) => m.address)).size, 15);
@@ -96,6 +105,7 @@ test('an output that recovers from an error gets a full snapshot again', async (
 test("finish('flat') sends every gain 0 dB and keeps frequencies; finish('hold') sends nothing", async () => {
   const { bridge, received, send } = await setup();
   send('/eqmorph/alpha', [1], 'f');
+  await turn();
   let from = received.length;
   await bridge.finish('hold');
   assert.equal(received.length, from);

@@ -1,4 +1,4 @@
-// encodeCached: the transport's template fast path produces exactly the bytes osc-js does, for every message.
+// encodeCached: the transport's template fast path produces exactly the bytes encodeOscMessage does, for every message.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ const bytesOf = (f: () => Uint8Array) => {
   }
 };
 
-test('for all addresses and float32 values, cached encoding equals osc-js encoding (warm and cold cache)', () => {
+test('for all addresses and float32 values, cached encoding equals encodeOscMessage (warm and cold cache)', () => {
   const templates = new Map<string, Uint8Array>();
   fc.assert(
     fc.property(address, fc.double(), (a, v) => {
@@ -27,7 +27,7 @@ test('for all addresses and float32 values, cached encoding equals osc-js encodi
   );
 });
 
-test('for all addresses and integers (in and out of int32), cached encoding equals osc-js encoding or fails the same way', () => {
+test('for all addresses and integers (in and out of int32), cached encoding equals encodeOscMessage or fails the same way', () => {
   const templates = new Map<string, Uint8Array>();
   fc.assert(
     fc.property(fc.constantFrom('/a', '/eqmorph/band/1/gain', '/x/{band}'), fc.oneof(fc.integer(), fc.double()), (a, v) => {
@@ -38,7 +38,7 @@ test('for all addresses and integers (in and out of int32), cached encoding equa
   );
 });
 
-test('messages that are not one number (strings, several or no arguments, default tags) go through osc-js unchanged', () => {
+test('messages that are not one number (strings, several or no arguments, default tags) are packed in full, unchanged', () => {
   const templates = new Map<string, Uint8Array>();
   for (const msg of [
     { address: '/t', args: ['warm'], types: 's' },
@@ -51,7 +51,7 @@ test('messages that are not one number (strings, several or no arguments, defaul
   assert.equal(templates.size, 0);
 });
 
-test('a bad address fails with osc-js’s own message, and is not cached', () => {
+test('a bad address fails with encodeOscMessage’s own message, and is not cached', () => {
   const templates = new Map<string, Uint8Array>();
   assert.throws(() => encodeCached(templates, { address: 'no-slash', args: [1], types: 'f' }), /must start with/);
   assert.equal(templates.size, 0);
