@@ -126,7 +126,8 @@ test('OSC feedback read back by the control decoder gives the value within one s
     assert.ok(wire && wire.transport === 'osc');
     const r = decodeOscControl('in', oscAddressTable(new Map([['fader', control]])), { address: wire.address, args: [wire.value] });
     assert.ok(r.ok);
-    const step = type === 'i' ? 1 / Math.abs(max - min) : 1e-6;
+    // A float travels as float32: its step is the float32 spacing near the range's ends, in 0..1 terms.
+    const step = type === 'i' ? 1 / Math.abs(max - min) : (Math.max(Math.abs(min), Math.abs(max)) * 2 ** -23) / Math.abs(max - min) + 1e-12;
     assert.ok(Math.abs(toUnit(r.event.value)! - u) <= step, `${type} ${min}..${max}: ${u} -> ${JSON.stringify(r.event.value)}`);
   }));
 });
