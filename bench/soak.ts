@@ -105,7 +105,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
   const inPort = await freePort();
   const tx = dgram.createSocket('udp4');
 
-  const child = spawn(process.execPath, [resolve(ROOT, 'bin/eqmorph.js'), 'run', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${rx.address().port}`, '--stats'], {
+  const child = spawn(process.execPath, [resolve(ROOT, 'bin/eqmorph.js'), 'run', '--no-web', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${rx.address().port}`, '--stats'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,7 +13,7 @@ process.stdout.write(`port ${input.localAddress()!.port}\n`);
 createInterface({ input: process.stdin }).on('line', async (line) => {
   if (line !== 'stop') return;
   const output = [...run.oscOutputs.values()][0] as OscUdpTransport;
-  process.stdout.write(`counters ${JSON.stringify({ ...output.counters(), events: run.bridge().counters().events })}\n`);
+  process.stdout.write(`counters ${JSON.stringify({ ...output.counters(), ...output.sendQueue(), events: run.bridge().counters().events })}\n`);
   await run.stop();
   process.exit(0);
 });

@@ -64,7 +64,10 @@ export interface OscUdpCounters extends TransportCounters {
   readonly oversized: number;
   readonly nonFinite: number;
   readonly unsupported: number;
-  /** Datagrams handed to the socket whose send has not completed yet, and the most there have been since creation (benchmarks). */
+}
+
+/** Datagrams handed to the socket whose send has not completed yet, and the most there have been since creation (benchmarks). */
+export interface OscSendQueue {
   readonly inFlight: number;
   readonly maxInFlight: number;
 }
@@ -247,7 +250,11 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   counters(): OscUdpCounters {
-    return { ...this.counts.snapshot(), ...this.drops, inFlight: this.inFlight, maxInFlight: this.maxInFlight };
+    return { ...this.counts.snapshot(), ...this.drops };
+  }
+
+  sendQueue(): OscSendQueue {
+    return { inFlight: this.inFlight, maxInFlight: this.maxInFlight };
   }
 
   private onSocketError(err: Error): void {

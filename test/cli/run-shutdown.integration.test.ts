@@ -56,7 +56,7 @@ on_exit: ${onExit}
   );
   // An empty working and home directory: afterwards they must still be empty (run writes nothing), as must the mapping's.
   const cwd = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-cwd-'));
-  const child = spawn(process.execPath, [...CLI, 'run', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, HOME: cwd } });
+  const child = spawn(process.execPath, [...CLI, 'run', '--no-web', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, HOME: cwd } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -100,7 +100,7 @@ test('SIGINT with on_exit: hold sends nothing more, closes and exits 0; --stats 
 });
 
 test('a missing model directory fails at start with one line naming it, and exit code 2', () => {
-  const r = spawnSync(process.execPath, [...CLI, 'run', '--model', join(tmpdir(), 'eqmorph-no-such-model')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--model', join(tmpdir(), 'eqmorph-no-such-model')], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /eqmorph-no-such-model.*no model directory/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -110,7 +110,7 @@ test('a corrupt model directory fails at start with one line naming it, and exit
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-corrupt-model-'));
   try {
     writeFileSync(join(dir, 'meta.json'), 'garbage\nmore garbage\n'); // a parser quotes this text, newlines and all
-    const r = spawnSync(process.execPath, [...CLI, 'run', '--model', dir], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--model', dir], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /corrupt or incomplete model directory/);
     assert.ok(r.stderr.includes(dir));
