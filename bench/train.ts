@@ -1,6 +1,6 @@
 // Benchmark: trains the default configuration once and reports seconds, per-step cost and whether the loss converged.
 
-import { DEFAULT_SAFE_DB } from '../src/data/paths.js';
+import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../src/data/paths.js';
 import { DEFAULT_CONFIG, withOverrides } from '../src/model/config.js';
 import { buildModel } from '../src/model/build-model.js';
 import { progressBar } from '../src/cli/progress.js';
@@ -12,10 +12,13 @@ const cfg = withOverrides(DEFAULT_CONFIG, { epochs: epochsArg ? Number(epochsArg
 
 export async function benchTrain(config = cfg) {
   const bar = progressBar('bench:train', config.epochs);
-  const r = await buildModel(DEFAULT_SAFE_DB, config, null, { onEpoch: (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`) });
+  const r = await buildModel(DEFAULT_SAFE_DB, config, null, {
+    socialEqPath: DEFAULT_SOCIALEQ,
+    onEpoch: (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`),
+  });
   bar.done();
   const history = r.model.files.meta.training.history as { heldOutReconstruction: number; reconstruction: number }[];
-  const steps = Math.ceil(r.data.train.length / config.batchSize) * history.length;
+  const steps = Math.ceil(r.trainingRows / config.batchSize) * history.length;
   return {
     seconds: r.trainSeconds,
     epochs: history.length,
