@@ -63,7 +63,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   socialJitter: 0.1,
   learningRate: 1e-3,
   batchSize: 64,
-  epochs: 70,
+  epochs: 60,
   patience: 0,
   minDelta: 1e-4,
   seed: 42,
