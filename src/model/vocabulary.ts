@@ -33,11 +33,26 @@ export function baseForms(word: string): string[] {
   return out;
 }
 
-/** The n known terms closest in spelling to the input. */
+/**
+ * A rough sound-alike key, so a word spelt as it sounds finds the word ("brite" -> "bright", "fuzy" -> "fuzzy"): silent
+ * "gh", "ph" as "f", "ck" as "k", doubled letters once, a final silent "e" dropped.
+ */
+export function soundKey(term: string): string {
+  return looseKey(term)
+    .replace(/gh/g, '')
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(.)e$/, '$1');
+}
+
+/** The n known terms closest in spelling, or in sound, to the input. */
 export function closestTerms(input: string, known: readonly string[], n = 3): string[] {
   const w = normaliseTerm(input);
+  const ws = soundKey(w);
+  const distance = (t: string) => Math.min(editDistance(w, t), editDistance(ws, soundKey(t)) + 0.25) - (t.startsWith(w.slice(0, 3)) ? 0.5 : 0);
   return known
-    .map((t) => ({ t, d: editDistance(w, t) - (t.startsWith(w.slice(0, 3)) ? 0.5 : 0) }))
+    .map((t) => ({ t, d: distance(t) }))
     .sort((a, b) => a.d - b.d || a.t.localeCompare(b.t))
     .slice(0, n)
     .map((x) => x.t);

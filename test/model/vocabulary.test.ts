@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { closestTerms, editDistance, lookupTerm } from '../../src/model/vocabulary.js';
+import { closestTerms, editDistance, lookupTerm, soundKey } from '../../src/model/vocabulary.js';
 
 const known = ['warm', 'bright', 'clear', 'muddy', 'thin', 'boomy', 'close', 'high-pitched', 'frío', 'hot'];
 
@@ -36,6 +36,13 @@ test('a known term always finds itself, whatever else is known', () => {
       for (const t of known2) assert.deepEqual(lookupTerm(t, known2), { ok: true, term: t });
     }),
   );
+});
+
+test('a word spelt as it sounds is suggested before words only a letter or two away', () => {
+  const many = [...known, 'brittle', 'brave', 'drive', 'fuzzy', 'fizzy'];
+  assert.equal(closestTerms('brite', many, 1)[0], 'bright');
+  assert.equal(closestTerms('fuzy', many, 1)[0], 'fuzzy');
+  assert.equal(soundKey('bright'), soundKey('brite'));
 });
 
 test('an unknown term is answered with the nearest known terms', () => {
