@@ -118,25 +118,6 @@ test('another band layout can be fitted: a mixer with four peaking bands', () =>
   assert.ok(free[0]! <= free[1]! && free[1]! <= free[2]!);
 });
 
-test('a 40-point fit takes well under 200 ms', () => {
-  const truths = [
-    [4, 180, 2, 250, 0.8, -2, 900, 1.2, -3, 3000, 1, -4, 6000],
-    [-8.45, 937.84, -8.79, 82.01, 2.6, -6.2, 1838.01, 0.12, 11.23, 1011.4, 3.15, 1.15, 791.88], // a hard one
-  ];
-  for (const truth of truths) {
-    const target = responseFromParams(truth, GRID40);
-    fitParametric(target, GRID40); // warm-up
-    const times: number[] = [];
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      fitParametric(target, GRID40);
-      times.push(performance.now() - t0);
-    }
-    const median = times.sort((a, b) => a - b)[2]!;
-    assert.ok(median < 200, `median ${median.toFixed(1)} ms`);
-  }
-});
-
 test('bad input is refused', () => {
   assert.throws(() => fitParametric([1, 2, 3], GRID40), RangeError);
   assert.throws(() => fitParametric(new Float64Array(40).fill(NaN), GRID40), RangeError);
