@@ -60,7 +60,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   socialAnchorWeight: 1,
   socialAnchorsPerStep: 32,
   socialMaxCopies: 3,
-  socialJitter: 0.1,
+  socialJitter: 0.3,
   learningRate: 1e-3,
   batchSize: 64,
   epochs: 60,
