@@ -1,6 +1,6 @@
 // Benchmark: trains the default configuration once and reports seconds, per-step cost and whether the loss converged.
 
-import { DEFAULT_SAFE_DB } from '../src/data/paths.js';
+import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../src/data/paths.js';
 import { DEFAULT_CONFIG, withOverrides } from '../src/model/config.js';
 import { buildModel } from '../src/model/build-model.js';
 import { progressBar } from '../src/cli/progress.js';
@@ -12,13 +12,17 @@ const cfg = withOverrides(DEFAULT_CONFIG, { epochs: epochsArg ? Number(epochsArg
 
 export async function benchTrain(config = cfg) {
   const bar = progressBar('bench:train', config.epochs);
-  const r = await buildModel(DEFAULT_SAFE_DB, config, null, { onEpoch: (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`) });
+  const r = await buildModel(DEFAULT_SAFE_DB, config, null, {
+    socialEqPath: DEFAULT_SOCIALEQ,
+    onEpoch: (e) => bar.update(e.epoch, `held-out ${e.heldOutReconstruction.toFixed(4)}`),
+  });
   bar.done();
   const history = r.model.files.meta.training.history as { heldOutReconstruction: number; reconstruction: number }[];
-  const steps = Math.ceil(r.data.train.length / config.batchSize) * history.length;
+  const steps = Math.ceil(r.trainingRows / config.batchSize) * history.length;
   return {
     seconds: r.trainSeconds,
     epochs: history.length,
+    rowsPerEpoch: r.trainingRows,
     stepMs: (1000 * r.trainSeconds) / steps,
     backend: r.model.files.meta.training.backend,
     convergence: trainingConvergence(history.map((h) => h.heldOutReconstruction)),
@@ -33,7 +37,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const c = result.convergence;
     process.stdout.write(
       [
-        `train: ${result.seconds.toFixed(1)} s for ${result.epochs} epochs on ${result.backend} (${result.stepMs.toFixed(1)} ms per step; target <= 240 s)`,
+        `train: ${result.seconds.toFixed(1)} s for ${result.epochs} epochs of ${result.rowsPerEpoch} rows (SAFE-DB and SocialEQ) on ${result.backend} (${result.stepMs.toFixed(1)} ms per step; target <= 240 s)`,
         `held-out reconstruction: first ${c.first.toFixed(4)}, best ${c.best.toFixed(4)}, last-10 mean ${c.lastWindowMean.toFixed(4)}, ` +
           `change over the last 10 epochs ${(100 * c.lastWindowChange).toFixed(1)} % -> ${c.converged ? 'converged' : 'still falling'}`,
         `endpoints (dB): ${Object.entries(result.endpoints).map(([t, v]) => `${t} ${v.toFixed(3)}`).join(', ')}`,

@@ -1,26 +1,37 @@
 // `eqmorph eval`: held-out evaluation of a model against PCA, term-mean and parameter-average baselines.
 
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, DEFAULT_SAFE_DB } from '../data/paths.js';
+import { DEFAULT_MODEL_DIR, DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/paths.js';
 import { loadSafeDb } from '../data/safedb.js';
+import { loadSocialEq } from '../data/socialeq.js';
+import { vocabularyReport } from '../model/socialeq-terms.js';
 import { prepareData } from '../model/dataset.js';
-import { evaluateModel, type Evaluation } from '../model/evaluate.js';
+import { evaluateModel, type Evaluation, type VocabularyEvaluation } from '../model/evaluate.js';
 import { parseFlags } from './args.js';
 import { loadModelOption } from './model-option.js';
 import { progressBar } from './progress.js';
 
-export const EVAL_HELP = `eqmorph eval [--model DIR] [--data PATH] [--json]
+export const EVAL_HELP = `eqmorph eval [--model DIR] [--data PATH] [--socialeq PATH] [--json]
 
 Re-creates the model's held-out split from the dataset and measures reconstruction, latent clustering,
-endpoints, morph paths and blends against simple baselines.
+endpoints, morph paths and blends against simple baselines. For a model with SocialEQ words it also measures
+every word's decoded centroid against its calibrated curve, the cross-dataset agreement and morph paths over
+pairs that mix sources.
 
-  --model DIR   model directory (default ${DEFAULT_MODEL_DIR})
-  --data PATH   SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
-  --json        print one JSON object
+  --model DIR       model directory (default ${DEFAULT_MODEL_DIR})
+  --data PATH       SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
+  --socialeq PATH   SocialEQ eqdescriptors.json (default ${DEFAULT_SOCIALEQ})
+  --json            print one JSON object
 `;
 
 export async function evalCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    socialeq: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(EVAL_HELP);
     return 0;
@@ -34,7 +45,11 @@ export async function evalCommand(args: string[]): Promise<number> {
   }
   const data = prepareData(dataset, meta.config);
   const bar = values.json ? null : progressBar('evaluating', 1);
-  const evaluation = evaluateModel(model, data.train, data.heldOut);
+  let evaluation = evaluateModel(model, data.train, data.heldOut);
+  const scale = (meta.vocabulary as { scale?: unknown } | null | undefined)?.scale;
+  if (typeof scale === 'number' && [...model.files.terms.values()].some((t) => t.source === 'socialeq')) {
+    evaluation = { ...evaluation, vocabulary: vocabularyReport(model, loadSocialEq(resolve(values.socialeq ?? DEFAULT_SOCIALEQ)), scale) };
+  }
   bar?.done();
   if (values.json) process.stdout.write(JSON.stringify(evaluation, null, 2) + '\n');
   else printEvaluationSummary(evaluation);
@@ -57,5 +72,16 @@ export function printEvaluationSummary(e: Evaluation, out: NodeJS.WritableStream
     `blends at alpha 0.5, distance to nearest real setting (dB): model ${f(e.blends.model.nearestDb)} | parameter average ${f(e.blends.paramAverage.nearestDb)}`,
     `evaluated in ${f(e.seconds, 1)} s`,
   ];
-  out.write(lines.join('\n') + '\n');
+  out.write(lines.join('\n') + '\n' + (e.vocabulary ? formatVocabularyReport(e.vocabulary) : ''));
+}
+
+export function formatVocabularyReport(v: VocabularyEvaluation, calibrationWords?: readonly string[]): string {
+  const s = v.socialEndpoints;
+  return [
+    `calibration: ${f(v.scaleDbPerUnit, 2)} dB per unit of shape${calibrationWords ? `, from ${calibrationWords.join(', ')}` : ''}`,
+    `vocabulary: ${v.usable} usable terms (${v.usableEnglish} English) of ${v.words} words; median decoded-centroid error ${f(v.medianFitErrorDb, 2)} dB over the default vocabulary`,
+    `  SocialEQ endpoints (decoded centroid vs calibrated curve): ${s.terms} words, median ${f(s.medianDb, 2)} dB, ${s.within1Db} within 1 dB, worst ${f(s.worstDb, 2)} dB; parametric fits ${f(v.medianParametricFitDb, 2)} dB median`,
+    `  cross-dataset agreement (SAFE endpoint vs SocialEQ curve): ${Object.entries(v.agreement).map(([t, r]) => `${t} ${r === null ? 'n/a' : r.toFixed(2)}`).join(', ')}`,
+    `  mixed-source paths: ${v.mixedPaths.pairs} pairs, max step ratio ${f(v.mixedPaths.maxStepRatio, 2)}, monotonic ${(100 * v.mixedPaths.monotonicShare).toFixed(0)} %`,
+  ].join('\n') + '\n';
 }

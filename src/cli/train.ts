@@ -1,4 +1,4 @@
-// `eqmorph train`: trains the model on SAFE-DB with a progress bar and writes a model directory.
+// `eqmorph train`: trains the model on SAFE-DB and SocialEQ's words with a progress bar and writes a model directory.
 
 import { resolve } from 'node:path';
 import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/paths.js';
@@ -10,7 +10,9 @@ import { printEvaluationSummary } from './eval.js';
 
 export const TRAIN_HELP = `eqmorph train [options]
 
-Trains the model on SAFE-DB and writes a model directory.
+Trains the model on SAFE-DB and on SocialEQ's words (each word's curve calibrated to dB and fitted with the 5-band
+EQ; the fitted settings and jittered copies are labelled training examples) and writes a model directory. SAFE-DB's
+held-out split and evaluation are those of SAFE-DB alone.
 
   --data PATH          SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
   --out DIR            where to write the model (default ./models/trained)
@@ -21,8 +23,8 @@ Trains the model on SAFE-DB and writes a model directory.
   --patience N         stop after N epochs without held-out improvement, 0 = never (default ${DEFAULT_CONFIG.patience})
   --min-examples N     smallest number of examples a term needs (default ${DEFAULT_CONFIG.minExamples})
   --seed N             seed for the split, initial weights, shuffling and dropout (default ${DEFAULT_CONFIG.seed})
-  --socialeq PATH      SocialEQ word curves to add to the vocabulary (default ${DEFAULT_SOCIALEQ})
-  --no-socialeq        keep the SAFE-DB terms only
+  --socialeq PATH      SocialEQ word curves to train on and add to the vocabulary (default ${DEFAULT_SOCIALEQ})
+  --no-socialeq        train on SAFE-DB's terms only
   --json               print the evaluation as JSON at the end
 `;
 

@@ -1,22 +1,27 @@
 // `eqmorph vocab`: (re)builds a model's vocabulary from SocialEQ's word curves without retraining the network.
 
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/paths.js';
+import { DEFAULT_MODEL_DIR, DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ, SOCIALEQ_NON_DESCRIPTORS_FILE } from '../data/paths.js';
+import { readNonDescriptors } from '../data/terms.js';
 import { loadSafeDb } from '../data/safedb.js';
 import { loadSocialEq } from '../data/socialeq.js';
+import { DEFAULT_CONFIG } from '../model/config.js';
 import { prepareData } from '../model/dataset.js';
 import { EqModel } from '../model/eq-model.js';
 import { saveModelDir } from '../model/model-dir.js';
-import { DEFAULT_POLICY, projectSocialEq, vocabularyReport } from '../model/socialeq-terms.js';
+import { DEFAULT_POLICY, fitSocialEqWords, projectSocialEq, trainableWords, vocabularyReport, wordTrainingExamples } from '../model/socialeq-terms.js';
 import { numberFlag, parseFlags } from './args.js';
 import { loadModelOption } from './model-option.js';
 import { progressBar } from './progress.js';
+import { formatVocabularyReport } from './eval.js';
 
 export const VOCAB_HELP = `eqmorph vocab [options]
 
-Adds SocialEQ's crowd-sourced words to a model's vocabulary: each word's curve is calibrated to dB (scale fitted on the
-words SAFE-DB also has), fitted with the 5-band EQ, and encoded; the latent point is the word's centroid. SAFE-trained
-terms keep their own centroids. Words with thin support or a poor fit are kept but hidden (see eqmorph terms --all).
+Rebuilds a model's SocialEQ vocabulary without retraining: each word's curve is calibrated to dB (scale fitted on the
+words SAFE-DB also has) and fitted with the 5-band EQ; the word's centroid is the mean latent code of the same
+examples training used (its fitted settings and seeded jittered copies). A model trained with SocialEQ (the default
+for eqmorph train) represents the words; for one trained without, this only encodes them. SAFE-trained terms keep
+their own centroids. Words with thin support or a poor fit are kept but hidden (see eqmorph terms --all).
 
   --model DIR            model to extend, written in place unless --out is given (default ${DEFAULT_MODEL_DIR})
   --out DIR              write the extended model here instead
@@ -44,7 +49,9 @@ export async function vocabCommand(args: string[]): Promise<number> {
   }
   const model = await loadModelOption(values.model);
   const social = loadSocialEq(resolve(values.socialeq ?? DEFAULT_SOCIALEQ));
-  const data = prepareData(loadSafeDb(resolve(values.data ?? DEFAULT_SAFE_DB)), model.files.meta.config);
+  // Models trained before the SocialEQ options existed lack them; the defaults are what they would have used.
+  const cfg = { ...DEFAULT_CONFIG, ...model.files.meta.config };
+  const data = prepareData(loadSafeDb(resolve(values.data ?? DEFAULT_SAFE_DB)), cfg);
   const policy = {
     minContributors: numberFlag('min-contributors', values['min-contributors'], { min: 0, integer: true }) ?? DEFAULT_POLICY.minContributors,
     maxFitErrorDb: numberFlag('max-fit-error', values['max-fit-error'], { min: 0 }) ?? DEFAULT_POLICY.maxFitErrorDb,
@@ -52,25 +59,18 @@ export async function vocabCommand(args: string[]): Promise<number> {
   // Start from the SAFE terms only, so running this twice gives the same vocabulary.
   const safeOnly = new EqModel({ ...model.files, terms: new Map([...model.files.terms].filter(([, t]) => t.source === 'safe')) });
   const bar = values.json ? null : progressBar('fitting words', social.words.length);
-  const projection = projectSocialEq(safeOnly, social, data.train, policy, (d) => bar?.update(d));
+  const fitted = fitSocialEqWords(social, data.train, { nonDescriptors: readNonDescriptors(SOCIALEQ_NON_DESCRIPTORS_FILE), onProgress: (d) => bar?.update(d) });
   bar?.done();
-  const extended = new EqModel({ ...safeOnly.files, terms: new Map([...safeOnly.files.terms, ...projection.terms]) });
-  const report = vocabularyReport(extended, social, projection);
+  const examples = wordTrainingExamples(trainableWords(fitted, policy), model.files.meta.stats, cfg);
+  const projected = projectSocialEq(safeOnly, fitted.words, examples, policy);
+  const extended = new EqModel({ ...safeOnly.files, terms: new Map([...safeOnly.files.terms, ...projected]) });
+  const report = vocabularyReport(extended, social, fitted.scale);
   const metrics = { ...(model.files.meta.metrics as object | undefined), vocabulary: report };
-  const vocabulary = { path: social.path, scale: projection.scale, calibrationWords: projection.calibrationWords, policy };
+  const previous = model.files.meta.vocabulary as object | undefined;
+  const vocabulary = { ...previous, path: social.path, scale: fitted.scale, calibrationWords: fitted.calibrationWords, policy };
   const outDir = resolve(values.out ?? values.model ?? DEFAULT_MODEL_DIR);
   await saveModelDir(outDir, { ...extended.files, meta: { ...extended.files.meta, metrics, vocabulary } });
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else {
-    process.stdout.write(
-      [
-        `calibration: ${projection.scale.toFixed(2)} dB per unit of shape, from ${projection.calibrationWords.join(', ')}`,
-        `vocabulary: ${report.usable} usable terms (${report.usableEnglish} English) of ${report.words} words; median fit error ${report.medianFitErrorDb.toFixed(2)} dB`,
-        `cross-dataset agreement (SAFE endpoint vs SocialEQ curve): ${Object.entries(report.agreement).map(([t, r]) => `${t} ${r === null ? 'n/a' : r.toFixed(2)}`).join(', ')}`,
-        `mixed-source paths: ${report.mixedPaths.pairs} pairs, max step ratio ${report.mixedPaths.maxStepRatio.toFixed(2)}, monotonic ${(100 * report.mixedPaths.monotonicShare).toFixed(0)} %`,
-        `model written to ${outDir}`,
-      ].join('\n') + '\n',
-    );
-  }
+  else process.stdout.write(formatVocabularyReport(report, fitted.calibrationWords) + `model written to ${outDir}\n`);
   return 0;
 }

@@ -12,3 +12,5 @@ export const DEFAULT_SAFE_DB = join(SHARED_DATASETS, 'safe-db', 'SAFEEqualiserUs
 export const DEFAULT_SOCIALEQ = join(SHARED_DATASETS, 'socialeq', 'eqdescriptors.json');
 export const DEFAULT_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'default');
 export const NON_DESCRIPTORS_FILE = join(PACKAGE_ROOT, 'data', 'non-descriptors.txt');
+/** SocialEQ words that do not describe a sound (a thing, a greeting): hidden from the vocabulary, never trained on. */
+export const SOCIALEQ_NON_DESCRIPTORS_FILE = join(PACKAGE_ROOT, 'data', 'socialeq-non-descriptors.txt');

@@ -6,6 +6,7 @@ import { meanAbsDiffDb, responseFromParams } from '../eq/response.js';
 import { denormalise, normalise, type NormStats } from '../data/normalise.js';
 import type { TermExample } from '../data/terms.js';
 import { meanResponse, termMeanParams } from './evaluate.js';
+import type { Anchors } from './train.js';
 
 /** How far (in standard deviations of the training data) an anchor may sit from the term's mean settings, per parameter: 3 bent the morph paths (step ratio 3.3), 1 pushed blends away from real settings, 0.5 balances. */
 export const ANCHOR_MAX_Z = 0.5;
@@ -31,4 +32,13 @@ export function termAnchor(rows: readonly (readonly number[])[], stats: NormStat
 
 export function termAnchors(train: readonly TermExample[], terms: readonly string[], stats: NormStats): number[][] {
   return terms.map((term) => termAnchor(train.filter((e) => e.term === term).map((e) => e.params), stats).params);
+}
+
+/**
+ * The anchor groups for training: the SAFE terms' anchors weigh 1 as a group and the SocialEQ words' fitted settings
+ * `socialWeight` as a group, each a mean over its terms, so adding hundreds of words leaves the SAFE terms' pull
+ * unchanged; `perStep` of the words are drawn each step.
+ */
+export function groupedAnchors(safe: readonly (readonly number[])[], social: readonly (readonly number[])[], socialWeight: number, perStep: number): Anchors {
+  return social.length === 0 ? [{ targets: safe, weight: 1 }] : [{ targets: safe, weight: 1 }, { targets: social, weight: socialWeight, perStep }];
 }

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PACKAGE_ROOT } from '../data/paths.js';
+import { PACKAGE_ROOT, SOCIALEQ_NON_DESCRIPTORS_FILE } from '../data/paths.js';
+import { readNonDescriptors } from '../data/terms.js';
 import { loadSafeDb } from '../data/safedb.js';
 import { initBackend } from './backend.js';
 import { termCentroids } from './centroids.js';
@@ -13,15 +14,17 @@ import { EqModel } from './eq-model.js';
 import { evaluateModel, type Evaluation } from './evaluate.js';
 import { saveModelDir, type ModelFiles, type TermInfo } from './model-dir.js';
 import { train, type EpochReport } from './train.js';
-import { termAnchors } from './anchors.js';
+import { groupedAnchors, termAnchors } from './anchors.js';
 import { loadSocialEq } from '../data/socialeq.js';
-import { DEFAULT_POLICY, projectSocialEq, vocabularyReport } from './socialeq-terms.js';
+import { DEFAULT_POLICY, fitSocialEqWords, projectSocialEq, trainableWords, vocabularyReport, wordTrainingExamples } from './socialeq-terms.js';
 
 export interface BuildResult {
   readonly model: EqModel;
   readonly data: PreparedData;
   readonly evaluation: Evaluation;
   readonly trainSeconds: number;
+  /** Rows trained on per epoch: SAFE-DB's training part plus the SocialEQ words' examples. */
+  readonly trainingRows: number;
 }
 
 function packageVersions(): Record<string, string> {
@@ -48,8 +51,18 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
   const backend = await initBackend();
   const dataset = loadSafeDb(dataPath);
   const data = prepareData(dataset, cfg);
-  const anchors = cfg.anchorWeight > 0 ? termAnchors(data.train, data.terms, data.stats) : undefined;
-  const result = await train(data, cfg, onEpoch, anchors);
+  // SocialEQ's words join training as labelled examples (a few jittered copies of each word's fitted settings) so the
+  // network can represent them; SAFE-DB's held-out split and normalisation statistics are untouched by them.
+  const social = opts.socialEqPath ? loadSocialEq(opts.socialEqPath) : null;
+  const fitted = social ? fitSocialEqWords(social, data.train, { nonDescriptors: readNonDescriptors(SOCIALEQ_NON_DESCRIPTORS_FILE), onProgress: opts.onVocabulary }) : null;
+  const words = fitted ? trainableWords(fitted, DEFAULT_POLICY) : [];
+  const wordExamples = wordTrainingExamples(words, data.stats, cfg);
+  const trainingData: PreparedData = { ...data, terms: [...data.terms, ...words.map((w) => w.term)], train: [...data.train, ...wordExamples] };
+  const anchors =
+    cfg.anchorWeight > 0
+      ? groupedAnchors(termAnchors(data.train, data.terms, data.stats), words.map((w) => w.params), cfg.socialAnchorWeight, cfg.socialAnchorsPerStep)
+      : undefined;
+  const result = await train(trainingData, cfg, onEpoch, anchors);
   const centroids = termCentroids(result.networks.encoder, data.train, data.stats);
   const terms = new Map<string, TermInfo>(
     data.terms.map((t) => [t, { z: centroids.get(t)!.z, source: 'safe', language: 'English', count: centroids.get(t)!.count, agreement: null, fitErrorDb: null }]),
@@ -61,7 +74,7 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
       formatVersion: 1,
       config: cfg,
       stats: data.stats,
-      dataset: { path: dataPath, sha256: dataset.sha256, examples: data.train.length + data.heldOut.length, heldOut: data.heldOut.length },
+      dataset: { path: dataPath, sha256: dataset.sha256, examples: data.train.length + data.heldOut.length, heldOut: data.heldOut.length, socialEqExamples: wordExamples.length },
       training: {
         seconds: result.seconds,
         epochs: result.history.length,
@@ -80,14 +93,13 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
   const withErrors = new Map([...terms].map(([t, info]) => [t, { ...info, fitErrorDb: evaluation.endpoints[t]?.responseMaeDb ?? null }]));
   model = new EqModel({ ...files, terms: withErrors });
   let vocabulary: unknown = null;
-  if (opts.socialEqPath) {
-    const social = loadSocialEq(opts.socialEqPath);
-    const projection = projectSocialEq(model, social, data.train, DEFAULT_POLICY, opts.onVocabulary);
-    model = new EqModel({ ...model.files, terms: new Map([...withErrors, ...projection.terms]) });
-    evaluation = { ...evaluation, vocabulary: vocabularyReport(model, social, projection) };
-    vocabulary = { path: opts.socialEqPath, scale: projection.scale, calibrationWords: projection.calibrationWords, policy: DEFAULT_POLICY };
+  if (social && fitted) {
+    const projected = projectSocialEq(model, fitted.words, wordExamples, DEFAULT_POLICY);
+    model = new EqModel({ ...model.files, terms: new Map([...withErrors, ...projected]) });
+    evaluation = { ...evaluation, vocabulary: vocabularyReport(model, social, fitted.scale) };
+    vocabulary = { path: opts.socialEqPath, scale: fitted.scale, calibrationWords: fitted.calibrationWords, policy: DEFAULT_POLICY, trainedWords: words.length, trainingExamples: wordExamples.length };
   }
   model = new EqModel({ ...model.files, meta: { ...model.files.meta, metrics: evaluation, vocabulary } });
   if (outDir) await saveModelDir(outDir, model.files);
-  return { model, data, evaluation, trainSeconds: result.seconds };
+  return { model, data, evaluation, trainSeconds: result.seconds, trainingRows: trainingData.train.length };
 }

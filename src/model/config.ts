@@ -21,6 +21,17 @@ export interface ModelConfig {
   readonly polishEpochs: number;
   /** Anchor weight during the polish epochs, when only the decoder moves and the latent space cannot be distorted. */
   readonly polishAnchorWeight: number;
+  /**
+   * Weight of the SocialEQ words' anchors (their fitted settings) as a group, against the SAFE terms' anchors as a
+   * group (weight 1): with hundreds of words, a plain mean over all anchors would drown the three SAFE terms.
+   */
+  readonly socialAnchorWeight: number;
+  /** SocialEQ anchors decoded per training step (drawn at random): decoding all of them each step would triple its cost. */
+  readonly socialAnchorsPerStep: number;
+  /** Training copies of a SocialEQ word at most (the best-supported words); every word gets at least two. */
+  readonly socialMaxCopies: number;
+  /** Jitter of a word's extra copies, in standard deviations of the training data. */
+  readonly socialJitter: number;
   readonly learningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
@@ -46,9 +57,13 @@ export const DEFAULT_CONFIG: ModelConfig = {
   anchorWeight: 1,
   polishEpochs: 5,
   polishAnchorWeight: 10,
+  socialAnchorWeight: 1,
+  socialAnchorsPerStep: 32,
+  socialMaxCopies: 3,
+  socialJitter: 0.3,
   learningRate: 1e-3,
-  batchSize: 32,
-  epochs: 100,
+  batchSize: 64,
+  epochs: 60,
   patience: 0,
   minDelta: 1e-4,
   seed: 42,

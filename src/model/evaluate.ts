@@ -46,8 +46,12 @@ export interface VocabularyEvaluation {
   readonly words: number;
   readonly usableEnglish: number;
   readonly usable: number;
+  /** Median over the default vocabulary (SAFE and SocialEQ terms) of the decoded centroid's error, dB. */
   readonly medianFitErrorDb: number;
+  /** Median over the SocialEQ terms of the parametric fit to their curves (what a perfect decoder would reach). */
   readonly medianParametricFitDb: number;
+  /** Every SocialEQ term's decoded centroid against its calibrated curve, dB MAE, hidden terms included. */
+  readonly socialEndpoints: { readonly terms: number; readonly medianDb: number; readonly within1Db: number; readonly worstDb: number };
   readonly agreement: Record<string, number | null>;
   readonly mixedPaths: { readonly pairs: number; readonly maxStepRatio: number; readonly monotonicShare: number };
 }

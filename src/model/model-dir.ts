@@ -23,6 +23,8 @@ export interface TermInfo {
   readonly agreement: number | null;
   /** How far the decoded centroid lands from the term's own mean response or curve, dB; null before evaluation. */
   readonly fitErrorDb: number | null;
+  /** SocialEQ: error of the 5-band parametric fit to the word's calibrated curve, dB (the floor for fitErrorDb). */
+  readonly parametricFitDb?: number;
   /** Kept out of the default vocabulary (too thin or fit too poor). */
   readonly hidden?: boolean;
 }
@@ -31,7 +33,7 @@ export interface ModelMeta {
   readonly formatVersion: 1;
   readonly config: ModelConfig;
   readonly stats: NormStats;
-  readonly dataset: { readonly path: string; readonly sha256: string; readonly examples: number; readonly heldOut: number };
+  readonly dataset: { readonly path: string; readonly sha256: string; readonly examples: number; readonly heldOut: number; readonly socialEqExamples?: number };
   readonly training: { readonly seconds: number; readonly epochs: number; readonly bestEpoch: number; readonly stoppedEarly: boolean; readonly backend: string; readonly history: readonly unknown[] };
   readonly versions: Record<string, string>;
   readonly createdAt: string;

@@ -28,8 +28,18 @@ export interface TrainResult {
   readonly stoppedEarly: boolean;
 }
 
-/** Per-term target settings for the anchor loss, physical units, in the order of `data.terms`. */
-export type Anchors = readonly (readonly number[])[];
+/**
+ * Target settings for the anchor loss (physical units), one per term, in groups whose concatenation follows
+ * `data.terms`. The anchor loss is the sum over groups of weight x the mean squared error (normalised space) over the
+ * group's terms drawn in that step.
+ */
+export interface AnchorGroup {
+  readonly targets: readonly (readonly number[])[];
+  readonly weight: number;
+  /** Terms drawn per step, without replacement; all when absent. Decoding hundreds of centroids each step costs more than the step. */
+  readonly perStep?: number;
+}
+export type Anchors = readonly AnchorGroup[];
 
 export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
   const t0 = performance.now();
@@ -43,7 +53,8 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   const hoX = tf.tensor2d(ho.x, [data.heldOut.length, ho.width]);
   const trX = tf.tensor2d(tr.x, [data.train.length, tr.width]);
   const useAnchors = anchors !== undefined && cfg.anchorWeight > 0;
-  const anchorNorm = useAnchors ? tf.tensor2d(anchors.map((a) => normalise(a, data.stats))) : null;
+  const anchorNorm = useAnchors ? tf.tensor2d(anchors.flatMap((g) => g.targets.map((a) => normalise(a, data.stats)))) : null;
+  const drawAnchors = useAnchors ? anchorSampler(anchors, seededRng(cfg.seed + 3)) : null;
   // Which training rows belong to each term, as a [terms x examples] averaging matrix.
   const memberOf = useAnchors ? averagingMatrix(tr.labels, data.terms.length) : null;
   let centroids: tf.Tensor2D | null = null;
@@ -79,6 +90,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       const idx = order.slice(start, start + cfg.batchSize);
       if (idx.length < 2) continue; // a contrastive batch needs pairs
       const { xb, yb } = batchTensors(tr, idx, data.terms.length);
+      const drawn = drawAnchors?.() ?? null;
 
       let recon = 0;
       let con = 0;
@@ -92,9 +104,10 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
           const c = supervisedContrastiveLoss(emb, yb, cfg.temperature);
           let loss = r.add(c.mul(cfg.contrastiveWeight));
           let a: tf.Scalar = tf.scalar(0);
-          if (centroids && anchorNorm) {
-            const decoded = nets.decoder.apply(centroids, { training: false }) as tf.Tensor2D;
-            a = tf.losses.meanSquaredError(anchorNorm, normaliseTensor(decoded, data.stats)) as tf.Scalar;
+          if (centroids && anchorNorm && drawn) {
+            const decoded = nets.decoder.apply(tf.gather(centroids, drawn.rows), { training: false }) as tf.Tensor2D;
+            const sq = tf.squaredDifference(tf.gather(anchorNorm, drawn.rows), normaliseTensor(decoded, data.stats));
+            a = tf.sum(sq.mul(drawn.weights)).div(sq.shape[1]!) as tf.Scalar;
             loss = loss.add(a.mul(polishing ? cfg.polishAnchorWeight : cfg.anchorWeight));
           }
           parts = tf.keep(tf.stack([r, c, a]));
@@ -112,6 +125,8 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       lossT?.dispose();
       xb.dispose();
       yb.dispose();
+      drawn?.rows.dispose();
+      drawn?.weights.dispose();
       reconSum += recon;
       conSum += con;
       batches++;
@@ -151,6 +166,26 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   optimizer.dispose();
   polishOptimizer?.dispose();
   return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
+}
+
+/** Each call draws one step's anchor rows (indices into the concatenated groups) and their weights as a column. */
+function anchorSampler(groups: Anchors, rng: () => number): () => { rows: tf.Tensor1D; weights: tf.Tensor2D } {
+  if (groups.some((g) => !(g.weight >= 0))) throw new RangeError('anchor group weights must be non-negative numbers');
+  return () => {
+    const rows: number[] = [];
+    const weights: number[] = [];
+    let offset = 0;
+    for (const g of groups) {
+      const all = [...g.targets.keys()];
+      const drawn = g.perStep !== undefined && g.perStep < all.length ? shuffled(all, rng).slice(0, g.perStep) : all;
+      for (const i of drawn) {
+        rows.push(offset + i);
+        weights.push(g.weight / drawn.length);
+      }
+      offset += g.targets.length;
+    }
+    return { rows: tf.tensor1d(rows, 'int32'), weights: tf.tensor2d(weights, [weights.length, 1]) };
+  };
 }
 
 /** Row t averages the examples labelled t. */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SAFE_DB } from '../../src/data/paths.js';
+import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../../src/data/paths.js';
 
 // The CLI as a user runs it: through tsx so the test needs no build step.
 function eqmorph(...args: string[]) {
@@ -62,4 +62,30 @@ test('eval --json reports every key the evaluation promises (needs ../shared/dat
   assert.equal(typeof e.paths.maxStepRatio, 'number');
   assert.equal(typeof e.paths.monotonic, 'boolean');
   assert.ok(e.blends.model.nearestDb > 0 && e.blends.paramAverage.nearestDb > 0);
+  if (existsSync(DEFAULT_SOCIALEQ)) {
+    for (const k of ['usableEnglish', 'medianFitErrorDb', 'medianParametricFitDb']) assert.equal(typeof e.vocabulary[k], 'number', k);
+    for (const k of ['medianDb', 'within1Db', 'worstDb']) assert.equal(typeof e.vocabulary.socialEndpoints[k], 'number', k);
+    for (const t of ['warm', 'bright']) assert.equal(typeof e.vocabulary.agreement[t], 'number', t);
+    assert.ok(e.vocabulary.mixedPaths.pairs > 0 && e.vocabulary.mixedPaths.maxStepRatio >= 1);
+  }
+});
+
+test('terms --json lists the default vocabulary with its metadata, at least 100 English words, and --all adds the hidden ones', () => {
+  const shown = JSON.parse(eqmorph('terms', '--json').stdout) as { term: string; source: string; language: string; count: number; agreement: number | null; fitErrorDb: number | null; hidden: boolean }[];
+  assert.ok(shown.filter((t) => t.language === 'English').length >= 100, `${shown.filter((t) => t.language === 'English').length} English terms`);
+  for (const t of shown) {
+    assert.equal(t.hidden, false);
+    assert.ok(['safe', 'socialeq'].includes(t.source));
+    assert.ok(t.count > 0 && typeof t.fitErrorDb === 'number', t.term);
+    if (t.source === 'socialeq') assert.ok(t.agreement !== null && t.agreement >= 0 && t.agreement <= 1, t.term);
+  }
+  const all = JSON.parse(eqmorph('terms', '--all', '--json').stdout) as { term: string; hidden: boolean }[];
+  assert.ok(all.length > shown.length && all.some((t) => t.hidden));
+});
+
+test('decode takes a SocialEQ word in any spelling the lookup forgives', () => {
+  const word = (JSON.parse(eqmorph('terms', '--json').stdout) as { term: string; source: string }[]).find((t) => t.source === 'socialeq' && /^[a-z]+$/.test(t.term))!.term;
+  const r = eqmorph('decode', 'warm', ` ${word.toUpperCase()}  `, '--alpha', '1', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).termB, word);
 });

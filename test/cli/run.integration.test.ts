@@ -83,7 +83,7 @@ test('malformed input, unknown addresses and unknown terms are dropped and count
   tx.send(Buffer.from([1, 2, 3, 4, 5]), inPort, '127.0.0.1');
   send('/eqmorph/nope', [1], 'i');
   send('/eqmorph/alpha', ['loud'], 's');
-  send('/eqmorph/termA', ['fuzzy'], 's');
+  send('/eqmorph/termA', ['xyzzy'], 's'); // no dataset's word (fuzzy became one with SocialEQ)
   const from = received.length;
   send('/eqmorph/alpha', [0.9], 'f');
   await waitFor(from, 1);
