@@ -267,13 +267,15 @@ export function startBridge(opts: BridgeOptions): Bridge {
         );
         if (osc) {
           return fresh$.pipe(
-            tap((msgs) => {
-              for (const m of msgs) {
-                if (m.transport !== 'osc') continue;
-                contain(`${instance.output} send`, undefined, () => osc.send(oscOut(m)));
-                counters.sent++;
-              }
-            }),
+            tap((msgs) =>
+              contain(`${instance.output} send`, undefined, () => {
+                for (const m of msgs) {
+                  if (m.transport !== 'osc') continue;
+                  osc.send(oscOut(m));
+                  counters.sent++;
+                }
+              }),
+            ),
           );
         }
         // A MIDI cable has a byte rate: a budgeted output holds at most one message per parameter, newest value.
