@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Observable, Subject, audit, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, audit, auditTime, filter, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -119,13 +119,14 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const oscEvents = [...opts.oscInputs].map(([name, transport]) => {
     const input = mapping.inputs.get(name)!;
     const table = oscAddressTable(input.profile.controls as ReadonlyMap<string, OscControl>);
+    // map and filter, not an inner observable per datagram: this runs for every fader message.
     return transport.messages$.pipe(
-      mergeMap((msg) => {
+      map((msg): ControlEvent | null => {
         const r = contain(`${name} decode`, null, () => decodeOscControl(name, table, msg));
-        if (r === null) return EMPTY;
+        if (r === null) return null;
         if (r.ok) {
           if (r.clamped) counters.clamped++;
-          return of(r.event);
+          return r.event;
         }
         if (r.reason === 'unknown-address') {
           counters.unknownAddress++;
@@ -135,8 +136,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
           else counters.badArgument++;
           warn(`${r.reason}:${name}:${msg.address}`, `${name}: ${r.detail.slice(0, 120)}`);
         }
-        return EMPTY;
+        return null;
       }),
+      filter((e): e is ControlEvent => e !== null),
     );
   });
   const midiEvents = [...(opts.midiInputs ?? [])].map(([name, transport]) => {
@@ -253,27 +255,33 @@ export function startBridge(opts: BridgeOptions): Bridge {
             map((f): Frame => (f.full ? { ...f, full: false } : f)),
           ),
         );
+        // One array per frame, not an observable per message: an OSC output sends a whole frame in one loop.
         const fresh$ = paced.pipe(
-          mergeMap((f) => {
+          map((f) => {
             const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
             const fresh = unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);
             // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.
-            return from(f.full && on ? [encodeFixed(on, instance.index, `${instance.name}/on`), ...fresh] : fresh);
+            return f.full && on ? [encodeFixed(on, instance.index, `${instance.name}/on`), ...fresh] : fresh;
           }),
         );
         if (osc) {
           return fresh$.pipe(
-            tap((m) => {
-              if (m.transport !== 'osc') return;
-              contain(`${instance.output} send`, undefined, () => osc.send(oscOut(m)));
-              counters.sent++;
-            }),
+            tap((msgs) =>
+              contain(`${instance.output} send`, undefined, () => {
+                for (const m of msgs) {
+                  if (m.transport !== 'osc') continue;
+                  osc.send(oscOut(m));
+                  counters.sent++;
+                }
+              }),
+            ),
           );
         }
         // A MIDI cable has a byte rate: a budgeted output holds at most one message per parameter, newest value.
         const budget = limits?.bytesPerSecond;
         const midiMsgs$ = fresh$.pipe(
+          mergeMap((msgs) => msgs),
           filter((m): m is Extract<WireMessage, { transport: 'midi' }> => m.transport === 'midi'),
           budget ? budgetBytes({ bytesPerSecond: budget, onPending: (n) => opts.onPending?.(instance.output, n) }) : identity,
         );

@@ -1,5 +1,7 @@
 // OSC over one UDP socket (node:dgram), receiving, sending or both; osc-js is used only as the packet codec.
 import dgram from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { describeSocketError, errorCode, TransportClosedError, TransportError } from './errors.js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg, type OscDropReason } from './osc-packet.js';
@@ -104,6 +106,8 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private sendFailed = false;
   /** Encoded one-number messages by tag and address, number zeroed (see `encode`). */
   private readonly templates = new Map<string, Uint8Array>();
+  /** The shared send callback of the current socket for fire-and-forget sends to `remote`. */
+  private toRemote: { readonly socket: dgram.Socket; readonly after: (err: Error | null) => void } | null = null;
   private inFlight = 0;
   private maxInFlight = 0;
 
@@ -137,11 +141,12 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     if (this.opening) return this.opening;
     if (this.socket) return Promise.resolve();
     this.status.set('opening');
-    const socket = dgram.createSocket({ type: this.socketType });
+    const socket = dgram.createSocket({ type: this.socketType, lookup: literalFirstLookup });
     this.socket = socket;
     // Registered before bind so that no socket error can ever reach the process as an unhandled 'error' event.
     socket.on('error', (err) => this.onSocketError(err));
     socket.on('message', (buf, rinfo) => this.onDatagram(socket, buf, rinfo));
+    this.toRemote = this.remote ? { socket, after: this.afterSend(socket, this.remote, null) } : null;
     this.opening = new Promise<void>((resolve, reject) => {
       const onBindError = (err: Error) => {
         const sentence = `${this.name}: ${describeSocketError(err, { action: 'bind', host: this.bindHost, port: this.bindPort })}`;
@@ -207,46 +212,55 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private transmit(msg: OscOutMessage, done: ((err?: TransportError) => void) | null): void {
     const socket = this.socket;
     const state = this.status.current.state;
-    const drop = (err: () => TransportError) => {
-      this.counts.dropped += 1;
-      done?.(err());
-    };
-    if (!socket || state === 'closed' || state === 'opening') return drop(() => new TransportClosedError(this.name));
-    if (this.mode === 'in') return drop(() => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
+    if (!socket || state === 'closed' || state === 'opening') return this.refuse(done, () => new TransportClosedError(this.name));
+    if (this.mode === 'in') return this.refuse(done, () => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
     const to = msg.to ?? this.remote;
-    if (!to) return drop(() => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
+    if (!to) return this.refuse(done, () => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     let bytes: Uint8Array;
     try {
       bytes = encodeCached(this.templates, msg);
     } catch (err) {
-      return drop(() => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
+      return this.refuse(done, () => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
-    const fail = (err: unknown) => {
-      const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
-      this.counts.errors += 1;
-      if (this.socket === socket) {
-        this.sendFailed = true;
-        this.status.set('error', sentence);
-      }
-      done?.(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
-    };
+    // The bridge's sends (to the remote, nobody waiting) share one callback per socket instead of a closure per datagram.
+    const after = done === null && to === this.remote && this.toRemote?.socket === socket ? this.toRemote.after : this.afterSend(socket, to, done);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      socket.send(bytes, to.port, to.host, (err) => {
-        this.inFlight -= 1;
-        if (err) return fail(err);
-        this.counts.out += 1;
-        if (this.sendFailed && this.socket === socket) {
-          this.sendFailed = false;
-          this.status.set('open');
-        }
-        done?.();
-      });
+      socket.send(bytes, to.port, to.host, after);
     } catch (err) {
       this.inFlight -= 1;
-      fail(err);
+      this.sendFailedWith(err, socket, to, done);
     }
+  }
+
+  private refuse(done: ((err?: TransportError) => void) | null, err: () => TransportError): void {
+    this.counts.dropped += 1;
+    done?.(err());
+  }
+
+  /** What runs when the socket has sent (or failed to send) one datagram to `to`. */
+  private afterSend(socket: dgram.Socket, to: OscEndpoint, done: ((err?: TransportError) => void) | null): (err: Error | null) => void {
+    return (err) => {
+      this.inFlight -= 1;
+      if (err) return this.sendFailedWith(err, socket, to, done);
+      this.counts.out += 1;
+      if (this.sendFailed && this.socket === socket) {
+        this.sendFailed = false;
+        this.status.set('open');
+      }
+      done?.();
+    };
+  }
+
+  private sendFailedWith(err: unknown, socket: dgram.Socket, to: OscEndpoint, done: ((err?: TransportError) => void) | null): void {
+    const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
+    this.counts.errors += 1;
+    if (this.socket === socket) {
+      this.sendFailed = true;
+      this.status.set('error', sentence);
+    }
+    done?.(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
   }
 
   counters(): OscUdpCounters {
@@ -293,6 +307,19 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.counts.dropped += 1;
     this.drops[DROP_KEY[reason]] += 1;
   }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * The socket's address lookup, called by dgram for every datagram sent: an IP address (every default and most mappings)
+ * is answered at once; a host name goes to `dns.lookup` as before. dgram's own path through `dns.lookup` deferred each
+ * datagram to the next tick and was the largest single share of the bridge's allocations per event.
+ */
+export function literalFirstLookup(host: string, options: number | LookupOneOptions, callback: LookupCallback): void {
+  const family = isIP(host);
+  if (family !== 0) return callback(null, host, family);
+  dnsLookup(host, options as LookupOneOptions, callback);
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import oscModule from 'osc-js';
-import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg } from '../../src/transports/osc-packet.js';
+import { decodeOscPacket, decodeWithOscJs, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg } from '../../src/transports/osc-packet.js';
 import { bundle, rawMessage } from './osc-bytes.js';
 
 test('decodeOscPacket never throws, whatever the bytes', () => {
@@ -53,6 +53,31 @@ test('every encodable message decodes to the same address, types and arguments',
     }),
     { numRuns: 500 },
   );
+});
+
+test('a plain message read by hand decodes exactly as osc-js decodes it, bytes flipped or not', () => {
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^\/[a-z0-9_/]{0,20}[a-z0-9]$/),
+      fc.array(argArb, { maxLength: 6 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      (address, typed, flips) => {
+        const bytes = encodeOscMessage(address, typed.map(([v]) => v), typed.map(([, t]) => t).join(''));
+        // Flipped bytes give odd floats (NaN, infinities), non-ASCII text and unknown tags as well as broken framing.
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        const r = decodeOscPacket(bytes);
+        if (!r.ok) return;
+        assert.deepEqual(r, decodeWithOscJs(bytes));
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+test('a float that is not finite drops its message when read by hand, as in a bundle', () => {
+  const bytes = encodeOscMessage('/eqmorph/alpha', [0.5], 'f');
+  new DataView(bytes.buffer).setFloat32(bytes.length - 4, Number.POSITIVE_INFINITY);
+  assert.deepEqual(decodeOscPacket(bytes), { ok: true, messages: [], drops: [{ reason: 'non-finite', detail: '/eqmorph/alpha: argument 1 is Infinity' }] });
 });
 
 test('the hand packer writes exactly the bytes osc-js writes, for every encodable message', () => {

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
 import { TransportError } from '../../src/transports/errors.js';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
-import { OscUdpTransport, type OscInMessage, type OscOutMessage } from '../../src/transports/osc-udp.js';
+import { literalFirstLookup, OscUdpTransport, type OscInMessage, type OscOutMessage } from '../../src/transports/osc-udp.js';
 import { collect, eventually, first, transportContract } from './contract.js';
 import { bundle, rawMessage } from './osc-bytes.js';
 
@@ -233,4 +233,14 @@ test('osc-udp: a message that cannot be encoded is dropped, not sent, and not an
   } finally {
     await t.close();
   }
+});
+
+test('the send lookup answers an IP address at once, with its family, and leaves host names to the resolver', async () => {
+  const answers: [string, number][] = [];
+  literalFirstLookup('127.0.0.1', 4, (err, address, family) => answers.push([address, family]));
+  literalFirstLookup('::1', 6, (err, address, family) => answers.push([address, family]));
+  // Synchronously: no turn of the event loop per datagram.
+  assert.deepEqual(answers, [['127.0.0.1', 4], ['::1', 6]]);
+  const named = await new Promise<[string, number]>((resolve, reject) => literalFirstLookup('localhost', 4, (err, address, family) => (err ? reject(err) : resolve([address, family]))));
+  assert.deepEqual(named, ['127.0.0.1', 4]);
 });
