@@ -13,5 +13,5 @@ function collect(dir) {
 
 const filter = process.argv.slice(2);
 const files = collect('test').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
