@@ -9,6 +9,7 @@ import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { decodeOscPacket, encodeOscMessage } from '../src/transports/osc-packet.js';
+import { freePort } from './latency.js';
 
 export interface SoakOptions {
   readonly seconds?: number;
@@ -50,14 +51,6 @@ export interface FinalCheck {
 }
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
-
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Resident set size of a process in MB (Linux /proc), or NaN where that is not available. */
 function rssMb(pid: number): number {

@@ -9,6 +9,7 @@ import { healthLines } from '../../src/pipeline/health.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+import { until } from '../support/until.js';
 
 // Devices that fail and come back, end to end through startRun: MIDI through an injected port object, OSC over real UDP.
 
@@ -26,14 +27,6 @@ function mappingFile(yaml: string): { file: string; cleanup: () => void } {
 }
 
 /** Polls `cond` every 10 ms; fails with `what` after a generous bound (a bound on waiting, not a timing assertion). */
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) assert.fail(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function receiver(port = 0): Promise<{ socket: dgram.Socket; received: OscMessage[]; port: number }> {
   const socket = dgram.createSocket('udp4');
   const received: OscMessage[] = [];
@@ -62,14 +55,14 @@ instances:
   const log: string[] = [];
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
   try {
-    await until(() => backend.sent('EQ Out').length > 0, 'the start snapshot');
+    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 5000);
     backend.removePort('EQ Out');
-    await until(() => log.some((l) => /out eq: error — .*EQ Out.*disappeared/.test(l)), 'the loss on stdout');
+    await until('the loss on stdout', () => log.some((l) => /out eq: error — .*EQ Out.*disappeared/.test(l)), 5000);
     run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: 1 }, raw: [], time: 0 });
     backend.clearSent();
     backend.addPort('EQ Out');
-    await until(() => log.some((l) => /out eq: open$/.test(l)), 'the return on stdout');
-    await until(() => backend.sent('EQ Out').length >= 13, 'a full snapshot to the returned port');
+    await until('the return on stdout', () => log.some((l) => /out eq: open$/.test(l)), 5000);
+    await until('a full snapshot to the returned port', () => backend.sent('EQ Out').length >= 13, 5000);
     const health = run.health().transports.find((t) => t.name === 'eq')!;
     assert.equal(health.status.state, 'open');
     assert.equal(health.counters.reconnects, 1);
@@ -100,15 +93,15 @@ instances:
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
   const alpha = (value: number) => run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value }, raw: [], time: 0 });
   try {
-    await until(() => backend.sent('EQ Out').length > 0, 'the start snapshot');
+    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 5000);
     backend.failSends('USB transfer failed');
     alpha(0.5);
-    await until(() => log.some((l) => /out eq: error — .*USB transfer failed/.test(l)), 'the failure on stdout');
+    await until('the failure on stdout', () => log.some((l) => /out eq: error — .*USB transfer failed/.test(l)), 5000);
     assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
     backend.failSends(null);
     alpha(0.9);
-    await until(() => log.some((l) => /out eq: open$/.test(l)), 'the recovery on stdout');
-    await until(() => run.bridge().counters().resyncs === 1, 'a resync after recovery');
+    await until('the recovery on stdout', () => log.some((l) => /out eq: open$/.test(l)), 5000);
+    await until('a resync after recovery', () => run.bridge().counters().resyncs === 1, 5000);
   } finally {
     await run.stop();
     cleanup();
@@ -166,12 +159,12 @@ instances:
   const tx = dgram.createSocket('udp4');
   try {
     const inPort = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
-    await until(() => log.some((l) => /out bad: error — /.test(l)), 'the refusal on stdout');
+    await until('the refusal on stdout', () => log.some((l) => /out bad: error — /.test(l)), 5000);
     const errorsBefore = run.health().transports.find((t) => t.name === 'bad')!.counters.errors;
     const from = rx.received.length;
     tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [0.8], 'f')), inPort, '127.0.0.1');
-    await until(() => gain(rx.received.slice(from), 5) !== undefined, 'the good output answering');
-    await until(() => run.health().transports.find((t) => t.name === 'bad')!.counters.errors > errorsBefore, 'the bad output trying again');
+    await until('the good output answering', () => gain(rx.received.slice(from), 5) !== undefined, 5000);
+    await until('the bad output trying again', () => run.health().transports.find((t) => t.name === 'bad')!.counters.errors > errorsBefore, 5000);
     const lines = healthLines(run.health());
     assert.ok(lines.some((l) => /^stats: out bad error .*errors [1-9]/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^stats: out good open: in 0, out [1-9]/.test(l)), lines.join('\n'));
@@ -190,13 +183,13 @@ test('an OSC destination that goes away and comes back on its port gets the next
   const tx = dgram.createSocket('udp4');
   const alpha = (a: number) => tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [a], 'f')), (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port, '127.0.0.1');
   try {
-    await until(() => rx.received.length >= 15, 'the start snapshot');
+    await until('the start snapshot', () => rx.received.length >= 15, 5000);
     await new Promise<void>((r) => rx.socket.close(() => r()));
     alpha(0.3); // into the void
-    await until(() => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 'alpha 0.3 taken');
+    await until('alpha 0.3 taken', () => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 5000);
     rx = await receiver(port);
     alpha(0.6);
-    await until(() => gain(rx.received, 1) !== undefined, 'the returned destination receiving');
+    await until('the returned destination receiving', () => gain(rx.received, 1) !== undefined, 5000);
     const direct = run.decoder.model.decode('warm', 'bright', 0.6, { sorted: false });
     for (let n = 1; n <= 5; n++) {
       const g = gain(rx.received, n);

@@ -6,6 +6,7 @@ import { startRun, DEFAULT_MAPPING } from '../../src/cli/run.js';
 import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
 import type { OscUdpCounters, OscUdpTransport } from '../../src/transports/osc-udp.js';
 import { bundle, rawMessage } from '../transports/osc-bytes.js';
+import { until } from '../support/until.js';
 
 // Fuzz over real UDP: arbitrary bytes and well-formed-but-hostile OSC into a running bridge (the default mapping on a
 // free port); after every batch the bridge still takes a valid alpha, and at the end it answers with the model's EQ.
@@ -36,14 +37,6 @@ after(async () => {
 });
 
 const send = (bytes: Uint8Array) => new Promise<void>((r) => tx.send(bytes, inPort, '127.0.0.1', () => r()));
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) assert.fail(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const be32 = (write: (v: DataView) => void) => {
   const v = new DataView(new ArrayBuffer(4));
@@ -86,7 +79,7 @@ test('fuzz: hostile datagrams never stop the bridge; after each batch a valid al
       // A unique alpha per batch, so the assertion cannot be met by what a fuzz packet happened to set.
       const alpha = Math.fround(((batch++ % 97) + 1) / 199);
       await send(encodeOscMessage('/eqmorph/alpha', [alpha], 'f'));
-      await until(() => run.bridge().state().get('main')!.alpha === alpha, `alpha ${alpha} after a batch`);
+      await until(`alpha ${alpha} after a batch`, () => run.bridge().state().get('main')!.alpha === alpha, 5000);
     }),
     { numRuns: 60 },
   );
@@ -101,10 +94,10 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the model E
   await send(encodeOscMessage('/eqmorph/termA', ['warm'], 's'));
   await send(encodeOscMessage('/eqmorph/termB', ['bright'], 's'));
   await send(encodeOscMessage('/eqmorph/alpha', [0.375], 'f'));
-  await until(() => {
+  await until('the reset state', () => {
     const s = run.bridge().state().get('main')!;
     return s.alpha === 0.375 && s.strength === 1 && !s.bypass && s.termA === 'warm' && s.termB === 'bright';
-  }, 'the reset state');
+  }, 5000);
   // Let the frames of the reset drain first, so that everything after `from` is the dump (a loaded machine delays them).
   for (let seen = -1; seen !== received.length; ) {
     seen = received.length;
@@ -112,7 +105,7 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the model E
   }
   const from = received.length;
   await send(encodeOscMessage('/eqmorph/dump'));
-  await until(() => new Set(received.slice(from).map((m) => m.address)).size >= 15, 'a full dump');
+  await until('a full dump', () => new Set(received.slice(from).map((m) => m.address)).size >= 15, 5000);
   const msgs = received.slice(from);
   const direct = run.decoder.model.decode('warm', 'bright', 0.375, { sorted: false });
   for (let n = 1; n <= 5; n++) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import { until } from '../support/until.js';
 
 // `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
 
@@ -19,14 +20,6 @@ async function freePort(): Promise<number> {
   const port = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-async function until(cond: () => boolean, what: string, ms = 20000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) assert.fail(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals, extraArgs: string[] = [], ready = /running/) {
@@ -63,7 +56,7 @@ on_exit: ${onExit}
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.on('exit', (code, sig) => r({ code, signal: sig, at: performance.now() })));
   try {
-    await until(() => ready.test(stdout) && received.length >= 15, `start: ${stdout}${stderr}`);
+    await until(`start: ${stdout}${stderr}`, () => ready.test(stdout) && received.length >= 15, 20000);
     const before = received.length;
     const sentAt = performance.now();
     child.kill(signal);

@@ -9,6 +9,7 @@ import { meanAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { startRun } from '../../src/cli/run.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { startX32Double, type X32Double } from '../support/x32-double.js';
+import { until } from '../support/until.js';
 
 // nanoKONTROL2 CC events through the injected MIDI port -> eqmorph run with the shipped mapping -> an X32 (test double).
 const shipped = resolve('mappings/nanokontrol2-x32.yaml');
@@ -34,10 +35,6 @@ function mappingText(port: number): string {
     .replace('127.0.0.1:10023', `127.0.0.1:${port}`);
 }
 
-async function until(what: string, ok: () => boolean, tries = 1500): Promise<void> {
-  for (let i = 0; i < tries && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(ok(), `gave up waiting: ${what}`);
-}
 
 /** What the desk would set, read back from its floats with the documented formulas (devices.md §1.4). */
 function deskBands(x32: X32Double, channel: number): Band[] {
@@ -60,14 +57,14 @@ test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 
   try {
     assert.ok(log.some((l) => /instance ch1 -> x32: .*fitted to the target's 4/.test(l)), log.join('\n'));
     // At start: every channel's EQ switched on, the band types set, and the client registered for updates.
-    await until('the start snapshot', () => x32.value('/ch/08/eq/4/q') !== undefined && x32.xremotes() >= 1);
+    await until('the start snapshot', () => x32.value('/ch/08/eq/4/q') !== undefined && x32.xremotes() >= 1, 15000);
     for (let c = 1; c <= CHANNELS; c++) {
       const ch = String(c).padStart(2, '0');
       assert.equal(x32.value(`/ch/${ch}/eq/on`), 1);
       assert.deepEqual([1, 2, 3, 4].map((b) => x32.value(`/ch/${ch}/eq/${b}/type`)), [1, 2, 2, 4]);
     }
     const fitted = run.layoutDecoders().get('x32')!;
-    await until('fitted tables for every pair', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 6000);
+    await until('fitted tables for every pair', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 60000);
 
     const positions = Array.from({ length: CHANNELS }, (_, i) => Math.round((127 * (i + 1)) / (CHANNELS + 1)));
     // Pickup takeover: each fader first meets the channel's alpha (0), then moves.
@@ -75,14 +72,14 @@ test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 
       backend.emit(PORT, [0xb0, i, 0]);
       backend.emit(PORT, [0xb0, i, v]);
     });
-    await until('every fader reached its channel', () => positions.every((v, i) => run.bridge().state().get(`ch${i + 1}`)!.alpha === v / 127));
+    await until('every fader reached its channel', () => positions.every((v, i) => run.bridge().state().get(`ch${i + 1}`)!.alpha === v / 127), 15000);
     const model = run.decoder.model;
     const settled = () =>
       positions.every((v, i) => {
         const [a, b] = PAIRS[i % PAIRS.length]!;
         return meanAbsDiffDb(responseDb(deskBands(x32, i + 1), DEFAULT_GRID), responseDb(model.decode(a, b, v / 127), DEFAULT_GRID)) < 0.5;
       });
-    await until('every channel follows its fader', settled);
+    await until('every channel follows its fader', settled, 15000);
     for (let c = 1; c <= CHANNELS; c++) {
       const [a, b] = PAIRS[(c - 1) % PAIRS.length]!;
       const err = meanAbsDiffDb(responseDb(deskBands(x32, c), DEFAULT_GRID), responseDb(model.decode(a, b, positions[c - 1]! / 127), DEFAULT_GRID));
@@ -94,15 +91,15 @@ test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 
     const before = deskBands(x32, 1);
     backend.emit(PORT, [0xb0, 16, 127]); // meets strength 1 (pickup) ...
     backend.emit(PORT, [0xb0, 16, 0]); // ... and turns it down
-    await until('strength 0 reaches the desk', () => deskBands(x32, 1).every((band) => band.gain === 0));
+    await until('strength 0 reaches the desk', () => deskBands(x32, 1).every((band) => band.gain === 0), 15000);
     assert.deepEqual(deskBands(x32, 1).map((band) => band.freq), before.map((band) => band.freq));
     // S1 steps channel 1's term A to the next in the bank (warm -> bright); other channels keep theirs.
     backend.emit(PORT, [0xb0, 32, 127]);
-    await until('the term switch', () => run.bridge().state().get('ch1')!.termA === 'bright');
+    await until('the term switch', () => run.bridge().state().get('ch1')!.termA === 'bright', 15000);
     assert.equal(run.bridge().state().get('ch2')!.termA, 'warm');
     // R2 bypasses channel 2: its gains go to 0 dB on the desk.
     backend.emit(PORT, [0xb0, 65, 127]);
-    await until('bypass reaches the desk', () => deskBands(x32, 2).every((band) => band.gain === 0));
+    await until('bypass reaches the desk', () => deskBands(x32, 2).every((band) => band.gain === 0), 15000);
     // Only values on the mixer's own grids were ever sent (121 gains, 201 frequencies, 72 Qs).
     const steps: Record<string, number> = { g: 120, f: 200, q: 71 };
     for (const s of x32.sets) {
@@ -130,7 +127,7 @@ test('the keepalive repeats at its interval while the bridge runs and stops with
   const run = await startRun({ mapping: file, midiBackend: createFakeMidiBackend([PORT]) }, () => {});
   try {
     try {
-      await until('three keepalives', () => x32.xremotes() >= 3);
+      await until('three keepalives', () => x32.xremotes() >= 3, 15000);
     } finally {
       await run.stop();
     }

@@ -9,16 +9,9 @@ import { mappingText } from './mapping-text.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { decodeOscPacket, encodeOscMessage } from '../../src/transports/osc-packet.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+import { until } from '../support/until.js';
 
 /** Polls until `pred` holds; fails with `what` if it never does (a generous bound, not a timing claim). */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1500; i++) {
-    if (pred()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`never happened: ${what}`);
-}
-
 async function udpReceiver() {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
@@ -75,39 +68,39 @@ test('OSC feedback over UDP: start state, a preset or swap on another control mo
   const has = (address: string, value: unknown) => fb.got.some((m) => m.address === address && (typeof value === 'number' ? Math.abs((m.value as number) - value) < 1e-6 : m.value === value));
   const alpha = () => run.bridge().state().get('main')!.alpha;
   try {
-    await until(() => has('/fb/alpha', 0.2) && has('/fb/termA', 'warm') && has('/fb/bypass', 0), 'the start state on every feedback control');
+    await until('the start state on every feedback control', () => has('/fb/alpha', 0.2) && has('/fb/termA', 'warm') && has('/fb/bypass', 0), 15000);
     assert.ok(!fb.got.some((m) => m.address === '/fb/preset' || m.address === '/fb/swap'), 'triggers are not fed back');
 
     send('/fb/preset', [], '');
-    await until(() => has('/fb/alpha', 0.75), 'the preset alpha on the fader');
+    await until('the preset alpha on the fader', () => has('/fb/alpha', 0.75), 15000);
     // The fader was moved to 0.75, so pickup is caught up: a small move follows at once.
     send('/fb/alpha', [0.7], 'f');
-    await until(() => Math.abs(alpha() - 0.7) < 1e-6, 'the fader moving alpha without a pickup wait');
+    await until('the fader moving alpha without a pickup wait', () => Math.abs(alpha() - 0.7) < 1e-6, 15000);
 
     // The mover gets no echo: a later feedback (the bypass light) arrives while nothing for 0.7 ever did.
     send('/fb/bypass', [1], 'i');
-    await until(() => has('/fb/bypass', 1), 'the bypass light');
+    await until('the bypass light', () => has('/fb/bypass', 1), 15000);
     assert.ok(!has('/fb/alpha', 0.7), 'no echo of its own move to the fader');
 
     const words = () => fb.got.filter((m) => m.address === '/fb/termA').length;
     const before = words();
     send('/fb/termA', ['Brighter'], 's');
-    await until(() => has('/fb/termA', 'bright'), 'the word as understood sent back to the text field');
+    await until('the word as understood sent back to the text field', () => has('/fb/termA', 'bright'), 15000);
     send('/fb/termA', ['clear'], 's');
-    await until(() => run.bridge().state().get('main')!.termA === 'clear', 'termA set');
+    await until('termA set', () => run.bridge().state().get('main')!.termA === 'clear', 15000);
     send('/fb/bypass', [1], 'i');
-    await until(() => has('/fb/bypass', 0) && fb.got.filter((m) => m.address === '/fb/bypass').length >= 3, 'the bypass light going off');
+    await until('the bypass light going off', () => has('/fb/bypass', 0) && fb.got.filter((m) => m.address === '/fb/bypass').length >= 3, 15000);
     assert.equal(words(), before + 1, 'a word understood as sent is not echoed');
 
     send('/fb/swap', [], '');
-    await until(() => has('/fb/alpha', 0.3), 'swap: 1 - alpha on the fader');
-    await until(() => words() === before + 2, 'swap: the other term on the text field');
+    await until('swap: 1 - alpha on the fader', () => has('/fb/alpha', 0.3), 15000);
+    await until('swap: the other term on the text field', () => words() === before + 2, 15000);
 
     // A dump resends what every control already shows.
     const count = (address: string) => fb.got.filter((m) => m.address === address).length;
     const [faders, lights] = [count('/fb/alpha'), count('/fb/bypass')];
     send('/fb/dump', [], '');
-    await until(() => count('/fb/alpha') === faders + 1 && count('/fb/bypass') === lights + 1 && words() === before + 3, 'the dump on every feedback control');
+    await until('the dump on every feedback control', () => count('/fb/alpha') === faders + 1 && count('/fb/bypass') === lights + 1 && words() === before + 3, 15000);
     assert.ok(run.bridge().counters().feedbackSent >= 6);
   } finally {
     tx.close();
@@ -126,9 +119,9 @@ test('a term changed from outside the surfaces (the monitor) reaches the text fi
   });
   const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 } }, () => {});
   try {
-    await until(() => fb.got.some((m) => m.value === 'warm'), 'the start term');
+    await until('the start term', () => fb.got.some((m) => m.value === 'warm'), 15000);
     run.bridge().inject({ input: 'surface', control: 'termA', value: { kind: 'text', value: 'clear' }, raw: ['clear'], time: performance.now() });
-    await until(() => fb.got.some((m) => m.address === '/fb/termA' && m.value === 'clear'), 'the injected term on the text field');
+    await until('the injected term on the text field', () => fb.got.some((m) => m.address === '/fb/termA' && m.value === 'clear'), 15000);
   } finally {
     await run.stop();
     fb.sock.close();
@@ -171,10 +164,10 @@ controls:
   const sentBend = (u: number) => sent().some((m) => m.join() === bend(u).join());
   const alpha = () => run.bridge().state().get('main')!.alpha;
   try {
-    await until(() => sentBend(0) && sent().some((m) => m.join() === '144,16,0') && sent().some((m) => m.join() === [0xb0, 48, 6].join()), 'start: fader at 0, light off, ring at the middle');
+    await until('start: fader at 0, light off, ring at the middle', () => sentBend(0) && sent().some((m) => m.join() === '144,16,0') && sent().some((m) => m.join() === [0xb0, 48, 6].join()), 15000);
 
     backend.emit('Desk MIDI 1', [0x90, 40, 127]);
-    await until(() => sentBend(0.75), 'E0 ll mm for alpha 0.75');
+    await until('E0 ll mm for alpha 0.75', () => sentBend(0.75), 15000);
     // The motor moved; the fader reports where it now stands. That is an echo, not a move.
     backend.emit('Desk MIDI 1', bend(0.75));
     assert.equal(alpha(), 0.75, 'the echo did not move the state');
@@ -185,17 +178,17 @@ controls:
     backend.emit('Desk MIDI 1', [0x90, 41, 127]);
     assert.equal(alpha(), 0.25);
     backend.emit('Desk MIDI 1', [0x90, 16, 127]);
-    await until(() => sent().some((m) => m.join() === '144,16,127'), 'the bypass light');
+    await until('the bypass light', () => sent().some((m) => m.join() === '144,16,127'), 15000);
     assert.ok(!sentBend(0.25), 'no motor move while touched');
     backend.emit('Desk MIDI 1', [0x90, 104, 0]);
-    await until(() => sentBend(0.25), 'the motor moved on release');
+    await until('the motor moved on release', () => sentBend(0.25), 15000);
 
     // A hand move is not sent back; the encoder's ring follows its own turns.
     backend.clearSent();
     backend.emit('Desk MIDI 1', bend(0.5));
     assert.ok(Math.abs(alpha() - 0.5) < 1e-3, 'pickup was caught up by the motor move, so the hand moves alpha at once');
     backend.emit('Desk MIDI 1', [0xb0, 16, 0x02]);
-    await until(() => sent().some((m) => m.join() === [0xb0, 48, 8].join()), 'the ring at strength 0.7 (position 8 of 11)');
+    await until('the ring at strength 0.7 (position 8 of 11)', () => sent().some((m) => m.join() === [0xb0, 48, 8].join()), 15000);
     assert.ok(!sent().some((m) => m[0] === 0xe0), 'no echo to the fader that moved');
   } finally {
     await run.stop();

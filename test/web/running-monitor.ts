@@ -36,11 +36,4 @@ export async function startMonitoredRun(token: string | null, mapping = DEFAULT_
   };
 }
 
-/** Polls until `ok` holds, failing with `what` after a generous bound (a bound on correctness, not a speed claim). */
-export async function until(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const start = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - start > 10_000) assert.fail(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../support/until.js';
