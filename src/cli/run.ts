@@ -16,8 +16,10 @@ import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
 import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
-import { parseFlags } from './args.js';
+import { numberFlag, parseFlags } from './args.js';
+import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
@@ -38,6 +40,11 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
   --no-web              do not serve the web monitor
+  --rehearse N          alpha moves played through a private copy of the bridge on 127.0.0.1 before it starts
+                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.3 s; 0 = none): the first real fader moves are then as
+                        quick as later ones. Nothing of it reaches a device.
+  --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
+                        never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
   --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
@@ -56,6 +63,8 @@ export interface RunOptions {
   readonly midiTiming?: Pick<MidiTransportOptions, 'pollIntervalMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'now'>;
   /** Serve the web monitor here; absent or null: no monitor. */
   readonly web?: WebAccess | null;
+  /** Alpha moves rehearsed on loopback before the bridge starts (default DEFAULT_REHEARSAL_MOVES; 0: none). */
+  readonly rehearse?: number;
 }
 
 /** A profile's port matcher as the MIDI transport's selector. */
@@ -208,6 +217,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     decoder.prepare(inst.initial.termA, inst.initial.termB);
     layout?.prepare(inst.initial.termA, inst.initial.termB);
   }
+  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
+  if (moves > 0) {
+    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: fitted, moves });
+    if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
+  }
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
     ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
     ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
@@ -287,6 +301,8 @@ export async function runCommand(args: string[]): Promise<number> {
     'web-token': { type: 'string' },
     'no-web': { type: 'boolean' },
     stats: { type: 'boolean' },
+    rehearse: { type: 'string' },
+    nice: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -294,6 +310,10 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out = (line: string) => process.stdout.write(line + '\n');
+  const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
+  // The process's own priority is the command's business, not startRun's (tests and benches run it in-process).
+  const priority = priorityLine(raisePriority(nice));
+  if (priority) out(priority);
   const run = await startRun(
     {
       mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
@@ -301,6 +321,7 @@ export async function runCommand(args: string[]): Promise<number> {
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
       web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
+      rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
     },
     out,
   ).catch((err: unknown) => {

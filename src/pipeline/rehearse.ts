@@ -1,0 +1,128 @@
+// Rehearsal: before the bridge hears a real control, a throwaway copy of it plays alpha moves over loopback UDP.
+//
+// V8 compiles a function for speed only after it has run many times. Without a rehearsal the first ~2,000 fader moves
+// of a run met half-compiled code and compile work on the other core: frames then came up to 5 ms late (p99 1.7 ms over
+// a 5 s sweep at 1 kHz, against 0.8 ms from the third second on). The rehearsal runs the same code — packet decode,
+// bindings, the pair table, the target encoder, de-duplication, the OSC encoder and UDP sends — with the mapping's own
+// profiles, so what V8 learns about it carries over. Nothing of it reaches a real device: its inputs and outputs are
+// fresh sockets on 127.0.0.1, and its outputs send to a socket of its own that discards what it gets.
+
+import dgram from 'node:dgram';
+import type { ControlEvent, ControlValue } from '../codecs/control-value.js';
+import type { BandDecoder, MorphDecoder } from '../morph/morph-state.js';
+import type { Control, Mapping } from '../profiles/types.js';
+import { encodeOscMessage } from '../transports/osc-packet.js';
+import { OscUdpTransport } from '../transports/osc-udp.js';
+import { startBridge } from './bridge.js';
+import type { FeedbackSink } from './feedback.js';
+
+/** Enough for every per-event function to reach V8's optimising compiler (README, Benchmarks: moves against p99). */
+export const DEFAULT_REHEARSAL_MOVES = 2000;
+
+export interface RehearsalOptions {
+  readonly mapping: Mapping;
+  readonly decoder: MorphDecoder;
+  readonly layoutDecoders?: ReadonlyMap<string, BandDecoder>;
+  readonly moves: number;
+  /** How long one move may take to reach the bridge before the rehearsal gives up on the rest (a busy machine). */
+  readonly moveTimeoutMs?: number;
+}
+
+export interface Rehearsal {
+  /** Moves the bridge processed. */
+  readonly moves: number;
+  /** Datagrams its outputs sent (to the discarding socket). */
+  readonly sent: number;
+  readonly ms: number;
+}
+
+/** One way to move an instance's alpha: a datagram to an OSC input, or an event handed to the bridge (MIDI, the web page). */
+type Move = { readonly kind: 'osc'; readonly input: string; readonly packet: (u: number) => Uint8Array } | { readonly kind: 'inject'; readonly event: (u: number) => ControlEvent };
+
+const PHI = 0.6180339887498949;
+
+/** A control's absolute value at position u in [0, 1], or null for controls that cannot hold a position (relative, text). */
+function valueAt(control: Control, u: number): ControlValue | null {
+  if (control.value === 'continuous') return { kind: 'continuous', value: u };
+  if (control.value === 'discrete' && control.maxStep !== undefined) return { kind: 'discrete', step: Math.round(u * control.maxStep), max: control.maxStep };
+  return null;
+}
+
+/** Every absolute control bound to an instance's alpha, as a move. */
+export function alphaMoves(mapping: Mapping): Move[] {
+  const moves: Move[] = [];
+  for (const inst of mapping.instances) {
+    for (const b of inst.bindings) {
+      if (b.target !== 'alpha' || b.glue.control !== 'absolute') continue;
+      const { input, control: id } = b.source;
+      const control = mapping.inputs.get(input)?.profile.controls.get(id);
+      if (!control || valueAt(control, 0) === null) continue;
+      const osc = control.transport === 'osc' ? control.osc : null;
+      if (osc && (osc.type === 'f' || osc.type === 'i')) {
+        const at = (u: number) => osc.min + u * (osc.max - osc.min);
+        moves.push({ kind: 'osc', input, packet: (u) => encodeOscMessage(osc.address, [osc.type === 'i' ? Math.round(at(u)) : at(u)], osc.type) });
+      } else {
+        moves.push({ kind: 'inject', event: (u) => ({ input, control: id, value: valueAt(control, u)!, raw: [], time: performance.now() }) });
+      }
+    }
+  }
+  return moves;
+}
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Plays `moves` alpha moves through a throwaway bridge of `mapping` on loopback sockets, one frame per move. */
+export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
+  const t0 = performance.now();
+  const moves = alphaMoves(opts.mapping);
+  if (opts.moves <= 0 || moves.length === 0) return { moves: 0, sent: 0, ms: performance.now() - t0 };
+  const loopback = { host: '127.0.0.1', port: 0 };
+  const discard = dgram.createSocket('udp4');
+  discard.on('message', () => undefined);
+  await new Promise<void>((r) => discard.bind(0, '127.0.0.1', r));
+  const sinkAt = { host: '127.0.0.1', port: discard.address().port };
+  const oscInputs = new Map<string, OscUdpTransport>();
+  const oscOutputs = new Map<string, OscUdpTransport>();
+  const feedbackSinks = new Map<string, FeedbackSink>();
+  const sockets: OscUdpTransport[] = [];
+  const socket = (t: OscUdpTransport) => (sockets.push(t), t);
+  const client = dgram.createSocket('udp4');
+  try {
+    for (const [name, input] of opts.mapping.inputs) {
+      if (input.connection.transport !== 'osc') continue;
+      oscInputs.set(name, socket(new OscUdpTransport({ name, mode: 'in', bind: loopback })));
+      if (input.connection.feedback) feedbackSinks.set(name, socket(new OscUdpTransport({ name: `${name} feedback`, mode: 'out', remote: sinkAt })));
+    }
+    for (const [name, output] of opts.mapping.outputs) {
+      if (output.connection.transport === 'osc') oscOutputs.set(name, socket(new OscUdpTransport({ name, mode: 'out', remote: sinkAt })));
+    }
+    await Promise.all(sockets.map((t) => t.open()));
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', r));
+    const ports = new Map([...oscInputs.keys()].map((name) => [name, oscInputs.get(name)!.localAddress()!.port]));
+    const bridge = startBridge({ mapping: opts.mapping, decoder: opts.decoder, oscInputs, oscOutputs, feedbackSinks, layoutDecoders: opts.layoutDecoders });
+    let played = 0;
+    try {
+      const timeout = opts.moveTimeoutMs ?? 100;
+      for (let k = 0; k < opts.moves; k++) {
+        const move = moves[k % moves.length]!;
+        const u = ((k + 1) * PHI) % 1;
+        const before = bridge.counters().events;
+        if (move.kind === 'osc') client.send(move.packet(u), ports.get(move.input)!, '127.0.0.1');
+        else bridge.inject(move.event(u));
+        // Each move in its own turn of the event loop, so each is a frame of its own, as a fader's moves at 1 kHz are.
+        const deadline = performance.now() + timeout;
+        while (bridge.counters().events === before && performance.now() < deadline) await nextTurn();
+        if (bridge.counters().events === before) break;
+        await nextTurn();
+        played++;
+      }
+      return { moves: played, sent: bridge.counters().sent, ms: performance.now() - t0 };
+    } finally {
+      bridge.stop();
+    }
+  } finally {
+    client.close();
+    await Promise.all(sockets.map((t) => t.close()));
+    discard.close();
+  }
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_MAPPING } from '../../src/cli/run.js';
+import { PACKAGE_ROOT } from '../../src/data/paths.js';
+import type { EqSettings } from '../../src/eq/bands.js';
+import type { MorphDecoder } from '../../src/morph/morph-state.js';
+import { alphaMoves, rehearse } from '../../src/pipeline/rehearse.js';
+import { loadMapping } from '../../src/profiles/load.js';
+import type { Mapping } from '../../src/profiles/types.js';
+import { decodeOscPacket } from '../../src/transports/osc-packet.js';
+
+// Band n's gain is alpha * n dB: every move changes the five gains (and nothing else).
+const decoder: MorphDecoder = {
+  terms: ['warm', 'bright'],
+  hasTerm: (t) => t === 'warm' || t === 'bright',
+  decode: (_a, _b, alpha) => {
+    const types = ['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'] as const;
+    return types.map((type, i) => ({ type, gain: alpha * (i + 1), freq: 100 * 4 ** i, q: 0.71 })) as unknown as EqSettings;
+  },
+};
+
+/** The mapping with its output aimed at `port`, to watch that a rehearsal sends nothing there. */
+function withOutputAt(mapping: Mapping, port: number): Mapping {
+  const outputs = new Map([...mapping.outputs].map(([name, o]) => [name, { ...o, connection: { transport: 'osc' as const, send: { host: '127.0.0.1', port } } }]));
+  return { ...mapping, outputs };
+}
+
+test('the default mapping rehearses its alpha fader as OSC datagrams that decode to values across its range', async () => {
+  const moves = alphaMoves(await loadMapping(DEFAULT_MAPPING));
+  assert.equal(moves.length, 1);
+  const move = moves[0]!;
+  assert.equal(move.kind, 'osc');
+  if (move.kind !== 'osc') return;
+  assert.equal(move.input, 'surface');
+  for (const u of [0, 0.25, 1]) {
+    const r = decodeOscPacket(move.packet(u));
+    assert.ok(r.ok);
+    assert.equal(r.messages[0]!.address, '/eqmorph/alpha');
+    assert.ok(Math.abs(Number(r.messages[0]!.args[0]) - u) < 1e-6);
+  }
+});
+
+test('a MIDI fader bound to alpha is rehearsed as an injected event of its own kind (7-bit steps)', async () => {
+  const mapping = await loadMapping(join(PACKAGE_ROOT, 'mappings', 'korg-nanokontrol2.yaml'));
+  const move = alphaMoves(mapping).find((m) => m.kind === 'inject');
+  assert.ok(move && move.kind === 'inject');
+  const e = move.event(0.5);
+  assert.equal(e.input, 'surface');
+  assert.equal(e.control, 'fader1');
+  assert.deepEqual(e.value, { kind: 'discrete', step: 64, max: 127 });
+});
+
+test('a rehearsal plays every move as a frame through its own sockets and sends nothing to the mapping\'s output', async () => {
+  const watch = dgram.createSocket('udp4');
+  let leaked = 0;
+  watch.on('message', () => leaked++);
+  await new Promise<void>((r) => watch.bind(0, '127.0.0.1', r));
+  try {
+    const mapping = withOutputAt(await loadMapping(DEFAULT_MAPPING), watch.address().port);
+    const r = await rehearse({ mapping, decoder, moves: 40 });
+    assert.equal(r.moves, 40);
+    // The start snapshot of 15 parameters, then the 5 gains this decoder changes, once per move: no two moves shared a frame.
+    assert.equal(r.sent, 15 + 40 * 5);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(leaked, 0);
+  } finally {
+    watch.close();
+  }
+});
+
+test('no rehearsal when asked for none or when nothing is bound to alpha', async () => {
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+  assert.equal((await rehearse({ mapping, decoder, moves: 0 })).moves, 0);
+  const noAlpha: Mapping = { ...mapping, instances: mapping.instances.map((i) => ({ ...i, bindings: i.bindings.filter((b) => b.target !== 'alpha') })) };
+  assert.deepEqual(alphaMoves(noAlpha), []);
+  assert.equal((await rehearse({ mapping: noAlpha, decoder, moves: 100 })).moves, 0);
+});
