@@ -77,9 +77,11 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
   const moves = alphaMoves(opts.mapping);
   if (opts.moves <= 0 || moves.length === 0) return { moves: 0, sent: 0, ms: performance.now() - t0 };
   const loopback = { host: '127.0.0.1', port: 0 };
+  // Connected to a peer that never sends, this socket gets nothing: the kernel drops what the outputs send it without
+  // waking this process, so the rehearsal costs what the real path costs and no more.
   const discard = dgram.createSocket('udp4');
-  discard.on('message', () => undefined);
   await new Promise<void>((r) => discard.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => discard.connect(discard.address().port, '127.0.0.1', r));
   const sinkAt = { host: '127.0.0.1', port: discard.address().port };
   const oscInputs = new Map<string, OscUdpTransport>();
   const oscOutputs = new Map<string, OscUdpTransport>();
