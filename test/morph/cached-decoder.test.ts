@@ -80,3 +80,15 @@ test('a pair seen for the first time is answered exactly at once, and its table 
   for (let i = 0; i < 200 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
   assert.equal(fresh.ready(a, b), true);
 });
+
+test('a full cache evicts the pair used least recently, not the one built first', () => {
+  const small = new CachedDecoder(model, { maxPairs: 2 });
+  const [a, b, c, d] = model.terms;
+  small.prepare(a!, b!);
+  small.prepare(c!, d!);
+  small.decode(a!, b!, 0.5); // a/b is now the most recently used
+  small.prepare(b!, c!);
+  assert.equal(small.ready(a!, b!), true);
+  assert.equal(small.ready(c!, d!), false);
+  assert.equal(small.ready(b!, c!), true);
+});

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { Subject } from 'rxjs';
 import type { ControlEvent } from '../../src/codecs/control-value.js';
 import type { MorphState } from '../../src/morph/morph-state.js';
-import { createFeedback, type CausedReaction, type RawMidi } from '../../src/pipeline/feedback.js';
+import { causedBy, createFeedback, type CausedReaction, type RawMidi } from '../../src/pipeline/feedback.js';
 import { loadMapping } from '../../src/profiles/load.js';
 import type { Mapping } from '../../src/profiles/types.js';
 import { createMemoryLink } from '../../src/transports/memory.js';
@@ -61,6 +61,13 @@ async function stage(now?: () => number) {
   const sub = fb.connect(reactions, touch);
   return { fb, reactions, touch, received, stop: () => sub.unsubscribe() };
 }
+
+test('causedBy is the reaction with its cause added, every field kept', () => {
+  const r = reaction(0.4, { dump: true });
+  const e = faderEvent(100, 5);
+  assert.deepEqual(causedBy(r, e), { ...r, cause: e });
+  assert.equal(causedBy(r, e).state, r.state);
+});
 
 test('only controls with feedback: true and a feedback path are targets', async () => {
   const { fb, stop } = await stage();
