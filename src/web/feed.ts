@@ -7,17 +7,14 @@ import type { Bridge } from '../pipeline/bridge.js';
 import type { Mapping } from '../profiles/types.js';
 import type { Transport } from '../transports/transport.js';
 import type { LatentMap } from './latent-map.js';
+import { LogRing } from './log-ring.js';
 import { pageCommand } from './surface.js';
 import {
-  appendLog,
-  bridgeLogLine,
-  eventLine,
   frameMessage,
   helloMessage,
   messageRates,
   transportViews,
   type CounterSample,
-  type LogLine,
   type TransportEntry,
 } from './view-model.js';
 
@@ -75,10 +72,11 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
 
   const run$ = src.runs$;
   const states$ = run$.pipe(switchMap((r) => r.bridge.states$.pipe(startWith(r.bridge.state()))));
+  // The log is written into fixed slots as messages come and read out only when a frame is built; log$ marks changes.
+  const log = new LogRing();
   const log$ = run$.pipe(
-    switchMap((r) => merge(r.bridge.events$.pipe(map((e) => eventLine(e, Date.now()))), r.bridge.log$.pipe(map((e) => bridgeLogLine(e, Date.now()))))),
-    scan((log: readonly LogLine[], line: LogLine) => appendLog(log, line), []),
-    startWith([] as readonly LogLine[]),
+    switchMap((r) => merge(r.bridge.events$.pipe(map((e) => log.pushEvent(e, Date.now()))), r.bridge.log$.pipe(map((e) => log.pushEntry(e, Date.now()))))),
+    startWith(0),
   );
   const statuses$ = src.transports.length ? combineLatest(src.transports.map((t) => t.transport.status$)) : of([]);
   const samples$ = interval(RATE_MS).pipe(
@@ -91,10 +89,10 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   const inputs$ = combineLatest([run$, states$, log$, statuses$, samples$]).pipe(share());
   type Inputs = ObservedValueOf<typeof inputs$>;
   let latest: Inputs | null = null;
-  const build = ([run, states, log, statuses, samples]: Inputs): string => {
+  const build = ([run, states, , statuses, samples]: Inputs): string => {
     const sample = samples.next!;
     const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
-    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log));
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log.lines()));
   };
   const keep = inputs$.subscribe((inputs) => (latest = inputs));
   // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.

@@ -5,7 +5,6 @@ import { GAIN_RANGE, type Band } from '../eq/bands.js';
 import { logGrid } from '../eq/grid.js';
 import { responseDb } from '../eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
-import type { BridgeLogEntry } from '../pipeline/bridge.js';
 import type { MorphInstance } from '../profiles/types.js';
 import type { TransportCounters, TransportStatus } from '../transports/transport.js';
 import type { LatentMap } from './latent-map.js';
@@ -165,15 +164,7 @@ export function eventLine(e: ControlEvent, time: number): LogLine {
   return { time, level: 'info', text: `${e.input}.${e.control} ${describeValue(e)}` };
 }
 
-export function bridgeLogLine(e: BridgeLogEntry, time: number): LogLine {
-  return { time, level: e.level, text: e.text };
-}
 
-/** The newest `LOG_LINES` lines, newest last. */
-export function appendLog(log: readonly LogLine[], line: LogLine): readonly LogLine[] {
-  const next = [...log, line];
-  return next.length > LOG_LINES ? next.slice(next.length - LOG_LINES) : next;
-}
 
 export function frameMessage(
   instances: readonly MorphInstance[],
