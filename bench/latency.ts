@@ -2,7 +2,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -304,7 +304,8 @@ export async function benchLatency(opts: LatencyOptions) {
     };
     const startFloor = async (p: number) => {
       const t = await startEcho(p);
-      if (bridgeNice !== 0) setPriority(t.pid, bridgeNice);
+      // Every thread, as eqmorph raises its own (Linux keeps a nice value per thread).
+      if (bridgeNice !== 0) for (const tid of readdirSync(`/proc/${t.pid}/task`)) setPriority(Number(tid), bridgeNice);
       return t;
     };
     const [one, echo] = await run([startBridge, startFloor], 1, rate, 2 * events, Math.min(events, BLOCK_S * rate));

@@ -4,6 +4,7 @@
 // (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (README, Benchmarks). Audio programs do the
 // same; where the system does not allow it, the bridge says so once and runs as it was started.
 
+import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** Ahead of ordinary programs (0), behind the kernel's own urgent work; what `--nice` defaults to. */
@@ -17,17 +18,40 @@ export type PriorityResult =
 
 export interface PriorityApi {
   getPriority(): number;
-  setPriority(nice: number): void;
+  /** The process's threads; 0 stands for the calling thread. */
+  threads(): readonly number[];
+  setPriority(thread: number, nice: number): void;
 }
 
-const processPriority: PriorityApi = { getPriority: () => getPriority(), setPriority: (nice) => setPriority(nice) };
+/**
+ * Linux keeps a nice value per thread, and setpriority() on the process id changes only the main thread: V8's garbage
+ * collection helpers and libuv's pool, started before, would stay behind ordinary programs, and a scavenge waits for
+ * its helpers. So every thread in /proc/self/task is raised; threads started later inherit the value.
+ */
+function ownThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number).filter((t) => Number.isInteger(t) && t > 0);
+  } catch {
+    return [0];
+  }
+}
+
+const processPriority: PriorityApi = { getPriority: () => getPriority(), threads: ownThreads, setPriority: (thread, nice) => setPriority(thread, nice) };
 
 /** Lowers the process's nice value to `want` if it is higher; never lowers the priority the process has. */
 export function raisePriority(want: number, api: PriorityApi = processPriority): PriorityResult {
   const from = api.getPriority();
   if (from <= want) return { kind: 'kept', nice: from };
   try {
-    api.setPriority(want);
+    // The calling thread first: if that is refused, nothing has changed.
+    api.setPriority(0, want);
+    for (const thread of api.threads()) {
+      try {
+        api.setPriority(thread, want);
+      } catch {
+        // a thread that ended since the list was read
+      }
+    }
     return { kind: 'raised', from, nice: want };
   } catch (err) {
     return { kind: 'refused', nice: from, want, code: (err as NodeJS.ErrnoException).code ?? String(err) };

@@ -1,4 +1,4 @@
-// Rehearsal: before the bridge hears a real control, a throwaway copy of it plays alpha moves over loopback UDP.
+// Rehearsal: before the bridge hears a real control, throwaway copies of it play alpha moves over loopback UDP.
 //
 // V8 compiles a function for speed only after it has run many times. Without a rehearsal the first ~2,000 fader moves
 // of a run met half-compiled code and compile work on the other core: frames then came up to 5 ms late (p99 1.7 ms over
@@ -18,12 +18,15 @@ import type { FeedbackSink } from './feedback.js';
 
 /** Enough for every per-event function to reach V8's optimising compiler (README, Benchmarks: moves against p99). */
 export const DEFAULT_REHEARSAL_MOVES = 2000;
+export const DEFAULT_REHEARSAL_ROUNDS = 2;
 
 export interface RehearsalOptions {
   readonly mapping: Mapping;
   readonly decoder: MorphDecoder;
   readonly layoutDecoders?: ReadonlyMap<string, BandDecoder>;
   readonly moves: number;
+  /** Bridges the moves are shared among, one after the other (default DEFAULT_REHEARSAL_ROUNDS). */
+  readonly rounds?: number;
   /** How long one move may take to reach the bridge before the rehearsal gives up on the rest (a busy machine). */
   readonly moveTimeoutMs?: number;
 }
@@ -101,27 +104,36 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     await Promise.all(sockets.map((t) => t.open()));
     await new Promise<void>((r) => client.bind(0, '127.0.0.1', r));
     const ports = new Map([...oscInputs.keys()].map((name) => [name, oscInputs.get(name)!.localAddress()!.port]));
-    const bridge = startBridge({ mapping: opts.mapping, decoder: opts.decoder, oscInputs, oscOutputs, feedbackSinks, layoutDecoders: opts.layoutDecoders });
+    // Several bridges in turn, not one: optimised code that called one bridge's closures is thrown away when another
+    // bridge's closures arrive ("wrong call target"), and compiling it again took the first seconds of a real run.
+    // After two rounds the calls are known to vary, and the real bridge, a third, keeps the optimised code.
+    const rounds = Math.max(1, Math.min(opts.rounds ?? DEFAULT_REHEARSAL_ROUNDS, opts.moves));
+    const timeout = opts.moveTimeoutMs ?? 100;
     let played = 0;
-    try {
-      const timeout = opts.moveTimeoutMs ?? 100;
-      for (let k = 0; k < opts.moves; k++) {
-        const move = moves[k % moves.length]!;
-        const u = ((k + 1) * PHI) % 1;
-        const before = bridge.counters().events;
-        if (move.kind === 'osc') client.send(move.packet(u), ports.get(move.input)!, '127.0.0.1');
-        else bridge.inject(move.event(u));
-        // Each move in its own turn of the event loop, so each is a frame of its own, as a fader's moves at 1 kHz are.
-        const deadline = performance.now() + timeout;
-        while (bridge.counters().events === before && performance.now() < deadline) await nextTurn();
-        if (bridge.counters().events === before) break;
-        await nextTurn();
-        played++;
+    let sent = 0;
+    for (let round = 0; round < rounds; round++) {
+      const bridge = startBridge({ mapping: opts.mapping, decoder: opts.decoder, oscInputs, oscOutputs, midiInputs: new Map(), midiOutputs: new Map(), feedbackSinks, layoutDecoders: opts.layoutDecoders });
+      try {
+        const last = Math.round(((round + 1) * opts.moves) / rounds);
+        for (let k = played; k < last; k++) {
+          const move = moves[k % moves.length]!;
+          const u = ((k + 1) * PHI) % 1;
+          const before = bridge.counters().events;
+          if (move.kind === 'osc') client.send(move.packet(u), ports.get(move.input)!, '127.0.0.1');
+          else bridge.inject(move.event(u));
+          // Each move in its own turn of the event loop, so each is a frame of its own, as a fader's moves at 1 kHz are.
+          const deadline = performance.now() + timeout;
+          while (bridge.counters().events === before && performance.now() < deadline) await nextTurn();
+          if (bridge.counters().events === before) return { moves: played, sent: sent + bridge.counters().sent, ms: performance.now() - t0 };
+          await nextTurn();
+          played++;
+        }
+        sent += bridge.counters().sent;
+      } finally {
+        bridge.stop();
       }
-      return { moves: played, sent: bridge.counters().sent, ms: performance.now() - t0 };
-    } finally {
-      bridge.stop();
     }
+    return { moves: played, sent, ms: performance.now() - t0 };
   } finally {
     client.close();
     await Promise.all(sockets.map((t) => t.close()));
