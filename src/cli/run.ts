@@ -41,7 +41,7 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
   --no-web              do not serve the web monitor
   --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
-                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.3 s; 0 = none): the first real fader moves are then as
+                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
                         quick as later ones. Nothing of it reaches a device.
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
