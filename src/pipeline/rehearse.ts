@@ -74,7 +74,7 @@ export function alphaMoves(mapping: Mapping): Move[] {
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
-/** Plays `moves` alpha moves through a throwaway bridge of `mapping` on loopback sockets, one frame per move. */
+/** Plays `moves` alpha moves through throwaway bridges of `mapping` (`rounds` of them in turn) on loopback sockets, one frame per move. */
 export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
   const t0 = performance.now();
   const moves = alphaMoves(opts.mapping);
