@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import { startRun } from '../../src/cli/run.js';
 import { healthLines } from '../../src/pipeline/health.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
-import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import { encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+import { oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
 // Devices that fail and come back, end to end through startRun: MIDI through an injected port object, OSC over real UDP.
@@ -18,30 +19,8 @@ const OSC_EQ = resolve('firmware-profiles/targets/eqmorph-osc.yaml');
 const MIDI_EQ = resolve('firmware-profiles/targets/generic-midi-cc.yaml');
 const MIDI_SURFACE = resolve('test/profiles/fixtures/controllers/midi-surface.yaml');
 const FAST_MIDI = { pollIntervalMs: 20, backoffInitialMs: 20, backoffMaxMs: 40 };
-
-function mappingFile(yaml: string): { file: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-faults-'));
-  const file = join(dir, 'm.yaml');
-  writeFileSync(file, yaml);
-  return { file, cleanup: () => rmSync(dir, { recursive: true }) };
-}
-
-/** Polls `cond` every 10 ms; fails with `what` after a generous bound (a bound on waiting, not a timing assertion). */
-async function receiver(port = 0): Promise<{ socket: dgram.Socket; received: OscMessage[]; port: number }> {
-  const socket = dgram.createSocket('udp4');
-  const received: OscMessage[] = [];
-  socket.on('message', (buf) => {
-    const r = decodeOscPacket(new Uint8Array(buf));
-    if (r.ok) received.push(...r.messages);
-  });
-  await new Promise<void>((res) => socket.bind(port, '127.0.0.1', res));
-  return { socket, received, port: socket.address().port };
-}
-
-const gain = (msgs: OscMessage[], n: number) => msgs.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0] as number | undefined;
-
-test('a MIDI output port that vanishes is reported, retried and reopened by name, and then gets the whole current EQ', async () => {
-  const { file, cleanup } = mappingFile(`version: 1
+/** OSC alpha in, one MIDI EQ out on port "EQ Out". */
+const OSC_TO_MIDI = `version: 1
 kind: mapping
 name: osc to midi
 inputs:
@@ -50,7 +29,19 @@ outputs:
   eq: { profile: ${MIDI_EQ}, midi: { port: EQ Out } }
 instances:
   - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-`);
+`;
+
+function mappingFile(yaml: string): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-faults-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(file, yaml);
+  return { file, cleanup: () => rmSync(dir, { recursive: true }) };
+}
+
+const gain = (msgs: OscMessage[], n: number) => msgs.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0] as number | undefined;
+
+test('a MIDI output port that vanishes is reported, retried and reopened by name, and then gets the whole current EQ', async () => {
+  const { file, cleanup } = mappingFile(OSC_TO_MIDI);
   const backend = createFakeMidiBackend(['EQ Out']);
   const log: string[] = [];
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
@@ -78,16 +69,7 @@ instances:
 });
 
 test('a MIDI port object whose sends fail is reported, and recovers on the next good send', async () => {
-  const { file, cleanup } = mappingFile(`version: 1
-kind: mapping
-name: osc to midi
-inputs:
-  surface: { profile: ${OSC_SURFACE}, osc: { listen: 127.0.0.1:19001 } }
-outputs:
-  eq: { profile: ${MIDI_EQ}, midi: { port: EQ Out } }
-instances:
-  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-`);
+  const { file, cleanup } = mappingFile(OSC_TO_MIDI);
   const backend = createFakeMidiBackend(['EQ Out']);
   const log: string[] = [];
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
@@ -141,7 +123,7 @@ instances:
 });
 
 test('an OSC output that refuses every send is reported and retried, and does not hold back the other output', async () => {
-  const rx = await receiver();
+  const rx = await oscReceiver();
   const { file, cleanup } = mappingFile(`version: 1
 kind: mapping
 name: two outputs
@@ -177,7 +159,7 @@ instances:
 });
 
 test('an OSC destination that goes away and comes back on its port gets the next change', async () => {
-  let rx = await receiver();
+  let rx = await oscReceiver();
   const port = rx.port;
   const run = await startRun({ mapping: resolve('mappings/default.yaml'), oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port } }, () => {});
   const tx = dgram.createSocket('udp4');
@@ -187,7 +169,7 @@ test('an OSC destination that goes away and comes back on its port gets the next
     await new Promise<void>((r) => rx.socket.close(() => r()));
     alpha(0.3); // into the void
     await until('alpha 0.3 taken', () => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 5000);
-    rx = await receiver(port);
+    rx = await oscReceiver(port);
     alpha(0.6);
     await until('the returned destination receiving', () => gain(rx.received, 1) !== undefined, 5000);
     const direct = run.decoder.model.decode('warm', 'bright', 0.6, { sorted: false });

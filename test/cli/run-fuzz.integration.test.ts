@@ -1,42 +1,27 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { startRun, DEFAULT_MAPPING } from '../../src/cli/run.js';
-import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
-import type { OscUdpCounters, OscUdpTransport } from '../../src/transports/osc-udp.js';
+import { encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import type { OscUdpCounters } from '../../src/transports/osc-udp.js';
+import { startCaughtRun, type CaughtRun } from '../support/caught-run.js';
 import { bundle, rawMessage } from '../transports/osc-bytes.js';
 import { until } from '../support/until.js';
 
 // Fuzz over real UDP: arbitrary bytes and well-formed-but-hostile OSC into a running bridge (the default mapping on a
 // free port); after every batch the bridge still takes a valid alpha, and at the end it answers with the model's EQ.
 
-let run: Awaited<ReturnType<typeof startRun>>;
-let rx: dgram.Socket;
-let tx: dgram.Socket;
-let inPort = 0;
-const received: OscMessage[] = [];
-const log: string[] = [];
+let bridge: CaughtRun;
+let run: CaughtRun['run'];
+let received: OscMessage[];
 
 before(async () => {
-  rx = dgram.createSocket('udp4');
-  rx.on('message', (buf) => {
-    const r = decodeOscPacket(new Uint8Array(buf));
-    if (r.ok) received.push(...r.messages);
-  });
-  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
-  tx = dgram.createSocket('udp4');
-  run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: rx.address().port } }, (l) => log.push(l));
-  inPort = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
+  bridge = await startCaughtRun();
+  ({ run, received } = bridge);
 });
 
-after(async () => {
-  await run.stop();
-  rx.close();
-  tx.close();
-});
+after(() => bridge.stop());
 
-const send = (bytes: Uint8Array) => new Promise<void>((r) => tx.send(bytes, inPort, '127.0.0.1', () => r()));
+const send = (bytes: Uint8Array) => bridge.send(bytes);
 
 const be32 = (write: (v: DataView) => void) => {
   const v = new DataView(new ArrayBuffer(4));

@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import { encodeOscMessage } from '../../src/transports/osc-packet.js';
+import { oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
 // `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
@@ -24,13 +25,7 @@ async function freePort(): Promise<number> {
 
 async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals, extraArgs: string[] = [], ready = /running/) {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
-  const rx = dgram.createSocket('udp4');
-  const received: OscMessage[] = [];
-  rx.on('message', (buf) => {
-    const r = decodeOscPacket(new Uint8Array(buf));
-    if (r.ok) received.push(...r.messages);
-  });
-  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+  const { socket: rx, received } = await oscReceiver();
   const inPort = await freePort();
   const file = join(dir, 'm.yaml');
   writeFileSync(

@@ -1,41 +1,23 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
-import { startRun, DEFAULT_MAPPING } from '../../src/cli/run.js';
-import { decodeOscPacket, encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
-import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
+import { encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
+import { startCaughtRun, type CaughtRun } from '../support/caught-run.js';
 
 // A running bridge with the default mapping, its OSC input on a free port and its output aimed at our receiver.
-let run: Awaited<ReturnType<typeof startRun>>;
-let rx: dgram.Socket;
-let tx: dgram.Socket;
-let inPort = 0;
-const received: OscMessage[] = [];
-const log: string[] = [];
+let bridge: CaughtRun;
+let run: CaughtRun['run'];
+let received: OscMessage[];
+let log: string[];
 
 before(async () => {
-  rx = dgram.createSocket('udp4');
-  rx.on('message', (buf) => {
-    const r = decodeOscPacket(new Uint8Array(buf));
-    if (r.ok) received.push(...r.messages);
-  });
-  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
-  tx = dgram.createSocket('udp4');
-  run = await startRun(
-    { mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: rx.address().port } },
-    (line) => log.push(line),
-  );
-  inPort = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
+  bridge = await startCaughtRun();
+  ({ run, received, log } = bridge);
 });
 
-after(async () => {
-  await run.stop();
-  rx.close();
-  tx.close();
-});
+after(() => bridge.stop());
 
 function send(address: string, args: (number | string)[] = [], types?: string) {
-  tx.send(Buffer.from(encodeOscMessage(address, args, types)), inPort, '127.0.0.1');
+  void bridge.send(encodeOscMessage(address, args, types));
 }
 
 /** Waits until `n` messages have arrived since `from`, or fails after a generous bound. */
@@ -80,7 +62,7 @@ test('moving alpha sends the bands that changed, equal to decoding the model dir
 
 test('malformed input, unknown addresses and unknown terms are dropped and counted, and the bridge keeps answering', async () => {
   const before = run.bridge().counters();
-  tx.send(Buffer.from([1, 2, 3, 4, 5]), inPort, '127.0.0.1');
+  void bridge.send(Uint8Array.from([1, 2, 3, 4, 5]));
   send('/eqmorph/nope', [1], 'i');
   send('/eqmorph/alpha', ['loud'], 's');
   send('/eqmorph/termA', ['xyzzy'], 's'); // no dataset's word (fuzzy became one with SocialEQ)
