@@ -68,10 +68,15 @@ interface Receiver {
   stop(): Promise<Arrival[]>;
 }
 
+/** Starts bench/proc/`script` with `args` and waits for the "port N" line it prints once its socket is bound. */
+async function startProc(script: string, args: readonly string[], stdin: 'pipe' | 'ignore'): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [...TSX, `bench/proc/${script}`, ...args], { cwd: PACKAGE_ROOT, stdio: [stdin, 'pipe', 'inherit'] });
+  return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
+}
+
 async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
   const file = record ? join(dir, `rx-${Date.now()}.json`) : '-';
-  const child = spawn(process.execPath, [...TSX, 'bench/proc/receiver.ts', file], { cwd: PACKAGE_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = Number((await lineFrom(child, /^port (\d+)$/))[1]);
+  const { child, port } = await startProc('receiver.ts', [file], 'pipe');
   return {
     port,
     stop: async () => {
@@ -125,8 +130,7 @@ async function startEqmorph(mappingFile: string, outPort: number): Promise<Targe
 
 /** startRun in a bench process that reports its output's counters when stopped (for the burst's queue). */
 async function startRunHost(outPort: number): Promise<Target> {
-  const child = spawn(process.execPath, [...TSX, 'bench/proc/run-host.ts', String(outPort)], { cwd: PACKAGE_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = Number((await lineFrom(child, /^port (\d+)$/))[1]);
+  const { child, port } = await startProc('run-host.ts', [String(outPort)], 'pipe');
   return {
     port,
     pid: child.pid!,
@@ -142,8 +146,7 @@ async function startRunHost(outPort: number): Promise<Target> {
 
 /** The bare echo: one message in, 15 datagrams out, no pipeline. */
 async function startEcho(outPort: number): Promise<Target> {
-  const child = spawn(process.execPath, [...TSX, 'bench/proc/echo.ts', String(outPort)], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = Number((await lineFrom(child, /^port (\d+)$/))[1]);
+  const { child, port } = await startProc('echo.ts', [String(outPort)], 'ignore');
   return {
     port,
     pid: child.pid!,
