@@ -103,7 +103,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     }
     await Promise.all(sockets.map((t) => t.open()));
     await new Promise<void>((r) => client.bind(0, '127.0.0.1', r));
-    const ports = new Map([...oscInputs.keys()].map((name) => [name, oscInputs.get(name)!.localAddress()!.port]));
+    const ports = new Map([...oscInputs].map(([name, t]) => [name, t.localAddress()!.port]));
     // Several bridges in turn, not one: optimised code that called one bridge's closures is thrown away when another
     // bridge's closures arrive ("wrong call target"), and compiling it again took the first seconds of a real run.
     // After two rounds the calls are known to vary, and the real bridge, a third, keeps the optimised code.
