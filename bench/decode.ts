@@ -1,6 +1,6 @@
 // Benchmark: µs per fader event with a fresh model.predict per event (the seed's way) against the bridge's cached path.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/model/tf.js';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { PACKAGE_ROOT, SOCIALEQ_NON_DESCRIPTORS_FILE } from '../data/paths.js';
 import { readNonDescriptors } from '../data/terms.js';
 import { loadSafeDb } from '../data/safedb.js';

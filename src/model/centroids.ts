@@ -1,6 +1,6 @@
 // Latent codes of examples and the per-term centroids (mean latent code of a term's training examples).
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { normalise, type NormStats } from '../data/normalise.js';
 import type { TermExample } from '../data/terms.js';
 

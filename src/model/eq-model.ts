@@ -1,6 +1,6 @@
 // A loaded model at run time: term lookup, latent interpolation between centroids, and decoding a latent point to EQ bands.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import { sortPeakingBands } from '../data/terms.js';
 import { loadModelDir, type ModelFiles, type TermInfo } from './model-dir.js';

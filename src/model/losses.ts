@@ -1,6 +1,6 @@
 // Training losses: reconstruction in the normalised parameter space and the supervised contrastive (NT-Xent) loss.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { PARAMS } from '../eq/bands.js';
 import type { NormStats } from '../data/normalise.js';
 

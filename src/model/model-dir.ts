@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { DataFileError } from '../data/errors.js';
 import type { NormStats } from '../data/normalise.js';
 import type { ModelConfig } from './config.js';

@@ -1,6 +1,6 @@
 // The residual encoder, semantic head and decoder of eqmorph's model, built from tfjs layers.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { PARAM_COUNT } from '../eq/bands.js';
 import type { ModelConfig } from './config.js';
 import { ParamHeads } from './param-heads.js';

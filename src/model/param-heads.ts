@@ -1,6 +1,6 @@
 // A custom tfjs layer that makes every decoded parameter physically valid by construction: bounded gain, log-bounded freq and Q.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { GAIN_RANGE, PARAMS } from '../eq/bands.js';
 
 /** Per-column constants: gains use tanh x maxGain; freq and Q map a sigmoid onto [ln min, ln max]. */

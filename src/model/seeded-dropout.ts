@@ -1,6 +1,6 @@
 // Dropout whose mask changes every call yet repeats run to run: seed + call count, so training is reproducible from one seed.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 export interface SeededDropoutArgs {
   readonly rate: number;

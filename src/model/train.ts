@@ -1,6 +1,6 @@
 // The training loop: reconstruction + supervised contrastive loss with Adam, seeded, with per-epoch progress and early stopping.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import type { NormStats } from '../data/normalise.js';
 import { seededRng, shuffled } from '../data/random.js';
 import type { ModelConfig } from './config.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/model/tf.js';
 import { supervisedContrastiveLoss } from '../../src/model/losses.js';
 
 const oneHot = (labels: number[]) => tf.oneHot(tf.tensor1d(labels, 'int32'), 2).toFloat() as tf.Tensor2D;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/model/tf.js';
 import { inRange, PARAMS } from '../../src/eq/bands.js';
 import { DataFileError } from '../../src/data/errors.js';
 import { DEFAULT_CONFIG, withOverrides } from '../../src/model/config.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/model/tf.js';
 import { PARAMS, PARAM_COUNT } from '../../src/eq/bands.js';
 import { ParamHeads } from '../../src/model/param-heads.js';
 
