@@ -49,9 +49,10 @@ export default {
   tap: { testFiles: set.tests, nodeArgs: ['--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'], forceBail: true },
   coverageAnalysis: 'perTest',
   mutate: set.mutate,
-  // two shared cores: one mutant at a time unless told otherwise (--concurrency 2)
-  concurrency: 1,
-  timeoutMS: 60_000,
+  // two shared cores: one mutant at a time unless MUTATE_CONCURRENCY says otherwise
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
+  // on top of 1.5 x a test file's time without mutants: a mutant that loops is given up on (and counted as killed) soon
+  timeoutMS: 15_000,
   ignorePatterns: ['dist', 'reports', 'bench-output', 'test-output', 'scratch', '.stryker-tmp'],
   tempDirName: `.stryker-tmp/${name.replace('/', '-')}`,
   // TypeScript 7 has no JS API for Stryker to rewrite tsconfig with; tsx reads the sandbox's copy as it is
@@ -61,4 +62,7 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
   thresholds: { high: 90, low: 85, break: null },
   cleanTempDir: true,
+  // a rerun tests only the mutants whose code or covering tests changed since the last report
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
 };
