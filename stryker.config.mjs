@@ -46,7 +46,7 @@ if (!set) throw new Error(`MUTATE_SET must be one of ${Object.keys(SETS).join(',
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'tap',
-  tap: { testFiles: set.tests, nodeArgs: ['--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'], forceBail: true },
+  tap: { testFiles: set.tests, nodeArgs: ['--import', 'tsx', '--import', './test/support/mutation-setup.ts', '-r', '{{hookFile}}', '{{testFile}}'], forceBail: true },
   coverageAnalysis: 'perTest',
   mutate: set.mutate,
   // two shared cores: one mutant at a time unless MUTATE_CONCURRENCY says otherwise

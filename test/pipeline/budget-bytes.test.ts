@@ -125,3 +125,44 @@ test('errors travel down the stream', () => {
   input.error(new Error('port gone'));
   assert.match(String(seen), /port gone/);
 });
+
+test('a budget no larger than the largest message is refused with a RangeError that says so', () => {
+  assert.throws(() => budgetBytes<Msg>({ bytesPerSecond: 12 }), /bytesPerSecond must exceed the largest message \(12 bytes\)/);
+  assert.throws(() => budgetBytes<Msg>({ bytesPerSecond: 3, maxMessageBytes: 3 }), RangeError);
+  assert.doesNotThrow(() => budgetBytes<Msg>({ bytesPerSecond: 13 }));
+});
+
+test('the default reserve is 12 bytes: 3-byte messages fed above a 3,125 B/s budget leave 12 bytes of each second unused at most', () => {
+  const scheduler = new VirtualTimeScheduler();
+  const input = new Subject<Msg>();
+  const out: { t: number; msg: Msg }[] = [];
+  input.pipe(budgetBytes<Msg>({ bytesPerSecond: DIN, scheduler })).subscribe((msg) => out.push({ t: scheduler.now(), msg }));
+  for (let t = 0; t < 1500; t++) scheduler.schedule(() => ['a', 'b', 'c'].forEach((key) => input.next({ key, value: t, bytes: [0, 0, 0] })), t);
+  scheduler.flush();
+  const { bytes } = busiestSecond(out);
+  assert.ok(bytes <= DIN && bytes >= DIN - 12 - 3, `${bytes} bytes in the busiest second`);
+});
+
+test('messages within the budget pass at once, in order, each on its own arrival', () => {
+  const { out } = run([[0, 'a', 1], [100, 'b', 2], [200, 'a', 3]], 1000, 3);
+  assert.deepEqual(out.map((o) => [o.t, o.msg.key, o.msg.value]), [[0, 'a', 1], [100, 'b', 2], [200, 'a', 3]]);
+});
+
+test('the pending count is reported as it rises and falls back to 0', () => {
+  const scheduler = new VirtualTimeScheduler();
+  const input = new Subject<Msg>();
+  const seen: number[] = [];
+  input.pipe(budgetBytes<Msg>({ bytesPerSecond: 100, maxMessageBytes: 3, scheduler, onPending: (n) => seen.push(n) })).subscribe();
+  input.next({ key: 'a', value: 1, bytes: [0, 0, 0] });
+  input.next({ key: 'b', value: 1, bytes: [0, 0, 0] });
+  input.next({ key: 'c', value: 1, bytes: [0, 0, 0] });
+  scheduler.flush();
+  assert.deepEqual(seen, [1, 0, 1, 2, 1, 0]);
+});
+
+test('completion waits for what is held, then completes once', () => {
+  const { out, done } = run([[0, 'a', 1], [0, 'b', 2], [0, 'c', 3]], 100, 3);
+  assert.deepEqual(out.map((o) => o.msg.key), ['a', 'b', 'c']);
+  assert.ok(out[2]!.t > out[1]!.t && out[1]!.t > out[0]!.t);
+  assert.ok(done);
+});
