@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
-import { decideLog, EMPTY_LOG_LIMIT_STATE, limitedText, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
+import { decideLog, DEFAULT_LOG_LIMITS, EMPTY_LOG_LIMIT_STATE, limitedText, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
 
 const limits: LogLimits = { windowMs: 1000, maxLinesPerWindow: 5, maxKeys: 8 };
 
@@ -109,4 +109,32 @@ test('throttleLog passes the shown lines on, on the scheduler clock', () => {
   scheduler.schedule(() => in$.next({ text: 'a' }), 1500);
   scheduler.flush();
   assert.deepEqual(out.map(limitedText), ['a', 'b', 'a (1 more not shown)']);
+});
+
+test('the defaults are the documented ones: one line per key per 5 s, 20 lines per 5 s in all, 256 keys', () => {
+  assert.deepEqual(DEFAULT_LOG_LIMITS, { windowMs: 5000, maxLinesPerWindow: 20, maxKeys: 256 });
+});
+
+test('a line says how many of its own and of other warnings were held back, each only when there were some', () => {
+  const line = (suppressed: number, othersSuppressed: number) => limitedText({ item: { text: 'x' }, suppressed, othersSuppressed });
+  assert.equal(line(0, 0), 'x');
+  assert.equal(line(3, 0), 'x (3 more not shown)');
+  assert.equal(line(0, 2), 'x (2 other warnings not shown)');
+  assert.equal(line(3, 2), 'x (3 more not shown; 2 other warnings not shown)');
+});
+
+test('with every key slot held by a key inside its window, a new key waits and is counted; once a slot expires it is shown with that count', () => {
+  const small: LogLimits = { windowMs: 1000, maxLinesPerWindow: 100, maxKeys: 2 };
+  let state = EMPTY_LOG_LIMIT_STATE;
+  const at = (key: string, now: number) => {
+    const d = decideLog(state, key, now, small);
+    state = d.state;
+    return d;
+  };
+  assert.equal(at('a', 0).show, true);
+  assert.equal(at('a', 10).show, false); // a: 1 held
+  assert.equal(at('b', 20).show, true);
+  assert.equal(at('c', 30).show, false); // no room: counted with the others
+  const later = at('c', 1000); // a has expired (its held one moves to the others); b has not
+  assert.deepEqual([later.show, later.suppressed, later.othersSuppressed], [true, 0, 2]);
 });
