@@ -52,24 +52,43 @@ test('every output parameter stays in its range for any pair, any alpha and any 
   );
 });
 
-// Measured on the shipped model over every pair of its 52 terms (the cached path is piecewise linear, so the largest
-// segment slope is the bound): 52.1 dB, 5.5 and 6.0 octaves per unit alpha, between far-apart SocialEQ words; SAFE
-// pairs alone stay under 17.1 dB, 1.6 and 2.0.
-const MAX_SLOPE = { gain: 60, freq: 7, q: 7 };
+/** How far a parameter moved between two decodes: dB for gains, octaves for frequencies and Q. */
+const moved = (kind: string, a: number, b: number) => (kind === 'gain' ? Math.abs(a - b) : Math.abs(Math.log2(a / b)));
 
-test('smoothness: every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
+// The cached path is piecewise linear, so a pair's largest segment slope bounds it. Measured on the shipped model over
+// every pair of its SAFE words (warm, bright, clear: the shipped mappings' pairs): 15.0 dB, 1.44 and 0.74 octaves per
+// unit alpha. Pairs of far-apart SocialEQ words are far steeper (intenso/hollow: 62 dB, 8.3 and 15.8 octaves), and no
+// bound has been measured over all 356 terms' pairs, so for those only continuity is claimed below.
+const SAFE_MAX_SLOPE = { gain: 17.1, freq: 1.6, q: 2.0 };
+
+test('smoothness: between SAFE words every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
+  const safe = model.terms.filter((t) => model.term(t)!.source === 'safe');
+  assert.ok(safe.length >= 3, safe.join(' '));
   fc.assert(
-    fc.property(pair(), alpha(), alpha(), ([a, b], x, y) => {
+    fc.property(fc.constantFrom(...safe), fc.constantFrom(...safe), alpha(), alpha(), (a, b, x, y) => {
       cached.prepare(a, b);
       const u = bandsToParams(cached.decode(a, b, x));
       const v = bandsToParams(cached.decode(a, b, y));
       const d = Math.abs(x - y);
       PARAMS.forEach((p, j) => {
-        const change = p.kind === 'gain' ? Math.abs(u[j]! - v[j]!) : Math.abs(Math.log2(u[j]! / v[j]!));
-        assert.ok(change <= MAX_SLOPE[p.kind] * d + 1e-9, `${p.name} moved ${change} for delta alpha ${d}`);
+        const change = moved(p.kind, u[j]!, v[j]!);
+        assert.ok(change <= SAFE_MAX_SLOPE[p.kind] * d + 1e-9, `${a}/${b}: ${p.name} moved ${change} for delta alpha ${d}`);
       });
     }),
     { numRuns: 300 },
+  );
+});
+
+test('continuity: for any pair, a step of 1e-9 in alpha moves no parameter by more than 1e-6 (no jump anywhere on the path)', () => {
+  fc.assert(
+    fc.property(pair(), alpha(), fc.constantFrom(-1e-9, 1e-9), ([a, b], x, dx) => {
+      cached.prepare(a, b);
+      const y = Math.min(1, Math.max(0, x + dx));
+      const u = bandsToParams(cached.decode(a, b, x));
+      const v = bandsToParams(cached.decode(a, b, y));
+      PARAMS.forEach((p, j) => assert.ok(moved(p.kind, u[j]!, v[j]!) <= 1e-6, `${a}/${b} at ${x}: ${p.name} ${u[j]} -> ${v[j]}`));
+    }),
+    { numRuns: 150 },
   );
 });
 
