@@ -88,7 +88,7 @@ test('continuity: for any pair, a step of 1e-9 in alpha moves no parameter by mo
       const v = bandsToParams(cached.decode(a, b, y));
       PARAMS.forEach((p, j) => assert.ok(moved(p.kind, u[j]!, v[j]!) <= 1e-6, `${a}/${b} at ${x}: ${p.name} ${u[j]} -> ${v[j]}`));
     }),
-    { numRuns: 150 },
+    { numRuns: 60 },
   );
 });
 
