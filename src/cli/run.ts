@@ -2,8 +2,8 @@
 
 import { watch } from 'node:fs';
 import { BehaviorSubject } from 'rxjs';
-import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
+import { basename, dirname } from 'node:path';
+import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
@@ -26,14 +26,16 @@ import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type W
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
+import { resolveMappingOption } from './mapping-option.js';
 
-export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
+export { DEFAULT_MAPPING } from './mapping-option.js';
 
 export const RUN_HELP = `eqmorph run [options]
 
 Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
 
-  --mapping FILE        mapping profile (default mappings/default.yaml: OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
+  --mapping FILE|NAME   a mapping file, or a shipped mapping by name (eqmorph mappings lists them; default: default,
+                        OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
   --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
@@ -316,7 +318,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (priority) out(priority);
   const run = await startRun(
     {
-      mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
+      mapping: resolveMappingOption(values.mapping),
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
