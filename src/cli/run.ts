@@ -5,7 +5,6 @@ import { BehaviorSubject } from 'rxjs';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
-import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder } from '../morph/fitted-decoder.js';
@@ -21,7 +20,7 @@ import { healthLines, transportHealth, watchStatus, type TransportEntry } from '
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
-import { loadModelOption } from './model-option.js';
+import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
@@ -136,9 +135,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
   const decoder = new CachedDecoder(model);
-  const known = [...model.files.terms.keys()];
-  // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
-  const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
+  const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
