@@ -2,10 +2,9 @@
 
 import { watch } from 'node:fs';
 import { BehaviorSubject } from 'rxjs';
-import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
+import { basename, dirname } from 'node:path';
+import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
-import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder } from '../morph/fitted-decoder.js';
@@ -21,19 +20,21 @@ import { healthLines, transportHealth, watchStatus, type TransportEntry } from '
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
-import { loadModelOption } from './model-option.js';
+import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
+import { resolveMappingOption } from './mapping-option.js';
 
-export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
+export { DEFAULT_MAPPING } from './mapping-option.js';
 
 export const RUN_HELP = `eqmorph run [options]
 
 Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
 
-  --mapping FILE        mapping profile (default mappings/default.yaml: OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
+  --mapping FILE|NAME   a mapping file, or a shipped mapping by name (eqmorph mappings lists them; default: default,
+                        OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
   --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
@@ -134,9 +135,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
   const decoder = new CachedDecoder(model);
-  const known = [...model.files.terms.keys()];
-  // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
-  const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
+  const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
@@ -316,7 +315,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (priority) out(priority);
   const run = await startRun(
     {
-      mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
+      mapping: resolveMappingOption(values.mapping),
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),

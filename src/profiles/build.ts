@@ -273,6 +273,7 @@ export function buildTarget(raw: RawTarget, source: YamlSource): Built<TargetPro
     bands,
     ...(raw.on ? { on: fixedMessage(raw.on) } : {}),
     ...(raw.keepalive ? { keepalive: { message: fixedMessage(raw.keepalive), everyMs: raw.keepalive.every_ms } } : {}),
+    ...(raw.transport === 'osc' && raw.port !== undefined ? { port: raw.port } : {}),
     ...(raw.limits
       ? {
           limits: {

@@ -202,6 +202,7 @@ export const targetSchema = z
         .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
       on: oscFixed.optional().describe('a message that switches the EQ on'),
       keepalive: oscFixed.extend({ every_ms: everyMs }).optional().describe('a message the target needs regularly to keep talking'),
+      port: z.number().int().min(1).max(65535).optional().describe('the UDP port the device listens on (eqmorph init writes it into a mapping)'),
     }),
     z.strictObject({
       ...targetCommon,

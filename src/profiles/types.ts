@@ -133,6 +133,8 @@ export interface TargetProfile extends ProfileCommon {
   readonly on?: FixedMessage;
   readonly keepalive?: { readonly message: FixedMessage; readonly everyMs: number };
   readonly limits?: { readonly messagesPerSecond?: number; readonly bytesPerSecond?: number };
+  /** OSC only: the UDP port the device listens on, when the profile names it. */
+  readonly port?: number;
 }
 
 // ---------------------------------------------------------------- mapping
