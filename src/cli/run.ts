@@ -39,6 +39,8 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
   --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
+  --web-allow-host NAME a host name the page may be opened under besides loopback names, IP addresses and the --web
+                        host (repeatable; e.g. the machine's DNS name). Requests naming any other host are refused (403)
   --no-web              do not serve the web monitor
   --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
                         (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
@@ -89,14 +91,16 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
 }
 
 /** The monitor's address and token from --web, --web-token and --no-web; null when it is off. */
-export function webFlags(web: string | undefined, token: string | undefined, off: boolean): WebAccess | null {
+export function webFlags(web: string | undefined, token: string | undefined, off: boolean, allowHosts: readonly string[] = []): WebAccess | null {
   if (off) {
-    if (web !== undefined || token !== undefined) throw new UsageError('--no-web turns the monitor off: drop --web and --web-token, or drop --no-web');
+    if (web !== undefined || token !== undefined || allowHosts.length > 0) throw new UsageError('--no-web turns the monitor off: drop --web, --web-token and --web-allow-host, or drop --no-web');
     return null;
   }
   const listen = web === undefined ? DEFAULT_WEB : parseWebAddress(web);
   if ('error' in listen) throw new UsageError(`--web: ${listen.error}`);
-  return { listen, token: token ?? null };
+  const bad = allowHosts.find((h) => !/^[a-z0-9.-]+$/i.test(h));
+  if (bad !== undefined) throw new UsageError(`--web-allow-host: "${bad}" is not a host name; give a name like mixer-pc.local`);
+  return { listen, token: token ?? null, allowHosts };
 }
 
 /** Why a mapping cannot run: an output whose band layout is not eqmorph's five and cannot be fitted either. */
@@ -300,6 +304,7 @@ export async function runCommand(args: string[]): Promise<number> {
     web: { type: 'string' },
     'web-token': { type: 'string' },
     'no-web': { type: 'boolean' },
+    'web-allow-host': { type: 'string', multiple: true },
     stats: { type: 'boolean' },
     rehearse: { type: 'string' },
     nice: { type: 'string' },
@@ -320,7 +325,7 @@ export async function runCommand(args: string[]): Promise<number> {
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
-      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
+      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
     },
     out,
