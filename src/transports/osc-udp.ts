@@ -41,7 +41,7 @@ export interface OscOutMessage {
  * | `maxPacketBytes`| `8192`                                | 65536                       | larger datagrams are dropped as oversized            |
  * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
- * | `receiveBufferBytes` | `4194304`                        | 1 MiB (modes in and both)   | kernel receive buffer; the OS caps it (Linux: net.core.rmem_max) |
+ * | `receiveBufferBytes` | `1048576`                        | 4 MiB (modes in and both)   | kernel receive buffer; the OS caps it (Linux: net.core.rmem_max) |
  */
 export interface OscUdpOptions {
   readonly name?: string;
@@ -56,9 +56,10 @@ export interface OscUdpOptions {
 
 /**
  * A busy event loop (a garbage collection, a term switch building its table) must not cost the datagrams that arrive
- * meanwhile: the OS default (about 200 kB on Linux) holds well under a second of a 1 kHz surface plus a flood.
+ * meanwhile: the OS default (about 200 kB on Linux) holds well under a second of a 1 kHz surface plus a flood. The
+ * kernel charges each small datagram about 1 kB of it, so 4 MiB holds some 4,000: 80 ms of a flood of 50 a millisecond.
  */
-const DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
+const DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
 
 /** The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). */
 export interface OscUdpCounters extends TransportCounters {
