@@ -10,6 +10,7 @@ import { loadMapping } from '../profiles/load.js';
 import type { MidiControl, OscControl } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend } from '../transports/midi.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
 import { DEFAULT_MAPPING, portSelector } from './run.js';
 
@@ -123,7 +124,8 @@ export async function monitorCommand(args: string[]): Promise<number> {
     process.stdout.write(MONITOR_HELP);
     return 0;
   }
-  const monitor = await startMonitor({ mapping: resolve(values.mapping ?? DEFAULT_MAPPING) }, (line) => process.stdout.write(line + '\n'));
+  // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
+  const monitor = await startMonitor({ mapping: resolve(values.mapping ?? DEFAULT_MAPPING) }, (line) => process.stdout.write(printable(line) + '\n'));
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -12,6 +12,7 @@ import { FittedDecoder } from '../morph/fitted-decoder.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
+import { loadMappingOffThread } from '../profiles/load-off-thread.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
@@ -26,6 +27,7 @@ import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type W
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
+import { printable } from '../codecs/printable.js';
 
 export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
 
@@ -244,12 +246,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
    * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
    * invalid one is reported and the running mapping stays. Endpoint changes need a restart, and are refused as such.
    */
-  const reload = async (): Promise<boolean> => {
+  const reloadOnce = async (): Promise<boolean> => {
     let next: Mapping;
     try {
-      next = await loadMapping(current.file, { knownTerms });
+      // In a worker: a big or slow file must not hold up the fader while it is parsed.
+      next = await loadMappingOffThread(current.file, { known, suggest: model.terms });
     } catch (err) {
-      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message}`);
+      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message.split('\n').map(printable).join('\n')}`);
       return false;
     }
     const layoutProblem = bandLayoutProblem(next);
@@ -272,6 +275,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     runs$.next({ bridge, mapping: withSurfaces(next) });
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
     return true;
+  };
+  // One reload at a time, in the order asked: a slow parse must not let an older file replace a newer one.
+  let reloads: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<boolean> => {
+    const next = reloads.then(reloadOnce, reloadOnce);
+    reloads = next;
+    return next;
   };
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */

@@ -14,6 +14,7 @@ import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeS
 import { encodeFixed, encodeTargetFrame, oscOut, targetEncoder, unsent, type WireMessage } from './encode-target.js';
 import { causedBy, createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
+import { printable } from '../codecs/printable.js';
 // setImmediate, not RxJS's asap: that is a microtask, which runs after every single datagram.
 import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 
@@ -98,7 +99,8 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const warnings$ = new Subject<{ key: string; text: string | (() => string) }>();
   const warnSub = warnings$
     .pipe(throttleLog((w) => w.key))
-    .subscribe((l) => log$.next({ level: 'warn', text: limitedText({ ...l, item: { text: typeof l.item.text === 'string' ? l.item.text : l.item.text() } }) }));
+    // Every warning quotes something a sender chose (a word, an address): its control characters are escaped.
+    .subscribe((l) => log$.next({ level: 'warn', text: printable(limitedText({ ...l, item: { text: typeof l.item.text === 'string' ? l.item.text : l.item.text() } })) }));
   const warn = (key: string, text: string | (() => string)) => warnings$.next({ key, text });
   /** Nothing may throw out of a stage: an exception drops the one event that caused it, is counted and logged (bounded). */
   const contain = <T>(stage: string, fallback: T, work: () => T): T => {

@@ -68,3 +68,15 @@ test('20,000 distinct unknown words mixed with alpha moves: each is refused as i
   // The log stayed bounded: a handful of lines for 20,000 words.
   assert.ok(bridge.log.filter((l) => /unknown term/.test(l)).length <= 5);
 });
+
+test('words and addresses with terminal escapes or new lines reach the log escaped, never raw', async () => {
+  const from = bridge.log.length;
+  await bridge.send(encodeOscMessage('/eqmorph/termA', ['\u001b[2J\u001b[31mred\nFAKE eqmorph: stopped'], 's'));
+  // The encoder refuses such an address; a hostile sender does not use it: the byte is put in afterwards.
+  const address = encodeOscMessage('/eqmorph/E[1mbold', [1], 'i');
+  address[address.indexOf(0x45)] = 0x1b;
+  await bridge.send(address);
+  await until('both warnings', () => bridge.log.slice(from).filter((l) => /red|bold/.test(l)).length >= 2, 5000);
+  for (const line of bridge.log.slice(from)) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(line));
+  assert.ok(bridge.log.slice(from).some((l) => l.includes('\\x1b[31mred\\x0aFAKE')));
+});
