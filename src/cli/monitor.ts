@@ -12,6 +12,7 @@ import { createMidiTransport, loadMidiBackend, type MidiBackend } from '../trans
 import { OscUdpTransport } from '../transports/osc-udp.js';
 import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
+import { untilStopSignal } from './signals.js';
 import { DEFAULT_MAPPING, portSelector } from './run.js';
 
 export const MONITOR_HELP = `eqmorph monitor [--mapping FILE]
@@ -126,10 +127,7 @@ export async function monitorCommand(args: string[]): Promise<number> {
   }
   // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
   const monitor = await startMonitor({ mapping: resolve(values.mapping ?? DEFAULT_MAPPING) }, (line) => process.stdout.write(printable(line) + '\n'));
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  await untilStopSignal();
   await monitor.stop();
   return 0;
 }

@@ -16,12 +16,13 @@ import { loadMappingOffThread } from '../profiles/load-off-thread.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
-import { OscUdpTransport } from '../transports/osc-udp.js';
+import { OscUdpTransport, resolveHost } from '../transports/osc-udp.js';
 import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
 import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
+import { untilStopSignal } from './signals.js';
 import { loadModelOption } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
@@ -52,8 +53,9 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
-On SIGINT/SIGTERM the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
-every port and socket is closed.
+On SIGINT, SIGTERM or SIGHUP the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
+every port and socket is closed, and eqmorph exits 0. Signals that come while it stops are ignored.
+Errors are one line; --debug adds the stack trace.
 `;
 
 export interface RunOptions {
@@ -325,16 +327,26 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out = (line: string) => process.stdout.write(line + '\n');
+  // Listening from the start: a signal while the model loads or the rehearsal runs stops eqmorph cleanly after start-up,
+  // instead of killing it half-way with the signal's default action.
+  const stopSignal = untilStopSignal((signal) => out(`eqmorph: ${signal} while stopping; already stopping`));
   const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
   // The process's own priority is the command's business, not startRun's (tests and benches run it in-process).
   const priority = priorityLine(raisePriority(nice));
   if (priority) out(priority);
+  const oscOut = hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 });
+  // A name typed on the command line that does not resolve is a typo until shown otherwise: said now, exit 2. (A name
+  // in a mapping is retried instead: the device may come up later.)
+  if (oscOut) {
+    const found = await resolveHost(oscOut.host);
+    if ('error' in found) throw new UsageError(`--osc-out: the host name "${oscOut.host}" could not be resolved; check the spelling or use an IP address`);
+  }
   const run = await startRun(
     {
       mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
-      oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
+      oscOut,
       web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
     },
@@ -360,11 +372,7 @@ export async function runCommand(args: string[]): Promise<number> {
         for (const line of healthLines(run.health())) out(line);
       }, 5000)
     : null;
-  await new Promise<void>((resolveStop) => {
-    const onSignal = () => resolveStop();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopSignal;
   if (statsTimer) clearInterval(statsTimer);
   if (reloadTimer) clearTimeout(reloadTimer);
   watcher.close();

@@ -114,6 +114,7 @@ export async function startWebMonitor(access: WebAccess, options: WebMonitorOpti
 /** A failure to start the monitor that the user can fix (port in use, address not here): one line, exit code 1. */
 export class WebListenError extends Error {
   override readonly name = 'WebListenError';
+  readonly exitCode = 1;
 }
 
 export interface RunTransports {
