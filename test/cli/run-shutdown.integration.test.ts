@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
-import { oscReceiver } from '../support/caught-run.js';
+import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
 // `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
@@ -14,19 +14,11 @@ import { until } from '../support/until.js';
 // Absolute, so that the process can run in an empty directory of its own.
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
 
-/** A port that was free a moment ago (the process under test must be told a number: port 0 is refused by the CLI). */
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals | NodeJS.Signals[], extraArgs: string[] = [], ready = /running/) {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
   const { socket: rx, received } = await oscReceiver();
-  const inPort = await freePort();
+  const inPort = await freeUdpPort();
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
-import { oscReceiver } from '../support/caught-run.js';
+import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
 // Outputs that fail and are survived, through startRun over real UDP on 127.0.0.1.
 
-async function closedPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('an OSC output with nothing listening is reported as error, and once a listener appears: open, and a full snapshot', async () => {
-  const port = await closedPort();
+  const port = await freeUdpPort();
   const log: string[] = [];
   const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port }, rehearse: 0 }, (l) => log.push(l));
   try {
@@ -40,7 +32,7 @@ test('an OSC output with nothing listening is reported as error, and once a list
 
 test('an output in a mapping whose host name does not resolve is reported and retried; the bridge runs on', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-survive-'));
-  const inPort = await closedPort();
+  const inPort = await freeUdpPort();
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
