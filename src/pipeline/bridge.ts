@@ -14,6 +14,9 @@ import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeS
 import { encodeFixed, encodeTargetFrame, oscOut, targetEncoder, unsent, type WireMessage } from './encode-target.js';
 import { causedBy, createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
+import { printable } from '../codecs/printable.js';
+// setImmediate, not RxJS's asap: that is a microtask, which runs after every single datagram.
+import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -80,12 +83,6 @@ export interface BridgeOptions {
   readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
 
-/** Emits once on the next turn of the event loop, after the I/O callbacks of this one (`setImmediate`; RxJS's asap is a microtask, which runs after every single datagram). */
-const nextTurn = () =>
-  new Observable<void>((sub) => {
-    const id = setImmediate(() => sub.next());
-    return () => clearImmediate(id);
-  });
 
 interface Frame {
   readonly instance: MorphInstance;
@@ -98,9 +95,13 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
-  const warnings$ = new Subject<{ key: string; text: string }>();
-  const warnSub = warnings$.pipe(throttleLog((w) => w.key)).subscribe((l) => log$.next({ level: 'warn', text: limitedText(l) }));
-  const warn = (key: string, text: string) => warnings$.next({ key, text });
+  // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
+  const warnings$ = new Subject<{ key: string; text: string | (() => string) }>();
+  const warnSub = warnings$
+    .pipe(throttleLog((w) => w.key))
+    // Every warning quotes something a sender chose (a word, an address): its control characters are escaped.
+    .subscribe((l) => log$.next({ level: 'warn', text: printable(limitedText({ ...l, item: { text: typeof l.item.text === 'string' ? l.item.text : l.item.text() } })) }));
+  const warn = (key: string, text: string | (() => string)) => warnings$.next({ key, text });
   /** Nothing may throw out of a stage: an exception drops the one event that caused it, is counted and logged (bounded). */
   const contain = <T>(stage: string, fallback: T, work: () => T): T => {
     try {
@@ -163,7 +164,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const feedback = createFeedback({ mapping, sinks: opts.feedbackSinks ?? new Map() });
   // Injected changes come from elsewhere (the monitor, a reload): every control that can show them gets them.
   const injected = new WeakSet<ControlEvent>();
-  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
+  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(coalesceTerms(), feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
 
   const fresh = initialBridgeState(instances);
   let current: BridgeState = {
@@ -182,7 +183,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const r = contain(`${e.input}.${e.control}`, { state: prev.state, changed: [], dumps: [], rejected: [] }, () => reduceControl(prev.state, instances, e, decoder));
         for (const why of r.rejected) {
           counters.rejected++;
-          warn(`rejected:${e.input}.${e.control}:${why}`, `${e.input}.${e.control}: ${why}`);
+          warn(`rejected:${e.input}.${e.control}:${why.key}`, () => `${e.input}.${e.control}: ${why.text()}`);
         }
         return feedback.catchUp(injected.has(e) ? r : causedBy(r, e));
       }, start),
