@@ -37,7 +37,7 @@ export interface InstanceView {
 export interface TransportEntry {
   readonly name: string;
   readonly role: 'in' | 'out';
-  readonly kind: 'osc' | 'midi';
+  readonly kind: 'osc' | 'midi' | 'rcp';
   readonly endpoint: string;
 }
 

@@ -157,3 +157,126 @@ instances:
     for (const c of results) assert.ok(c.maxDb <= 0.25, `an instance is ${c.maxDb.toFixed(3)} dB from eqmorph's five bands`);
   });
 });
+
+/** One X32 channel (ch1 on /ch/01) driven by fader 1, with the given desk-edit policy and takeover. */
+/**
+ * A fresh emulator: it updates at most 4 /xremote clients and keeps each for 11 s after its last renewal (X32.c,
+ * MAX_CLIENTS and XREMOTE_TIME), so the outputs of earlier runs would leave no room for the next one's.
+ */
+async function freshEmulator(): Promise<void> {
+  await emulator.stop();
+  emulator = await startX32Emulator();
+}
+
+function deskEditMapping(policy: string, takeover: string): string {
+  return `version: 1
+kind: mapping
+name: desk edits on the emulator
+inputs:
+  nano: { profile: ../firmware-profiles/controllers/korg-nanokontrol2.yaml, midi: { port: '*nanoKONTROL2*' } }
+outputs:
+  x32: { profile: ../firmware-profiles/targets/behringer-x32-channel.yaml, osc: { send: 127.0.0.1:10023 }, on_desk_edit: ${policy} }
+instances:
+  - { name: ch1, output: x32, index: 1, initial: { term_a: warm, term_b: bright }, bindings: [{ source: nano.fader1, target: alpha, takeover: ${takeover} }, { source: nano.marker_set, target: dump }] }
+`;
+}
+
+/**
+ * Starts the run, waits for the fitted table, dumps (so the desk holds the table's values at α 0) and waits until the
+ * desk holds exactly eqmorph's values and its start queries are answered.
+ */
+async function settle(run: Run, backend: FakeMidiBackend): Promise<void> {
+  await until('the fitted warm/bright table', () => run.layoutDecoders().get('x32')!.ready('warm', 'bright'), 60000);
+  backend.emit(PORT, [0xb0, 60, 127]);
+  await until('the desk holds eqmorph\'s values', async () => (await compare(run, 'ch1', '/ch/01')).mismatches.length === 0, 15000);
+  await until('the answers to eqmorph\'s start queries', () => run.bridge().deskCounters().get('x32')!.answers >= 16, 5000);
+}
+
+/** The encoded value eqmorph would send for an address of ch1 at a fader position. */
+function encodedAt(run: Run, address: string, fader: number): number {
+  const instance = run.mapping().instances[0]!;
+  const state = { ...run.bridge().state().get('ch1')!, alpha: fader / 127 };
+  const frame = targetEncoder(run.mapping().outputs.get('x32')!.profile, instance.index, instance.name)(morphBands(state, run.layoutDecoders().get('x32')!));
+  return frame.find((m) => m.transport === 'osc' && m.address === address)!.value as number;
+}
+
+/** An engineer's edit from another client; waits until eqmorph has counted it, then checks that nothing was sent back. */
+async function engineerSets(run: Run, address: string, value: number, edits: number): Promise<void> {
+  const sent = run.bridge().counters().sent;
+  await emulator.set(address, value, 'f');
+  await until(`desk edit ${edits} counted`, () => run.bridge().deskCounters().get('x32')!.edits === edits, 5000);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(run.bridge().counters().sent, sent, 'a report of the desk made eqmorph send (a feedback loop)');
+  assert.equal((await emulator.query([address])).get(address), Math.fround(value), 'the edit stays on the desk until a move');
+}
+
+test('on_desk_edit: override: an engineer\'s gain edit is counted (not dropped), answered by nothing, and overwritten by the next fader move', { skip }, async () => {
+  await freshEmulator();
+  await withRun(deskEditMapping('override', 'jump'), async (run, backend) => {
+    await settle(run, backend);
+    await engineerSets(run, '/ch/01/eq/2/g', 1, 1);
+    backend.emit(PORT, [0xb0, 0, 80]);
+    await until('the move overwrites the edit', async () => (await compare(run, 'ch1', '/ch/01')).mismatches.length === 0, 15000);
+    const out = run.oscOutputs.get('x32')!.counters();
+    assert.equal(out.dropped, 0);
+    assert.ok(out.in >= 1, 'the report was read on the output');
+    assert.equal(run.bridge().counters().deskEdits, 1);
+  });
+});
+
+test('on_desk_edit: yield: an edited parameter is left to the desk while the fader moves, and taken back once eqmorph\'s value meets the desk\'s (pickup)', { skip }, async () => {
+  await freshEmulator();
+  await withRun(deskEditMapping('yield', 'pickup'), async (run, backend) => {
+    await settle(run, backend);
+    // Two edits at α 0: one gain beyond anything warm -> bright reaches (+15 dB), one frequency between its α 0 and α 1 values.
+    const freq = '/ch/01/eq/3/f';
+    const [f0, f1] = [encodedAt(run, freq, 0), encodedAt(run, freq, 127)];
+    assert.notEqual(f0, f1);
+    const between = Math.round(((f0 + f1) / 2) * 200) / 200;
+    await engineerSets(run, '/ch/01/eq/2/g', 1, 1);
+    await engineerSets(run, freq, between, 2);
+    // The fader meets α 0 (pickup), then moves all the way: the gain stays the engineer's, the frequency is taken back.
+    backend.emit(PORT, [0xb0, 0, 0]);
+    backend.emit(PORT, [0xb0, 0, 127]);
+    await until('the move reaches the desk', async () => {
+      const c = await compare(run, 'ch1', '/ch/01');
+      return c.mismatches.length === 1 && c.mismatches[0]!.startsWith('/ch/01/eq/2/g:');
+    }, 15000);
+    assert.equal((await emulator.query(['/ch/01/eq/2/g'])).get('/ch/01/eq/2/g'), 1);
+    assert.equal((await emulator.query([freq])).get(freq), Math.fround(encodedAt(run, freq, 127)));
+    assert.equal(run.oscOutputs.get('x32')!.counters().dropped, 0);
+  });
+});
+
+test('on_desk_edit: yield with a jump takeover: the next move takes an edited parameter back at once', { skip }, async () => {
+  await freshEmulator();
+  await withRun(deskEditMapping('yield', 'jump'), async (run, backend) => {
+    await settle(run, backend);
+    await engineerSets(run, '/ch/01/eq/2/g', 1, 1);
+    backend.emit(PORT, [0xb0, 0, 50]);
+    await until('the move takes the gain back', async () => (await compare(run, 'ch1', '/ch/01')).mismatches.length === 0, 15000);
+  });
+});
+
+test('on_desk_edit: follow: the edit is what eqmorph shows the desk holds, and the next move sets the parameter again', { skip }, async () => {
+  await freshEmulator();
+  await withRun(deskEditMapping('follow', 'jump'), async (run, backend) => {
+    await settle(run, backend);
+    await engineerSets(run, '/ch/01/eq/2/g', 0.75, 1);
+    assert.equal(run.bridge().deskValues('ch1').get('ch1/b2/gain'), 0.75);
+    backend.emit(PORT, [0xb0, 0, 90]);
+    await until('the move sets the gain again', async () => (await compare(run, 'ch1', '/ch/01')).mismatches.length === 0, 15000);
+    assert.equal(run.bridge().deskValues('ch1').get('ch1/b2/gain'), encodedAt(run, '/ch/01/eq/2/g', 90));
+  });
+});
+
+test('at start eqmorph asks the desk for every EQ parameter: the answers are read as answers, not edits, and nothing is dropped', { skip }, async () => {
+  await freshEmulator();
+  await withRun(deskEditMapping('yield', 'jump'), async (run, backend) => {
+    await settle(run, backend);
+    const desk = run.bridge().deskCounters().get('x32')!;
+    await until('the answers to 16 queries', () => desk.answers === 16, 5000);
+    assert.equal(desk.edits, 0);
+    assert.equal(run.oscOutputs.get('x32')!.counters().dropped, 0);
+  });
+});
