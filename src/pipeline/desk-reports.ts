@@ -1,6 +1,6 @@
 // Reads what a desk reports about its EQ (an address and a value) back through the target profile's own tables; pure.
 
-import type { ParamKind } from '../eq/bands.js';
+import { SHELF_Q, type Band, type ParamKind } from '../eq/bands.js';
 import { formatAddress } from '../profiles/endpoints.js';
 import type { MorphInstance, TargetProfile, TargetScaling, TargetWire } from '../profiles/types.js';
 
@@ -91,4 +91,23 @@ export function describeReport(entry: ReportEntry, value: number | string): stri
   if (entry.kind === 'gain') return `${what} ${v >= 0 ? '+' : ''}${v.toFixed(2)} dB`;
   if (entry.kind === 'freq') return `${what} ${v >= 1000 ? `${(v / 1000).toFixed(2)} kHz` : `${v.toFixed(1)} Hz`}`;
   return `${what} ${v.toFixed(2)}`;
+}
+
+/**
+ * The bands an instance's desk holds, read from the last wire values known for each parameter (sent by eqmorph,
+ * answered to its queries, or reported as edits); null until every gain, frequency and Q of the target is known.
+ */
+export function deskBands(target: TargetProfile, instance: string, values: ReadonlyMap<string, number | string>): Band[] | null {
+  const bands: Band[] = [];
+  for (const b of target.bands) {
+    const read = (kind: ParamKind): number | null => {
+      const p = b.params[kind];
+      const v = values.get(`${instance}/b${b.number}/${kind}`);
+      return p && typeof v === 'number' ? wireToPhysical(p.scaling, v) : null;
+    };
+    const [gain, freq, q] = [read('gain'), read('freq'), b.params.q ? read('q') : SHELF_Q];
+    if (gain === null || freq === null || q === null) return null;
+    bands.push({ type: b.type, gain, freq, q } as Band);
+  }
+  return bands;
 }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { scaleToWire } from '../../src/pipeline/encode-target.js';
-import { describeReport, reportTable, sameSetting, wireToPhysical } from '../../src/pipeline/desk-reports.js';
+import { deskBands, describeReport, reportTable, sameSetting, wireToPhysical } from '../../src/pipeline/desk-reports.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 import type { TargetScaling } from '../../src/profiles/types.js';
 
@@ -52,4 +52,21 @@ test('two wire values within half a step of the desk\'s grid are the same settin
 test('a target without reports has nothing to read', async () => {
   const generic = await loadTargetProfile(resolve('firmware-profiles/targets/generic-osc-eq.yaml'));
   assert.equal(reportTable(generic, [{ name: 'a', index: 1 }]).size, 0);
+});
+
+test('the desk\'s bands are read once every gain, frequency and Q is known, in the target\'s own units', async () => {
+  const dm7 = await loadTargetProfile(resolve('firmware-profiles/targets/yamaha-dm7-channel.yaml'));
+  const values = new Map<string, number>();
+  for (let b = 1; b <= 4; b++) {
+    values.set(`ch1/b${b}/gain`, -300 * b);
+    values.set(`ch1/b${b}/freq`, 1000 * b);
+  }
+  assert.equal(deskBands(dm7, 'ch1', values), null, 'no Q known yet');
+  for (let b = 1; b <= 4; b++) values.set(`ch1/b${b}/q`, 1400);
+  assert.deepEqual(deskBands(dm7, 'ch1', values), [
+    { type: 'lowshelf', gain: -3, freq: 100, q: 1.4 },
+    { type: 'peaking', gain: -6, freq: 200, q: 1.4 },
+    { type: 'peaking', gain: -9, freq: 300, q: 1.4 },
+    { type: 'highshelf', gain: -12, freq: 400, q: 1.4 },
+  ]);
 });
