@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { paramsToBands, type EqSettings } from '../../src/eq/bands.js';
+import { paramsToBands, type Band, type EqSettings } from '../../src/eq/bands.js';
 import { responseDb } from '../../src/eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../../src/morph/morph-state.js';
 import type { MorphInstance } from '../../src/profiles/types.js';
@@ -95,7 +95,7 @@ test('an event is named in the log by input, control and value', () => {
 });
 
 test('an instance that follows its desk shows the desk\'s bands and their curve, marked as the desk\'s', () => {
-  const desk = [{ type: 'lowshelf', gain: 6, freq: 100, q: 0.71 }, { type: 'peaking', gain: -9, freq: 1000, q: 2 }] as const;
+  const desk = [{ type: 'lowshelf', gain: 6, freq: 100, q: 0.71 }, { type: 'peaking', gain: -9, freq: 1000, q: 2 }] as unknown as Band[];
   const frame = frameMessage([inst], new Map([['main', state()]]), decoder, map, centroid, [], [], () => [...desk]);
   const view = frame.instances[0]!;
   assert.equal(view.fromDesk, true);
