@@ -16,8 +16,9 @@ import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
 import { OscUdpTransport, resolveHost } from '../transports/osc-udp.js';
+import { RcpTcpTransport } from '../transports/rcp-tcp.js';
 import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
-import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
+import { healthLines, transportHealth, watchStatus, withDeskEdits, type TransportEntry } from '../pipeline/health.js';
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
@@ -51,7 +52,8 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
                         quick as later ones. Nothing of it reaches a device.
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
-  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
+  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects, and desk edits
+                        on an output whose desk reports them; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
 On SIGINT, SIGTERM or SIGHUP the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
@@ -210,12 +212,21 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       if (t) midiOutputs.set(name, t);
       continue;
     }
+    if (output.connection.transport === 'rcp') {
+      const t = new RcpTcpTransport({ name, remote: output.connection.connect });
+      await t.open();
+      oscOutputs.set(name, t);
+      out(`  out ${name}: Yamaha remote control, tcp ${output.connection.connect.host}:${output.connection.connect.port} (${output.profile.name})${output.onDeskEdit ? `, desk edits: ${output.onDeskEdit}` : ''}`);
+      continue;
+    }
     const remote = (firstOut && opts.oscOut) || output.connection.send;
     firstOut = false;
-    const t = new OscUdpTransport({ name, mode: 'out', remote });
+    // A desk that reports edits answers the port it was sent from: such an output listens on its sending socket.
+    const listens = output.onDeskEdit !== undefined;
+    const t = new OscUdpTransport({ name, mode: listens ? 'both' : 'out', remote, ...(output.connection.listen ? { bind: output.connection.listen } : {}) });
     await t.open();
     oscOutputs.set(name, t);
-    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
+    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
   let fitted = layoutDecoders(mapping, decoder);
   for (const inst of mapping.instances) {
@@ -297,9 +308,12 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     await Promise.all(transports.map((e) => e.transport.close()));
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
-  const health = () => transportHealth(transports, bridge.counters());
+  // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.
+  const deskEdits = (name: string) => () => bridge.deskCounters().get(name)?.edits;
+  const health = () => transportHealth(transports.map((e) => (e.direction === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e)), bridge.counters());
   if (monitor) {
-    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), ...modelMap(model) });
+    const monitored = runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason).map((e) => (e.role === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e));
+    monitor.attach({ runs$, decoder, transports: monitored, ...modelMap(model) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
