@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves with the first stdout line of `child` that matches `re`; rejects if the child exits first or after `ms`. */
-function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMatchArray> {
+export function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMatchArray> {
   return new Promise((resolveLine, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => fail(new Error(`no line matching ${re} within ${ms} ms`)), ms);
@@ -56,13 +56,13 @@ function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMa
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Receiver {
+export interface Receiver {
   readonly port: number;
   /** Stops receiving and returns what arrived (empty in count-only mode). */
   stop(): Promise<Arrival[]>;
@@ -74,7 +74,7 @@ async function startProc(script: string, args: readonly string[], stdin: 'pipe' 
   return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
 }
 
-async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
+export async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
   const file = record ? join(dir, `rx-${Date.now()}.json`) : '-';
   const { child, port } = await startProc('receiver.ts', [file], 'pipe');
   return {
@@ -105,7 +105,7 @@ async function runSender(dir: string, ports: readonly number[], instances: numbe
   return (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
 }
 
-interface Target {
+export interface Target {
   readonly port: number;
   readonly pid: number;
   /** Stops the target; what it reports on the way out, if anything. */
@@ -145,7 +145,7 @@ async function startRunHost(outPort: number): Promise<Target> {
 }
 
 /** The bare echo: one message in, 15 datagrams out, no pipeline. */
-async function startEcho(outPort: number): Promise<Target> {
+export async function startEcho(outPort: number): Promise<Target> {
   const { child, port } = await startProc('echo.ts', [String(outPort)], 'ignore');
   return {
     port,
@@ -255,7 +255,7 @@ function niceOf(pid: number): number {
   }
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   return m ? Number(m[1]) / 1024 : NaN;
 }

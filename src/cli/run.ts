@@ -8,7 +8,10 @@ import { CachedDecoder } from '../morph/cached-decoder.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
-import { FittedDecoder } from '../morph/fitted-decoder.js';
+import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
+import { BuildScheduler } from '../morph/build-scheduler.js';
+import { FitPool } from '../morph/fit-pool.js';
+import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
@@ -43,6 +46,10 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
                         (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
                         quick as later ones. Nothing of it reaches a device.
+  --no-cache            build every fitted table afresh, and keep none (default: kept in $XDG_CACHE_HOME/eqmorph or
+                        ~/.cache/eqmorph, by model, band layout and term pair, so the next start of the same show is ready at once)
+  --fit-workers N       worker threads that fit tables for targets with their own band layout (default 1; 0 = on the
+                        main thread, in slices between fader events)
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
   --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
@@ -65,7 +72,18 @@ export interface RunOptions {
   readonly web?: WebAccess | null;
   /** Alpha moves rehearsed on loopback before the bridge starts (default DEFAULT_REHEARSAL_MOVES; 0: none). */
   readonly rehearse?: number;
+  /** Keep fitted tables on disk (default true), in `cacheDir` (default defaultCacheDir()). */
+  readonly cache?: boolean;
+  readonly cacheDir?: string;
+  /** Worker threads fitting tables (default DEFAULT_FIT_WORKERS; 0: slices on the main thread). */
+  readonly fitWorkers?: number;
 }
+
+/**
+ * One worker: on two cores the other is the bridge's, and a second worker only competes with it for the CPU (the
+ * desk benchmark, bench/desk.ts, measures both).
+ */
+export const DEFAULT_FIT_WORKERS = 1;
 
 /** A profile's port matcher as the MIDI transport's selector. */
 export function portSelector(m: PortMatcher): MidiPortSelector {
@@ -113,16 +131,41 @@ export function bandLayoutProblem(mapping: Mapping): string | null {
  * A fitted decoder for every output whose layout is not eqmorph's five bands. Outputs whose layout did not change
  * keep their decoder (and its fitted tables) across a reload.
  */
-export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>): Map<string, FittedDecoder> {
+export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions = { scheduler: decoder.scheduler }): Map<string, FittedDecoder> {
   const out = new Map<string, FittedDecoder>();
   for (const [name, output] of mapping.outputs) {
     if (isNativeLayout(output.profile)) continue;
     const layout = targetLayout(output.profile);
     if (!layout.ok) continue; // bandLayoutProblem refused it already
     const old = previous?.get(name);
-    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs));
+    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs, opts));
   }
   return out;
+}
+
+/**
+ * Says at start how many fitted tables came from the disk cache, and once every instance's table is built, how long
+ * it took (a desk's worth of fits takes seconds; until then a pair is answered by one fit per event).
+ */
+function tableLines(mapping: Mapping, decoder: CachedDecoder, fitted: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions, cacheDir: string, out: (line: string) => void): void {
+  if (fitted.size === 0) return;
+  const t0 = performance.now();
+  const fromCache = [...fitted.values()].reduce((n, f) => n + f.counts.fromCache, 0);
+  const wanted = mapping.instances.map((i) => ({ layout: fitted.get(i.output), termA: i.initial.termA, termB: i.initial.termB }));
+  const fittedCount = wanted.filter((w) => w.layout).length;
+  out(
+    opts.cache
+      ? `eqmorph: ${fromCache} of ${fittedCount} fitted tables read from the cache (${cacheDir}); ${fittedCount - fromCache} to build in the background`
+      : `eqmorph: cache off (--no-cache); ${fittedCount} fitted tables to build in the background`,
+  );
+  const ready = () => wanted.every((w) => (w.layout ? w.layout.ready(w.termA, w.termB) : decoder.ready(w.termA, w.termB)));
+  if (ready()) return out(`eqmorph: all tables ready`);
+  const timer = setInterval(() => {
+    if (!ready()) return;
+    clearInterval(timer);
+    out(`eqmorph: all tables ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }, 50);
+  timer.unref();
 }
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
@@ -133,7 +176,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The page is one more control surface: its bindings are added to every instance, on start and on each reload.
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
-  const decoder = new CachedDecoder(model);
+  // One queue for every table built in the background, 5-band and fitted, of every instance and output.
+  const scheduler = new BuildScheduler();
+  const decoder = new CachedDecoder(model, { scheduler });
+  const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
+  const pool = workers > 0 ? new FitPool(workers) : null;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) } };
   const known = [...model.files.terms.keys()];
   // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
   const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
@@ -209,17 +258,23 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
   }
-  let fitted = layoutDecoders(mapping, decoder);
+  let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);
     const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
-    decoder.prepare(inst.initial.termA, inst.initial.termB);
-    layout?.prepare(inst.initial.termA, inst.initial.termB);
+    // A fitted output needs eqmorph's table only to fit it, in the background; a native one reads it from the first event.
+    if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
+    else decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
+  tableLines(mapping, decoder, fitted, fitOpts, cacheDir, out);
   const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
   if (moves > 0) {
-    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: fitted, moves });
+    // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
+    // cost a millisecond each and reorder the build queue.
+    const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
+    scheduler.pause();
+    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves }).finally(() => scheduler.resume());
     if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
   }
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
@@ -261,7 +316,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    fitted = layoutDecoders(next, decoder, fitted);
+    fitted = layoutDecoders(next, decoder, fitted, fitOpts);
     bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
@@ -279,6 +334,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     logSub.unsubscribe();
     bridge.stop();
     await Promise.all(transports.map((e) => e.transport.close()));
+    await pool?.close();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   const health = () => transportHealth(transports, bridge.counters());
@@ -302,6 +358,8 @@ export async function runCommand(args: string[]): Promise<number> {
     'no-web': { type: 'boolean' },
     stats: { type: 'boolean' },
     rehearse: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'fit-workers': { type: 'string' },
     nice: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -322,6 +380,8 @@ export async function runCommand(args: string[]): Promise<number> {
       oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
       web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
+      cache: !values['no-cache'],
+      fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
     },
     out,
   ).catch((err: unknown) => {

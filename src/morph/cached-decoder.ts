@@ -2,6 +2,7 @@
 
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
+import { BuildScheduler } from './build-scheduler.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 
 /**
@@ -11,8 +12,12 @@ import { pairTable, readPairTable, type PairTable } from './pair-table.js';
  */
 const UNSORTED = { sorted: false } as const;
 
-/** Samples decoded per event-loop turn while a table builds in the background. */
-const CHUNK = 16;
+/**
+ * Samples decoded in one slice of background work: one batched tfjs call. A call costs a fixed overhead plus a little
+ * per sample, so a few samples per call keep a slice short (a fader waits for at most one) without paying the
+ * overhead 129 times.
+ */
+const SLICE = 8;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 
@@ -21,6 +26,8 @@ export interface CachedDecoderOptions {
   readonly steps?: number;
   /** Pairs kept at once (each costs steps x 13 doubles, about 13 kB at 129 steps). */
   readonly maxPairs?: number;
+  /** Where background builds run (one per process, shared with the fitted decoders); by default one of its own. */
+  readonly scheduler?: BuildScheduler;
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -35,7 +42,7 @@ export class CachedDecoder {
   private readonly tables = new Map<string, CachedTable>();
   private uses = 0;
   private readonly scratch = new Float64Array(13);
-  private readonly pending = new Set<string>();
+  readonly scheduler: BuildScheduler;
 
   constructor(
     readonly model: EqModel,
@@ -43,6 +50,7 @@ export class CachedDecoder {
   ) {
     this.steps = opts.steps ?? 129;
     this.maxPairs = opts.maxPairs ?? 64;
+    this.scheduler = opts.scheduler ?? new BuildScheduler();
   }
 
   get terms(): readonly string[] {
@@ -99,22 +107,33 @@ export class CachedDecoder {
     return this.model.decodeLatents(zs, UNSORTED);
   }
 
+  /** The scheduler's key of a pair's build. */
+  jobKey(termA: string, termB: string): string {
+    return `pair\u0000${pairKey(termA, termB)}`;
+  }
+
   /**
-   * Builds a table in chunks of `CHUNK` samples, one chunk per turn of the event loop, so a fader event never waits
-   * behind a whole table (one chunk is a few ms of WASM work).
+   * Queues a pair's table to be built in the background, `SLICE` samples per slice of the shared scheduler, so a fader
+   * event never waits behind a whole table.
    */
-  private buildInBackground(termA: string, termB: string, key: string): void {
-    if (this.pending.has(key)) return;
-    this.pending.add(key);
+  request(termA: string, termB: string): void {
+    const key = pairKey(termA, termB);
+    if (this.tables.has(key)) return;
     const rows: number[][] = [];
-    const step = () => {
-      if (!this.model.term(termA) || !this.model.term(termB)) return void this.pending.delete(key);
-      rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + CHUNK)));
-      if (rows.length < this.steps) return void setImmediate(step);
-      this.store(key, pairTable(termA, termB, rows));
-      this.pending.delete(key);
-    };
-    setImmediate(step);
+    this.scheduler.add(this.jobKey(termA, termB), {
+      step: () => {
+        if (!this.model.term(termA) || !this.model.term(termB)) return true;
+        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + SLICE)));
+        if (rows.length < this.steps) return false;
+        this.store(key, pairTable(termA, termB, rows));
+        return true;
+      },
+    });
+  }
+
+  /** Puts a pair's background build first in line (a performer is moving it). */
+  touch(termA: string, termB: string): void {
+    this.scheduler.touch(this.jobKey(termA, termB));
   }
 
   /**
@@ -125,7 +144,8 @@ export class CachedDecoder {
     const key = pairKey(termA, termB);
     const hit = this.cachedTable(key);
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
-    this.buildInBackground(termA, termB, key);
+    this.request(termA, termB);
+    this.touch(termA, termB);
     return this.model.decode(termA, termB, alpha, UNSORTED);
   }
 

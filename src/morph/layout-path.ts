@@ -163,14 +163,28 @@ export interface LayoutTable {
   readonly maeDb: Float64Array;
 }
 
-export function layoutTable(specs: readonly BandSpec[], fits: readonly FitResult[]): LayoutTable {
+export function layoutTable(specs: readonly BandSpec[], fits: readonly Pick<FitResult, 'params' | 'maeDb'>[]): LayoutTable {
   if (fits.length < 2) throw new RangeError('a layout table needs at least two samples');
+  const width = paramKinds(specs).length;
+  const params = new Float64Array(fits.length * width);
+  fits.forEach((fit, i) => params.set(fit.params, i * width));
+  return layoutTableOf(specs, params, Float64Array.from(fits, (f) => f.maeDb));
+}
+
+/** A table from its fits in one flat array (physical units, one row of the layout's parameters per sample), as a worker returns them. */
+export function layoutTableOf(specs: readonly BandSpec[], params: Float64Array, maeDb: Float64Array): LayoutTable {
   const kinds = paramKinds(specs);
   const width = kinds.length;
-  const values = new Float64Array(fits.length * width);
-  fits.forEach((fit, i) => fit.params.forEach((v, j) => (values[i * width + j] = kinds[j] === 'gain' ? v : Math.log2(v))));
   const logColumn = Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1));
-  return { specs, steps: fits.length, width, logColumn, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+  const values = params.map((v, i) => (logColumn[i % width] ? Math.log2(v) : v));
+  return { specs, steps: maeDb.length, width, logColumn, values, maeDb };
+}
+
+/** A table as stored (interpolation space, see LayoutTable) read back for `specs`, or null where its width is another layout's. */
+export function storedLayoutTable(specs: readonly BandSpec[], stored: { readonly width: number; readonly values: Float64Array; readonly maeDb: Float64Array }): LayoutTable | null {
+  const kinds = paramKinds(specs);
+  if (stored.width !== kinds.length || stored.values.length !== stored.width * stored.maeDb.length || stored.maeDb.length < 2) return null;
+  return { specs, steps: stored.maeDb.length, width: stored.width, logColumn: Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1)), values: stored.values, maeDb: stored.maeDb };
 }
 
 /** Layout parameters (physical units, layout order) to bands. */
