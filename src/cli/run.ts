@@ -43,9 +43,9 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
   --no-web              do not serve the web monitor
-  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
-                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
-                        quick as later ones. Nothing of it reaches a device.
+  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 as it starts
+                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s beside the running bridge; 0 = none): the fader
+                        moves after it are as quick as later ones. Nothing of it reaches a device.
   --no-cache            build every fitted table afresh, and keep none (default: kept in $XDG_CACHE_HOME/eqmorph or
                         ~/.cache/eqmorph, by model, band layout and term pair, so the next start of the same show is ready at once)
   --fit-workers N       worker threads that fit tables for targets with their own band layout (default 1; 0 = on the
@@ -268,15 +268,6 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     else decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
   tableLines(mapping, decoder, fitted, fitOpts, cacheDir, out);
-  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
-  if (moves > 0) {
-    // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
-    // cost a millisecond each and reorder the build queue.
-    const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
-    scheduler.pause();
-    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves }).finally(() => scheduler.resume());
-    if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
-  }
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
     ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
     ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
@@ -290,6 +281,23 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
+
+  // The rehearsal runs beside the real bridge, which has already sent its start snapshot and serves the faders: a real
+  // move waits for one rehearsed move at most, where waiting for the whole rehearsal delayed the start by ~0.4 s.
+  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
+  let rehearsal: Promise<void> = Promise.resolve();
+  if (moves > 0) {
+    // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
+    // cost a millisecond each and reorder the build queue. Background builds wait meanwhile.
+    const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
+    scheduler.pause();
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves })
+      .then((r) => {
+        if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
+      })
+      .catch((err: Error) => out(`eqmorph: rehearsal skipped: ${err.message}`))
+      .finally(() => scheduler.resume());
+  }
 
   /**
    * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
@@ -327,6 +335,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    await rehearsal;
     await bridge.finish(current.onExit);
     await monitor?.close();
     runs$.complete();
