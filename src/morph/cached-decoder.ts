@@ -3,6 +3,7 @@
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { BuildScheduler } from './build-scheduler.js';
+import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 
 /**
@@ -13,11 +14,12 @@ import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 const UNSORTED = { sorted: false } as const;
 
 /**
- * Samples decoded in one slice of background work: one batched tfjs call. A call costs a fixed overhead plus a little
- * per sample, so a few samples per call keep a slice short (a fader waits for at most one) without paying the
- * overhead 129 times.
+ * Samples decoded in one slice of background work, which a fader event may have to wait for: in plain JavaScript a
+ * sample costs a fraction of a millisecond; a tfjs call costs a fixed overhead plus a little per sample, so there a few
+ * samples share one call.
  */
-const SLICE = 8;
+const SLICE_JS = 1;
+const SLICE_TFJS = 8;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 
@@ -28,6 +30,8 @@ export interface CachedDecoderOptions {
   readonly maxPairs?: number;
   /** Where background builds run (one per process, shared with the fitted decoders); by default one of its own. */
   readonly scheduler?: BuildScheduler;
+  /** Decode in plain JavaScript where it matches tfjs (default true); false: always tfjs. */
+  readonly javascript?: boolean;
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -43,6 +47,9 @@ export class CachedDecoder {
   private uses = 0;
   private readonly scratch = new Float64Array(13);
   readonly scheduler: BuildScheduler;
+  /** The decoder network in plain JavaScript, where it agrees with tfjs (see DenseDecoder); null: tfjs decodes. */
+  readonly dense: DenseDecoder | null;
+  private readonly slice: number;
 
   constructor(
     readonly model: EqModel,
@@ -51,6 +58,12 @@ export class CachedDecoder {
     this.steps = opts.steps ?? 129;
     this.maxPairs = opts.maxPairs ?? 64;
     this.scheduler = opts.scheduler ?? new BuildScheduler();
+    const [a, b] = model.terms;
+    this.dense =
+      opts.javascript === false || !a || !b
+        ? null
+        : DenseDecoder.from(model.files.networks.decoder, { zs: [0, 0.37, 1].map((x) => model.interpolate(a, b, x)), tfjs: (zs) => model.decodeLatents(zs, UNSORTED) });
+    this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
   }
 
   get terms(): readonly string[] {
@@ -101,10 +114,16 @@ export class CachedDecoder {
     this.table(termA, termB);
   }
 
-  /** Decoded parameter rows for table samples from..to-1, in one batched call. */
+  /** Decoded parameter rows for table samples from..to-1, in one batched call (or one by one in JavaScript). */
   private samples(termA: string, termB: string, from: number, to: number): number[][] {
     const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
-    return this.model.decodeLatents(zs, UNSORTED);
+    const dense = this.dense;
+    return dense ? zs.map((z) => Array.from(dense.decode(z))) : this.model.decodeLatents(zs, UNSORTED);
+  }
+
+  /** One exact decode, not from a table and building none: the interim answer for a pair whose table is not built. */
+  exact(termA: string, termB: string, alpha: number): EqSettings {
+    return this.dense ? paramsToBands(this.dense.decode(this.model.interpolate(termA, termB, alpha))) : this.model.decode(termA, termB, alpha, UNSORTED);
   }
 
   /** The scheduler's key of a pair's build. */
@@ -113,7 +132,7 @@ export class CachedDecoder {
   }
 
   /**
-   * Queues a pair's table to be built in the background, `SLICE` samples per slice of the shared scheduler, so a fader
+   * Queues a pair's table to be built in the background, a few samples per slice of the shared scheduler, so a fader
    * event never waits behind a whole table.
    */
   request(termA: string, termB: string): void {
@@ -123,7 +142,7 @@ export class CachedDecoder {
     this.scheduler.add(this.jobKey(termA, termB), {
       step: () => {
         if (!this.model.term(termA) || !this.model.term(termB)) return true;
-        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + SLICE)));
+        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
         if (rows.length < this.steps) return false;
         this.store(key, pairTable(termA, termB, rows));
         return true;
@@ -146,7 +165,7 @@ export class CachedDecoder {
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.request(termA, termB);
     this.touch(termA, termB);
-    return this.model.decode(termA, termB, alpha, UNSORTED);
+    return this.exact(termA, termB, alpha);
   }
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */
