@@ -245,7 +245,7 @@ export interface LatencyOptions {
 }
 
 /** A process's nice value (Linux /proc/PID/stat, field 19), or 0 where it cannot be read. */
-function niceOf(pid: number): number {
+export function niceOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
@@ -253,6 +253,11 @@ function niceOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Sets every thread of process `pid` to `nice`, as eqmorph raises its own (Linux keeps a nice value per thread). */
+export function setNiceOf(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
 }
 
 export function rssMb(pid: number): number {
@@ -307,8 +312,7 @@ export async function benchLatency(opts: LatencyOptions) {
     };
     const startFloor = async (p: number) => {
       const t = await startEcho(p);
-      // Every thread, as eqmorph raises its own (Linux keeps a nice value per thread).
-      if (bridgeNice !== 0) for (const tid of readdirSync(`/proc/${t.pid}/task`)) setPriority(Number(tid), bridgeNice);
+      if (bridgeNice !== 0) setNiceOf(t.pid, bridgeNice);
       return t;
     };
     const [one, echo] = await run([startBridge, startFloor], 1, rate, 2 * events, Math.min(events, BLOCK_S * rate));
