@@ -113,7 +113,7 @@ else {
       '< 150 MB, flat',
       `${ok(result.memory.rssMb < 150)}, ${result.memory.flat ? 'flat' : 'GROWING'}`,
     ],
-    ['cold start: process start -> first snapshot sent', `${f(cold, 0)} ms`, '<= 1500 ms', ok(cold <= 1500)],
+    ['cold start: process start -> first snapshot sent', `${f(cold, 0)} ms`, '<= 1000 ms', ok(cold <= 1000)],
     ['pair switch: new term -> first output, median (max)', `${f(pair.median)} (${f(pair.max)}) ms`, '<= 5 ms', ok(pair.median <= 5)],
     ['EQ math: a 40-point fit (median, harder target) | a 200-point response', `${f(eq.fitMs, 0)} ms | ${f(eq.responseUs, 1)} µs`, '< 200 ms | < 50 µs', `${ok(eq.fitMs < 200)} | ${ok(eq.responseUs < 50)}`],
     ...deskRows(desk),
