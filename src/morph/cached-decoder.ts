@@ -3,6 +3,7 @@
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
+import { shapePath, straightenSample } from './path-shape.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -85,7 +86,7 @@ export class CachedDecoder {
   /** The pair's table, decoding all its samples in one batched tfjs call if it is not built yet (blocks ~20 ms). */
   table(termA: string, termB: string): PairTable {
     const key = pairKey(termA, termB);
-    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, this.samples(termA, termB, 0, this.steps)));
+    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, shapePath(this.samples(termA, termB, 0, this.steps))));
   }
 
   /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
@@ -111,7 +112,7 @@ export class CachedDecoder {
       if (!this.model.term(termA) || !this.model.term(termB)) return void this.pending.delete(key);
       rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + CHUNK)));
       if (rows.length < this.steps) return void setImmediate(step);
-      this.store(key, pairTable(termA, termB, rows));
+      this.store(key, pairTable(termA, termB, shapePath(rows)));
       this.pending.delete(key);
     };
     setImmediate(step);
@@ -119,14 +120,20 @@ export class CachedDecoder {
 
   /**
    * The hot path. A built table answers in well under a microsecond. A pair seen for the first time (a term switch)
-   * is answered at once by one exact decode, and its table is built in the background.
+   * is answered at once by one decode and one straightened sample (path-shape.ts), and its table is built in the background.
    */
   decode(termA: string, termB: string, alpha: number): EqSettings {
     const key = pairKey(termA, termB);
     const hit = this.cachedTable(key);
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.buildInBackground(termA, termB, key);
-    return this.model.decode(termA, termB, alpha, UNSORTED);
+    return paramsToBands(this.firstAnswer(termA, termB, alpha));
+  }
+
+  /** A pair's answer before its table is built: the model's decodes of both ends and of α in one call, straightened. */
+  private firstAnswer(termA: string, termB: string, alpha: number): number[] {
+    const [rowA, rowB, row] = this.model.decodeLatents([this.model.interpolate(termA, termB, 0), this.model.interpolate(termA, termB, 1), this.model.interpolate(termA, termB, alpha)], UNSORTED);
+    return straightenSample(rowA!, rowB!, row!, alpha);
   }
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */
