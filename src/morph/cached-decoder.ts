@@ -37,6 +37,7 @@ export class CachedDecoder {
   private uses = 0;
   private readonly scratch = new Float64Array(13);
   private readonly pending = new Set<string>();
+  private termList: readonly string[] | null = null;
 
   constructor(
     readonly model: EqModel,
@@ -46,8 +47,10 @@ export class CachedDecoder {
     this.maxPairs = opts.maxPairs ?? 64;
   }
 
+  /** One array for the decoder's life: term lookups index it once (the model's getter builds a new list per call). */
   get terms(): readonly string[] {
-    return this.model.terms;
+    this.termList ??= this.model.terms;
+    return this.termList;
   }
 
   hasTerm(term: string): boolean {
