@@ -31,8 +31,9 @@ test("the table's ends sound like the model's own decodes of the two terms (with
       const ends = [0, 1].map((x) => ({ sent: bandsToParams(cached.decode(a, b, x)), own: bandsToParams(model.decode(a, b, x, { sorted: false })) }));
       const gaps = ends.map((e) => rmsDistanceDb(responseFromParams(e.sent), responseFromParams(e.own)));
       gaps.forEach((g, i) => assert.ok(g <= 0.5, `${a}/${b} end ${i}: ${g.toFixed(3)} dB`));
-      // One end is where the straightened chain starts: the model's decode, parameter for parameter.
-      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-6 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
+      // One end is where the straightened chain starts: the model's decode, parameter for parameter (float32 tfjs
+      // against the float64 JavaScript decoder).
+      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-4 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
     }),
     { numRuns: 25 },
   );
