@@ -9,8 +9,10 @@ import { loadMapping } from '../profiles/load.js';
 import type { MidiControl, OscControl } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend } from '../transports/midi.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
 import { resolveMappingOption } from './mapping-option.js';
+import { untilStopSignal } from './signals.js';
 import { portSelector } from './run.js';
 
 export const MONITOR_HELP = `eqmorph monitor [--mapping FILE|NAME]
@@ -125,16 +127,14 @@ export async function monitorCommand(args: string[]): Promise<number> {
     process.stdout.write(MONITOR_HELP);
     return 0;
   }
-  const monitor = await startMonitor({ mapping: resolveMappingOption(values.mapping) }, (line) => process.stdout.write(line + '\n'));
+  // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
+  const monitor = await startMonitor({ mapping: resolveMappingOption(values.mapping) }, (line) => process.stdout.write(printable(line) + '\n'));
   if (monitor.listening === 0) {
     await monitor.stop();
-    process.stderr.write('eqmorph monitor: nothing to monitor: none of the mapping\'s inputs could be opened (see above); fix them, or give a mapping with an OSC input.\n');
+    process.stderr.write("eqmorph monitor: nothing to monitor: none of the mapping's inputs could be opened (see above); fix them, or give a mapping with an OSC input.\n");
     return 1;
   }
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  await untilStopSignal();
   await monitor.stop();
   return 0;
 }

@@ -1,6 +1,7 @@
 // Specifications of OSC over UDP on real sockets at 127.0.0.1: the shared contract, delivery, bundles, and hostile datagrams.
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
 import { TransportError } from '../../src/transports/errors.js';
@@ -29,7 +30,7 @@ function sendRaw(bytes: Uint8Array, port: number): Promise<void> {
   return new Promise((resolve, reject) => raw.send(bytes, port, LOCAL, (err) => (err ? reject(err) : resolve())));
 }
 
-async function receiver(options: { maxPacketBytes?: number } = {}): Promise<{ t: OscUdpTransport; port: number }> {
+async function receiver(options: { maxPacketBytes?: number; bind?: { host: string; port: number } } = {}): Promise<{ t: OscUdpTransport; port: number }> {
   const t = new OscUdpTransport({ name: 'osc-in', mode: 'in', bind: { host: LOCAL, port: 0 }, ...options });
   await t.open();
   return { t, port: t.localAddress()!.port };
@@ -200,15 +201,46 @@ test('osc-udp: a send the OS refuses becomes an error sentence and count, and th
   }
 });
 
-test('osc-udp: sending to a port where nobody listens neither throws nor fails', async () => {
+test('osc-udp: an output whose remote refuses goes to error with a sentence, and back to open once a listener appears', async () => {
   const { t: gone, port } = await receiver();
   await gone.close();
-  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: LOCAL, port } });
+  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: LOCAL, port }, retryMs: 100 });
   await tx.open();
   try {
-    for (let i = 0; i < 3; i += 1) await tx.sendAsync({ address: '/nobody', args: [i] });
-    assert.equal(tx.counters().out, 3);
-    assert.equal((await firstValueFrom(tx.status$)).state, 'open');
+    tx.send({ address: '/nobody', args: [1] });
+    await eventually(() => tx.counters().errors > 0, 'the refusal');
+    const refused = await firstValueFrom(tx.status$);
+    assert.equal(refused.state, 'error');
+    assert.match(refused.detail ?? '', new RegExp(`Nothing is listening at ${LOCAL}:${port}`));
+    // Sends meanwhile never throw.
+    for (let i = 0; i < 3; i += 1) assert.doesNotThrow(() => tx.send({ address: '/nobody', args: [i] }));
+    const { t: back } = await receiver({ bind: { host: LOCAL, port } });
+    try {
+      const probe = first(back.messages$, () => true);
+      let state = '';
+      const sub = tx.status$.subscribe((st) => (state = st.state));
+      await eventually(() => state === 'open', 'open again', 5000);
+      sub.unsubscribe();
+      // The probe is the last datagram sent, so the remote holds the value it was last given.
+      assert.equal((await probe).address, '/nobody');
+    } finally {
+      await back.close();
+    }
+  } finally {
+    await tx.close();
+  }
+});
+
+test('osc-udp: an output to a host name that does not resolve is in error, drops what it is asked to send, and retries', async () => {
+  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: 'no-such-host.invalid', port: 9 }, retryMs: 50 });
+  await tx.open();
+  try {
+    const s = await firstValueFrom(tx.status$);
+    assert.equal(s.state, 'error');
+    assert.match(s.detail ?? '', /"no-such-host\.invalid" could not be resolved.*Retrying/);
+    await assert.rejects(tx.sendAsync({ address: '/x', args: [1] }), TransportError);
+    assert.equal(tx.counters().dropped, 1);
+    await eventually(() => tx.counters().errors >= 2, 'a second lookup');
   } finally {
     await tx.close();
   }
@@ -243,4 +275,34 @@ test('the send lookup answers an IP address at once, with its family, and leaves
   assert.deepEqual(answers, [['127.0.0.1', 4], ['::1', 6]]);
   const named = await new Promise<[string, number]>((resolve, reject) => literalFirstLookup('localhost', 4, (err, address, family) => (err ? reject(err) : resolve([address, family]))));
   assert.deepEqual(named, ['127.0.0.1', 4]);
+});
+
+/** What the kernel holds for the transport's socket (reached past the private field: no public API exposes the socket). */
+function recvBufferSize(t: OscUdpTransport): number {
+  const socket = (t as unknown as { socket: dgram.Socket | null }).socket;
+  assert.ok(socket, 'an open transport has a socket');
+  return socket.getRecvBufferSize();
+}
+
+/** The most the OS grants one socket: Linux's net.core.rmem_max where it can be read, else no cap assumed. */
+function osCap(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim());
+  } catch {
+    return Infinity;
+  }
+}
+
+test('osc-udp: an input socket asks for a 1 MiB receive buffer by default, and for the size given when one is given', async () => {
+  // Linux reports twice what it grants (the doubling pays for its bookkeeping), so the reported size is at least the grant.
+  for (const [options, asked] of [[{}, 1 << 20], [{ receiveBufferBytes: 3 << 20 }, 3 << 20]] as const) {
+    const t = new OscUdpTransport({ name: 'osc-in', mode: 'in', bind: { host: LOCAL, port: 0 }, ...options });
+    await t.open();
+    try {
+      const granted = recvBufferSize(t);
+      assert.ok(granted >= Math.min(asked, osCap()), `asked ${asked}, the socket holds ${granted}`);
+    } finally {
+      await t.close();
+    }
+  }
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { createStaticServer } from '../../src/web/static-server.js';
 
 test('the page has an icon: /favicon.ico is an ICO file, not a 404', async () => {
-  const server = createStaticServer(null);
+  const server = createStaticServer({ listen: { host: '127.0.0.1', port: 0 }, token: null });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/favicon.ico`);
