@@ -262,7 +262,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`eqmorph: mapping not reloaded, the running one stays: ${layoutProblem}`);
       return false;
     }
-    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
+    // Who may send (allow:) is the bridge's business and changes live; the sockets' addresses need a restart.
+    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, { ...i.connection, allow: undefined }]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
     if (endpoints(next) !== endpoints(current)) {
       out('eqmorph: mapping not reloaded: its inputs or outputs changed; restart eqmorph run to open them');
       return false;
