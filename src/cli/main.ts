@@ -20,6 +20,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   monitor: { summary: 'print decoded incoming control events', load: async () => (await import('./monitor.js')).monitorCommand },
   learn: { summary: 'wait for a control to move and print its YAML', load: async () => (await import('./learn.js')).learnCommand },
   ports: { summary: 'list MIDI inputs and outputs', load: async () => (await import('./ports.js')).portsCommand },
+  init: { summary: 'write a mapping for your controller and EQ', load: async () => (await import('./init.js')).initCommand },
+  mappings: { summary: 'list the shipped mappings (run one with run --mapping NAME)', load: async () => (await import('./mappings.js')).mappingsCommand },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {

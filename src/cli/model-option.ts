@@ -6,6 +6,8 @@ import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { initBackend } from '../model/backend.js';
 import { modelProblem } from '../model/check-model.js';
 import { EqModel } from '../model/eq-model.js';
+import { closestTerms, lookupTerm } from '../model/vocabulary.js';
+import type { KnownTerms } from '../profiles/types.js';
 
 /** The model, checked once at load: a damaged one (NaN weights, centroids that decode out of range) is refused, exit 2. */
 export async function loadModelOption(dir: string | undefined): Promise<EqModel> {
@@ -15,4 +17,13 @@ export async function loadModelOption(dir: string | undefined): Promise<EqModel>
   const problem = modelProblem(model);
   if (problem) throw new DataFileError(join(path, problem.file), problem.problem);
   return model;
+}
+
+/**
+ * Which terms a mapping may name, as `run` and `validate` check them: hidden words are accepted when named exactly (as
+ * in decode), and only the default vocabulary is suggested for a word the model does not know.
+ */
+export function mappingTerms(model: EqModel): KnownTerms {
+  const known = [...model.files.terms.keys()];
+  return (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
 }

@@ -1,6 +1,5 @@
 // `eqmorph monitor`: opens a mapping's OSC and MIDI inputs and prints every decoded control event (and what could not be decoded).
 
-import { resolve } from 'node:path';
 import { scan, type Subscription } from 'rxjs';
 import type { ControlEvent, ControlValue } from '../codecs/control-value.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from '../pipeline/decode-midi-control.js';
@@ -12,10 +11,11 @@ import { createMidiTransport, loadMidiBackend, type MidiBackend } from '../trans
 import { OscUdpTransport } from '../transports/osc-udp.js';
 import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
+import { resolveMappingOption } from './mapping-option.js';
 import { untilStopSignal } from './signals.js';
-import { DEFAULT_MAPPING, portSelector } from './run.js';
+import { portSelector } from './run.js';
 
-export const MONITOR_HELP = `eqmorph monitor [--mapping FILE]
+export const MONITOR_HELP = `eqmorph monitor [--mapping FILE|NAME]
 
 Listens on the mapping's inputs (OSC and MIDI) and prints each decoded control event: input, control, value kind and
 value, raw arguments or bytes. Messages no control matches are printed too, so you can see what a surface really sends;
@@ -126,7 +126,7 @@ export async function monitorCommand(args: string[]): Promise<number> {
     return 0;
   }
   // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
-  const monitor = await startMonitor({ mapping: resolve(values.mapping ?? DEFAULT_MAPPING) }, (line) => process.stdout.write(printable(line) + '\n'));
+  const monitor = await startMonitor({ mapping: resolveMappingOption(values.mapping) }, (line) => process.stdout.write(printable(line) + '\n'));
   await untilStopSignal();
   await monitor.stop();
   return 0;

@@ -41,7 +41,7 @@ export interface OscOutMessage {
  * | `maxPacketBytes`| `8192`                                | 65536                       | larger datagrams are dropped as oversized            |
  * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
- * | `receiveBufferBytes` | `1048576`                        | 4 MiB (modes in and both)   | kernel receive buffer; the OS caps it (Linux: net.core.rmem_max) |
+ * | `receiveBufferBytes` | `2097152`                        | `1048576` (1 MiB; modes in and both) | kernel receive buffer asked for; the OS caps it (Linux: at net.core.rmem_max, and reports twice what it grants) |
  * | `retryMs`       | `200`                                 | 1000                        | first wait before re-resolving a remote name or probing a refusing remote (doubles up to 30 s for names) |
  *
  * In mode `out` the socket is connected to `remote` (its name resolved once, when opened): the OS then reports a

@@ -4,7 +4,8 @@ import { auditTime, combineLatest, filter, interval, map, merge, of, scan, share
 import type { WebSocketServer } from 'ws';
 import type { MorphDecoder } from '../morph/morph-state.js';
 import type { Bridge } from '../pipeline/bridge.js';
-import type { Mapping } from '../profiles/types.js';
+import { deskBands } from '../pipeline/desk-reports.js';
+import type { Mapping, MorphInstance } from '../profiles/types.js';
 import type { Transport } from '../transports/transport.js';
 import type { LatentMap } from './latent-map.js';
 import { LogRing } from './log-ring.js';
@@ -81,7 +82,11 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources, counts: WebCo
   const build = ([run, states, , statuses, samples]: Inputs): string => {
     const sample = samples.next!;
     const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
-    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log.lines()));
+    const follows = (inst: MorphInstance) => {
+      const output = run.mapping.outputs.get(inst.output);
+      return output?.onDeskEdit === 'follow' ? deskBands(output.profile, inst.name, run.bridge.deskValues(inst.name)) : null;
+    };
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log.lines(), follows));
   };
   const keep = inputs$.subscribe((inputs) => (latest = inputs));
   // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.

@@ -132,7 +132,7 @@ const NO_COUNTS = { in: 0, out: 0, dropped: 0, errors: 0, reconnects: 0 } as con
  */
 export function runTransports(mapping: Mapping, t: RunTransports, midiUnavailable: string | null): FeedSources['transports'] {
   const absent = { status$: of({ state: 'unavailable', detail: midiUnavailable ?? 'not opened' } as const), counters: () => NO_COUNTS };
-  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi', transport: Transport<unknown, unknown> | undefined, profile: string) => {
+  const entry = (name: string, role: 'in' | 'out', kind: 'osc' | 'midi' | 'rcp', transport: Transport<unknown, unknown> | undefined, profile: string) => {
     const local = transport instanceof OscUdpTransport && role === 'in' ? transport.localAddress() : null;
     return { name, role, kind, endpoint: local ? `${local.host}:${local.port} · ${profile}` : profile, transport: transport ?? absent };
   };
@@ -143,7 +143,8 @@ export function runTransports(mapping: Mapping, t: RunTransports, midiUnavailabl
     }),
     ...[...mapping.outputs.values()].map((o) => {
       const kind = o.connection.transport;
-      return entry(o.name, 'out', kind, (kind === 'osc' ? t.oscOutputs : t.midiOutputs).get(o.name), o.profile.name);
+      // A Yamaha (rcp) output speaks the OSC outputs' message model and sits among them.
+      return entry(o.name, 'out', kind, (kind === 'midi' ? t.midiOutputs : t.oscOutputs).get(o.name), o.profile.name);
     }),
   ];
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { paramsToBands, type EqSettings } from '../../src/eq/bands.js';
+import { paramsToBands, type Band, type EqSettings } from '../../src/eq/bands.js';
 import { responseDb } from '../../src/eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../../src/morph/morph-state.js';
 import type { MorphInstance } from '../../src/profiles/types.js';
 import { latentMap } from '../../src/web/latent-map.js';
 import { CURVE_FREQS, eventLine, frameMessage, helloMessage, instanceView, messageRates, transportViews } from '../../src/web/view-model.js';
+import { positionArb } from '../support/arbitraries.js';
 
 // A decoder whose EQ moves linearly between two settings: enough to check that the view follows the decoder exactly.
 const A = [3, 120, -4, 400, 1.2, 2, 1500, 0.9, -1, 4000, 2, 5, 9000];
@@ -45,7 +46,7 @@ test('bypass shows a flat curve; strength 0 too', () => {
 
 test('for all alphas: the map point lies on the segment from A to B, at alpha along it', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (alpha) => {
+    fc.property(positionArb, (alpha) => {
       const v = instanceView(inst, state({ alpha }), decoder, map, centroid);
       for (const k of [0, 1]) assert.ok(Math.abs(v.point[k]! - (v.a[k]! + alpha * (v.b[k]! - v.a[k]!))) <= 2e-4);
     }),
@@ -91,4 +92,15 @@ test('an event is named in the log by input, control and value', () => {
   assert.equal(eventLine({ input: 'web', control: 'main/alpha', value: { kind: 'continuous', value: 0.25 }, raw: [], time: 0 }, 0).text, 'web.main/alpha 0.25');
   assert.equal(eventLine({ input: 'hw', control: 'enc', value: { kind: 'relative', delta: 2 }, raw: [], time: 0 }, 0).text, 'hw.enc +2');
   assert.equal(eventLine({ input: 'hw', control: 'b', value: { kind: 'discrete', step: 64, max: 127 }, raw: [], time: 0 }, 0).text, 'hw.b 64/127');
+});
+
+test('an instance that follows its desk shows the desk\'s bands and their curve, marked as the desk\'s', () => {
+  const desk = [{ type: 'lowshelf', gain: 6, freq: 100, q: 0.71 }, { type: 'peaking', gain: -9, freq: 1000, q: 2 }] as unknown as Band[];
+  const frame = frameMessage([inst], new Map([['main', state()]]), decoder, map, centroid, [], [], () => [...desk]);
+  const view = frame.instances[0]!;
+  assert.equal(view.fromDesk, true);
+  assert.deepEqual(view.bands.map((b) => b.gain), [6, -9]);
+  const expected = responseDb([...desk], CURVE_FREQS);
+  view.curve.forEach((db, i) => assert.ok(Math.abs(db - expected[i]!) <= 0.005));
+  assert.equal(frameMessage([inst], new Map([['main', state()]]), decoder, map, centroid, [], []).instances[0]!.fromDesk, undefined);
 });
