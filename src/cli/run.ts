@@ -30,6 +30,7 @@ import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { webStatsLine } from '../web/page-sockets.js';
 import { withWebSurface } from '../web/surface.js';
 import { resolveMappingOption } from './mapping-option.js';
 import { printable } from '../codecs/printable.js';
@@ -454,6 +455,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsTimer = values.stats
     ? setInterval(() => {
         for (const line of healthLines(run.health())) out(line);
+        if (run.web) out(webStatsLine(run.web.counters()));
       }, 5000)
     : null;
   await stopSignal;
