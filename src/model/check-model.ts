@@ -16,7 +16,7 @@ const DECODED_SAMPLE = 8;
 const RANGE_SLACK = 1e-3;
 
 /** What is wrong with the model, as the file it is in and a sentence; null when it can be used. */
-export function modelProblem(model: EqModel): { file: string; problem: string } | null {
+export function modelProblem(model: EqModel, opts: { decode?: boolean } = {}): { file: string; problem: string } | null {
   for (const [name, net] of Object.entries(model.files.networks) as [string, tf.LayersModel][]) {
     for (const w of net.weights) {
       const values = w.read().dataSync();
@@ -28,6 +28,7 @@ export function modelProblem(model: EqModel): { file: string; problem: string } 
   const zs = terms.map((t) => model.files.terms.get(t)!.z);
   const badZ = zs.findIndex((z) => z.some((v) => !Number.isFinite(v)));
   if (badZ >= 0) return { file: 'terms.json', problem: `the centroid of "${terms[badZ]}" is not finite; the model is damaged, train it again or use another --model` };
+  if (opts.decode === false) return null;
   const picks = [...new Set(Array.from({ length: Math.min(DECODED_SAMPLE, zs.length) }, (_, k) => Math.floor((k * zs.length) / Math.min(DECODED_SAMPLE, zs.length))))];
   const rows = model.decodeLatents(picks.map((i) => zs[i]!), { sorted: false });
   for (const [r, row] of rows.entries()) {
