@@ -10,6 +10,6 @@ test('the shipped model passes the load check in full: finite weights and centro
   const model = await EqModel.load(DEFAULT_MODEL_DIR);
   assert.equal(modelProblem(model), null);
   const term = model.terms[0]!;
-  model.files.terms.get(term)!.z[0] = Number.NaN;
+  (model.files.terms.get(term)!.z as number[])[0] = Number.NaN;
   assert.deepEqual(modelProblem(model, { decode: false })?.file, 'terms.json');
 });
