@@ -2,6 +2,7 @@
 
 import type { ControlValue } from '../codecs/control-value.js';
 import type { BandType, ParamKind } from '../eq/bands.js';
+import type { AllowEntry } from './allow.js';
 
 export type ProfileKind = 'controller' | 'target' | 'mapping';
 export type Transport = 'midi' | 'osc';
@@ -158,7 +159,7 @@ export type PortMatcher =
   | { readonly kind: 'virtual'; readonly name: string };
 
 export type InputConnection =
-  | { readonly transport: 'osc'; readonly listen: HostPort; readonly feedback?: HostPort }
+  | { readonly transport: 'osc'; readonly listen: HostPort; readonly feedback?: HostPort; readonly allow?: readonly AllowEntry[] }
   | { readonly transport: 'midi'; readonly port: PortMatcher; readonly outputPort?: PortMatcher };
 
 export type OutputConnection =
