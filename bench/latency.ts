@@ -19,7 +19,7 @@ import { alphaAddress, alphaAt, ECHO_ADDRESSES, eventsOf, latenciesMs, matchFram
 const DEFAULT_MAPPING = join(PACKAGE_ROOT, 'mappings', 'default.yaml');
 /** Seconds per block when eqmorph and the floor take turns. */
 const BLOCK_S = 1;
-const TSX = ['--import', 'tsx'];
+export const TSX = ['--import', 'tsx'];
 
 /** A UDP port free right now on 127.0.0.1 (bound and released): `eqmorph run` needs a number for --osc-in. */
 export async function freePort(): Promise<number> {
@@ -129,7 +129,7 @@ async function startEqmorph(mappingFile: string, outPort: number): Promise<Targe
 }
 
 /** startRun in a bench process that reports its output's counters when stopped (for the burst's queue). */
-async function startRunHost(outPort: number): Promise<Target> {
+export async function startRunHost(outPort: number): Promise<Target> {
   const { child, port } = await startProc('run-host.ts', [String(outPort)], 'pipe');
   return {
     port,
@@ -230,7 +230,7 @@ export function writeManyInstanceMapping(dir: string, n: number, terms: readonly
 }
 
 /** The first `warmup` frames are not counted: the target's JIT compiles its hot path on them. */
-function latencyRun(sent: readonly number[], ends: readonly (FrameEnd | null)[], arrivals: readonly Arrival[], warmup: number) {
+export function latencyRun(sent: readonly number[], ends: readonly (FrameEnd | null)[], arrivals: readonly Arrival[], warmup: number) {
   const arrived = matchFrames(ends, arrivals);
   const lat = latenciesMs(sent, arrived);
   // Frames sent on their own, not superseded by a newer one read in the same turn.

@@ -3,9 +3,8 @@
 import { watch } from 'node:fs';
 import { BehaviorSubject } from 'rxjs';
 import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
+import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
-import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
@@ -15,33 +14,41 @@ import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js'
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
+import { loadMappingOffThread } from '../profiles/load-off-thread.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
-import { OscUdpTransport } from '../transports/osc-udp.js';
+import { OscUdpTransport, resolveHost } from '../transports/osc-udp.js';
+import { RcpTcpTransport } from '../transports/rcp-tcp.js';
 import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
-import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
+import { healthLines, transportHealth, watchStatus, withDeskEdits, type TransportEntry } from '../pipeline/health.js';
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
-import { loadModelOption } from './model-option.js';
+import { untilStopSignal } from './signals.js';
+import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
+import { resolveMappingOption } from './mapping-option.js';
+import { printable } from '../codecs/printable.js';
 
-export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
+export { DEFAULT_MAPPING } from './mapping-option.js';
 
 export const RUN_HELP = `eqmorph run [options]
 
 Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
 
-  --mapping FILE        mapping profile (default mappings/default.yaml: OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
+  --mapping FILE|NAME   a mapping file, or a shipped mapping by name (eqmorph mappings lists them; default: default,
+                        OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
   --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
   --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
+  --web-allow-host NAME a host name the page may be opened under besides loopback names, IP addresses and the --web
+                        host (repeatable; e.g. the machine's DNS name). Requests naming any other host are refused (403)
   --no-web              do not serve the web monitor
   --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 as it starts
                         (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s beside the running bridge; 0 = none): the fader
@@ -52,11 +59,13 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
                         main thread, in slices between fader events)
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
-  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
+  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects, and desk edits
+                        on an output whose desk reports them; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
-On SIGINT/SIGTERM the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
-every port and socket is closed.
+On SIGINT, SIGTERM or SIGHUP the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
+every port and socket is closed, and eqmorph exits 0. Signals that come while it stops are ignored.
+Errors are one line; --debug adds the stack trace.
 `;
 
 export interface RunOptions {
@@ -107,14 +116,16 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
 }
 
 /** The monitor's address and token from --web, --web-token and --no-web; null when it is off. */
-export function webFlags(web: string | undefined, token: string | undefined, off: boolean): WebAccess | null {
+export function webFlags(web: string | undefined, token: string | undefined, off: boolean, allowHosts: readonly string[] = []): WebAccess | null {
   if (off) {
-    if (web !== undefined || token !== undefined) throw new UsageError('--no-web turns the monitor off: drop --web and --web-token, or drop --no-web');
+    if (web !== undefined || token !== undefined || allowHosts.length > 0) throw new UsageError('--no-web turns the monitor off: drop --web, --web-token and --web-allow-host, or drop --no-web');
     return null;
   }
   const listen = web === undefined ? DEFAULT_WEB : parseWebAddress(web);
   if ('error' in listen) throw new UsageError(`--web: ${listen.error}`);
-  return { listen, token: token ?? null };
+  const bad = allowHosts.find((h) => !/^[a-z0-9.-]+$/i.test(h));
+  if (bad !== undefined) throw new UsageError(`--web-allow-host: "${bad}" is not a host name; give a name like mixer-pc.local`);
+  return { listen, token: token ?? null, allowHosts };
 }
 
 /** Why a mapping cannot run: an output whose band layout is not eqmorph's five and cannot be fitted either. */
@@ -190,8 +201,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) });
   const known = [...model.files.terms.keys()];
-  // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
-  const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
+  const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
@@ -257,12 +267,21 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       if (t) midiOutputs.set(name, t);
       continue;
     }
+    if (output.connection.transport === 'rcp') {
+      const t = new RcpTcpTransport({ name, remote: output.connection.connect });
+      await t.open();
+      oscOutputs.set(name, t);
+      out(`  out ${name}: Yamaha remote control, tcp ${output.connection.connect.host}:${output.connection.connect.port} (${output.profile.name})${output.onDeskEdit ? `, desk edits: ${output.onDeskEdit}` : ''}`);
+      continue;
+    }
     const remote = (firstOut && opts.oscOut) || output.connection.send;
     firstOut = false;
-    const t = new OscUdpTransport({ name, mode: 'out', remote });
+    // A desk that reports edits answers the port it was sent from: such an output listens on its sending socket.
+    const listens = output.onDeskEdit !== undefined;
+    const t = new OscUdpTransport({ name, mode: listens ? 'both' : 'out', remote, ...(output.connection.listen ? { bind: output.connection.listen } : {}) });
     await t.open();
     oscOutputs.set(name, t);
-    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
+    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
   const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: bandLayoutsFitted(mapping) ? fitCache() : null };
   let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
@@ -310,12 +329,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
    * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
    * invalid one is reported and the running mapping stays. Endpoint changes need a restart, and are refused as such.
    */
-  const reload = async (): Promise<boolean> => {
+  const reloadOnce = async (): Promise<boolean> => {
     let next: Mapping;
     try {
-      next = await loadMapping(current.file, { knownTerms });
+      // In a worker: a big or slow file must not hold up the fader while it is parsed.
+      next = await loadMappingOffThread(current.file, { known, suggest: model.terms });
     } catch (err) {
-      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message}`);
+      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message.split('\n').map(printable).join('\n')}`);
       return false;
     }
     const layoutProblem = bandLayoutProblem(next);
@@ -339,6 +359,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
     return true;
   };
+  // One reload at a time, in the order asked: a slow parse must not let an older file replace a newer one.
+  let reloads: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<boolean> => {
+    const next = reloads.then(reloadOnce, reloadOnce);
+    reloads = next;
+    return next;
+  };
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
@@ -353,9 +380,12 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     await pool?.close();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
-  const health = () => transportHealth(transports, bridge.counters());
+  // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.
+  const deskEdits = (name: string) => () => bridge.deskCounters().get(name)?.edits;
+  const health = () => transportHealth(transports.map((e) => (e.direction === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e)), bridge.counters());
   if (monitor) {
-    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), ...modelMap(model) });
+    const monitored = runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason).map((e) => (e.role === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e));
+    monitor.attach({ runs$, decoder, transports: monitored, ...modelMap(model) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
@@ -372,6 +402,7 @@ export async function runCommand(args: string[]): Promise<number> {
     web: { type: 'string' },
     'web-token': { type: 'string' },
     'no-web': { type: 'boolean' },
+    'web-allow-host': { type: 'string', multiple: true },
     stats: { type: 'boolean' },
     rehearse: { type: 'string' },
     'no-cache': { type: 'boolean' },
@@ -384,17 +415,27 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out = (line: string) => process.stdout.write(line + '\n');
+  // Listening from the start: a signal while the model loads or the rehearsal runs stops eqmorph cleanly after start-up,
+  // instead of killing it half-way with the signal's default action.
+  const stopSignal = untilStopSignal((signal) => out(`eqmorph: ${signal} while stopping; already stopping`));
   const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
   // The process's own priority is the command's business, not startRun's (tests and benches run it in-process).
   const priority = priorityLine(raisePriority(nice));
   if (priority) out(priority);
+  const oscOut = hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 });
+  // A name typed on the command line that does not resolve is a typo until shown otherwise: said now, exit 2. (A name
+  // in a mapping is retried instead: the device may come up later.)
+  if (oscOut) {
+    const found = await resolveHost(oscOut.host);
+    if ('error' in found) throw new UsageError(`--osc-out: the host name "${oscOut.host}" could not be resolved; check the spelling or use an IP address`);
+  }
   const run = await startRun(
     {
-      mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
+      mapping: resolveMappingOption(values.mapping),
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
-      oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
-      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
+      oscOut,
+      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
       cache: !values['no-cache'],
       fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
@@ -421,11 +462,7 @@ export async function runCommand(args: string[]): Promise<number> {
         for (const line of healthLines(run.health())) out(line);
       }, 5000)
     : null;
-  await new Promise<void>((resolveStop) => {
-    const onSignal = () => resolveStop();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopSignal;
   if (statsTimer) clearInterval(statsTimer);
   if (reloadTimer) clearTimeout(reloadTimer);
   watcher.close();

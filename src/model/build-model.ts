@@ -16,7 +16,7 @@ import { saveModelDir, type ModelFiles, type TermInfo } from './model-dir.js';
 import { train, type EpochReport } from './train.js';
 import { groupedAnchors, termAnchors } from './anchors.js';
 import { loadSocialEq } from '../data/socialeq.js';
-import { DEFAULT_POLICY, fitSocialEqWords, projectSocialEq, trainableWords, vocabularyReport, wordTrainingExamples } from './socialeq-terms.js';
+import { DEFAULT_POLICY, fitSocialEqWords, trainableWords, vocabularyTerms, vocabularyReport, wordTrainingExamples } from './socialeq-terms.js';
 
 export interface BuildResult {
   readonly model: EqModel;
@@ -94,8 +94,7 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
   model = new EqModel({ ...files, terms: withErrors });
   let vocabulary: unknown = null;
   if (social && fitted) {
-    const projected = projectSocialEq(model, fitted.words, wordExamples, DEFAULT_POLICY);
-    model = new EqModel({ ...model.files, terms: new Map([...withErrors, ...projected]) });
+    model = new EqModel({ ...model.files, terms: vocabularyTerms(model, social, fitted, wordExamples, DEFAULT_POLICY, readNonDescriptors(SOCIALEQ_NON_DESCRIPTORS_FILE)) });
     evaluation = { ...evaluation, vocabulary: vocabularyReport(model, social, fitted.scale) };
     vocabulary = { path: opts.socialEqPath, scale: fitted.scale, calibrationWords: fitted.calibrationWords, policy: DEFAULT_POLICY, trainedWords: words.length, trainingExamples: wordExamples.length };
   }

@@ -5,6 +5,7 @@ import type { EqModel } from '../model/eq-model.js';
 import { BuildScheduler } from './build-scheduler.js';
 import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
+import { shapePath, straightenSample } from './path-shape.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -46,6 +47,7 @@ export class CachedDecoder {
   private readonly tables = new Map<string, CachedTable>();
   private uses = 0;
   private readonly scratch = new Float64Array(13);
+  private termList: readonly string[] | null = null;
   readonly scheduler: BuildScheduler;
   /** The decoder network in plain JavaScript, where it agrees with tfjs (see DenseDecoder); null: tfjs decodes. */
   readonly dense: DenseDecoder | null;
@@ -66,8 +68,10 @@ export class CachedDecoder {
     this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
   }
 
+  /** One array for the decoder's life: term lookups index it once (the model's getter builds a new list per call). */
   get terms(): readonly string[] {
-    return this.model.terms;
+    this.termList ??= this.model.terms;
+    return this.termList;
   }
 
   hasTerm(term: string): boolean {
@@ -106,7 +110,7 @@ export class CachedDecoder {
   /** The pair's table, decoding all its samples in one batched tfjs call if it is not built yet (blocks ~20 ms). */
   table(termA: string, termB: string): PairTable {
     const key = pairKey(termA, termB);
-    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, this.samples(termA, termB, 0, this.steps)));
+    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, shapePath(this.samples(termA, termB, 0, this.steps))));
   }
 
   /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
@@ -144,7 +148,7 @@ export class CachedDecoder {
         if (!this.model.term(termA) || !this.model.term(termB)) return true;
         rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
         if (rows.length < this.steps) return false;
-        this.store(key, pairTable(termA, termB, rows));
+        this.store(key, pairTable(termA, termB, shapePath(rows)));
         return true;
       },
     });
@@ -157,7 +161,7 @@ export class CachedDecoder {
 
   /**
    * The hot path. A built table answers in well under a microsecond. A pair seen for the first time (a term switch)
-   * is answered at once by one exact decode, and its table is built in the background.
+   * is answered at once by one decode and one straightened sample (path-shape.ts), and its table is built in the background.
    */
   decode(termA: string, termB: string, alpha: number): EqSettings {
     const key = pairKey(termA, termB);
@@ -165,7 +169,15 @@ export class CachedDecoder {
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.request(termA, termB);
     this.touch(termA, termB);
-    return this.exact(termA, termB, alpha);
+    return paramsToBands(this.firstAnswer(termA, termB, alpha));
+  }
+
+  /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
+  private firstAnswer(termA: string, termB: string, alpha: number): number[] {
+    const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
+    const dense = this.dense;
+    const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);
+    return straightenSample(rowA!, rowB!, row!, alpha);
   }
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */

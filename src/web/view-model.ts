@@ -28,6 +28,8 @@ export interface InstanceView {
   readonly bands: readonly Band[];
   /** dB at each of CURVE_FREQS. */
   readonly curve: readonly number[];
+  /** The bands and curve are what the desk holds (an output with on_desk_edit: follow), not eqmorph's decode. */
+  readonly fromDesk?: true;
   /** The morph's point on the latent map, and its two ends. */
   readonly point: Point;
   readonly a: Point;
@@ -37,7 +39,7 @@ export interface InstanceView {
 export interface TransportEntry {
   readonly name: string;
   readonly role: 'in' | 'out';
-  readonly kind: 'osc' | 'midi';
+  readonly kind: 'osc' | 'midi' | 'rcp';
   readonly endpoint: string;
 }
 
@@ -88,8 +90,16 @@ export function helloMessage(terms: readonly string[], map: LatentMap): HelloMes
 }
 
 /** One instance as the page shows it; the curve comes from the same cookbook math as every other response in eqmorph. */
-export function instanceView(inst: MorphInstance, state: MorphState, decoder: MorphDecoder, map: LatentMap, centroid: (term: string) => readonly number[] | undefined): InstanceView {
-  const bands = morphBands(state, decoder);
+export function instanceView(
+  inst: MorphInstance,
+  state: MorphState,
+  decoder: MorphDecoder,
+  map: LatentMap,
+  centroid: (term: string) => readonly number[] | undefined,
+  desk: readonly Band[] | null = null,
+): InstanceView {
+  // An output that follows its desk shows what the desk holds (an engineer's edit included), not what eqmorph decoded.
+  const bands = desk ?? morphBands(state, decoder);
   const curve = responseDb(bands, CURVE_FREQS);
   const at = (term: string): Point => {
     const z = centroid(term);
@@ -109,6 +119,7 @@ export function instanceView(inst: MorphInstance, state: MorphState, decoder: Mo
     bypass: state.bypass,
     bands: bands.map((x) => ({ type: x.type, gain: round(x.gain, 2), freq: round(x.freq, 1), q: round(x.q, 3) }) as Band),
     curve: Array.from(curve, (db) => round(db, 2)),
+    ...(desk ? { fromDesk: true } : {}),
     point: [round(point[0], 4), round(point[1], 4)],
     a: [round(a[0], 4), round(a[1], 4)],
     b: [round(b[0], 4), round(b[1], 4)],
@@ -174,10 +185,11 @@ export function frameMessage(
   centroid: (term: string) => readonly number[] | undefined,
   transports: readonly TransportView[],
   log: readonly LogLine[],
+  desk: (inst: MorphInstance) => readonly Band[] | null = () => null,
 ): FrameMessage {
   const views = instances.flatMap((inst) => {
     const s = states.get(inst.name);
-    return s ? [instanceView(inst, s, decoder, map, centroid)] : [];
+    return s ? [instanceView(inst, s, decoder, map, centroid, desk(inst))] : [];
   });
   return { type: 'state', instances: views, transports, log };
 }
