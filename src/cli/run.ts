@@ -30,6 +30,7 @@ import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { webStatsLine } from '../web/page-sockets.js';
 import { withWebSurface } from '../web/surface.js';
 import { resolveMappingOption } from './mapping-option.js';
 import { printable } from '../codecs/printable.js';
@@ -343,7 +344,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`eqmorph: mapping not reloaded, the running one stays: ${layoutProblem}`);
       return false;
     }
-    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
+    // Who may send (allow:) is the bridge's business and changes live; the sockets' addresses need a restart.
+    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, { ...i.connection, allow: undefined }]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
     if (endpoints(next) !== endpoints(current)) {
       out('eqmorph: mapping not reloaded: its inputs or outputs changed; restart eqmorph run to open them');
       return false;
@@ -460,6 +462,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsTimer = values.stats
     ? setInterval(() => {
         for (const line of healthLines(run.health())) out(line);
+        if (run.web) out(webStatsLine(run.web.counters()));
       }, 5000)
     : null;
   await stopSignal;
