@@ -18,8 +18,9 @@ export const EVAL_HELP = `eqmorph eval [--model DIR] [--data PATH] [--socialeq P
 
 Re-creates the model's held-out split from the dataset and measures reconstruction, latent clustering,
 endpoints, morph paths and blends against simple baselines. For a model with SocialEQ words it also measures
-every word's decoded centroid against its calibrated curve, the cross-dataset agreement and morph paths over
-pairs that mix sources.
+every word's decoded centroid against its calibrated curve (dB and r), the cross-dataset agreement, and the paths
+a running bridge sends between word pairs (its pair tables, Δα 0.01): every pair of the 20 best-supported words
+plus 300 drawn with the model's seed (vocabularyPaths in --json).
 
   --model DIR       model directory (default ${DEFAULT_MODEL_DIR})
   --data PATH       SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
