@@ -67,12 +67,6 @@ const moved = (kind: string, a: number, b: number) => (kind === 'gain' ? Math.ab
 // 1/128 of alpha at most).
 const MAX_SLOPE = { gain: 20, freq: 36, q: 36 };
 
-// The cached path is piecewise linear, so a pair's largest segment slope bounds it. Measured on the shipped model over
-// every pair of its SAFE words (warm, bright, clear: the shipped mappings' pairs): 15.0 dB, 1.44 and 0.74 octaves per
-// unit alpha. Pairs of far-apart SocialEQ words are far steeper (intenso/hollow: 62 dB, 8.3 and 15.8 octaves), and no
-// bound has been measured over all 356 terms' pairs, so for those only continuity is claimed below.
-const SAFE_MAX_SLOPE = { gain: 17.1, freq: 1.6, q: 2.0 };
-
 test('smoothness: for any pair, every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(
     fc.property(pair(), alpha(), alpha(), ([a, b], x, y) => {
