@@ -3,6 +3,10 @@
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
+import type { SoundMapPoint } from '../model/sound-map.js';
+import { MapGrid } from './map-grid.js';
+import type { Corners } from './morph-state.js';
+import { XyPatch } from './xy-patch.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -21,6 +25,8 @@ export interface CachedDecoderOptions {
   readonly steps?: number;
   /** Pairs kept at once (each costs steps x 13 doubles, about 13 kB at 129 steps). */
   readonly maxPairs?: number;
+  /** The sound map's words, for decoding map points (see map-grid.ts). */
+  readonly soundMap?: readonly SoundMapPoint[];
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -43,6 +49,22 @@ export class CachedDecoder {
   ) {
     this.steps = opts.steps ?? 129;
     this.maxPairs = opts.maxPairs ?? 64;
+    this.map = opts.soundMap ? new MapGrid(model, opts.soundMap) : null;
+  }
+
+  private readonly pad = new XyPatch(this);
+  readonly map: MapGrid | null;
+
+  /** The XY pad over four corner words: four edge-table reads (see xy-patch.ts). */
+  decodeXY(corners: Corners, x: number, y: number): EqSettings {
+    return this.pad.decode(corners, x, y);
+  }
+
+  /** A point of the sound map; without a map, the middle of the vocabulary is not defined, so the first word's pair path stands in. */
+  decodeMap(x: number, y: number): EqSettings {
+    if (this.map) return this.map.decode(x, y);
+    const t = this.model.terms[0]!;
+    return this.decode(t, t, 0);
   }
 
   get terms(): readonly string[] {

@@ -5,6 +5,7 @@ import type { PairTable } from './pair-table.js';
 import { readPairTable } from './pair-table.js';
 import { fitAlongPath, fitLayoutSample, layoutTable, readLayoutTable, seedFromSource, type LayoutTable } from './layout-path.js';
 import type { FitResult } from '../eq/fit.js';
+import type { Corners } from './morph-state.js';
 
 /** What the fitted decoder needs of eqmorph's own decoder (CachedDecoder has it). */
 export interface PairTableSource {
@@ -12,6 +13,8 @@ export interface PairTableSource {
   ready(termA: string, termB: string): boolean;
   table(termA: string, termB: string): PairTable;
   decode(termA: string, termB: string, alpha: number): EqSettings;
+  decodeXY(corners: Corners, x: number, y: number): EqSettings;
+  decodeMap(x: number, y: number): EqSettings;
 }
 
 /** Warm-started fits per event-loop turn while a table builds: about 1 ms each, so a fader event waits a few ms at most. */
@@ -45,6 +48,26 @@ export class FittedDecoder {
     if (hit) return readLayoutTable(hit, alpha);
     this.build(termA, termB);
     const row = bandsToParams(this.source.decode(termA, termB, alpha));
+    const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
+    this.interim.set(key, fit.params);
+    return [...fit.bands];
+  }
+
+  /**
+   * The XY pad and the sound map on this layout: eqmorph's own bands at the point, fitted warm-started from the
+   * previous answer on the same surface (about 1 ms per event), so the layout's parameters follow the point
+   * continuously. There are no per-surface tables: a pad has a patch of points, not a path.
+   */
+  decodeXY(corners: Corners, x: number, y: number): Band[] {
+    return this.fitPoint(`xy\u0000${corners.join('\u0000')}`, this.source.decodeXY(corners, x, y));
+  }
+
+  decodeMap(x: number, y: number): Band[] {
+    return this.fitPoint('map', this.source.decodeMap(x, y));
+  }
+
+  private fitPoint(key: string, own: EqSettings): Band[] {
+    const row = bandsToParams(own);
     const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
     this.interim.set(key, fit.params);
     return [...fit.bands];

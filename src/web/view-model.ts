@@ -157,6 +157,8 @@ function describeValue(e: ControlEvent): string {
       return `${v.delta > 0 ? '+' : ''}${v.delta}`;
     case 'text':
       return JSON.stringify(v.value);
+    case 'point':
+      return `${round(v.x, 3)}, ${round(v.y, 3)}`;
   }
 }
 
