@@ -5,6 +5,8 @@ import { BehaviorSubject } from 'rxjs';
 import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
+import { soundMapFor } from '../model/sound-map-file.js';
+import { padEdges } from '../morph/xy-patch.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
@@ -133,7 +135,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The page is one more control surface: its bindings are added to every instance, on start and on each reload.
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
-  const decoder = new CachedDecoder(model);
+  // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
+  const soundMap = soundMapFor(model, resolve(opts.model ?? DEFAULT_MODEL_DIR)).map;
+  const decoder = new CachedDecoder(model, { soundMap: soundMap.points });
+  decoder.map?.prepare();
   const known = [...model.files.terms.keys()];
   // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
   const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
@@ -216,6 +221,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
     decoder.prepare(inst.initial.termA, inst.initial.termB);
     layout?.prepare(inst.initial.termA, inst.initial.termB);
+    // The pad's edge tables build in the background, so its first move is already a table read.
+    if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) if (!decoder.ready(a, b)) decoder.decode(a, b, 0);
   }
   const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
   if (moves > 0) {

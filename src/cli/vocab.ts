@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../model/config.js';
 import { prepareData } from '../model/dataset.js';
 import { EqModel } from '../model/eq-model.js';
 import { saveModelDir } from '../model/model-dir.js';
+import { computeSoundMap, writeSoundMap } from '../model/sound-map-file.js';
 import { DEFAULT_POLICY, fitSocialEqWords, projectSocialEq, trainableWords, vocabularyReport, wordTrainingExamples } from '../model/socialeq-terms.js';
 import { numberFlag, parseFlags } from './args.js';
 import { loadModelOption } from './model-option.js';
@@ -21,7 +22,8 @@ Rebuilds a model's SocialEQ vocabulary without retraining: each word's curve is 
 words SAFE-DB also has) and fitted with the 5-band EQ; the word's centroid is the mean latent code of the same
 examples training used (its fitted settings and seeded jittered copies). A model trained with SocialEQ (the default
 for eqmorph train) represents the words; for one trained without, this only encodes them. SAFE-trained terms keep
-their own centroids. Words with thin support or a poor fit are kept but hidden (see eqmorph terms --all).
+their own centroids. Words with thin support or a poor fit are kept but hidden (see eqmorph terms --all). The sound
+map (eqmorph map) is recomputed for the new vocabulary and written beside the model.
 
   --model DIR            model to extend, written in place unless --out is given (default ${DEFAULT_MODEL_DIR})
   --out DIR              write the extended model here instead
@@ -70,6 +72,8 @@ export async function vocabCommand(args: string[]): Promise<number> {
   const vocabulary = { ...previous, path: social.path, scale: fitted.scale, calibrationWords: fitted.calibrationWords, policy };
   const outDir = resolve(values.out ?? values.model ?? DEFAULT_MODEL_DIR);
   await saveModelDir(outDir, { ...extended.files, meta: { ...extended.files.meta, metrics, vocabulary } });
+  // The sound map places exactly the default vocabulary, so it is redrawn with it.
+  writeSoundMap(outDir, computeSoundMap(extended));
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(formatVocabularyReport(report, fitted.calibrationWords) + `model written to ${outDir}\n`);
   return 0;
