@@ -2,7 +2,7 @@
 
 import { bandsToParams, paramsToBands, PARAMS, PARAM_COUNT, type EqSettings } from '../eq/bands.js';
 import type { Corners } from './morph-state.js';
-import { readPairTable, type PairTable } from './pair-table.js';
+import { readPairTableSpace, type PairTable } from './pair-table.js';
 
 /**
  * The blend at (x, y) of four edge curves, all in the same interpolation space (gain dB, log2 freq, log2 Q for the
@@ -55,8 +55,8 @@ export function padEdges(c: Corners): readonly [readonly [string, string], reado
 }
 
 /**
- * Reads the pad from the pair tables of its edges. Each edge is read through `readPairTable`, the same read a two-word
- * fader makes, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the pad's edges are
+ * Reads the pad from the pair tables of its edges. Each edge is read through `readPairTableSpace`, the read a two-word
+ * fader makes before its exp, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the pad's edges are
  * that path. The corners are the edges' own ends (bottom and top at 0 and 1), so the bottom and top edges are exact by
  * construction and the left and right ones wherever the paths agree on their words. An edge whose table is not built
  * yet (a corner just changed) is decoded exactly, which starts its table in the background, so the first event after a
@@ -109,9 +109,7 @@ export class XyPatch {
 
   /** A built edge table at t, in interpolation space. */
   private readTable(table: PairTable, t: number, into: Float64Array): Float64Array {
-    readPairTable(table, t, into);
-    for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) into[j] = Math.log2(into[j]!);
-    return into;
+    return readPairTableSpace(table, t, into);
   }
 
   /** An edge whose table may not be built yet: decoded exactly (which starts its table), in interpolation space. */
