@@ -26,7 +26,8 @@ import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
-import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { mapView } from '../web/view-model.js';
+import { runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
 
 export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
@@ -290,7 +291,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   const health = () => transportHealth(transports, bridge.counters());
   if (monitor) {
-    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), ...modelMap(model) });
+    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), map: mapView(soundMap) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);

@@ -6,7 +6,6 @@ import type { MorphDecoder } from '../morph/morph-state.js';
 import type { Bridge } from '../pipeline/bridge.js';
 import type { Mapping } from '../profiles/types.js';
 import type { Transport } from '../transports/transport.js';
-import type { LatentMap } from './latent-map.js';
 import { LogRing } from './log-ring.js';
 import { pageCommand } from './surface.js';
 import {
@@ -15,6 +14,7 @@ import {
   messageRates,
   transportViews,
   type CounterSample,
+  type MapView,
   type TransportEntry,
 } from './view-model.js';
 
@@ -38,8 +38,8 @@ export interface FeedSources {
   /** Replays the current bridge to each subscriber, then each replacement. */
   readonly runs$: Observable<RunningBridge>;
   readonly decoder: MorphDecoder;
-  readonly map: LatentMap;
-  readonly centroid: (term: string) => readonly number[] | undefined;
+  /** The sound map the page draws and plays. */
+  readonly map: MapView;
   /** Every input and output of the mapping; one that could not be opened has a fixed status saying why. */
   readonly transports: readonly (TransportEntry & { readonly transport: Pick<Transport<unknown, unknown>, 'status$' | 'counters'> })[];
 }
@@ -92,7 +92,7 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   const build = ([run, states, , statuses, samples]: Inputs): string => {
     const sample = samples.next!;
     const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
-    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log.lines()));
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, transports, log.lines()));
   };
   const keep = inputs$.subscribe((inputs) => (latest = inputs));
   // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.
