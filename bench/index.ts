@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
@@ -87,7 +87,7 @@ const result = {
   eq,
   backend: decode.backend,
   quick,
-  loadAverage: { before: loadBefore[0], after: loadAfter[0], cores: 2 },
+  loadAverage: { before: loadBefore[0], after: loadAfter[0], cores: availableParallelism() },
   benchSeconds: (performance.now() - started) / 1000,
 };
 
@@ -123,7 +123,7 @@ else {
   const st = stages;
   process.stdout.write(
     [
-      `backend: ${result.backend}; load average ${f(loadBefore[0]!, 1)} before, ${f(loadAfter[0]!, 1)} after (2 cores): latency is noisy on a busy machine; eqmorph run (and the echo) at nice ${result.latency.nice}`,
+      `backend: ${result.backend}; load average ${f(loadBefore[0]!, 1)} before, ${f(loadAfter[0]!, 1)} after (${result.loadAverage.cores} cores): latency is noisy on a busy machine; eqmorph run (and the echo) at nice ${result.latency.nice}`,
       line(['measure', 'result', 'target', '']),
       ...rows.map(line),
       `one event, µs by stage (in process): OSC decode ${f(st.oscDecodeUs, 1)}, bindings ${f(st.reduceUs, 1)}, decode ${f(st.decodeUs, 1)}, encode frame ${f(st.encodeUs, 1)}, de-dup ${f(st.dedupUs, 1)}, OSC encode ${f(st.oscEncodeUs, 1)} (osc-js alone: ${f(st.oscEncodeOscJsUs, 0)}), ${st.messagesPerFrame} sends ${f(st.sendUs, 1)}`,

@@ -1,7 +1,7 @@
 // Scheduling priority of `eqmorph run`: a frame that waits for the CPU behind an ordinary program is a late frame.
 //
 // On this project's 2-core test machine, with other busy processes next to it, raising the bridge's priority
-// (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (README, Benchmarks). Audio programs do the
+// (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (docs/performance.md). Audio programs do the
 // same; where the system does not allow it, the bridge says so once and runs as it was started.
 
 import { readdirSync } from 'node:fs';

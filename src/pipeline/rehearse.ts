@@ -16,7 +16,7 @@ import { OscUdpTransport } from '../transports/osc-udp.js';
 import { startBridge } from './bridge.js';
 import type { FeedbackSink } from './feedback.js';
 
-/** Enough for every per-event function to reach V8's optimising compiler (README, Benchmarks: moves against p99). */
+/** Enough for every per-event function to reach V8's optimising compiler (docs/performance.md). */
 export const DEFAULT_REHEARSAL_MOVES = 2000;
 export const DEFAULT_REHEARSAL_ROUNDS = 2;
 

@@ -41,7 +41,7 @@ export interface OscOutMessage {
  * | `maxPacketBytes`| `8192`                                | 65536                       | larger datagrams are dropped as oversized            |
  * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
- * | `receiveBufferBytes` | `4194304`                        | 1 MiB (modes in and both)   | kernel receive buffer; the OS caps it (Linux: net.core.rmem_max) |
+ * | `receiveBufferBytes` | `2097152`                        | `1048576` (1 MiB; modes in and both) | kernel receive buffer asked for; the OS caps it (Linux: at net.core.rmem_max, and reports twice what it grants) |
  */
 export interface OscUdpOptions {
   readonly name?: string;
@@ -82,7 +82,6 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
-const RECV_BUFFER_BYTES = 1 << 20;
 const ignore = () => undefined;
 
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { encodeOscMessage, type OscMessage } from '../../src/transports/osc-packet.js';
 import { startCaughtRun, type CaughtRun } from '../support/caught-run.js';
+import { until } from '../support/until.js';
 
 // A running bridge with the default mapping, its OSC input on a free port and its output aimed at our receiver.
 let bridge: CaughtRun;
@@ -48,15 +49,22 @@ test('a dump resends all 15 band parameters', async () => {
   for (let n = 1; n <= 5; n++) for (const p of ['gain', 'freq', 'q']) assert.ok(addrs.has(`/eqmorph/band/${n}/${p}`), `${n}/${p}`);
 });
 
-test('moving alpha sends the bands that changed, equal to decoding the model directly', async () => {
+test('moving alpha sends the bands that changed, and the destination then holds the direct decoding in every band', async () => {
+  const alphaBefore = run.bridge().state().get('main')!.alpha;
   const from = received.length;
   send('/eqmorph/alpha', [0.5], 'f');
   const msgs = await waitFor(from, 1);
   const direct = run.decoder.model.decode('warm', 'bright', 0.5, { sorted: false }); // the bridge keeps the decoder's band order
+  const previous = run.decoder.model.decode('warm', 'bright', alphaBefore, { sorted: false });
+  const moved = direct.map((band, k) => Math.abs(band.gain - previous[k]!.gain) > 0.05);
+  assert.ok(moved.some((m) => m), `alpha ${alphaBefore} -> 0.5 moves some band`);
+  await until('every moved band sent', () => moved.every((m, k) => !m || value(received.slice(from), `/eqmorph/band/${k + 1}/gain`) !== undefined), 3000);
+  // received since start holds the start snapshot, the dump and every change: the destination's current state
   for (let n = 1; n <= 5; n++) {
-    const g = value(msgs, `/eqmorph/band/${n}/gain`);
-    if (g !== undefined) assert.ok(Math.abs(g - direct[n - 1]!.gain) < 0.05, `band ${n} gain ${g} vs ${direct[n - 1]!.gain}`);
+    const g = value(received, `/eqmorph/band/${n}/gain`);
+    assert.ok(g !== undefined && Math.abs(g - direct[n - 1]!.gain) < 0.05, `band ${n} gain ${g} vs ${direct[n - 1]!.gain}`);
   }
+  assert.ok(msgs.length > 0);
   assert.equal(run.bridge().state().get('main')!.alpha, 0.5);
 });
 

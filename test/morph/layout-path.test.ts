@@ -5,6 +5,7 @@ import { GAIN_RANGE, PARAMS, type BandSpec } from '../../src/eq/bands.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
 import { fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
+import { positionArb } from '../support/arbitraries.js';
 
 const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
 const settingsArb = fc.tuple(...PARAMS.map((p) => (p.kind === 'gain' ? fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true }) : logUniform(p.range.min, p.range.max))));
@@ -37,7 +38,7 @@ function path(a: readonly number[], b: readonly number[], steps: number): number
 
 test('range: for any source path and any alpha, every fitted value is inside the layout its target declares', () => {
   fc.assert(
-    fc.property(settingsArb, settingsArb, fc.constantFrom(FOUR, SIX, NARROW), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (a, b, specs, alphas) => {
+    fc.property(settingsArb, settingsArb, fc.constantFrom(FOUR, SIX, NARROW), fc.array(positionArb, { minLength: 1, maxLength: 8 }), (a, b, specs, alphas) => {
       const table = layoutTable(specs, fitPath(path(a, b, 5), specs));
       for (const x of alphas) inRange(specs, readLayoutTable(table, x));
     }),

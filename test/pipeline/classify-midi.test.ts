@@ -5,6 +5,7 @@ import { classifyMidiSample, relativeConvention } from '../../src/pipeline/class
 import { relativeDelta } from '../../src/pipeline/decode-midi-control.js';
 import { midiBytes } from '../../src/pipeline/encode-target.js';
 import type { RelativeEncoding } from '../../src/profiles/types.js';
+import { positionArb } from '../support/arbitraries.js';
 
 /** The 7-bit value an encoder of `enc` sends for a step of `d` (the inverse of relativeDelta). */
 function encodeDelta(d: number, enc: RelativeEncoding): number {
@@ -56,7 +57,7 @@ test('MSB n with LSB n+32 is a 14-bit CC pair', () => {
 });
 
 test('NRPN select and data are an NRPN of its number, 14-bit with CC 38 and 7-bit without', () => {
-  fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 10 }), channel, fc.integer({ min: 0, max: 16383 }), fc.constantFrom(7 as const, 14 as const), (us, ch, number, bits) => {
+  fc.assert(fc.property(fc.array(positionArb, { minLength: 1, maxLength: 10 }), channel, fc.integer({ min: 0, max: 16383 }), fc.constantFrom(7 as const, 14 as const), (us, ch, number, bits) => {
     const msgs = us.flatMap((u) => {
       const b = midiBytes({ transport: 'midi', type: 'nrpn', channel: ch, number, bits }, u);
       const out: number[][] = [];

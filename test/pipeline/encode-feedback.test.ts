@@ -7,13 +7,13 @@ import { decodeOscControl, oscAddressTable } from '../../src/pipeline/decode-osc
 import { encodeFeedback, feedbackFor, invertAbsoluteGlue, invertCurve, isEchoOf, ringByte, ringUnit, touchOf } from '../../src/pipeline/encode-feedback.js';
 import { applyAbsoluteGlue, applyCurve, FRESH_TAKEOVER } from '../../src/pipeline/takeover.js';
 import type { Binding, Curve, MidiControl, OscControl } from '../../src/profiles/types.js';
+import { positionArb } from '../support/arbitraries.js';
 
-const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const curve: fc.Arbitrary<Curve> = fc.oneof(
   fc.constantFrom<Curve>({ kind: 'linear' }, { kind: 'log' }, { kind: 'exp' }, { kind: 's-curve' }),
   fc.double({ min: 0.2, max: 5, noNaN: true }).map((exponent): Curve => ({ kind: 'power', exponent })),
 );
-const range = fc.tuple(unit, unit).filter(([a, b]) => Math.abs(a - b) > 0.05).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+const range = fc.tuple(positionArb, positionArb).filter(([a, b]) => Math.abs(a - b) > 0.05).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
 
 function midiControl(midi: MidiControl['midi'], extra: Partial<MidiControl> = {}): MidiControl {
   const maxStep = midi.type === 'pitchbend' || midi.type === 'cc14' || (midi.type === 'nrpn' && midi.bits === 14) ? 16383 : 127;
@@ -37,13 +37,13 @@ function midiRoundTrip(control: MidiControl, u: number): number | null {
 }
 
 test('the inverse curve undoes every response curve', () => {
-  fc.assert(fc.property(unit, curve, (u, c) => {
+  fc.assert(fc.property(positionArb, curve, (u, c) => {
     assert.ok(Math.abs(applyCurve(invertCurve(u, c), c) - u) <= 1e-9, `${c.kind}: ${u}`);
   }));
 });
 
 test('for every glue, a control put at the inverted position reads back the target value (jump takeover)', () => {
-  fc.assert(fc.property(curve, fc.boolean(), range, unit, (c, reverse, r, share) => {
+  fc.assert(fc.property(curve, fc.boolean(), range, positionArb, (c, reverse, r, share) => {
     const value = r[0] + share * (r[1] - r[0]);
     const glue = { takeover: 'jump' as const, curve: c, reverse, range: r };
     const pos = invertAbsoluteGlue(glue, value);
@@ -61,7 +61,7 @@ test('a value outside the glue range is shown at the nearer end', () => {
 });
 
 test('MIDI feedback read back by the control decoder gives the value within one step, for every message type', () => {
-  fc.assert(fc.property(unit, fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 16383 }), (u, ch, param) => {
+  fc.assert(fc.property(positionArb, fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 16383 }), (u, ch, param) => {
     const cases: [MidiControl, number][] = [
       [midiControl({ type: 'cc', channel: ch, number: 7 }), 127],
       [midiControl({ type: 'cc14', channel: ch, msb: 7, lsb: 39 }), 16383],
@@ -98,7 +98,7 @@ test('a relative encoder without a ring gets the absolute value on its own CC', 
 });
 
 test('a ring byte carries the mode in bits 5-4 and a position 1..11 that reads back within one of its 10 steps', () => {
-  fc.assert(fc.property(unit, fc.constantFrom('dot', 'boost-cut', 'wrap', 'spread' as const), (u, mode) => {
+  fc.assert(fc.property(positionArb, fc.constantFrom('dot', 'boost-cut', 'wrap', 'spread' as const), (u, mode) => {
     const b = ringByte(mode, u);
     assert.ok(b >= 0 && b <= 0x3f, 'bit 6 (centre LED) stays clear, a valid data byte');
     assert.equal(b >> 4, ['dot', 'boost-cut', 'wrap', 'spread'].indexOf(mode));
@@ -120,7 +120,7 @@ test('program changes and words cannot be shown on MIDI controls', () => {
 
 test('OSC feedback read back by the control decoder gives the value within one step, over any declared range', () => {
   const ends = fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: -1000, max: 1000 })).filter(([a, b]) => a !== b);
-  fc.assert(fc.property(unit, ends, fc.constantFrom('f' as const, 'i' as const), (u, [min, max], type) => {
+  fc.assert(fc.property(positionArb, ends, fc.constantFrom('f' as const, 'i' as const), (u, [min, max], type) => {
     const control: OscControl = { id: 'fader', transport: 'osc', osc: { address: '/x', type, min, max }, value: type === 'f' ? 'continuous' : 'discrete', feedback: true, outOfRange: 'clamp' };
     const wire = encodeFeedback(control, { kind: 'unit', value: u });
     assert.ok(wire && wire.transport === 'osc');
@@ -181,7 +181,7 @@ function decodedFeedback(control: MidiControl, u: number): ControlValue[] {
 }
 
 test('a motor fader repeating the feedback it was sent, message by message, is recognised as an echo; a real move is not', () => {
-  fc.assert(fc.property(unit, fc.integer({ min: 0, max: 15 }), fc.double({ min: 0.02, max: 1, noNaN: true }), (u, ch, jump) => {
+  fc.assert(fc.property(positionArb, fc.integer({ min: 0, max: 15 }), fc.double({ min: 0.02, max: 1, noNaN: true }), (u, ch, jump) => {
     const controls = [
       midiControl({ type: 'pitchbend', channel: ch }),
       midiControl({ type: 'cc', channel: ch, number: 7 }),

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { applyAbsoluteGlue, applyCurve, FRESH_TAKEOVER, rearm, type AbsoluteGlue, type TakeoverState } from '../../src/pipeline/takeover.js';
+import { fader, positionArb } from '../support/arbitraries.js';
 
 const glue = (takeover: AbsoluteGlue['takeover'], range: [number, number] = [0, 1]): AbsoluteGlue => ({ takeover, curve: { kind: 'linear' }, reverse: false, range });
-const positions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 50 });
+const positions = fc.array(positionArb, { minLength: 1, maxLength: 50 });
 
 /** Feeds a control sequence through the glue, returning the target's value after each event. */
 function play(g: AbsoluteGlue, start: number, xs: number[]): number[] {
@@ -20,27 +21,64 @@ function play(g: AbsoluteGlue, start: number, xs: number[]): number[] {
 
 test('every takeover mode keeps the target inside its range for any control sequence', () => {
   fc.assert(
-    fc.property(fc.constantFrom('jump', 'pickup', 'scale') as fc.Arbitrary<AbsoluteGlue['takeover']>, fc.double({ min: 0.2, max: 0.8, noNaN: true }), positions, (mode, start, xs) => {
+    fc.property(fc.constantFrom('jump', 'pickup', 'scale') as fc.Arbitrary<AbsoluteGlue['takeover']>, fader({ min: 0.2, max: 0.8 }), positions, (mode, start, xs) => {
       for (const v of play(glue(mode, [0.2, 0.8]), start, xs)) assert.ok(v >= 0.2 - 1e-12 && v <= 0.8 + 1e-12);
     }),
   );
 });
 
 test('jump sets the target to the curved control position at once', () => {
-  fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (x) => assert.equal(play(glue('jump'), 0.5, [x])[0], x)));
+  fc.assert(fc.property(positionArb, (x) => assert.equal(play(glue('jump'), 0.5, [x])[0], x)));
 });
 
-test('pickup never moves the target before the control reaches or crosses it, and follows after', () => {
+/** Half a 7-bit step: a control this close to the value has reached it. */
+const NEAR = 1 / 254;
+
+/**
+ * The control's travel so far has touched `value`: some position was within NEAR of it, or the straight path between
+ * two consecutive positions passes over it. Stated on the travel, not on the implementation's sign test.
+ */
+function travelTouched(xs: readonly number[], value: number): boolean {
+  return xs.some((x, i) => {
+    const from = i === 0 ? x : xs[i - 1]!;
+    return Math.min(from, x) - NEAR <= value && value <= Math.max(from, x) + NEAR;
+  });
+}
+
+test('pickup: before the control reaches or crosses the value it follows, the value does not move; from then on it follows', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 1, noNaN: true }), positions, (start, xs) => {
+    fc.property(positionArb, positions, (start, xs) => {
       const out = play(glue('pickup'), start, xs);
-      let caught = false;
-      let prev: number | null = null;
-      xs.forEach((x, i) => {
-        if (!caught) caught = Math.abs(x - start) <= 1 / 254 || (prev !== null && (prev - start) * (x - start) <= 0);
-        prev = x;
-        assert.equal(out[i], caught ? x : start);
-      });
+      xs.forEach((x, i) => assert.equal(out[i], travelTouched(xs.slice(0, i + 1), start) ? x : start, `event ${i}`));
+    }),
+  );
+});
+
+/**
+ * Sweeps that stay on one side of the value (never within NEAR), then jump over it between two messages and go on on
+ * the other side: what a fast hand on a 7-bit fader sends.
+ */
+const sweeps = fc
+  .record({
+    value: fader({ min: 0.1, max: 0.9 }),
+    below: fc.boolean(),
+    before: fc.array(fader({ min: 0, max: 1 }), { minLength: 1, maxLength: 10 }),
+    after: fc.array(fader({ min: 0, max: 1 }), { minLength: 1, maxLength: 10 }),
+  })
+  .map(({ value, below, before, after }) => {
+    // one side: [0, value - 2 NEAR]; the other: [value + 2 NEAR, 1]
+    const lowSide = (u: number) => u * (value - 2 * NEAR);
+    const highSide = (u: number) => value + 2 * NEAR + u * (1 - value - 2 * NEAR);
+    const [first, second] = below ? [lowSide, highSide] : [highSide, lowSide];
+    return { value, before: before.map(first), after: after.map(second) };
+  });
+
+test('pickup catches every sweep that jumps over the value between two messages, at the message after the jump', () => {
+  fc.assert(
+    fc.property(sweeps, ({ value, before, after }) => {
+      const out = play(glue('pickup'), value, [...before, ...after]);
+      before.forEach((_, i) => assert.equal(out[i], value, `moved before the crossing, at event ${i}`));
+      after.forEach((x, i) => assert.equal(out[before.length + i], x, `not following after the crossing, at event ${before.length + i}`));
     }),
   );
 });
@@ -59,7 +97,7 @@ test('after another source moves the target, pickup must catch it again', () => 
 
 test('scale moves in the control direction and reaches the end with the control', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (start, first) => {
+    fc.property(positionArb, fader({ min: 0.01, max: 0.99 }), (start, first) => {
       const up = play(glue('scale'), start, [first, (first + 1) / 2, 1]);
       assert.ok(up[1]! >= start - 1e-12 && Math.abs(up[2]! - 1) < 1e-9);
       const down = play(glue('scale'), start, [first, first / 2, 0]);
@@ -73,8 +111,9 @@ test('curves are monotonic and keep their ends', () => {
   for (const c of curves) {
     assert.equal(applyCurve(0, c), 0);
     assert.equal(applyCurve(1, c), 1);
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
-      if (a <= b) assert.ok(applyCurve(a, c) <= applyCurve(b, c) + 1e-15);
+    fc.assert(fc.property(positionArb, positionArb, (a, b) => {
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      assert.ok(applyCurve(lo, c) <= applyCurve(hi, c) + 1e-15);
     }));
   }
 });

@@ -36,13 +36,44 @@ test('for every sequence: a key is shown at most once per window', () => {
   );
 });
 
-test('for every sequence: no window of windowMs holds more than twice the line cap (two adjacent windows)', () => {
+test('for every sequence: at most the line cap in each window, a window opening at the first line shown after the last one closed', () => {
+  // keys stay under maxKeys here, so every window opens with a line shown
+  const wide = fc.array(fc.record({ key: fc.integer({ min: 0, max: 7 }), gap: fc.integer({ min: 0, max: 400 }) }), { maxLength: 300 });
+  fc.assert(
+    fc.property(wide, (occ) => {
+      const { shown } = replay(occ);
+      let open = -Infinity;
+      let lines = 0;
+      for (const s of shown) {
+        if (s.now >= open + limits.windowMs) [open, lines] = [s.now, 0];
+        lines += 1;
+        assert.ok(lines <= limits.maxLinesPerWindow, `${lines} lines in the window from ${open} ms`);
+      }
+    }),
+  );
+});
+
+test('for every sequence: no sliding window of windowMs holds more than twice the cap less one (the tail of one window, the whole next)', () => {
   fc.assert(
     fc.property(occurrences, (occ) => {
       const { shown } = replay(occ);
-      for (const s of shown) assert.ok(shown.filter((t) => t.now >= s.now && t.now < s.now + limits.windowMs).length <= 2 * limits.maxLinesPerWindow);
+      for (const s of shown) assert.ok(shown.filter((t) => t.now >= s.now && t.now < s.now + limits.windowMs).length <= 2 * limits.maxLinesPerWindow - 1);
     }),
   );
+});
+
+test('a burst of distinct keys shows exactly the line cap per window, then the cap again once the window has passed', () => {
+  let state = EMPTY_LOG_LIMIT_STATE;
+  const shownAt = (now: number, keys: string[]) =>
+    keys.filter((k) => {
+      const d = decideLog(state, k, now, limits);
+      state = d.state;
+      return d.show;
+    }).length;
+  const keys = (from: number) => Array.from({ length: limits.maxLinesPerWindow + 3 }, (_, i) => `k${from + i}`).slice(0, limits.maxKeys);
+  assert.equal(shownAt(0, keys(0)), limits.maxLinesPerWindow);
+  assert.equal(shownAt(limits.windowMs - 1, ['late']), 0);
+  assert.equal(shownAt(limits.windowMs, keys(0)), limits.maxLinesPerWindow);
 });
 
 test('for every sequence: every occurrence is either shown, or counted as held back (reported or still pending)', () => {

@@ -1,6 +1,7 @@
 // Specifications of OSC over UDP on real sockets at 127.0.0.1: the shared contract, delivery, bundles, and hostile datagrams.
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
 import { TransportError } from '../../src/transports/errors.js';
@@ -243,4 +244,34 @@ test('the send lookup answers an IP address at once, with its family, and leaves
   assert.deepEqual(answers, [['127.0.0.1', 4], ['::1', 6]]);
   const named = await new Promise<[string, number]>((resolve, reject) => literalFirstLookup('localhost', 4, (err, address, family) => (err ? reject(err) : resolve([address, family]))));
   assert.deepEqual(named, ['127.0.0.1', 4]);
+});
+
+/** What the kernel holds for the transport's socket (reached past the private field: no public API exposes the socket). */
+function recvBufferSize(t: OscUdpTransport): number {
+  const socket = (t as unknown as { socket: dgram.Socket | null }).socket;
+  assert.ok(socket, 'an open transport has a socket');
+  return socket.getRecvBufferSize();
+}
+
+/** The most the OS grants one socket: Linux's net.core.rmem_max where it can be read, else no cap assumed. */
+function osCap(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim());
+  } catch {
+    return Infinity;
+  }
+}
+
+test('osc-udp: an input socket asks for a 1 MiB receive buffer by default, and for the size given when one is given', async () => {
+  // Linux reports twice what it grants (the doubling pays for its bookkeeping), so the reported size is at least the grant.
+  for (const [options, asked] of [[{}, 1 << 20], [{ receiveBufferBytes: 3 << 20 }, 3 << 20]] as const) {
+    const t = new OscUdpTransport({ name: 'osc-in', mode: 'in', bind: { host: LOCAL, port: 0 }, ...options });
+    await t.open();
+    try {
+      const granted = recvBufferSize(t);
+      assert.ok(granted >= Math.min(asked, osCap()), `asked ${asked}, the socket holds ${granted}`);
+    } finally {
+      await t.close();
+    }
+  }
 });

@@ -5,9 +5,10 @@ import type { ControlEvent, ControlValue } from '../../src/codecs/control-value.
 import type { BridgeLogEntry } from '../../src/pipeline/bridge.js';
 import { LogRing } from '../../src/web/log-ring.js';
 import { eventLine, LOG_LINES, type LogLine } from '../../src/web/view-model.js';
+import { positionArb } from '../support/arbitraries.js';
 
 const value: fc.Arbitrary<ControlValue> = fc.oneof(
-  fc.double({ min: 0, max: 1, noNaN: true }).map((v) => ({ kind: 'continuous' as const, value: v })),
+  positionArb.map((v) => ({ kind: 'continuous' as const, value: v })),
   fc.integer({ min: 1, max: 16383 }).chain((max) => fc.integer({ min: 0, max }).map((step) => ({ kind: 'discrete' as const, step, max }))),
   fc.integer({ min: -64, max: 63 }).map((delta) => ({ kind: 'relative' as const, delta })),
   fc.string({ maxLength: 12 }).map((v) => ({ kind: 'text' as const, value: v })),

@@ -6,6 +6,7 @@ import { responseDb } from '../../src/eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../../src/morph/morph-state.js';
 import type { MorphInstance } from '../../src/profiles/types.js';
 import { CURVE_FREQS, eventLine, frameMessage, helloMessage, instanceView, messageRates, transportViews, type MapView } from '../../src/web/view-model.js';
+import { positionArb } from '../support/arbitraries.js';
 
 // A decoder whose EQ moves linearly between two settings: enough to check that the view follows the decoder exactly.
 const A = [3, 120, -4, 400, 1.2, 2, 1500, 0.9, -1, 4000, 2, 5, 9000];
@@ -45,7 +46,7 @@ test('bypass shows a flat curve; strength 0 too', () => {
 
 test('for all alphas: the map point lies on the segment from A to B, at alpha along it', () => {
   fc.assert(
-    fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (alpha) => {
+    fc.property(positionArb, (alpha) => {
       const v = instanceView(inst, state({ alpha }), decoder, map);
       for (const k of [0, 1]) assert.ok(Math.abs(v.point[k]! - (v.a[k]! + alpha * (v.b[k]! - v.a[k]!))) <= 2e-4);
     }),
