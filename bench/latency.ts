@@ -19,7 +19,7 @@ import { alphaAddress, alphaAt, ECHO_ADDRESSES, eventsOf, latenciesMs, matchFram
 const DEFAULT_MAPPING = join(PACKAGE_ROOT, 'mappings', 'default.yaml');
 /** Seconds per block when eqmorph and the floor take turns. */
 const BLOCK_S = 1;
-const TSX = ['--import', 'tsx'];
+export const TSX = ['--import', 'tsx'];
 
 /** A UDP port free right now on 127.0.0.1 (bound and released): `eqmorph run` needs a number for --osc-in. */
 export async function freePort(): Promise<number> {
@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves with the first stdout line of `child` that matches `re`; rejects if the child exits first or after `ms`. */
-function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMatchArray> {
+export function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMatchArray> {
   return new Promise((resolveLine, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => fail(new Error(`no line matching ${re} within ${ms} ms`)), ms);
@@ -56,13 +56,13 @@ function lineFrom(child: ChildProcess, re: RegExp, ms = 30000): Promise<RegExpMa
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Receiver {
+export interface Receiver {
   readonly port: number;
   /** Stops receiving and returns what arrived (empty in count-only mode). */
   stop(): Promise<Arrival[]>;
@@ -74,7 +74,7 @@ async function startProc(script: string, args: readonly string[], stdin: 'pipe' 
   return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
 }
 
-async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
+export async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
   const file = record ? join(dir, `rx-${Date.now()}.json`) : '-';
   const { child, port } = await startProc('receiver.ts', [file], 'pipe');
   return {
@@ -105,7 +105,7 @@ async function runSender(dir: string, ports: readonly number[], instances: numbe
   return (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
 }
 
-interface Target {
+export interface Target {
   readonly port: number;
   readonly pid: number;
   /** Stops the target; what it reports on the way out, if anything. */
@@ -129,7 +129,7 @@ async function startEqmorph(mappingFile: string, outPort: number): Promise<Targe
 }
 
 /** startRun in a bench process that reports its output's counters when stopped (for the burst's queue). */
-async function startRunHost(outPort: number): Promise<Target> {
+export async function startRunHost(outPort: number): Promise<Target> {
   const { child, port } = await startProc('run-host.ts', [String(outPort)], 'pipe');
   return {
     port,
@@ -145,7 +145,7 @@ async function startRunHost(outPort: number): Promise<Target> {
 }
 
 /** The bare echo: one message in, 15 datagrams out, no pipeline. */
-async function startEcho(outPort: number): Promise<Target> {
+export async function startEcho(outPort: number): Promise<Target> {
   const { child, port } = await startProc('echo.ts', [String(outPort)], 'ignore');
   return {
     port,
@@ -230,7 +230,7 @@ export function writeManyInstanceMapping(dir: string, n: number, terms: readonly
 }
 
 /** The first `warmup` frames are not counted: the target's JIT compiles its hot path on them. */
-function latencyRun(sent: readonly number[], ends: readonly (FrameEnd | null)[], arrivals: readonly Arrival[], warmup: number) {
+export function latencyRun(sent: readonly number[], ends: readonly (FrameEnd | null)[], arrivals: readonly Arrival[], warmup: number) {
   const arrived = matchFrames(ends, arrivals);
   const lat = latenciesMs(sent, arrived);
   // Frames sent on their own, not superseded by a newer one read in the same turn.
@@ -245,7 +245,7 @@ export interface LatencyOptions {
 }
 
 /** A process's nice value (Linux /proc/PID/stat, field 19), or 0 where it cannot be read. */
-function niceOf(pid: number): number {
+export function niceOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
@@ -255,7 +255,12 @@ function niceOf(pid: number): number {
   }
 }
 
-function rssMb(pid: number): number {
+/** Sets every thread of process `pid` to `nice`, as eqmorph raises its own (Linux keeps a nice value per thread). */
+export function setNiceOf(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
+}
+
+export function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   return m ? Number(m[1]) / 1024 : NaN;
 }
@@ -307,8 +312,7 @@ export async function benchLatency(opts: LatencyOptions) {
     };
     const startFloor = async (p: number) => {
       const t = await startEcho(p);
-      // Every thread, as eqmorph raises its own (Linux keeps a nice value per thread).
-      if (bridgeNice !== 0) for (const tid of readdirSync(`/proc/${t.pid}/task`)) setPriority(Number(tid), bridgeNice);
+      if (bridgeNice !== 0) setNiceOf(t.pid, bridgeNice);
       return t;
     };
     const [one, echo] = await run([startBridge, startFloor], 1, rate, 2 * events, Math.min(events, BLOCK_S * rate));

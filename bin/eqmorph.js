@@ -9,5 +9,6 @@ if (process.argv[2] === 'run') (await import('node:v8')).setFlagsFromString('--s
 process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
 import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2))).then(
   (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { console.error(err instanceof Error ? err.stack : err); process.exitCode = 1; },
+  // main() tells every command's errors in one line; this only catches a failure to load it. A stack trace only with --debug.
+  (err) => { console.error(process.argv.includes('--debug') && err instanceof Error ? err.stack : `eqmorph: ${err instanceof Error ? err.message.split('\n')[0] : err} (run again with --debug to see where)`); process.exitCode = 1; },
 );

@@ -2,11 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataFileError } from '../data/errors.js';
 import { PACKAGE_ROOT } from '../data/paths.js';
 import { initBackend } from '../model/backend.js';
-import { UsageError } from './errors.js';
-import { ProfileErrors } from '../profiles/errors.js';
+import { debugFlag, describeError } from './errors.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -23,6 +21,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   monitor: { summary: 'print decoded incoming control events', load: async () => (await import('./monitor.js')).monitorCommand },
   learn: { summary: 'wait for a control to move and print its YAML', load: async () => (await import('./learn.js')).learnCommand },
   ports: { summary: 'list MIDI inputs and outputs', load: async () => (await import('./ports.js')).portsCommand },
+  init: { summary: 'write a mapping for your controller and EQ', load: async () => (await import('./init.js')).initCommand },
+  mappings: { summary: 'list the shipped mappings (run one with run --mapping NAME)', load: async () => (await import('./mappings.js')).mappingsCommand },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
@@ -43,11 +43,13 @@ function help(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
     '',
     '  --version      print the version and the TensorFlow.js backend in use',
+    '  --debug        with any command: show the stack trace of an error (errors are one line without it)',
     '',
   ].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(args: string[]): Promise<number> {
+  const { argv, debug } = debugFlag(args);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
@@ -66,18 +68,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load())(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof ProfileErrors) {
-      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof DataFileError) {
-      process.stderr.write(`eqmorph ${name}: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
+    // Expected errors (bad input, a busy port, a missing file) are one sentence; nothing prints a stack trace unless --debug.
+    const { text, exitCode } = describeError(`eqmorph ${name}`, err, debug);
+    process.stderr.write(text);
+    return exitCode;
   }
 }

@@ -1,6 +1,5 @@
 // `eqmorph monitor`: opens a mapping's OSC and MIDI inputs and prints every decoded control event (and what could not be decoded).
 
-import { resolve } from 'node:path';
 import { scan, type Subscription } from 'rxjs';
 import type { ControlEvent, ControlValue } from '../codecs/control-value.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from '../pipeline/decode-midi-control.js';
@@ -10,10 +9,13 @@ import { loadMapping } from '../profiles/load.js';
 import type { MidiControl, OscControl } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend } from '../transports/midi.js';
 import { OscUdpTransport } from '../transports/osc-udp.js';
+import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
-import { DEFAULT_MAPPING, portSelector } from './run.js';
+import { resolveMappingOption } from './mapping-option.js';
+import { untilStopSignal } from './signals.js';
+import { portSelector } from './run.js';
 
-export const MONITOR_HELP = `eqmorph monitor [--mapping FILE]
+export const MONITOR_HELP = `eqmorph monitor [--mapping FILE|NAME]
 
 Listens on the mapping's inputs (OSC and MIDI) and prints each decoded control event: input, control, value kind and
 value, raw arguments or bytes. Messages no control matches are printed too, so you can see what a surface really sends;
@@ -125,11 +127,9 @@ export async function monitorCommand(args: string[]): Promise<number> {
     process.stdout.write(MONITOR_HELP);
     return 0;
   }
-  const monitor = await startMonitor({ mapping: resolve(values.mapping ?? DEFAULT_MAPPING) }, (line) => process.stdout.write(line + '\n'));
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
+  const monitor = await startMonitor({ mapping: resolveMappingOption(values.mapping) }, (line) => process.stdout.write(printable(line) + '\n'));
+  await untilStopSignal();
   await monitor.stop();
   return 0;
 }

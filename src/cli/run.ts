@@ -3,56 +3,72 @@
 import { watch } from 'node:fs';
 import { BehaviorSubject } from 'rxjs';
 import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../data/paths.js';
+import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { soundMapFor } from '../model/sound-map-file.js';
 import { padEdges } from '../morph/xy-patch.js';
-import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
-import { FittedDecoder } from '../morph/fitted-decoder.js';
+import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
+import { BuildScheduler } from '../morph/build-scheduler.js';
+import { FitPool } from '../morph/fit-pool.js';
+import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
+import { loadMappingOffThread } from '../profiles/load-off-thread.js';
 import type { HostPort, Mapping, PortMatcher } from '../profiles/types.js';
 import { createMidiTransport, loadMidiBackend, type MidiBackend, type MidiPortSelector, type MidiTransportOptions } from '../transports/midi.js';
 import type { MidiTransportLike } from '../pipeline/bridge.js';
-import { OscUdpTransport } from '../transports/osc-udp.js';
+import { OscUdpTransport, resolveHost } from '../transports/osc-udp.js';
+import { RcpTcpTransport } from '../transports/rcp-tcp.js';
 import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
-import { healthLines, transportHealth, watchStatus, type TransportEntry } from '../pipeline/health.js';
+import { healthLines, transportHealth, watchStatus, withDeskEdits, type TransportEntry } from '../pipeline/health.js';
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, priorityLine, raisePriority } from './priority.js';
 import { UsageError } from './errors.js';
-import { loadModelOption } from './model-option.js';
+import { untilStopSignal } from './signals.js';
+import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { mapView } from '../web/view-model.js';
 import { runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { withWebSurface } from '../web/surface.js';
+import { resolveMappingOption } from './mapping-option.js';
+import { printable } from '../codecs/printable.js';
 
-export const DEFAULT_MAPPING = resolve(PACKAGE_ROOT, 'mappings', 'default.yaml');
+export { DEFAULT_MAPPING } from './mapping-option.js';
 
 export const RUN_HELP = `eqmorph run [options]
 
 Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
 
-  --mapping FILE        mapping profile (default mappings/default.yaml: OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
+  --mapping FILE|NAME   a mapping file, or a shipped mapping by name (eqmorph mappings lists them; default: default,
+                        OSC in on 127.0.0.1:9000, out to 127.0.0.1:9001)
   --model DIR           model directory (default ${DEFAULT_MODEL_DIR})
   --osc-in [HOST:]PORT  where the mapping's OSC input listens (overrides the mapping)
   --osc-out HOST:PORT   where the mapping's OSC output sends (overrides the mapping)
   --web [HOST:]PORT     where the web monitor listens (default ${DEFAULT_WEB.host}:${DEFAULT_WEB.port}; port 0 = any free port)
   --web-token TOKEN     require this token for the page and its socket (needed for any host other than 127.0.0.1)
+  --web-allow-host NAME a host name the page may be opened under besides loopback names, IP addresses and the --web
+                        host (repeatable; e.g. the machine's DNS name). Requests naming any other host are refused (403)
   --no-web              do not serve the web monitor
-  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
-                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
-                        quick as later ones. Nothing of it reaches a device.
+  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 as it starts
+                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s beside the running bridge; 0 = none): the fader
+                        moves after it are as quick as later ones. Nothing of it reaches a device.
+  --no-cache            build every fitted table afresh, and keep none (default: kept in $XDG_CACHE_HOME/eqmorph or
+                        ~/.cache/eqmorph, by model, band layout and term pair, so the next start of the same show is ready at once)
+  --fit-workers N       worker threads that fit tables for targets with their own band layout (default 1; 0 = on the
+                        main thread, in slices between fader events)
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
-  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects; bridge: events, clamped, ...)
+  --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects, and desk edits
+                        on an output whose desk reports them; bridge: events, clamped, ...)
 
 Status changes of every input and output (a port that vanished, a destination that refuses) are printed as they happen.
-On SIGINT/SIGTERM the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
-every port and socket is closed.
+On SIGINT, SIGTERM or SIGHUP the mapping's on_exit is applied (flat: every gain 0 dB is sent to every output; hold: nothing), then
+every port and socket is closed, and eqmorph exits 0. Signals that come while it stops are ignored.
+Errors are one line; --debug adds the stack trace.
 `;
 
 export interface RunOptions {
@@ -68,7 +84,18 @@ export interface RunOptions {
   readonly web?: WebAccess | null;
   /** Alpha moves rehearsed on loopback before the bridge starts (default DEFAULT_REHEARSAL_MOVES; 0: none). */
   readonly rehearse?: number;
+  /** Keep fitted tables on disk (default true), in `cacheDir` (default defaultCacheDir()). */
+  readonly cache?: boolean;
+  readonly cacheDir?: string;
+  /** Worker threads fitting tables (default DEFAULT_FIT_WORKERS; 0: slices on the main thread). */
+  readonly fitWorkers?: number;
 }
+
+/**
+ * One worker: on two cores the other is the bridge's, and a second worker only competes with it for the CPU (the
+ * desk benchmark, bench/desk.ts, measures both).
+ */
+export const DEFAULT_FIT_WORKERS = 1;
 
 /** A profile's port matcher as the MIDI transport's selector. */
 export function portSelector(m: PortMatcher): MidiPortSelector {
@@ -92,14 +119,16 @@ function hostPortFlag(name: string, raw: string | undefined, defaults: HostPort)
 }
 
 /** The monitor's address and token from --web, --web-token and --no-web; null when it is off. */
-export function webFlags(web: string | undefined, token: string | undefined, off: boolean): WebAccess | null {
+export function webFlags(web: string | undefined, token: string | undefined, off: boolean, allowHosts: readonly string[] = []): WebAccess | null {
   if (off) {
-    if (web !== undefined || token !== undefined) throw new UsageError('--no-web turns the monitor off: drop --web and --web-token, or drop --no-web');
+    if (web !== undefined || token !== undefined || allowHosts.length > 0) throw new UsageError('--no-web turns the monitor off: drop --web, --web-token and --web-allow-host, or drop --no-web');
     return null;
   }
   const listen = web === undefined ? DEFAULT_WEB : parseWebAddress(web);
   if ('error' in listen) throw new UsageError(`--web: ${listen.error}`);
-  return { listen, token: token ?? null };
+  const bad = allowHosts.find((h) => !/^[a-z0-9.-]+$/i.test(h));
+  if (bad !== undefined) throw new UsageError(`--web-allow-host: "${bad}" is not a host name; give a name like mixer-pc.local`);
+  return { listen, token: token ?? null, allowHosts };
 }
 
 /** Why a mapping cannot run: an output whose band layout is not eqmorph's five and cannot be fitted either. */
@@ -116,16 +145,41 @@ export function bandLayoutProblem(mapping: Mapping): string | null {
  * A fitted decoder for every output whose layout is not eqmorph's five bands. Outputs whose layout did not change
  * keep their decoder (and its fitted tables) across a reload.
  */
-export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>): Map<string, FittedDecoder> {
+export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions = { scheduler: decoder.scheduler }): Map<string, FittedDecoder> {
   const out = new Map<string, FittedDecoder>();
   for (const [name, output] of mapping.outputs) {
     if (isNativeLayout(output.profile)) continue;
     const layout = targetLayout(output.profile);
     if (!layout.ok) continue; // bandLayoutProblem refused it already
     const old = previous?.get(name);
-    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs));
+    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs, opts));
   }
   return out;
+}
+
+/**
+ * Says at start how many fitted tables came from the disk cache, and once every instance's table is built, how long
+ * it took (a desk's worth of fits takes seconds; until then a pair is answered by one fit per event).
+ */
+function tableLines(mapping: Mapping, decoder: CachedDecoder, fitted: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions, cacheDir: string, out: (line: string) => void): void {
+  if (fitted.size === 0) return;
+  const t0 = performance.now();
+  const fromCache = [...fitted.values()].reduce((n, f) => n + f.counts.fromCache, 0);
+  const wanted = mapping.instances.map((i) => ({ layout: fitted.get(i.output), termA: i.initial.termA, termB: i.initial.termB }));
+  const fittedCount = wanted.filter((w) => w.layout).length;
+  out(
+    opts.cache
+      ? `eqmorph: ${fromCache} of ${fittedCount} fitted tables read from the cache (${cacheDir}); ${fittedCount - fromCache} to build in the background`
+      : `eqmorph: cache off (--no-cache); ${fittedCount} fitted tables to build in the background`,
+  );
+  const ready = () => wanted.every((w) => (w.layout ? w.layout.ready(w.termA, w.termB) : decoder.ready(w.termA, w.termB)));
+  if (ready()) return out(`eqmorph: all tables ready`);
+  const timer = setInterval(() => {
+    if (!ready()) return;
+    clearInterval(timer);
+    out(`eqmorph: all tables ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }, 50);
+  timer.unref();
 }
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
@@ -136,13 +190,18 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The page is one more control surface: its bindings are added to every instance, on start and on each reload.
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
+  // One queue for every table built in the background, 5-band and fitted, of every instance and output.
+  const scheduler = new BuildScheduler();
   // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
   const soundMap = soundMapFor(model, resolve(opts.model ?? DEFAULT_MODEL_DIR)).map;
-  const decoder = new CachedDecoder(model, { soundMap: soundMap.points });
+  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points });
   decoder.map?.prepare();
+  const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
+  const pool = workers > 0 ? new FitPool(workers) : null;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) } };
   const known = [...model.files.terms.keys()];
-  // As in decode: hidden words are accepted when named exactly, and only the default vocabulary is suggested.
-  const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
+  const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
@@ -208,28 +267,34 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       if (t) midiOutputs.set(name, t);
       continue;
     }
+    if (output.connection.transport === 'rcp') {
+      const t = new RcpTcpTransport({ name, remote: output.connection.connect });
+      await t.open();
+      oscOutputs.set(name, t);
+      out(`  out ${name}: Yamaha remote control, tcp ${output.connection.connect.host}:${output.connection.connect.port} (${output.profile.name})${output.onDeskEdit ? `, desk edits: ${output.onDeskEdit}` : ''}`);
+      continue;
+    }
     const remote = (firstOut && opts.oscOut) || output.connection.send;
     firstOut = false;
-    const t = new OscUdpTransport({ name, mode: 'out', remote });
+    // A desk that reports edits answers the port it was sent from: such an output listens on its sending socket.
+    const listens = output.onDeskEdit !== undefined;
+    const t = new OscUdpTransport({ name, mode: listens ? 'both' : 'out', remote, ...(output.connection.listen ? { bind: output.connection.listen } : {}) });
     await t.open();
     oscOutputs.set(name, t);
-    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})`);
+    out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
-  let fitted = layoutDecoders(mapping, decoder);
+  let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);
     const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
-    decoder.prepare(inst.initial.termA, inst.initial.termB);
-    layout?.prepare(inst.initial.termA, inst.initial.termB);
+    // A fitted output needs eqmorph's table only to fit it, in the background; a native one reads it from the first event.
+    if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
+    else decoder.prepare(inst.initial.termA, inst.initial.termB);
     // The pad's edge tables build in the background, so its first move is already a table read.
-    if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) if (!decoder.ready(a, b)) decoder.decode(a, b, 0);
+    if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) decoder.request(a, b);
   }
-  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
-  if (moves > 0) {
-    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: fitted, moves });
-    if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
-  }
+  tableLines(mapping, decoder, fitted, fitOpts, cacheDir, out);
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
     ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
     ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
@@ -244,16 +309,34 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
 
+  // The rehearsal runs beside the real bridge, which has already sent its start snapshot and serves the faders: a real
+  // move waits for one rehearsed move at most, where waiting for the whole rehearsal delayed the start by ~0.4 s.
+  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
+  let rehearsal: Promise<void> = Promise.resolve();
+  if (moves > 0) {
+    // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
+    // cost a millisecond each and reorder the build queue. Background builds wait meanwhile.
+    const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
+    scheduler.pause();
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves })
+      .then((r) => {
+        if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
+      })
+      .catch((err: Error) => out(`eqmorph: rehearsal skipped: ${err.message}`))
+      .finally(() => scheduler.resume());
+  }
+
   /**
    * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
    * invalid one is reported and the running mapping stays. Endpoint changes need a restart, and are refused as such.
    */
-  const reload = async (): Promise<boolean> => {
+  const reloadOnce = async (): Promise<boolean> => {
     let next: Mapping;
     try {
-      next = await loadMapping(current.file, { knownTerms });
+      // In a worker: a big or slow file must not hold up the fader while it is parsed.
+      next = await loadMappingOffThread(current.file, { known, suggest: model.terms });
     } catch (err) {
-      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message}`);
+      out(`eqmorph: mapping not reloaded, the running one stays:\n${(err as Error).message.split('\n').map(printable).join('\n')}`);
       return false;
     }
     const layoutProblem = bandLayoutProblem(next);
@@ -269,7 +352,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    fitted = layoutDecoders(next, decoder, fitted);
+    fitted = layoutDecoders(next, decoder, fitted, fitOpts);
     bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
@@ -277,9 +360,17 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`eqmorph: mapping reloaded (${next.instances.length} instance(s)); morph states kept`);
     return true;
   };
+  // One reload at a time, in the order asked: a slow parse must not let an older file replace a newer one.
+  let reloads: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<boolean> => {
+    const next = reloads.then(reloadOnce, reloadOnce);
+    reloads = next;
+    return next;
+  };
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    await rehearsal;
     await bridge.finish(current.onExit);
     await monitor?.close();
     runs$.complete();
@@ -287,11 +378,15 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     logSub.unsubscribe();
     bridge.stop();
     await Promise.all(transports.map((e) => e.transport.close()));
+    await pool?.close();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
-  const health = () => transportHealth(transports, bridge.counters());
+  // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.
+  const deskEdits = (name: string) => () => bridge.deskCounters().get(name)?.edits;
+  const health = () => transportHealth(transports.map((e) => (e.direction === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e)), bridge.counters());
   if (monitor) {
-    monitor.attach({ runs$, decoder, transports: runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason), map: mapView(soundMap) });
+    const monitored = runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason).map((e) => (e.role === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e));
+    monitor.attach({ runs$, decoder, transports: monitored, map: mapView(soundMap) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);
@@ -308,8 +403,11 @@ export async function runCommand(args: string[]): Promise<number> {
     web: { type: 'string' },
     'web-token': { type: 'string' },
     'no-web': { type: 'boolean' },
+    'web-allow-host': { type: 'string', multiple: true },
     stats: { type: 'boolean' },
     rehearse: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'fit-workers': { type: 'string' },
     nice: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -318,18 +416,30 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out = (line: string) => process.stdout.write(line + '\n');
+  // Listening from the start: a signal while the model loads or the rehearsal runs stops eqmorph cleanly after start-up,
+  // instead of killing it half-way with the signal's default action.
+  const stopSignal = untilStopSignal((signal) => out(`eqmorph: ${signal} while stopping; already stopping`));
   const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
   // The process's own priority is the command's business, not startRun's (tests and benches run it in-process).
   const priority = priorityLine(raisePriority(nice));
   if (priority) out(priority);
+  const oscOut = hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 });
+  // A name typed on the command line that does not resolve is a typo until shown otherwise: said now, exit 2. (A name
+  // in a mapping is retried instead: the device may come up later.)
+  if (oscOut) {
+    const found = await resolveHost(oscOut.host);
+    if ('error' in found) throw new UsageError(`--osc-out: the host name "${oscOut.host}" could not be resolved; check the spelling or use an IP address`);
+  }
   const run = await startRun(
     {
-      mapping: resolve(values.mapping ?? DEFAULT_MAPPING),
+      mapping: resolveMappingOption(values.mapping),
       model: values.model,
       oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
-      oscOut: hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 }),
-      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false),
+      oscOut,
+      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
+      cache: !values['no-cache'],
+      fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
     },
     out,
   ).catch((err: unknown) => {
@@ -353,11 +463,7 @@ export async function runCommand(args: string[]): Promise<number> {
         for (const line of healthLines(run.health())) out(line);
       }, 5000)
     : null;
-  await new Promise<void>((resolveStop) => {
-    const onSignal = () => resolveStop();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopSignal;
   if (statsTimer) clearInterval(statsTimer);
   if (reloadTimer) clearTimeout(reloadTimer);
   watcher.close();

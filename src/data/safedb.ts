@@ -75,7 +75,10 @@ export function loadSafeDb(path: string): SafeDataset {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (pass --data PATH to the SAFE-DB CSV)' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file. SAFE-DB does not ship with eqmorph: get its parametric-EQ user data, SAFEEqualiserUserData.csv, from the SAFE project (semanticaudio.co.uk) and pass --data PATH'
+        : (err as Error).message;
     throw new DataFileError(path, `cannot read the SAFE-DB dataset: ${why}`);
   }
   return parseSafeDb(text, path);

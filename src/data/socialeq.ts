@@ -57,7 +57,11 @@ export function loadSocialEq(path: string): SocialEqDataset {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new DataFileError(path, code === 'ENOENT' ? 'no such file (pass --socialeq PATH)' : (err as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? "no such file. SocialEQ's word curves do not ship with eqmorph: get eqdescriptors.json from the Audealize API (Interactive Audio Lab) and pass --socialeq PATH (train also takes --no-socialeq)"
+        : (err as Error).message;
+    throw new DataFileError(path, why);
   }
   return parseSocialEq(text, path);
 }

@@ -46,11 +46,50 @@ export function soundKey(term: string): string {
     .replace(/(.)e$/, '$1');
 }
 
-/** The n known terms closest in spelling, or in sound, to the input. */
+/**
+ * How much longer than the longest known term an input may be and still be looked up: room for grading words ("a
+ * little bit more warm"). A longer one names no term; refusing it at once keeps a flood of long words cheap.
+ */
+export const TERM_LENGTH_MARGIN = 40;
+
+/** What a lookup needs of a vocabulary, built once per list (a model's list is one array for its whole life). */
+interface TermIndex {
+  readonly set: ReadonlySet<string>;
+  readonly loose: ReadonlyMap<string, string>;
+  readonly sound: ReadonlyMap<string, string>;
+  /** Inputs longer than this are refused without a search. */
+  readonly maxInput: number;
+}
+
+const indexes = new WeakMap<readonly string[], TermIndex>();
+
+function termIndex(known: readonly string[]): TermIndex {
+  let index = indexes.get(known);
+  if (!index) {
+    const loose = new Map<string, string>();
+    for (const t of known) if (!loose.has(looseKey(t))) loose.set(looseKey(t), t);
+    const maxInput = known.reduce((m, t) => Math.max(m, t.length), 0) + TERM_LENGTH_MARGIN;
+    index = { set: new Set(known), loose, sound: new Map(known.map((t) => [t, soundKey(t)])), maxInput };
+    indexes.set(known, index);
+  }
+  return index;
+}
+
+/** True when `input` is too long to name any of `known`, so no lookup or suggestion is tried. */
+export function tooLongForTerm(input: string, known: readonly string[]): boolean {
+  return input.length > termIndex(known).maxInput;
+}
+
+/**
+ * The n known terms closest in spelling, or in sound, to the input. Bounded: the input is cut to the longest term plus
+ * a margin, and each term's sound key is computed once per vocabulary, so one call costs at most vocabulary size x
+ * (longest term + margin)^2 steps whatever is sent.
+ */
 export function closestTerms(input: string, known: readonly string[], n = 3): string[] {
-  const w = normaliseTerm(input);
+  const index = termIndex(known);
+  const w = normaliseTerm(input.slice(0, index.maxInput));
   const ws = soundKey(w);
-  const distance = (t: string) => Math.min(editDistance(w, t), editDistance(ws, soundKey(t)) + 0.25) - (t.startsWith(w.slice(0, 3)) ? 0.5 : 0);
+  const distance = (t: string) => Math.min(editDistance(w, t), editDistance(ws, index.sound.get(t) ?? soundKey(t)) + 0.25) - (t.startsWith(w.slice(0, 3)) ? 0.5 : 0);
   return known
     .map((t) => ({ t, d: distance(t) }))
     .sort((a, b) => a.d - b.d || a.t.localeCompare(b.t))
@@ -69,18 +108,24 @@ export function looseKey(term: string): string {
 /** Words that grade a description without changing it: "more warm", "a bit brighter", "very muddy". */
 const GRADING = /^(?:(?:a )?(?:little|bit|touch|tad)(?: of)? |(?:much|more|less|very|really|quite|slightly|somewhat|rather|too|extra|super|bit) )+/;
 
-export function lookupTerm(input: string, known: readonly string[]): TermLookup {
-  const set = new Set(known);
-  const loose = new Map<string, string>();
-  for (const t of known) if (!loose.has(looseKey(t))) loose.set(looseKey(t), t);
+/** The known term an input names (spelling normalised, grading words and inflections dropped), or null; no suggestions. */
+export function findTerm(input: string, known: readonly string[]): string | null {
+  const { set, loose, maxInput } = termIndex(known);
+  if (input.length > maxInput) return null;
   const w = normaliseTerm(input);
   const ungraded = w.replace(GRADING, '');
   for (const candidate of new Set([w, ungraded])) {
     for (const form of [candidate, ...baseForms(candidate)]) {
-      if (set.has(form)) return { ok: true, term: form };
+      if (set.has(form)) return form;
       const match = loose.get(looseKey(form));
-      if (match !== undefined) return { ok: true, term: match };
+      if (match !== undefined) return match;
     }
   }
-  return { ok: false, input, suggestions: closestTerms(w, known) };
+  return null;
+}
+
+export function lookupTerm(input: string, known: readonly string[]): TermLookup {
+  const term = findTerm(input, known);
+  if (term !== null) return { ok: true, term };
+  return { ok: false, input, suggestions: tooLongForTerm(input, known) ? [] : closestTerms(input, known) };
 }

@@ -31,16 +31,18 @@ export function isNativeLayout(target: TargetProfile): boolean {
   return target.bands.length === BAND_SPECS.length && target.bands.every((b, i) => b.type === BAND_SPECS[i]!.type);
 }
 
-/** The physical range a scaling can express; `physical` has none of its own, so the fallback stands. */
+/** The physical range a scaling can express; where `physical` gives no min or max, the fallback's stands. */
 function rangeOf(s: TargetScaling, fallback: Range): Range {
   switch (s.kind) {
     case 'physical':
-      return fallback;
+      return { min: s.min ?? fallback.min, max: s.max ?? fallback.max };
     case 'linear':
     case 'log':
       return { min: s.min, max: s.max };
     case 'table':
       return { min: Math.min(...s.values), max: Math.max(...s.values) };
+    case 'fixed-point':
+      return { min: s.min, max: s.max };
   }
 }
 

@@ -4,7 +4,7 @@ import type { ControlEvent } from '../codecs/control-value.js';
 import { toUnit } from '../codecs/control-value.js';
 import { cornersOf, PAD_CENTRE, sameState, type Corners, type MorphDecoder, type MorphMode, type MorphState } from '../morph/morph-state.js';
 import type { Binding, MorphInstance, TermSet } from '../profiles/types.js';
-import { lookupTerm } from '../model/vocabulary.js';
+import { closestTerms, findTerm, tooLongForTerm } from '../model/vocabulary.js';
 import { applyAbsoluteGlue, FRESH_TAKEOVER, rearm, type TakeoverState } from './takeover.js';
 
 export interface BridgeState {
@@ -20,7 +20,14 @@ export interface Reaction {
   /** Instances asked to resend everything. */
   readonly dumps: readonly string[];
   /** Why an event changed nothing it tried to change (unknown term, ...), for the log. */
-  readonly rejected: readonly string[];
+  readonly rejected: readonly Rejection[];
+}
+
+export interface Rejection {
+  /** What kind of refusal, the same for every word refused alike: the log limiter keys on it. */
+  readonly key: string;
+  /** The sentence for the log, built only if it is shown: finding the closest terms is the costly part. */
+  text(): string;
 }
 
 export function initialBridgeState(instances: readonly MorphInstance[]): BridgeState {
@@ -63,11 +70,13 @@ export function reduceControl(state: BridgeState, instances: readonly MorphInsta
   const takeover = new Map(state.takeover);
   const changed: string[] = [];
   const dumps: string[] = [];
-  const rejected: string[] = [];
+  const rejected: Rejection[] = [];
   const resolve = (raw: string): string | null => {
-    const found = lookupTerm(raw, decoder.terms as string[]);
-    if (found.ok) return found.term;
-    rejected.push(`unknown term "${raw}" (closest: ${found.suggestions.join(', ')})`);
+    const known = decoder.terms;
+    const found = findTerm(raw, known);
+    if (found !== null) return found;
+    if (tooLongForTerm(raw, known)) rejected.push({ key: 'term too long', text: () => `a term of ${raw.length} characters names no term ("${raw.slice(0, 40)}...")` });
+    else rejected.push({ key: 'unknown term', text: () => `unknown term "${raw}" (closest: ${closestTerms(raw, known).join(', ')})` });
     return null;
   };
   /** The term a term-picking binding chooses for this event (a word, a press, a step), or null. */

@@ -12,8 +12,12 @@ import { initialBridgeState, reduceControl, type BridgeState, type Reaction } fr
 import { decodeOscControl, oscAddressTable } from './decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from './decode-midi-control.js';
 import { encodeFixed, encodeTargetFrame, oscOut, targetEncoder, unsent, type WireMessage } from './encode-target.js';
+import { createDeskWatch, type DeskCounters, type DeskEdit } from './desk-edits.js';
 import { causedBy, createFeedback, type CausedReaction, type FeedbackSink } from './feedback.js';
 import { limitedText, throttleLog } from './throttle-log.js';
+import { printable } from '../codecs/printable.js';
+// setImmediate, not RxJS's asap: that is a microtask, which runs after every single datagram.
+import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -37,6 +41,8 @@ export interface BridgeCounters {
   errors: number;
   /** Full snapshots resent to an output that came back after an error. */
   resyncs: number;
+  /** Changes made at a desk, reported on an output that listens (each output's own count: `deskCounters()`). */
+  deskEdits: number;
 }
 
 export interface BridgeLogEntry {
@@ -51,6 +57,12 @@ export interface Bridge {
   readonly events$: Observable<ControlEvent>;
   readonly log$: Observable<BridgeLogEntry>;
   counters(): BridgeCounters;
+  /** By output (outputs whose target reports edits): edits, echoes of eqmorph's own values, answers to queries. */
+  deskCounters(): ReadonlyMap<string, Readonly<DeskCounters>>;
+  /** Edits made at a desk, as they are reported. */
+  readonly deskEdits$: Observable<DeskEdit>;
+  /** What an instance's parameters hold on its desk as far as eqmorph knows, by encoder key. */
+  deskValues(instance: string): ReadonlyMap<string, number | string>;
   /** Changes an instance from outside the control surfaces (the monitor, a reload): same path as a control. */
   inject(event: ControlEvent): void;
   state(): ReadonlyMap<string, MorphState>;
@@ -80,12 +92,6 @@ export interface BridgeOptions {
   readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
 }
 
-/** Emits once on the next turn of the event loop, after the I/O callbacks of this one (`setImmediate`; RxJS's asap is a microtask, which runs after every single datagram). */
-const nextTurn = () =>
-  new Observable<void>((sub) => {
-    const id = setImmediate(() => sub.next());
-    return () => clearImmediate(id);
-  });
 
 interface Frame {
   readonly instance: MorphInstance;
@@ -95,12 +101,16 @@ interface Frame {
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, deskEdits: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
-  const warnings$ = new Subject<{ key: string; text: string }>();
-  const warnSub = warnings$.pipe(throttleLog((w) => w.key)).subscribe((l) => log$.next({ level: 'warn', text: limitedText(l) }));
-  const warn = (key: string, text: string) => warnings$.next({ key, text });
+  // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
+  const warnings$ = new Subject<{ key: string; text: string | (() => string) }>();
+  const warnSub = warnings$
+    .pipe(throttleLog((w) => w.key))
+    // Every warning quotes something a sender chose (a word, an address): its control characters are escaped.
+    .subscribe((l) => log$.next({ level: 'warn', text: printable(limitedText({ ...l, item: { text: typeof l.item.text === 'string' ? l.item.text : l.item.text() } })) }));
+  const warn = (key: string, text: string | (() => string)) => warnings$.next({ key, text });
   /** Nothing may throw out of a stage: an exception drops the one event that caused it, is counted and logged (bounded). */
   const contain = <T>(stage: string, fallback: T, work: () => T): T => {
     try {
@@ -163,7 +173,13 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const feedback = createFeedback({ mapping, sinks: opts.feedbackSinks ?? new Map() });
   // Injected changes come from elsewhere (the monitor, a reload): every control that can show them gets them.
   const injected = new WeakSet<ControlEvent>();
-  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
+  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(coalesceTerms(), feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
+
+  const desk = createDeskWatch({ mapping, outputs: opts.oscOutputs });
+  const deskSub = desk.edits$.subscribe((e) => {
+    counters.deskEdits++;
+    warn(`desk:${e.output}:${e.entry.key}`, e.text);
+  });
 
   const fresh = initialBridgeState(instances);
   let current: BridgeState = {
@@ -182,7 +198,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const r = contain(`${e.input}.${e.control}`, { state: prev.state, changed: [], dumps: [], rejected: [] }, () => reduceControl(prev.state, instances, e, decoder));
         for (const why of r.rejected) {
           counters.rejected++;
-          warn(`rejected:${e.input}.${e.control}:${why}`, `${e.input}.${e.control}: ${why}`);
+          warn(`rejected:${e.input}.${e.control}:${why.key}`, () => `${e.input}.${e.control}: ${why.text()}`);
         }
         return feedback.catchUp(injected.has(e) ? r : causedBy(r, e));
       }, start),
@@ -197,6 +213,8 @@ export function startBridge(opts: BridgeOptions): Bridge {
 
   // An output that comes back after an error may have lost what it was sent (a power-cycled device): it gets a full snapshot.
   const outputTransports: [string, { status$: Observable<{ state: string }> }][] = [...opts.oscOutputs, ...(opts.midiOutputs ?? [])];
+  // Reactions that no control caused (the start snapshot, resyncs): they do not take parameters back from the desk.
+  const automatic = new WeakSet<Reaction>([start]);
   const resync$: Observable<Reaction> = merge(
     ...outputTransports.map(([output, t]) =>
       t.status$.pipe(
@@ -211,7 +229,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
     map((output) => {
       counters.resyncs++;
       const names = instances.filter((i) => i.output === output).map((i) => i.name);
-      return { state: current, changed: [], dumps: names, rejected: [] };
+      const r: Reaction = { state: current, changed: [], dumps: names, rejected: [] };
+      automatic.add(r);
+      return r;
     }),
   );
 
@@ -220,6 +240,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
     mergeMap((r) => {
       current = r.state;
       const names = new Set([...r.changed, ...r.dumps]);
+      if (!automatic.has(r)) for (const n of names) desk.retake(n);
       return [...names].map((n): Frame => ({ instance: byName.get(n)!, state: r.state.instances.get(n)!, full: r.dumps.includes(n) }));
     }),
   );
@@ -259,7 +280,8 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const fresh$ = paced.pipe(
           map((f) => {
             const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
-            const fresh = unsent(frame, lastSent);
+            const held = desk.prepare(instance.name, lastSent, frame);
+            const fresh = held.size ? unsent(frame, lastSent).filter((m) => !held.has(m.key)) : unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);
             // The EQ's on switch goes first in every full snapshot (start and dump), so the bands it carries are heard.
             return f.full && on ? [encodeFixed(on, instance.index, `${instance.name}/on`), ...fresh] : fresh;
@@ -274,6 +296,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
                   osc.send(oscOut(m));
                   counters.sent++;
                 }
+                desk.sent(instance.output, msgs);
               }),
             ),
           );
@@ -297,6 +320,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
       }),
     )
     .subscribe();
+
+  // Once the start snapshot is out, desks that answer queries are asked what they hold (shown, and checked).
+  for (const name of mapping.outputs.keys()) desk.query(name);
 
   // A target that forgets its client (an X32's /xremote lasts 10 s) gets its keepalive from now on, until stop.
   const keepSub = merge(
@@ -326,6 +352,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
     events$,
     log$: log$.asObservable(),
     counters: () => ({ ...counters, ...feedback.counters() }),
+    deskCounters: () => desk.counters(),
+    deskEdits$: desk.edits$,
+    deskValues: (instance) => desk.deskValues(instance),
     inject: (e) => injected$.next(e),
     state: () => current.instances,
     finish: async (onExit) => {
@@ -351,6 +380,8 @@ export function startBridge(opts: BridgeOptions): Bridge {
       sendSub.unsubscribe();
       keepSub.unsubscribe();
       feedbackSub.unsubscribe();
+      deskSub.unsubscribe();
+      desk.stop();
       warnSub.unsubscribe();
       warnings$.complete();
       log$.complete();

@@ -16,7 +16,7 @@ export type WireMessage =
 export function scaleToWire(s: TargetScaling, physical: number): number {
   switch (s.kind) {
     case 'physical':
-      return physical;
+      return Math.min(s.max ?? Infinity, Math.max(s.min ?? -Infinity, physical));
     case 'linear':
     case 'log': {
       const x =
@@ -39,6 +39,8 @@ export function scaleToWire(s: TargetScaling, physical: number): number {
       });
       return s.values.length > 1 ? best / (s.values.length - 1) : 0;
     }
+    case 'fixed-point':
+      return Math.round(Math.min(s.max, Math.max(s.min, physical)) * s.factor);
   }
 }
 

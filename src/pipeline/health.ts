@@ -52,13 +52,28 @@ export function watchStatus(entries: readonly TransportEntry[]): Observable<Stat
   return merge(...entries.map((e) => e.transport.status$.pipe(skip(1), map((status) => ({ name: e.name, direction: e.direction, status })))));
 }
 
+/**
+ * An output's transport, seen with its desk's edit count among its counters (`deskEdits`) where `edits` knows one: a
+ * desk's reports arrive on the output's socket and are read there, so they are neither `dropped` nor the bridge's.
+ */
+export function withDeskEdits<T extends HealthSource>(t: T, edits: () => number | undefined): HealthSource {
+  return {
+    status$: t.status$,
+    counters: () => {
+      const n = edits();
+      return n === undefined ? t.counters() : { ...t.counters(), deskEdits: n };
+    },
+  };
+}
+
 /** `--stats` output: one line per transport, one for the bridge; zero-valued extra drop reasons are left out. */
 export function healthLines(h: Health): string[] {
   const lines = h.transports.map((t) => {
-    const { in: i, out: o, dropped, errors, reconnects, ...extra } = t.counters;
+    const { in: i, out: o, dropped, errors, reconnects, deskEdits, ...extra } = t.counters;
     const reasons = Object.entries(extra).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
     const detail = t.status.detail ? ` (${t.status.detail})` : '';
-    return `stats: ${t.direction === 'in' ? 'in ' : 'out'} ${t.name} ${t.status.state}${detail}: in ${i}, out ${o}, dropped ${dropped}${reasons.length ? ` [${reasons.join(', ')}]` : ''}, errors ${errors}, reconnects ${reconnects}`;
+    const desk = deskEdits !== undefined ? `, desk edits ${deskEdits}` : '';
+    return `stats: ${t.direction === 'in' ? 'in ' : 'out'} ${t.name} ${t.status.state}${detail}: in ${i}, out ${o}, dropped ${dropped}${reasons.length ? ` [${reasons.join(', ')}]` : ''}, errors ${errors}, reconnects ${reconnects}${desk}`;
   });
   const b = h.bridge;
   lines.push(

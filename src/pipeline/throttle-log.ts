@@ -1,6 +1,6 @@
 // Bounds how often repeated warnings reach the log: one line per key per window, and at most so many lines per window in all.
 
-import { asyncScheduler, filter, map, scan, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, filter, map, type OperatorFunction, type SchedulerLike } from 'rxjs';
 
 export interface LogLimits {
   /** A key (an address, a reason) is shown at most once per window. */
@@ -13,18 +13,7 @@ export interface LogLimits {
 
 export const DEFAULT_LOG_LIMITS: LogLimits = { windowMs: 5000, maxLinesPerWindow: 20, maxKeys: 256 };
 
-export interface LogLimitState {
-  readonly perKey: ReadonlyMap<string, { readonly shownAt: number; readonly suppressed: number }>;
-  readonly windowStart: number;
-  readonly linesInWindow: number;
-  /** Occurrences held back by the overall cap (or the key limit) since the last line shown. */
-  readonly othersSuppressed: number;
-}
-
-export const EMPTY_LOG_LIMIT_STATE: LogLimitState = { perKey: new Map(), windowStart: -Infinity, linesInWindow: 0, othersSuppressed: 0 };
-
 export interface LogDecision {
-  readonly state: LogLimitState;
   readonly show: boolean;
   /** When shown: occurrences of this key held back since its last line. */
   readonly suppressed: number;
@@ -32,29 +21,67 @@ export interface LogDecision {
   readonly othersSuppressed: number;
 }
 
-/** Whether one occurrence of `key` at time `now` is shown; pure, so the bound can be checked for every sequence. */
-export function decideLog(state: LogLimitState, key: string, now: number, limits: LogLimits): LogDecision {
-  const hold = (next: LogLimitState): LogDecision => ({ state: next, show: false, suppressed: 0, othersSuppressed: 0 });
-  const entry = state.perKey.get(key);
-  if (entry && now - entry.shownAt < limits.windowMs) {
-    return hold({ ...state, perKey: new Map(state.perKey).set(key, { ...entry, suppressed: entry.suppressed + 1 }) });
+const HOLD: LogDecision = { show: false, suppressed: 0, othersSuppressed: 0 };
+
+/**
+ * Whether each occurrence of a key is shown, in O(1) amortised time per occurrence: a flood of warnings must cost the
+ * bridge no more than the warnings themselves. Keys sit in a Map in the order they were last shown, so the expired ones
+ * are always at its front and each is removed once.
+ */
+export class LogLimiter {
+  private readonly perKey = new Map<string, { shownAt: number; suppressed: number }>();
+  private windowStart = -Infinity;
+  private linesInWindow = 0;
+  /** Occurrences held back by the overall cap (or the key limit) since the last line shown. */
+  private othersSuppressed = 0;
+  /** Map entries visited (looked up, evicted) since creation: bounded by a constant times the occurrences (tests). */
+  work = 0;
+
+  constructor(private readonly limits: LogLimits = DEFAULT_LOG_LIMITS) {}
+
+  decide(key: string, now: number): LogDecision {
+    const { windowMs, maxLinesPerWindow, maxKeys } = this.limits;
+    this.work++;
+    const entry = this.perKey.get(key);
+    if (entry && now - entry.shownAt < windowMs) {
+      entry.suppressed++;
+      return HOLD;
+    }
+    if (now - this.windowStart >= windowMs) {
+      this.windowStart = now;
+      this.linesInWindow = 0;
+    }
+    if (!entry) this.forgetExpired(now);
+    if (this.linesInWindow >= maxLinesPerWindow || (!entry && this.perKey.size >= maxKeys)) {
+      this.othersSuppressed++;
+      return HOLD;
+    }
+    const decision: LogDecision = { show: true, suppressed: entry?.suppressed ?? 0, othersSuppressed: this.othersSuppressed };
+    // Deleted and set again, so the Map stays ordered by the time each key was last shown.
+    this.perKey.delete(key);
+    this.perKey.set(key, { shownAt: now, suppressed: 0 });
+    this.linesInWindow++;
+    this.othersSuppressed = 0;
+    return decision;
   }
-  const newWindow = now - state.windowStart >= limits.windowMs;
-  const windowStart = newWindow ? now : state.windowStart;
-  const linesInWindow = newWindow ? 0 : state.linesInWindow;
-  let perKey = state.perKey;
-  let others = state.othersSuppressed;
-  if (!entry && perKey.size >= limits.maxKeys) {
-    // Expired keys are forgotten; what they still held back moves to the overall count, so nothing goes unreported.
-    const kept = [...perKey].filter(([, e]) => now - e.shownAt < limits.windowMs);
-    for (const [k, e] of perKey) if (!kept.some(([kk]) => kk === k)) others += e.suppressed;
-    perKey = new Map(kept);
+
+  /** Occurrences held back and not yet reported with a shown line. */
+  pending(): number {
+    let n = this.othersSuppressed;
+    for (const e of this.perKey.values()) n += e.suppressed;
+    return n;
   }
-  if (linesInWindow >= limits.maxLinesPerWindow || (!entry && perKey.size >= limits.maxKeys)) {
-    return hold({ perKey, windowStart, linesInWindow, othersSuppressed: others + 1 });
+
+  /** When the key table is full: drops the keys whose window has passed; what they still held back moves to the overall count. */
+  private forgetExpired(now: number): void {
+    if (this.perKey.size < this.limits.maxKeys) return;
+    for (const [k, e] of this.perKey) {
+      if (now - e.shownAt < this.limits.windowMs) break;
+      this.work++;
+      this.othersSuppressed += e.suppressed;
+      this.perKey.delete(k);
+    }
   }
-  const next: LogLimitState = { perKey: new Map(perKey).set(key, { shownAt: now, suppressed: 0 }), windowStart, linesInWindow: linesInWindow + 1, othersSuppressed: 0 };
-  return { state: next, show: true, suppressed: entry?.suppressed ?? 0, othersSuppressed: others };
 }
 
 export interface Limited<T> {
@@ -67,12 +94,13 @@ export interface Limited<T> {
 export function throttleLog<T>(keyOf: (item: T) => string, limits: LogLimits = DEFAULT_LOG_LIMITS, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, Limited<T>> {
   return (source) =>
     source.pipe(
-      scan((acc: { decision: LogDecision; item: T | undefined }, item: T) => ({ decision: decideLog(acc.decision.state, keyOf(item), scheduler.now(), limits), item }), {
-        decision: { state: EMPTY_LOG_LIMIT_STATE, show: false, suppressed: 0, othersSuppressed: 0 },
-        item: undefined as T | undefined,
+      // One limiter per subscription, as scan's seed would be; it is mutated in place so that an occurrence costs O(1).
+      (s) => defer(() => {
+        const limiter = new LogLimiter(limits);
+        return s.pipe(map((item) => ({ item, d: limiter.decide(keyOf(item), scheduler.now()) })));
       }),
-      filter((acc) => acc.decision.show),
-      map((acc) => ({ item: acc.item as T, suppressed: acc.decision.suppressed, othersSuppressed: acc.decision.othersSuppressed })),
+      filter((x) => x.d.show),
+      map((x) => ({ item: x.item, suppressed: x.d.suppressed, othersSuppressed: x.d.othersSuppressed })),
     );
 }
 

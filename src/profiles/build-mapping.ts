@@ -1,8 +1,9 @@
 // Turns a validated mapping into the typed Mapping: loads its profiles, parses endpoints, and checks every reference, term and binding.
 
-import { DEFAULT_OSC_LISTEN, DEFAULT_OSC_SEND, parseHostPort, parsePortMatcher } from './endpoints.js';
+import { basename } from 'node:path';
+import { DEFAULT_OSC_LISTEN, DEFAULT_OSC_SEND, DEFAULT_RCP_PORT, parseHostPort, parsePortMatcher } from './endpoints.js';
 import { ProfileErrors, type ProfileError } from './errors.js';
-import type { RawBinding, RawMapping } from './schema.js';
+import { DESK_EDIT_POLICIES, type RawBinding, type RawMapping } from './schema.js';
 import type { PathSegment, YamlSource } from './source.js';
 import { didYouMean, suggest } from './suggest.js';
 import type {
@@ -74,10 +75,11 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
   }
 
   /** Exactly one of `osc:`/`midi:` and it matches the profile's transport. */
-  function transportOf(entry: { osc?: unknown; midi?: unknown }, at: PathSegment[], profileTransport: 'osc' | 'midi' | undefined, what: string): 'osc' | 'midi' | null {
-    const given = (['osc', 'midi'] as const).filter((t) => entry[t] !== undefined);
+  function transportOf(entry: { osc?: unknown; midi?: unknown; rcp?: unknown }, at: PathSegment[], profileTransport: 'osc' | 'midi' | 'rcp' | undefined, what: string): 'osc' | 'midi' | 'rcp' | null {
+    const given = (['osc', 'midi', 'rcp'] as const).filter((t) => entry[t] !== undefined);
     if (given.length !== 1) {
-      err(at, 'key', { code: given.length === 0 ? 'missing_key' : 'invalid', problem: `${what} needs exactly one of osc: or midi:${profileTransport ? ` (its profile is ${profileTransport})` : ''}`, allowed: ['osc', 'midi'] });
+      const kinds = 'rcp' in entry || profileTransport === 'rcp' ? 'osc:, midi: or rcp:' : 'osc: or midi:';
+      err(at, 'key', { code: given.length === 0 ? 'missing_key' : 'invalid', problem: `${what} needs exactly one of ${kinds}${profileTransport ? ` (its profile is ${profileTransport})` : ''}`, allowed: ['osc', 'midi'] });
       return null;
     }
     const t = given[0]!;
@@ -135,8 +137,14 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
         err([...at, 'midi'], 'key', { code: m.port === undefined ? 'missing_key' : 'invalid', problem: 'give exactly one of port: (an existing port) or virtual: (a port eqmorph creates)', allowed: ['port', 'virtual'] });
       }
       connection = { transport: 'midi', port: m.virtual !== undefined ? { kind: 'virtual', name: m.virtual } : port(m.port ?? '', [...at, 'midi', 'port']) };
+    } else if (t === 'rcp') {
+      connection = { transport: 'rcp', connect: hostPort(output.rcp!.connect, { host: '127.0.0.1', port: DEFAULT_RCP_PORT }, [...at, 'rcp', 'connect']) };
     }
-    if (prof && connection) outputs.set(name, { name, profile: prof, connection });
+    if (output.on_desk_edit !== undefined && prof && !prof.reports) {
+      err([...at, 'on_desk_edit'], 'key', { code: 'invalid', problem: `${basename(prof.file)} does not report edits made on the desk (no reports: in the target profile); remove on_desk_edit`, given: output.on_desk_edit });
+    }
+    const onDeskEdit = prof?.reports ? (output.on_desk_edit ?? DESK_EDIT_POLICIES[0]) : undefined;
+    if (prof && connection) outputs.set(name, { name, profile: prof, connection, ...(onDeskEdit ? { onDeskEdit } : {}) });
   }
 
   // ---- terms

@@ -170,7 +170,34 @@ function fixedMessage(raw: { osc: { address: string; type: 'i' | 'f' | 's' | 'no
   return { transport: 'midi', type: m.type, channel: ch(m.channel), ...(m.number !== undefined ? { number: m.number } : {}), value: raw.value };
 }
 
-export function buildTarget(raw: RawTarget, source: YamlSource): Built<TargetProfile> {
+type RawRcpTarget = Extract<RawTarget, { transport: 'rcp' }>;
+
+/**
+ * A Yamaha remote-control target in the OSC target's shape: both carry an address and one value per parameter, so
+ * the same build, encoder and desk-report reader serve both (the value goes as an integer).
+ */
+function rcpAsOsc(raw: RawRcpTarget): RawOscTarget {
+  type P = { rcp: { address: string }; scaling: TargetParam['scaling'] } | null | undefined;
+  type T = { rcp: { address: string }; values: TargetTypeParam['values'] } | null | undefined;
+  const param = (p: P) => (p ? { osc: { address: p.rcp.address, type: 'i' as const }, scaling: p.scaling } : p);
+  const type = (p: T) => (p ? { osc: { address: p.rcp.address, type: 'i' as const }, values: p.values } : p);
+  const params = (ps: { gain?: P; freq?: P; q?: P; type?: T }) =>
+    Object.fromEntries(Object.entries(ps).map(([k, v]) => [k, k === 'type' ? type(v as T) : param(v as P)]));
+  return {
+    ...raw,
+    transport: 'osc',
+    parameters: params(raw.parameters) as RawOscTarget['parameters'],
+    ...(raw.band_overrides ? { band_overrides: Object.fromEntries(Object.entries(raw.band_overrides).map(([k, v]) => [k, params(v)])) as RawOscTarget['band_overrides'] } : {}),
+    ...(raw.on ? { on: { osc: { address: raw.on.rcp.address, type: typeof raw.on.value === 'string' ? 's' : 'i' }, value: raw.on.value } } : {}),
+  } as RawOscTarget;
+}
+
+export function buildTarget(given: RawTarget, source: YamlSource): Built<TargetProfile> {
+  if (given.transport === 'rcp') {
+    const built = buildTarget(rcpAsOsc(given), source);
+    return { value: { ...built.value, transport: 'rcp' }, errors: built.errors };
+  }
+  const raw = given;
   const errors: ProfileError[] = [];
   const bandCount = raw.bands.length;
   const overrides = (raw.band_overrides ?? {}) as Record<string, Partial<Record<ParamKind | 'type', unknown>>>;
@@ -273,6 +300,8 @@ export function buildTarget(raw: RawTarget, source: YamlSource): Built<TargetPro
     bands,
     ...(raw.on ? { on: fixedMessage(raw.on) } : {}),
     ...(raw.keepalive ? { keepalive: { message: fixedMessage(raw.keepalive), everyMs: raw.keepalive.every_ms } } : {}),
+    ...(raw.transport === 'osc' && raw.port !== undefined ? { port: raw.port } : {}),
+    ...(raw.transport === 'osc' && raw.reports ? { reports: { parameters: new Set(raw.reports.parameters), query: raw.reports.query } } : {}),
     ...(raw.limits
       ? {
           limits: {

@@ -2,6 +2,9 @@
 
 import type { HostPort, PortMatcher } from './types.js';
 
+/** Yamaha's remote control protocol: the TCP port its desks listen on (companion-module-yamaha-rcp; the DM7 and CL manuals). */
+export const DEFAULT_RCP_PORT = 49280;
+
 /** Where eqmorph listens for an OSC surface unless the mapping says otherwise. */
 export const DEFAULT_OSC_LISTEN: HostPort = { host: '0.0.0.0', port: 9000 };
 /** Where eqmorph sends to an OSC EQ unless the mapping says otherwise. */
@@ -59,11 +62,15 @@ export function matchesPort(matcher: PortMatcher, portName: string): boolean {
   }
 }
 
-/** Fills `{band}`, `{instance}` and zero-padded `{instance:02}` placeholders; unknown placeholders stay as written. */
+/**
+ * Fills `{band}`, `{instance}`, zero-padded `{instance:02}` and zero-based `{band-1}` / `{instance-1}` (protocols that
+ * count from 0, such as Yamaha's) placeholders; unknown placeholders stay as written.
+ */
 export function formatAddress(template: string, vars: { readonly band?: number; readonly instance?: number }): string {
-  return template.replace(/\{(band|instance)(?::0(\d))?\}/g, (whole, name: 'band' | 'instance', width?: string) => {
-    const v = vars[name];
-    if (v === undefined) return whole;
+  return template.replace(/\{(band|instance)(-1)?(?::0(\d))?\}/g, (whole, name: 'band' | 'instance', less?: string, width?: string) => {
+    const raw = vars[name];
+    if (raw === undefined) return whole;
+    const v = less ? raw - 1 : raw;
     return width ? String(v).padStart(Number(width), '0') : String(v);
   });
 }

@@ -36,7 +36,11 @@ export interface ProfileErrorInit {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A value may be a whole file that did not parse as a profile: at most the start of its first line is quoted.
+  if (typeof value === 'string') {
+    const line = value.split(/\r?\n/, 1)[0]!;
+    return line.length > 60 || line.length < value.length ? `${JSON.stringify(line.slice(0, 57))}...` : JSON.stringify(value);
+  }
   try {
     const s = JSON.stringify(value);
     if (s === undefined) return String(value);

@@ -1,6 +1,6 @@
 // Loads profile files: read, parse YAML, migrate, validate against the schema, build typed objects; every problem becomes a located ProfileError.
 
-import { readFile, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildController, buildTarget } from './build.js';
 import { buildMapping } from './build-mapping.js';
@@ -78,14 +78,37 @@ function finish<T>(built: { value: T; errors: ProfileError[] }): T {
   return built.value;
 }
 
+/** The largest profile or mapping read: real ones are a few kB, and YAML parsing costs time and memory per byte. */
+export const MAX_PROFILE_BYTES = 1 << 20;
+
+/** What a profile file is named, after following links: anything else (a system file, a device) is never read. */
+const PROFILE_NAME = /\.ya?ml$/i;
+
 async function readText(path: string): Promise<{ file: string; text: string }> {
   const file = resolve(path);
+  const refuse = (problem: string) => new ProfileErrors([new ProfileError({ code: 'io', file, line: 0, column: 0, path: '', problem })]);
   try {
-    return { file, text: await readFile(file, 'utf8') };
+    const real = await realpath(file);
+    if (!PROFILE_NAME.test(real)) throw refuse(`is not a .yaml or .yml file${real !== file ? ` (it links to ${real})` : ''}; profiles and mappings are YAML files`);
+    // Opened once, then checked and read through the same handle: the file cannot be swapped in between.
+    const handle = await open(real, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw refuse('is not a regular file; profiles and mappings are YAML files');
+      if (info.size > MAX_PROFILE_BYTES) throw refuse(`is ${info.size} bytes; a profile or mapping may be at most ${MAX_PROFILE_BYTES} bytes (1 MiB)`);
+      const buf = Buffer.alloc(MAX_PROFILE_BYTES + 1);
+      let n = 0;
+      for (let r = 1; r > 0 && n < buf.length; n += r) r = (await handle.read(buf, n, buf.length - n, n)).bytesRead;
+      if (n > MAX_PROFILE_BYTES) throw refuse(`grew past ${MAX_PROFILE_BYTES} bytes (1 MiB) while being read; a profile or mapping may be at most that`);
+      return { file, text: buf.toString('utf8', 0, n) };
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof ProfileErrors) throw err;
     const e = err as NodeJS.ErrnoException;
-    const problem = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, not a profile file' : e.code === 'EACCES' ? 'permission denied' : `cannot read: ${e.message}`;
-    throw new ProfileErrors([new ProfileError({ code: 'io', file, line: 0, column: 0, path: '', problem })]);
+    const problem = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, not a profile file' : e.code === 'EACCES' ? 'permission denied' : `cannot read: ${e.code ?? 'error'}`;
+    throw refuse(problem);
   }
 }
 

@@ -14,6 +14,8 @@ export const TAKEOVER_MODES = ['jump', 'pickup', 'scale'] as const;
 export const CURVE_NAMES = ['linear', 'log', 'exp', 's-curve'] as const;
 export const BYPASS_MODES = ['toggle', 'momentary', 'set'] as const;
 export const ON_EXIT = ['hold', 'flat'] as const;
+/** What an output does when the desk reports an edit made on it; the first is the default (docs: "Edits made on the desk"). */
+export const DESK_EDIT_POLICIES = ['yield', 'override', 'follow'] as const;
 export const OUT_OF_RANGE = ['clamp', 'ignore'] as const;
 export const BINDING_TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'swap', 'preset', 'bypass', 'dump', 'x', 'y', 'xy', 'corner', 'map'] as const;
 
@@ -123,13 +125,18 @@ const scalingRange = { min: z.number(), max: z.number(), steps: z.number().int()
 
 export const scalingSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('physical') }).describe('send the value in its unit (dB, Hz, Q)'),
+    z
+      .strictObject({ kind: z.literal('physical'), min: z.number().optional(), max: z.number().optional() })
+      .describe('send the value in its unit (dB, Hz, Q); min and max, where given, are the range the target accepts'),
     z.strictObject({ kind: z.literal('linear'), ...scalingRange }).describe('physical min..max maps linearly onto the wire range'),
     z.strictObject({ kind: z.literal('log'), ...scalingRange, min: z.number().positive(), max: z.number().positive() }).describe('physical min..max maps logarithmically onto the wire range'),
     z.strictObject({ kind: z.literal('table'), values: z.array(z.number()).min(2) }).describe('values[i] is the physical value of wire step i'),
+    z
+      .strictObject({ kind: z.literal('fixed-point'), factor: z.number().positive().describe('wire units per physical unit (100: hundredths of a dB)'), min: z.number(), max: z.number() })
+      .describe('the wire carries round(physical x factor) as an integer; min..max is the physical range the target accepts'),
   ])
   .superRefine((s, ctx) => {
-    if ((s.kind === 'linear' || s.kind === 'log') && !(s.min < s.max)) {
+    if ((s.kind === 'linear' || s.kind === 'log' || s.kind === 'fixed-point') && !(s.min < s.max)) {
       ctx.addIssue({ code: 'custom', path: ['max'], message: `max must be greater than min (${s.min}); use invert: true for a falling scale`, input: s.max });
     }
     if (s.kind === 'table') {
@@ -165,6 +172,19 @@ const midiParamOneSchema = z.strictObject({ midi: midiParamOne, scaling: scaling
 const midiTypeSchema = z.strictObject({ midi: midiParamMany, values: midiTypeValues });
 const midiTypeOneSchema = z.strictObject({ midi: midiParamOne, values: midiTypeValues });
 
+/** A Yamaha remote-control address: the parameter path and its indexes, e.g. `MIXER:Current/InCh/PEQ/Band/Gain {instance-1} {band-1}`. */
+const rcpAddressTemplate = z
+  .string()
+  .regex(
+    /^[A-Za-z]+:[A-Za-z0-9/]+(?: (?:\d+|\{(?:band|instance)(?:-1)?\}))*$/,
+    'must be PATH:Parameter/Path followed by its indexes: numbers or {band}, {instance}, {band-1}, {instance-1} (0-based)',
+  )
+  .describe('Yamaha remote-control parameter and its indexes; {band-1} and {instance-1} count from 0');
+const rcpParam = z.strictObject({ address: rcpAddressTemplate });
+const rcpParamSchema = z.strictObject({ rcp: rcpParam, scaling: scalingSchema });
+const rcpTypeSchema = z.strictObject({ rcp: rcpParam, values: typeValues });
+const rcpFixed = z.strictObject({ rcp: rcpParam, value: z.union([z.number(), z.string()]) });
+
 const bandKey = z.string().regex(/^[1-9]\d*$/, 'band numbers start at 1');
 
 const oscFixed = z.strictObject({
@@ -189,6 +209,17 @@ const limits = z
 
 const bands = z.array(z.enum(BAND_TYPES)).min(1).max(32).describe("the target's own band layout, low to high");
 
+const deskReports = z
+  .strictObject({
+    parameters: z
+      .array(z.enum(['type', 'freq', 'gain', 'q']))
+      .min(1)
+      .default(['type', 'freq', 'gain', 'q'])
+      .describe('the parameters whose changes the target reports at their own address, with their own scaling'),
+    query: z.boolean().default(false).describe('an address sent without arguments is answered with its value (eqmorph asks at start and on reconnection)'),
+  })
+  .describe("the desk tells its subscribed clients about changes made on it (an engineer's edit): the output listens on its sending socket");
+
 const targetCommon = { version, kind: z.literal('target'), name, description, bands, limits: limits.optional() };
 
 export const targetSchema = z
@@ -205,6 +236,8 @@ export const targetSchema = z
         .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
       on: oscFixed.optional().describe('a message that switches the EQ on'),
       keepalive: oscFixed.extend({ every_ms: everyMs }).optional().describe('a message the target needs regularly to keep talking'),
+      port: z.number().int().min(1).max(65535).optional().describe('the UDP port the device listens on (eqmorph init writes it into a mapping)'),
+      reports: deskReports.optional(),
     }),
     z.strictObject({
       ...targetCommon,
@@ -218,6 +251,19 @@ export const targetSchema = z
         .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
       on: midiFixed.optional().describe('a message that switches the EQ on'),
       keepalive: midiFixed.extend({ every_ms: everyMs }).optional().describe('a message the target needs regularly to keep talking'),
+    }),
+    z.strictObject({
+      ...targetCommon,
+      transport: z.literal('rcp'),
+      parameters: z
+        .strictObject({ gain: rcpParamSchema.optional(), freq: rcpParamSchema.optional(), q: rcpParamSchema.optional(), type: rcpTypeSchema.optional() })
+        .describe("per parameter kind, for every band unless band_overrides says otherwise (Yamaha's remote control protocol over TCP)"),
+      band_overrides: z
+        .record(bandKey, z.strictObject({ gain: rcpParamSchema.nullable().optional(), freq: rcpParamSchema.nullable().optional(), q: rcpParamSchema.nullable().optional(), type: rcpTypeSchema.nullable().optional() }))
+        .optional()
+        .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
+      on: rcpFixed.optional().describe('a message that switches the EQ on'),
+      reports: deskReports.optional(),
     }),
   ])
   .describe('eqmorph target profile: what an EQ accepts');
@@ -264,6 +310,11 @@ export const mappingOutputSchema = z
       })
       .optional(),
     midi: z.strictObject({ port: portPattern.optional(), virtual: z.string().min(1).optional() }).optional(),
+    rcp: z.strictObject({ connect: hostPort.describe("the desk's address; Yamaha desks take remote control on TCP 49280") }).optional(),
+    on_desk_edit: z
+      .enum(DESK_EDIT_POLICIES)
+      .optional()
+      .describe('targets that report edits: override (the next move overwrites), yield (leave the edited parameter until its instance is moved again; default) or follow (the monitor shows what the desk holds)'),
   })
   .describe('an EQ: its target profile and how to reach it (osc or midi)');
 

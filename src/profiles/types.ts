@@ -86,8 +86,11 @@ export type ControllerProfile = ProfileCommon & { readonly kind: 'controller' } 
 export type Scaling =
   | { readonly kind: 'linear'; readonly min: number; readonly max: number; readonly steps?: number; readonly invert?: boolean }
   | { readonly kind: 'log'; readonly min: number; readonly max: number; readonly steps?: number; readonly invert?: boolean }
-  | { readonly kind: 'table'; readonly values: readonly number[] };
-export type TargetScaling = { readonly kind: 'physical' } | Scaling;
+  | { readonly kind: 'table'; readonly values: readonly number[] }
+  /** The wire carries round(physical x factor) as an integer (Yamaha: hundredths of a dB, tenths of a Hz). */
+  | { readonly kind: 'fixed-point'; readonly factor: number; readonly min: number; readonly max: number };
+/** `physical` sends dB, Hz or Q as they are, within min..max where the profile gives them. */
+export type TargetScaling = { readonly kind: 'physical'; readonly min?: number; readonly max?: number } | Scaling;
 
 /** One band parameter's wire message. OSC addresses have {band} filled in; {instance} is left for formatAddress. */
 export type TargetWire =
@@ -129,11 +132,16 @@ export type FixedMessage =
 
 export interface TargetProfile extends ProfileCommon {
   readonly kind: 'target';
-  readonly transport: Transport;
+  /** `rcp`: Yamaha's remote control protocol over TCP; its messages are an address and a value like OSC's. */
+  readonly transport: Transport | 'rcp';
   readonly bands: readonly TargetBand[];
   readonly on?: FixedMessage;
   readonly keepalive?: { readonly message: FixedMessage; readonly everyMs: number };
   readonly limits?: { readonly messagesPerSecond?: number; readonly bytesPerSecond?: number };
+  /** OSC only: the UDP port the device listens on, when the profile names it. */
+  readonly port?: number;
+  /** The target reports changes of these parameters at their own addresses; with `query`, an address alone asks for its value. */
+  readonly reports?: { readonly parameters: ReadonlySet<ParamKind | 'type'>; readonly query: boolean };
 }
 
 // ---------------------------------------------------------------- mapping
@@ -156,7 +164,8 @@ export type InputConnection =
 
 export type OutputConnection =
   | { readonly transport: 'osc'; readonly send: HostPort; readonly listen?: HostPort }
-  | { readonly transport: 'midi'; readonly port: PortMatcher };
+  | { readonly transport: 'midi'; readonly port: PortMatcher }
+  | { readonly transport: 'rcp'; readonly connect: HostPort };
 
 export interface MappingInput {
   readonly name: string;
@@ -164,10 +173,14 @@ export interface MappingInput {
   readonly connection: InputConnection;
 }
 
+export type DeskEditPolicy = 'override' | 'yield' | 'follow';
+
 export interface MappingOutput {
   readonly name: string;
   readonly profile: TargetProfile;
   readonly connection: OutputConnection;
+  /** Only for a target with `reports`: what an edit made on the desk does to eqmorph's driving of that parameter. */
+  readonly onDeskEdit?: DeskEditPolicy;
 }
 
 export type TakeoverMode = 'jump' | 'pickup' | 'scale';

@@ -3,6 +3,8 @@
 /** A transport could not do what was asked; `message` is a sentence naming the transport and what to do. */
 export class TransportError extends Error {
   override readonly name: string = 'TransportError';
+  /** Told on the command line as its sentence alone: a failure the user can act on (exit code 1). */
+  readonly exitCode: number = 1;
   constructor(
     readonly transport: string,
     message: string,

@@ -42,6 +42,10 @@ export interface OscOutMessage {
  * | `socketType`    | `'udp6'`                              | `'udp4'`                    | address family                                       |
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
  * | `receiveBufferBytes` | `2097152`                        | `1048576` (1 MiB; modes in and both) | kernel receive buffer asked for; the OS caps it (Linux: at net.core.rmem_max, and reports twice what it grants) |
+ * | `retryMs`       | `200`                                 | 1000                        | first wait before re-resolving a remote name or probing a refusing remote (doubles up to 30 s for names) |
+ *
+ * In mode `out` the socket is connected to `remote` (its name resolved once, when opened): the OS then reports a
+ * remote that refuses (ICMP port unreachable) or cannot be reached, which an unconnected socket never hears of.
  */
 export interface OscUdpOptions {
   readonly name?: string;
@@ -52,13 +56,15 @@ export interface OscUdpOptions {
   readonly socketType?: 'udp4' | 'udp6';
   readonly now?: () => number;
   readonly receiveBufferBytes?: number;
+  readonly retryMs?: number;
 }
 
 /**
  * A busy event loop (a garbage collection, a term switch building its table) must not cost the datagrams that arrive
- * meanwhile: the OS default (about 200 kB on Linux) holds well under a second of a 1 kHz surface plus a flood.
+ * meanwhile: the OS default (about 200 kB on Linux) holds well under a second of a 1 kHz surface plus a flood. The
+ * kernel charges each small datagram about 1 kB of it, so 4 MiB holds some 4,000: 80 ms of a flood of 50 a millisecond.
  */
-const DEFAULT_RECEIVE_BUFFER_BYTES = 1 << 20;
+const DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
 
 /** The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). */
 export interface OscUdpCounters extends TransportCounters {
@@ -82,7 +88,10 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
-const ignore = () => undefined;
+const DEFAULT_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+/** The OS reports these, after the fact, for datagrams a connected socket sent: the remote is not taking them. */
+const REMOTE_REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
 
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   readonly name: string;
@@ -109,6 +118,17 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private toRemote: { readonly socket: dgram.Socket; readonly after: (err: Error | null) => void } | null = null;
   private inFlight = 0;
   private maxInFlight = 0;
+  private readonly retryMs: number;
+  /** Mode out with a remote: the socket is connected to this address once the remote's name is resolved. */
+  private connectedTo: string | null = null;
+  /** The last datagram sent to the remote: resent as a probe while the remote refuses. */
+  private lastToRemote: Uint8Array | null = null;
+  /** When the OS last reported the remote refusing or unreachable (now() ms); -Infinity when it has not. */
+  private refusedAt = -Infinity;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryWait = 0;
+  /** An unconnected socket for messages that name another destination than the connected remote (`to`). */
+  private side: dgram.Socket | null = null;
 
   readonly status$: Observable<TransportStatus> = this.status.status$;
   readonly messages$: Observable<OscInMessage> = this.incoming.asObservable();
@@ -123,6 +143,12 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.socketType = options.socketType ?? 'udp4';
     this.now = options.now ?? (() => performance.now());
     this.receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
+    this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
+  }
+
+  /** True when sends to the remote go through a connected socket (mode out with a remote). */
+  private get connects(): boolean {
+    return this.mode === 'out' && this.remote !== undefined;
   }
 
   /** The local address the socket is bound to, or null when not open; useful after binding port 0. */
@@ -170,8 +196,12 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
           }
         }
         this.sendFailed = false;
-        this.status.set('open');
-        resolve();
+        if (!this.connects) {
+          this.status.set('open');
+          return resolve();
+        }
+        // Resolved and connected before open() resolves; a name that does not resolve is retried (status error).
+        void this.connectRemote(socket).then(() => resolve());
       });
     }).finally(() => {
       this.opening = null;
@@ -181,6 +211,13 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
 
   async close(): Promise<void> {
     if (this.opening) await this.opening.catch(() => undefined);
+    this.stopRetry();
+    this.connectedTo = null;
+    this.refusedAt = -Infinity;
+    this.lastToRemote = null;
+    const side = this.side;
+    this.side = null;
+    side?.close();
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -221,12 +258,21 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     } catch (err) {
       return this.refuse(done, () => new TransportError(this.name, `${this.name}: ${(err as Error).message}; the message was not sent.`, 'INVALID_MESSAGE', { cause: err }));
     }
+    const toRemote = to === this.remote || (to.host === this.remote?.host && to.port === this.remote.port);
+    if (this.connects && toRemote && this.connectedTo === null) {
+      return this.refuse(done, () => new TransportError(this.name, `${this.status.current.detail ?? `${this.name}: ${to.host} is not resolved yet`}; the message was not sent.`, 'NOT_CONNECTED'));
+    }
+    // A connected socket sends only to its remote; any other destination goes through a plain socket of its own.
+    const via = this.connects && !toRemote ? this.sideSocket() : socket;
     // The bridge's sends (to the remote, nobody waiting) share one callback per socket instead of a closure per datagram.
     const after = done === null && to === this.remote && this.toRemote?.socket === socket ? this.toRemote.after : this.afterSend(socket, to, done);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      socket.send(bytes, to.port, to.host, after);
+      if (via === socket && this.connectedTo !== null) {
+        this.lastToRemote = bytes;
+        socket.send(bytes, after);
+      } else via.send(bytes, to.port, to.host, after);
     } catch (err) {
       this.inFlight -= 1;
       this.sendFailedWith(err, socket, to, done);
@@ -253,6 +299,13 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   private sendFailedWith(err: unknown, socket: dgram.Socket, to: OscEndpoint, done: ((err?: TransportError) => void) | null): void {
+    const code = errorCode(err);
+    if (this.connectedTo !== null && this.socket === socket && to === this.remote && code !== undefined && REMOTE_REFUSED.has(code)) {
+      this.counts.errors += 1;
+      this.remoteRefused(err as Error);
+      done?.(new TransportError(this.name, this.status.current.detail ?? this.name, code, { cause: err }));
+      return;
+    }
     const sentence = `${this.name}: ${describeSocketError(err, { action: 'send', host: to.host, port: to.port })}`;
     this.counts.errors += 1;
     if (this.socket === socket) {
@@ -274,8 +327,97 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     // Bind errors are handled by open(); this is everything after: asynchronous ICMP reports and the like.
     if (this.status.current.state === 'opening') return;
     this.counts.errors += 1;
+    const code = errorCode(err);
+    if (this.connectedTo !== null && code !== undefined && REMOTE_REFUSED.has(code)) return this.remoteRefused(err);
     this.sendFailed = true;
     this.status.set('error', `${this.name}: ${describeSocketError(err, { action: 'socket' })}`);
+  }
+
+  // ------------------------------------------------------------ connected output: resolve, connect, probe
+
+  /**
+   * Resolves the remote's name (once; an IP address at once), connects the socket to it and sets the status open. A
+   * name that does not resolve sets the status error with a sentence and is tried again, waiting longer each time.
+   */
+  private async connectRemote(socket: dgram.Socket, announce = true): Promise<void> {
+    const remote = this.remote!;
+    const found = await resolveHost(remote.host, this.socketType === 'udp6' ? 6 : 4);
+    if (this.socket !== socket) return;
+    if ('error' in found) {
+      this.counts.errors += 1;
+      this.status.set('error', `${this.name}: ${describeSocketError(found.error, { action: 'send', host: remote.host, port: remote.port })} Retrying.`);
+      this.retryWait = Math.min(MAX_RETRY_MS, this.retryWait ? this.retryWait * 2 : this.retryMs);
+      return this.retryIn(this.retryWait, () => void this.connectRemote(socket, announce));
+    }
+    this.retryWait = 0;
+    if (this.connectedTo !== found.address) {
+      if (this.connectedTo !== null) socket.disconnect();
+      const ok = await new Promise<boolean>((done) => {
+        try {
+          socket.connect(remote.port, found.address, () => done(true));
+        } catch {
+          done(false);
+        }
+      });
+      if (this.socket !== socket || !ok) return;
+      if (this.connectedTo !== null) this.counts.reconnects += 1;
+      this.connectedTo = found.address;
+    }
+    if (announce) this.status.set('open');
+  }
+
+  /**
+   * The OS said the remote refuses (nothing listens there) or cannot be reached. The status stays `error` until a whole
+   * retry interval passes without such a report, probing with the last datagram meanwhile (the value the remote should
+   * hold anyway); then it is `open` again and the bridge resends everything. A name is resolved again on each probe.
+   */
+  private remoteRefused(err: Error): void {
+    const remote = this.remote!;
+    this.refusedAt = this.now();
+    this.status.set('error', `${this.name}: ${describeSocketError(err, { action: 'send', host: remote.host, port: remote.port })}`);
+    if (this.retryTimer) return;
+    const socket = this.socket;
+    const probe = () => {
+      if (!socket || this.socket !== socket) return;
+      if (this.now() - this.refusedAt >= this.retryMs) {
+        this.refusedAt = -Infinity;
+        this.status.set('open');
+        return;
+      }
+      // A name may point elsewhere now (a device that got a new address): looked up again, connected again if so.
+      if (isIP(remote.host) === 0) void this.connectRemote(socket, false);
+      if (this.lastToRemote && this.connectedTo !== null) {
+        try {
+          socket.send(this.lastToRemote, ignore);
+        } catch {
+          // the socket is closing; close() stops the probe
+        }
+      }
+      this.retryIn(this.retryMs, probe);
+    };
+    this.retryIn(this.retryMs, probe);
+  }
+
+  private retryIn(ms: number, then: () => void): void {
+    this.stopRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      then();
+    }, ms);
+    this.retryTimer.unref();
+  }
+
+  private stopRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private sideSocket(): dgram.Socket {
+    if (!this.side) {
+      this.side = dgram.createSocket({ type: this.socketType, lookup: literalFirstLookup });
+      this.side.on('error', () => (this.counts.errors += 1));
+    }
+    return this.side;
   }
 
   private onDatagram(socket: dgram.Socket, buf: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -309,6 +451,14 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+const ignore = () => undefined;
+
+/** A host's address: an IP address as it is, a name through the system resolver (once). */
+export function resolveHost(host: string, family: 4 | 6 = 4): Promise<{ address: string } | { error: NodeJS.ErrnoException }> {
+  if (isIP(host) !== 0) return Promise.resolve({ address: host });
+  return new Promise((done) => dnsLookup(host, { family }, (err, address) => done(err ? { error: err } : { address })));
+}
 
 /**
  * The socket's address lookup, called by dgram for every datagram sent: an IP address (every default and most mappings)

@@ -1,6 +1,7 @@
 // Who may reach the web monitor: the --web address, the loopback rule, and the token check for page and socket — pure.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parseHostPort } from '../profiles/endpoints.js';
 import type { HostPort } from '../profiles/types.js';
 
@@ -14,6 +15,22 @@ export interface WebAccess {
   readonly listen: HostPort;
   /** Null: no token is asked for (only allowed on a loopback host). */
   readonly token: string | null;
+  /** Host names besides loopback, IP addresses and the --web host that a request may name (--web-allow-host). */
+  readonly allowHosts?: readonly string[];
+}
+
+/** A request that cannot be read (a URL, a cookie or a header that does not parse): answered with 400, never thrown further. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+}
+
+/** The path of a request's URL, or a BadRequestError for one that is not a URL path (`//`, `http://[`). */
+export function requestPath(req: RequestLike): string {
+  try {
+    return new URL(req.url ?? '/', 'http://x').pathname;
+  } catch {
+    throw new BadRequestError('the request URL does not parse');
+  }
 }
 
 /** `[HOST:]PORT` as given to --web; port 0 lets the OS pick a free one (tests). */
@@ -60,7 +77,12 @@ const header = (req: RequestLike, name: string): string | undefined => {
 
 /** The token a request carries: `?token=`, `Authorization: Bearer`, `X-Eqmorph-Token`, or the page's cookie. */
 export function requestToken(req: RequestLike): string | null {
-  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  let query: string | null;
+  try {
+    query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  } catch {
+    throw new BadRequestError('the request URL does not parse');
+  }
   if (query !== null) return query;
   const auth = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '');
   if (auth) return auth[1]!.trim();
@@ -68,7 +90,12 @@ export function requestToken(req: RequestLike): string | null {
   if (custom !== undefined) return custom;
   for (const part of (header(req, 'cookie') ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      throw new BadRequestError(`the ${TOKEN_COOKIE} cookie is not URL-encoded text`);
+    }
   }
   return null;
 }
@@ -79,7 +106,37 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
-export type AccessVerdict = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
+export type AccessVerdict = { readonly ok: true } | { readonly ok: false; readonly status: 400 | 401 | 403 | 404; readonly reason: string };
+
+/** The host part of a Host header, lower case, without port, brackets or a final dot; null when there is none. */
+export function hostName(header: string): string | null {
+  const h = header.trim().toLowerCase();
+  const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(h);
+  const name = bracketed ? bracketed[1]! : h.split(':').length === 2 ? h.split(':')[0]! : h;
+  const bare = name.replace(/\.$/, '');
+  return bare === '' ? null : bare;
+}
+
+/**
+ * DNS rebinding: a page of another site whose name was pointed at this machine talks to the monitor as its own origin,
+ * so the Origin check cannot see it; the Host header still carries that site's name. Allowed are loopback names, IP
+ * addresses (an address cannot be re-pointed), the --web host and the names given with --web-allow-host. A request
+ * without Host (HTTP/1.0, a script) cannot come from a browser page and is left to the token check.
+ */
+export function checkHost(req: RequestLike, access: Pick<WebAccess, 'listen' | 'allowHosts'>): AccessVerdict {
+  const given = header(req, 'host');
+  if (given === undefined) return { ok: true };
+  const name = hostName(given);
+  if (name === null) return { ok: false, status: 400, reason: 'the Host header names no host' };
+  const allowed = isLoopback(name) || isIP(name) !== 0 || name === access.listen.host.toLowerCase() || (access.allowHosts ?? []).some((a) => a.toLowerCase() === name);
+  return allowed ? { ok: true } : { ok: false, status: 403, reason: `host ${name} is not this monitor's; add --web-allow-host ${name} if it is` };
+}
+
+/** The host rule, then the origin and token rules: what every page request and socket upgrade must pass. */
+export function checkRequest(req: RequestLike, access: WebAccess): AccessVerdict {
+  const host = checkHost(req, access);
+  return host.ok ? checkAccess(req, access.token) : host;
+}
 
 /**
  * 401 when a token is needed and none came, 403 when a wrong one came. A socket opened from a page of another site
@@ -98,7 +155,13 @@ export function checkAccess(req: RequestLike, token: string | null): AccessVerdi
     if (originHost !== host) return { ok: false, status: 403, reason: `origin ${origin} is not this monitor` };
   }
   if (token === null) return { ok: true };
-  const given = requestToken(req);
+  let given: string | null;
+  try {
+    given = requestToken(req);
+  } catch (err) {
+    if (err instanceof BadRequestError) return { ok: false, status: 400, reason: err.message };
+    throw err;
+  }
   if (given === null) return { ok: false, status: 401, reason: 'this monitor needs its token: open it as http://HOST:PORT/?token=TOKEN' };
   if (!sameSecret(given, token)) return { ok: false, status: 403, reason: 'wrong token' };
   return { ok: true };

@@ -1,12 +1,14 @@
 // The monitor's WebSocket side: pushes coalesced state frames to every page, and turns the page's moves into control events.
 
 import { auditTime, combineLatest, filter, interval, map, merge, of, scan, share, startWith, switchMap, type Observable, type ObservedValueOf, type Subscription } from 'rxjs';
-import { WebSocket, type WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import type { MorphDecoder } from '../morph/morph-state.js';
 import type { Bridge } from '../pipeline/bridge.js';
-import type { Mapping } from '../profiles/types.js';
+import { deskBands } from '../pipeline/desk-reports.js';
+import type { Mapping, MorphInstance } from '../profiles/types.js';
 import type { Transport } from '../transports/transport.js';
 import { LogRing } from './log-ring.js';
+import { emptyWebCounters, MAX_BUFFERED, sendToPage, type PageSocket, type WebCounters } from './page-sockets.js';
 import { pageCommand } from './surface.js';
 import {
   frameMessage,
@@ -22,11 +24,7 @@ import {
 export const FRAME_MS = 1000 / 60;
 /** How often message rates are sampled. */
 export const RATE_MS = 500;
-/**
- * A page whose socket still holds this much unsent data is behind: it skips frames until it drains. Sends are never
- * awaited, so a stuck page costs memory up to about this bound and nothing else.
- */
-export const MAX_BUFFERED = 256 * 1024;
+export { MAX_BUFFERED } from './page-sockets.js';
 
 /** The running bridge and the mapping it runs; a reload replaces both. */
 export interface RunningBridge {
@@ -45,27 +43,19 @@ export interface FeedSources {
 }
 
 /** What the feed needs of a page's socket. */
-export interface FeedClient {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(text: string): void;
-}
+export type FeedClient = PageSocket;
 
 /**
  * Sends a frame to every open page that is keeping up; returns how many got it. Never waits for a page: one that has
  * not taken the last frames yet misses this one and gets a newer one later, so a stuck page cannot slow anyone.
  */
-export function broadcast(clients: Iterable<FeedClient>, text: string, maxBuffered = MAX_BUFFERED): number {
+export function broadcast(clients: Iterable<FeedClient>, text: string, maxBuffered = MAX_BUFFERED, counts: WebCounters = emptyWebCounters()): number {
   let sent = 0;
-  for (const ws of clients) {
-    if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount >= maxBuffered) continue;
-    ws.send(text);
-    sent++;
-  }
+  for (const ws of clients) if (sendToPage(ws, text, counts, maxBuffered)) sent++;
   return sent;
 }
 
-export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): void } {
+export function attachFeed(wss: WebSocketServer, src: FeedSources, counts: WebCounters = emptyWebCounters()): { close(): void } {
   const hello = JSON.stringify(helloMessage(src.decoder.terms, src.map));
   const entries: TransportEntry[] = src.transports.map(({ transport: _t, ...e }) => e);
   let running: RunningBridge | null = null;
@@ -92,7 +82,11 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
   const build = ([run, states, , statuses, samples]: Inputs): string => {
     const sample = samples.next!;
     const transports = transportViews(entries, statuses, sample, messageRates(samples.prev, sample));
-    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, transports, log.lines()));
+    const follows = (inst: MorphInstance) => {
+      const output = run.mapping.outputs.get(inst.output);
+      return output?.onDeskEdit === 'follow' ? deskBands(output.profile, inst.name, run.bridge.deskValues(inst.name)) : null;
+    };
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, transports, log.lines(), follows));
   };
   const keep = inputs$.subscribe((inputs) => (latest = inputs));
   // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.
@@ -102,22 +96,28 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources): { close(): v
       auditTime(FRAME_MS),
       map(build),
     )
-    .subscribe((text) => broadcast(wss.clients, text));
+    .subscribe((text) => broadcast(wss.clients, text, MAX_BUFFERED, counts));
   const runSub = run$.subscribe((r) => (running = r));
 
   wss.on('connection', (ws) => {
     // A page that breaks the protocol (an oversized or malformed frame) is dropped by ws; it must not take eqmorph with it.
     ws.on('error', () => ws.terminate());
-    ws.send(hello);
-    if (latest !== null) ws.send(build(latest));
+    sendToPage(ws, hello, counts);
+    if (latest !== null) sendToPage(ws, build(latest), counts);
     ws.on('message', (data) => {
-      const current = running;
-      if (!current) return;
-      const names = current.mapping.instances.map((i) => i.name);
-      const cmd = pageCommand(String(data), names, performance.now());
-      // The page goes through the same bindings as a hardware control, so outputs and feedback follow it alike.
-      if (cmd.ok) current.bridge.inject(cmd.event);
-      else ws.send(JSON.stringify({ type: 'error', reason: cmd.reason }));
+      // Whatever a page sends, nothing may throw out of this listener: a failure is one more refused command.
+      try {
+        const current = running;
+        if (!current) return;
+        const names = current.mapping.instances.map((i) => i.name);
+        const cmd = pageCommand(String(data), names, performance.now());
+        // The page goes through the same bindings as a hardware control, so outputs and feedback follow it alike.
+        if (cmd.ok) current.bridge.inject(cmd.event);
+        // A page that sends without reading gets no pile of replies: past the bound they are skipped like frames.
+        else sendToPage(ws, JSON.stringify({ type: 'error', reason: cmd.reason }), counts);
+      } catch {
+        counts.badRequests++;
+      }
     });
   });
 

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../data/paths.js';
-import { checkAccess, requestToken, TOKEN_COOKIE } from './access.js';
+import { checkRequest, requestToken, TOKEN_COOKIE, type WebAccess } from './access.js';
+import { emptyWebCounters, type WebCounters } from './page-sockets.js';
 
 /**
  * The page lives next to this file's source, and is read from there both when running from src/ (tsx) and from the
@@ -42,13 +43,16 @@ export function staticPath(root: string, urlPath: string): string | null {
   return TYPES[extname(file)] ? file : null;
 }
 
-async function serve(root: string, token: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(root: string, access: WebAccess, counts: WebCounters, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const token = access.token;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
     return;
   }
-  const verdict = checkAccess(req, token);
+  const verdict = checkRequest(req, access);
   if (!verdict.ok) {
+    if (verdict.status === 400) counts.badRequests++;
+    else counts.refused++;
     res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end(verdict.reason + '\n');
     return;
   }
@@ -64,11 +68,25 @@ async function serve(root: string, token: string | null, req: IncomingMessage, r
   res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** An HTTP server for the page (not yet listening). */
-export function createStaticServer(token: string | null, root = STATIC_DIR): Server {
-  return createServer((req, res) => {
-    serve(root, token, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
+/** The answer to a request that could not be read; nothing about it is trusted, so it says nothing either. */
+export const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/**
+ * An HTTP server for the page (not yet listening). Nothing a request carries may throw out of it: a handler that fails
+ * answers 400 and is counted, and so is a request Node's parser could not read.
+ */
+export function createStaticServer(access: WebAccess, root = STATIC_DIR, counts: WebCounters = emptyWebCounters()): Server {
+  const server = createServer((req, res) => {
+    serve(root, access, counts, req, res).catch(() => {
+      counts.badRequests++;
+      if (!res.headersSent) res.writeHead(400, SECURITY_HEADERS).end();
+      else res.destroy();
     });
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    counts.badRequests++;
+    if (err.code !== 'ECONNRESET' && socket.writable) socket.end(BAD_REQUEST);
+    else socket.destroy();
+  });
+  return server;
 }

@@ -28,6 +28,8 @@ export interface InstanceView {
   readonly bands: readonly Band[];
   /** dB at each of CURVE_FREQS. */
   readonly curve: readonly number[];
+  /** The bands and curve are what the desk holds (an output with on_desk_edit: follow), not eqmorph's decode. */
+  readonly fromDesk?: true;
   /** Which control the EQ follows: the A/B fader, the XY pad or the sound map. */
   readonly mode: MorphMode;
   /** The pad's corner words (bottom-left, bottom-right, top-left, top-right) and point. */
@@ -50,7 +52,7 @@ export interface MapView {
 export interface TransportEntry {
   readonly name: string;
   readonly role: 'in' | 'out';
-  readonly kind: 'osc' | 'midi';
+  readonly kind: 'osc' | 'midi' | 'rcp';
   readonly endpoint: string;
 }
 
@@ -108,8 +110,9 @@ export function mapView(map: SoundMap): MapView {
 const lerp = (a: Point, b: Point, t: number): Point => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
 
 /** One instance as the page shows it; the curve comes from the same cookbook math as every other response in eqmorph. */
-export function instanceView(inst: MorphInstance, state: MorphState, decoder: MorphDecoder, map: MapView): InstanceView {
-  const bands = morphBands(state, decoder);
+export function instanceView(inst: MorphInstance, state: MorphState, decoder: MorphDecoder, map: MapView, desk: readonly Band[] | null = null): InstanceView {
+  // An output that follows its desk shows what the desk holds (an engineer's edit included), not what eqmorph decoded.
+  const bands = desk ?? morphBands(state, decoder);
   const curve = responseDb(bands, CURVE_FREQS);
   // A hidden word has no place on the map; it is drawn in the middle.
   const at = (term: string): Point => {
@@ -137,6 +140,7 @@ export function instanceView(inst: MorphInstance, state: MorphState, decoder: Mo
     bypass: state.bypass,
     bands: bands.map((x) => ({ type: x.type, gain: round(x.gain, 2), freq: round(x.freq, 1), q: round(x.q, 3) }) as Band),
     curve: Array.from(curve, (db) => round(db, 2)),
+    ...(desk ? { fromDesk: true } : {}),
     mode,
     corners,
     x: round(x, 4),
@@ -208,10 +212,11 @@ export function frameMessage(
   map: MapView,
   transports: readonly TransportView[],
   log: readonly LogLine[],
+  desk: (inst: MorphInstance) => readonly Band[] | null = () => null,
 ): FrameMessage {
   const views = instances.flatMap((inst) => {
     const s = states.get(inst.name);
-    return s ? [instanceView(inst, s, decoder, map)] : [];
+    return s ? [instanceView(inst, s, decoder, map, desk(inst))] : [];
   });
   return { type: 'state', instances: views, transports, log };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
-import { oscReceiver } from '../support/caught-run.js';
+import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
 // `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
@@ -14,19 +14,11 @@ import { until } from '../support/until.js';
 // Absolute, so that the process can run in an empty directory of its own.
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
 
-/** A port that was free a moment ago (the process under test must be told a number: port 0 is refused by the CLI). */
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
-async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals, extraArgs: string[] = [], ready = /running/) {
+async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals | NodeJS.Signals[], extraArgs: string[] = [], ready = /running/) {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
   const { socket: rx, received } = await oscReceiver();
-  const inPort = await freePort();
+  const inPort = await freeUdpPort();
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
@@ -54,7 +46,11 @@ on_exit: ${onExit}
     await until(`start: ${stdout}${stderr}`, () => ready.test(stdout) && received.length >= 15, 20000);
     const before = received.length;
     const sentAt = performance.now();
-    child.kill(signal);
+    // Several signals: the later ones come while the first one's shutdown is under way.
+    for (const [i, sig] of [signal].flat().entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 5));
+      child.kill(sig);
+    }
     const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     if (result === null) child.kill('SIGKILL');
     assert.ok(result !== null, 'exited within 5 s of the signal');
@@ -85,6 +81,45 @@ test('SIGINT with on_exit: hold sends nothing more, closes and exits 0; --stats 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /eqmorph: stopped/);
   assert.deepEqual(r.after, []);
+});
+
+test('SIGHUP stops like SIGTERM: on_exit flat is sent and the exit code is 0', async () => {
+  const r = await runAndSignal('flat', 'SIGHUP');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /eqmorph: stopped/);
+  for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
+});
+
+test('signals repeated during the shutdown are harmless: on_exit flat is still sent, and the exit code is 0', async () => {
+  const r = await runAndSignal('flat', ['SIGINT', 'SIGINT', 'SIGTERM', 'SIGHUP']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.signal, null);
+  assert.match(r.stdout, /eqmorph: stopped/);
+  for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
+});
+
+test('an OSC input port already in use is one line and exit code 1; --debug adds the stack trace', async () => {
+  const busy = dgram.createSocket('udp4');
+  await new Promise<void>((r) => busy.bind(0, '127.0.0.1', r));
+  try {
+    const port = busy.address().port;
+    const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    const d = spawnSync(process.execPath, [...CLI, 'run', '--debug', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`], { encoding: 'utf8' });
+    assert.equal(d.status, 1, d.stderr);
+    assert.match(d.stderr, /\n\s+at /);
+  } finally {
+    busy.close();
+  }
+});
+
+test('an --osc-out host name that does not resolve is one line and exit code 2, before anything opens', () => {
+  const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--osc-out', 'no-such-host.invalid:9001'], { encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--osc-out: the host name "no-such-host\.invalid" could not be resolved/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
 test('a missing model directory fails at start with one line naming it, and exit code 2', () => {

@@ -18,7 +18,7 @@ const target = resolve('firmware-profiles/targets/behringer-x32-channel.yaml');
 const PAIRS: [string, string][] = [
   ['warm', 'bright'],
   ['warm', 'clear'],
-  ['clean', 'bright'],
+  ['dark', 'bright'],
   ['dry', 'bright'],
   ['warm', 'loud'],
   ['clear', 'metallic'],

@@ -76,9 +76,13 @@ test('smoothness: every parameter moves at most a constant times |delta alpha| (
 test('a pair seen for the first time is answered exactly at once, and its table is built in the background', async () => {
   const fresh = new CachedDecoder(model);
   const [a, b] = [model.terms[0]!, model.terms[1]!];
-  assert.deepEqual(fresh.decode(a, b, 0.3), model.decode(a, b, 0.3, { sorted: false }));
+  const first = bandsToParams(fresh.decode(a, b, 0.3));
+  const exact = bandsToParams(model.decode(a, b, 0.3, { sorted: false }));
+  // Exact up to float32 (tfjs) against float64 (the JavaScript decoder).
+  PARAMS.forEach((p, j) => assert.ok(p.kind === 'gain' ? Math.abs(first[j]! - exact[j]!) <= 1e-3 : Math.abs(first[j]! / exact[j]! - 1) <= 1e-3, p.name));
   assert.equal(fresh.ready(a, b), false);
-  for (let i = 0; i < 200 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
+  // A few samples per turn of the event loop.
+  for (let i = 0; i < 5000 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
   assert.equal(fresh.ready(a, b), true);
 });
 

@@ -71,6 +71,6 @@ test('bypass toggles on presses only; an unknown word is rejected with suggestio
   assert.equal(apply([ev('byp', press), ev('byp', press)]).instances.get('one')!.bypass, false);
   const r = reduceControl(initialBridgeState(instances), instances, ev('word', { kind: 'text', value: 'wram' }), decoder);
   assert.deepEqual(r.changed, []);
-  assert.match(r.rejected[0]!, /unknown term "wram" \(closest: warm/);
+  assert.match(r.rejected[0]!.text(), /unknown term "wram" \(closest: warm/);
   assert.equal(apply([ev('word', { kind: 'text', value: 'Muddier' })]).instances.get('one')!.termA, 'muddy');
 });

@@ -53,7 +53,7 @@ function run(events: ControlEvent[]): { state: BridgeState; rejected: string[] }
   for (const e of events) {
     const r = reduceControl(s, instances, e, decoder);
     s = r.state;
-    rejected.push(...r.rejected);
+    rejected.push(...r.rejected.map((x) => x.text()));
   }
   return { state: s, rejected };
 }

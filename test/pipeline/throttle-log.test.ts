@@ -2,24 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
-import { decideLog, EMPTY_LOG_LIMIT_STATE, limitedText, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
+import { DEFAULT_LOG_LIMITS, limitedText, LogLimiter, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
 
 const limits: LogLimits = { windowMs: 1000, maxLinesPerWindow: 5, maxKeys: 8 };
 
-/** Occurrences as (key index, gap in ms), replayed through decideLog. */
+/** Occurrences as (key index, gap in ms), replayed through LogLimiter. */
 const occurrences = fc.array(fc.record({ key: fc.integer({ min: 0, max: 20 }), gap: fc.integer({ min: 0, max: 600 }) }), { maxLength: 300 });
 
 function replay(occ: { key: number; gap: number }[]) {
-  let state = EMPTY_LOG_LIMIT_STATE;
+  const limiter = new LogLimiter(limits);
   let now = 0;
   const shown: { key: string; now: number; suppressed: number; othersSuppressed: number }[] = [];
   for (const o of occ) {
     now += o.gap;
-    const d = decideLog(state, `k${o.key}`, now, limits);
-    state = d.state;
+    const d = limiter.decide(`k${o.key}`, now);
     if (d.show) shown.push({ key: `k${o.key}`, now, suppressed: d.suppressed, othersSuppressed: d.othersSuppressed });
   }
-  return { shown, state };
+  return { shown, limiter };
 }
 
 test('for every sequence: a key is shown at most once per window', () => {
@@ -63,13 +62,8 @@ test('for every sequence: no sliding window of windowMs holds more than twice th
 });
 
 test('a burst of distinct keys shows exactly the line cap per window, then the cap again once the window has passed', () => {
-  let state = EMPTY_LOG_LIMIT_STATE;
-  const shownAt = (now: number, keys: string[]) =>
-    keys.filter((k) => {
-      const d = decideLog(state, k, now, limits);
-      state = d.state;
-      return d.show;
-    }).length;
+  const limiter = new LogLimiter(limits);
+  const shownAt = (now: number, keys: string[]) => keys.filter((k) => limiter.decide(k, now).show).length;
   const keys = (from: number) => Array.from({ length: limits.maxLinesPerWindow + 3 }, (_, i) => `k${from + i}`).slice(0, limits.maxKeys);
   assert.equal(shownAt(0, keys(0)), limits.maxLinesPerWindow);
   assert.equal(shownAt(limits.windowMs - 1, ['late']), 0);
@@ -79,20 +73,18 @@ test('a burst of distinct keys shows exactly the line cap per window, then the c
 test('for every sequence: every occurrence is either shown, or counted as held back (reported or still pending)', () => {
   fc.assert(
     fc.property(occurrences, (occ) => {
-      const { shown, state } = replay(occ);
+      const { shown, limiter } = replay(occ);
       const reported = shown.reduce((n, s) => n + 1 + s.suppressed + s.othersSuppressed, 0);
-      const pending = [...state.perKey.values()].reduce((n, e) => n + e.suppressed, 0) + state.othersSuppressed;
-      assert.equal(reported + pending, occ.length);
+      assert.equal(reported + limiter.pending(), occ.length);
     }),
   );
 });
 
 test('a repeated key is shown first, then with the count held back in between', () => {
-  let state = EMPTY_LOG_LIMIT_STATE;
+  const limiter = new LogLimiter(limits);
   const shown: number[] = [];
   for (const now of [0, 10, 20, 999, 1000, 1500, 2000]) {
-    const d = decideLog(state, 'x', now, limits);
-    state = d.state;
+    const d = limiter.decide('x', now);
     if (d.show) shown.push(d.suppressed);
   }
   assert.deepEqual(shown, [0, 3, 1]);
@@ -109,4 +101,45 @@ test('throttleLog passes the shown lines on, on the scheduler clock', () => {
   scheduler.schedule(() => in$.next({ text: 'a' }), 1500);
   scheduler.flush();
   assert.deepEqual(out.map(limitedText), ['a', 'b', 'a (1 more not shown)']);
+});
+
+test('for every sequence: the work per occurrence is O(1), even with the key table full of live keys', () => {
+  const full: LogLimits = { windowMs: 5000, maxLinesPerWindow: 20, maxKeys: 256 };
+  fc.assert(
+    fc.property(fc.array(fc.record({ fresh: fc.boolean(), gap: fc.integer({ min: 0, max: 50 }) }), { minLength: 1, maxLength: 3000 }), (occ) => {
+      const limiter = new LogLimiter(full);
+      let now = 0;
+      occ.forEach((o, i) => {
+        now += o.gap;
+        limiter.decide(o.fresh ? `new ${i}` : 'same', now);
+      });
+      // Each occurrence is looked up once, and each key is evicted at most once after it was added.
+      assert.ok(limiter.work <= 2 * occ.length, `${limiter.work} map visits for ${occ.length} occurrences`);
+    }),
+    { numRuns: 50 },
+  );
+});
+
+test('the defaults are the documented ones: one line per key per 5 s, 20 lines per 5 s in all, 256 keys', () => {
+  assert.deepEqual(DEFAULT_LOG_LIMITS, { windowMs: 5000, maxLinesPerWindow: 20, maxKeys: 256 });
+});
+
+test('a line says how many of its own and of other warnings were held back, each only when there were some', () => {
+  const line = (suppressed: number, othersSuppressed: number) => limitedText({ item: { text: 'x' }, suppressed, othersSuppressed });
+  assert.equal(line(0, 0), 'x');
+  assert.equal(line(3, 0), 'x (3 more not shown)');
+  assert.equal(line(0, 2), 'x (2 other warnings not shown)');
+  assert.equal(line(3, 2), 'x (3 more not shown; 2 other warnings not shown)');
+});
+
+test('with every key slot held by a key inside its window, a new key waits and is counted; once a slot expires it is shown with that count', () => {
+  const small: LogLimits = { windowMs: 1000, maxLinesPerWindow: 100, maxKeys: 2 };
+  const limiter = new LogLimiter(small);
+  const at = (key: string, now: number) => limiter.decide(key, now);
+  assert.equal(at('a', 0).show, true);
+  assert.equal(at('a', 10).show, false); // a: 1 held
+  assert.equal(at('b', 20).show, true);
+  assert.equal(at('c', 30).show, false); // no room: counted with the others
+  const later = at('c', 1000); // a has expired (its held one moves to the others); b has not
+  assert.deepEqual([later.show, later.suppressed, later.othersSuppressed], [true, 0, 2]);
 });

@@ -82,7 +82,7 @@ const SCENARIOS: readonly Scenario[] = [
       { address: '/1/push9', args: [1] },
       { address: '/1/push9', args: [0] },
     ],
-    expected: { termA: 'clean', termB: 'clear', alpha: 0, strength: 0, bypass: true, corners: ['dark', 'bright', 'full', 'airy'] },
+    expected: { termA: 'dark', termB: 'clear', alpha: 0, strength: 0, bypass: true, corners: ['dark', 'bright', 'full', 'airy'] },
   },
   {
     file: 'open-stage-control.yaml',
@@ -168,5 +168,17 @@ test('every shipped controller profile cites its sources at its top and has a re
     const header = readFileSync(dir + f, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
     assert.match(header, /Sources?\b/, `${f} names its sources`);
     assert.ok(existsSync(`mappings/${f}`), `mappings/${f} exists`);
+  }
+});
+
+test('every word a shipped mapping names is in the default vocabulary, so none is a hidden word', async () => {
+  const terms = JSON.parse(readFileSync('models/default/terms.json', 'utf8')) as Record<string, { hidden?: boolean }>;
+  const hidden = Object.keys(terms).filter((t) => terms[t]!.hidden);
+  assert.ok(hidden.includes('clean'), 'the model hides some words (clean among them)');
+  for (const f of readdirSync('mappings').filter((x) => x.endsWith('.yaml'))) {
+    const named: string[] = [];
+    // The loader asks about every term the file names: initial pairs, fixed-word buttons, step lists and presets.
+    await loadMapping(`mappings/${f}`, { knownTerms: (t) => (named.push(t), t in terms && !terms[t]!.hidden) });
+    assert.ok(named.length > 0, `${f} names its words`);
   }
 });

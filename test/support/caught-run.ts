@@ -24,6 +24,15 @@ export async function oscReceiver(port = 0): Promise<OscReceiver> {
   return { socket, received, port: socket.address().port };
 }
 
+/** A UDP port on 127.0.0.1 that was free a moment ago (for a process that must be told a number, or a listener that comes later). */
+export async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
 export interface CaughtRun {
   readonly run: Awaited<ReturnType<typeof startRun>>;
   /** Every OSC message the bridge sent to its output, in arrival order. */

@@ -30,7 +30,7 @@ function sendRaw(bytes: Uint8Array, port: number): Promise<void> {
   return new Promise((resolve, reject) => raw.send(bytes, port, LOCAL, (err) => (err ? reject(err) : resolve())));
 }
 
-async function receiver(options: { maxPacketBytes?: number } = {}): Promise<{ t: OscUdpTransport; port: number }> {
+async function receiver(options: { maxPacketBytes?: number; bind?: { host: string; port: number } } = {}): Promise<{ t: OscUdpTransport; port: number }> {
   const t = new OscUdpTransport({ name: 'osc-in', mode: 'in', bind: { host: LOCAL, port: 0 }, ...options });
   await t.open();
   return { t, port: t.localAddress()!.port };
@@ -201,15 +201,46 @@ test('osc-udp: a send the OS refuses becomes an error sentence and count, and th
   }
 });
 
-test('osc-udp: sending to a port where nobody listens neither throws nor fails', async () => {
+test('osc-udp: an output whose remote refuses goes to error with a sentence, and back to open once a listener appears', async () => {
   const { t: gone, port } = await receiver();
   await gone.close();
-  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: LOCAL, port } });
+  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: LOCAL, port }, retryMs: 100 });
   await tx.open();
   try {
-    for (let i = 0; i < 3; i += 1) await tx.sendAsync({ address: '/nobody', args: [i] });
-    assert.equal(tx.counters().out, 3);
-    assert.equal((await firstValueFrom(tx.status$)).state, 'open');
+    tx.send({ address: '/nobody', args: [1] });
+    await eventually(() => tx.counters().errors > 0, 'the refusal');
+    const refused = await firstValueFrom(tx.status$);
+    assert.equal(refused.state, 'error');
+    assert.match(refused.detail ?? '', new RegExp(`Nothing is listening at ${LOCAL}:${port}`));
+    // Sends meanwhile never throw.
+    for (let i = 0; i < 3; i += 1) assert.doesNotThrow(() => tx.send({ address: '/nobody', args: [i] }));
+    const { t: back } = await receiver({ bind: { host: LOCAL, port } });
+    try {
+      const probe = first(back.messages$, () => true);
+      let state = '';
+      const sub = tx.status$.subscribe((st) => (state = st.state));
+      await eventually(() => state === 'open', 'open again', 5000);
+      sub.unsubscribe();
+      // The probe is the last datagram sent, so the remote holds the value it was last given.
+      assert.equal((await probe).address, '/nobody');
+    } finally {
+      await back.close();
+    }
+  } finally {
+    await tx.close();
+  }
+});
+
+test('osc-udp: an output to a host name that does not resolve is in error, drops what it is asked to send, and retries', async () => {
+  const tx = new OscUdpTransport({ mode: 'out', bind: { host: LOCAL }, remote: { host: 'no-such-host.invalid', port: 9 }, retryMs: 50 });
+  await tx.open();
+  try {
+    const s = await firstValueFrom(tx.status$);
+    assert.equal(s.state, 'error');
+    assert.match(s.detail ?? '', /"no-such-host\.invalid" could not be resolved.*Retrying/);
+    await assert.rejects(tx.sendAsync({ address: '/x', args: [1] }), TransportError);
+    assert.equal(tx.counters().dropped, 1);
+    await eventually(() => tx.counters().errors >= 2, 'a second lookup');
   } finally {
     await tx.close();
   }

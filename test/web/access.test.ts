@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { checkAccess, isLoopback, parseWebAddress, requestToken, TOKEN_COOKIE, webAccessProblem } from '../../src/web/access.js';
+import { BadRequestError, checkAccess, checkHost, isLoopback, parseWebAddress, requestPath, requestToken, TOKEN_COOKIE, webAccessProblem } from '../../src/web/access.js';
 
 test('--web takes PORT, HOST:PORT and port 0 for any free port, defaulting the host to 127.0.0.1', () => {
   assert.deepEqual(parseWebAddress('9090'), { host: '127.0.0.1', port: 9090 });
@@ -57,4 +57,21 @@ test('for all tokens: only that exact token is accepted', () => {
       if (other !== token) assert.equal(checkAccess({ url: q(other), headers: {} }, token).ok, false);
     }),
   );
+});
+
+test('a Host is allowed when loopback, an IP address, the --web host or a name from --web-allow-host; other names get 403', () => {
+  const access = { listen: { host: 'stage-pc', port: 8080 }, token: null, allowHosts: ['mixer.local'] };
+  for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080', '192.168.1.5:8080', '[fe80::1]:8080', 'stage-pc:8080', 'STAGE-PC', 'mixer.local.:8080']) {
+    assert.deepEqual(checkHost({ headers: { host } }, access), { ok: true }, host);
+  }
+  for (const host of ['evil.example:8080', 'localhost.evil.example', '127.0.0.1.nip.io:8080']) {
+    const v = checkHost({ headers: { host } }, access);
+    assert.ok(!v.ok && v.status === 403, host);
+  }
+});
+
+test('a cookie token that is not URL-encoded makes the request a bad one (400), never an exception', () => {
+  const v = checkAccess({ url: '/', headers: { cookie: `${TOKEN_COOKIE}=%E0%A4%A` } }, 'tok');
+  assert.ok(!v.ok && v.status === 400);
+  assert.throws(() => requestPath({ url: '//', headers: {} }), BadRequestError);
 });

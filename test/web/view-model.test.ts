@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { paramsToBands, type EqSettings } from '../../src/eq/bands.js';
+import { paramsToBands, type Band, type EqSettings } from '../../src/eq/bands.js';
 import { responseDb } from '../../src/eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../../src/morph/morph-state.js';
 import type { MorphInstance } from '../../src/profiles/types.js';
@@ -107,4 +107,15 @@ test('an event is named in the log by input, control and value', () => {
   assert.equal(eventLine({ input: 'web', control: 'main/alpha', value: { kind: 'continuous', value: 0.25 }, raw: [], time: 0 }, 0).text, 'web.main/alpha 0.25');
   assert.equal(eventLine({ input: 'hw', control: 'enc', value: { kind: 'relative', delta: 2 }, raw: [], time: 0 }, 0).text, 'hw.enc +2');
   assert.equal(eventLine({ input: 'hw', control: 'b', value: { kind: 'discrete', step: 64, max: 127 }, raw: [], time: 0 }, 0).text, 'hw.b 64/127');
+});
+
+test('an instance that follows its desk shows the desk\'s bands and their curve, marked as the desk\'s', () => {
+  const desk = [{ type: 'lowshelf', gain: 6, freq: 100, q: 0.71 }, { type: 'peaking', gain: -9, freq: 1000, q: 2 }] as unknown as Band[];
+  const frame = frameMessage([inst], new Map([['main', state()]]), decoder, map, [], [], () => [...desk]);
+  const view = frame.instances[0]!;
+  assert.equal(view.fromDesk, true);
+  assert.deepEqual(view.bands.map((b) => b.gain), [6, -9]);
+  const expected = responseDb([...desk], CURVE_FREQS);
+  view.curve.forEach((db, i) => assert.ok(Math.abs(db - expected[i]!) <= 0.005));
+  assert.equal(frameMessage([inst], new Map([['main', state()]]), decoder, map, [], []).instances[0]!.fromDesk, undefined);
 });

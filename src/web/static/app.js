@@ -141,7 +141,8 @@ function renderTransports(list) {
       const li = document.createElement('li');
       li.dataset.state = t.state;
       li.title = `${t.state}${t.detail ? ': ' + t.detail : ''} · in ${t.counters.in}, out ${t.counters.out}, dropped ${t.counters.dropped}, errors ${t.counters.errors}`;
-      const rate = t.role === 'in' ? `${t.inRate.toFixed(1)} msg/s in` : `${t.outRate.toFixed(1)} msg/s out`;
+      const desk = t.counters.deskEdits !== undefined ? ` · ${t.counters.deskEdits} desk edit${t.counters.deskEdits === 1 ? '' : 's'}` : '';
+      const rate = t.role === 'in' ? `${t.inRate.toFixed(1)} msg/s in` : `${t.outRate.toFixed(1)} msg/s out${desk}`;
       li.append(el('span', 'dot'), el('strong', '', `${t.role} ${t.name}`), el('span', 'endpoint', `${t.kind.toUpperCase()} · ${t.endpoint} · ${t.state}`), el('span', 'rate', rate));
       if (t.detail) li.append(el('span', 'detail', t.detail));
       return li;

@@ -1,0 +1,56 @@
+// Bench: fader latency while unknown words flood the same input: eqmorph run (default mapping) in its own process,
+// alpha at 1 kHz for 2 s with 50 distinct unknown terms before each alpha (100,000 words), all on 127.0.0.1.
+// Run: node --import tsx bench/flood.ts [WORDS_PER_ALPHA]   (0 gives the same run without the flood, for the ratio)
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../src/data/paths.js';
+import { DEFAULT_MAPPING } from '../src/cli/run.js';
+import { initBackend } from '../src/model/backend.js';
+import { EqModel } from '../src/model/eq-model.js';
+import { CachedDecoder } from '../src/morph/cached-decoder.js';
+import { loadMapping } from '../src/profiles/load.js';
+import { alphaAt, settledAt } from './frames.js';
+import { exited, expectedBridgeOutput, latencyRun, pause, startReceiver, startRunHost, TSX } from './latency.js';
+
+const EVENTS = 2000;
+const WARMUP = 250;
+
+async function floodRun(dir: string, words: number) {
+  const rx = await startReceiver(dir, true);
+  const host = await startRunHost(rx.port);
+  await pause(200);
+  const file = join(dir, `flood-${words}.json`);
+  const child = spawn(process.execPath, [...TSX, 'bench/proc/flood-sender.ts', String(host.port), String(EVENTS), String(words), file], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  await exited(child);
+  const sent = (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
+  await pause(500);
+  const arrivals = await rx.stop();
+  const report = await host.stop();
+  return { sent, arrivals, report };
+}
+
+const words = Number(process.argv[2] ?? 50);
+const dir = mkdtempSync(join(tmpdir(), 'eqmorph-flood-'));
+try {
+  await initBackend();
+  const decoder = new CachedDecoder(await EqModel.load(DEFAULT_MODEL_DIR));
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+  for (const inst of mapping.instances) decoder.prepare(inst.initial.termA, inst.initial.termB);
+  const alphas = Array.from({ length: EVENTS }, (_, k) => alphaAt(k));
+  const expected = expectedBridgeOutput(mapping, decoder, alphas);
+  const line = (label: string, r: Awaited<ReturnType<typeof floodRun>>) => {
+    const lat = latencyRun(r.sent, expected.ends, r.arrivals, WARMUP);
+    const settled = settledAt(expected.finals, r.arrivals);
+    const final = settled === null ? 'NOT delivered' : `delivered ${((settled - r.sent.at(-1)!) / 1e6).toFixed(2)} ms after it was sent`;
+    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; events handled ${(r.report as Record<string, number>)['events']}; final alpha ${final}`);
+    return lat;
+  };
+  const quiet = line('alpha alone, 1 kHz', await floodRun(dir, 0));
+  const loud = line(`alpha with ${words * EVENTS} unknown words in ${EVENTS / 1000} s`, await floodRun(dir, words));
+  console.log(`p99 ratio flood/alone: ${(loud.p99Ms / quiet.p99Ms).toFixed(2)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,13 @@
+// Worker thread: loads one mapping (read, parse, validate, build) and posts it back, so a big or slow file never holds up the fader.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { closestTerms, lookupTerm } from '../model/vocabulary.js';
+import { loadMapping } from './load.js';
+
+const { file, known, suggest } = workerData as { file: string; known: string[]; suggest: string[] };
+const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, suggest) });
+try {
+  parentPort!.postMessage({ ok: true, mapping: await loadMapping(file, { knownTerms }) });
+} catch (err) {
+  parentPort!.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
+import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
+import { until } from '../support/until.js';
+
+// Outputs that fail and are survived, through startRun over real UDP on 127.0.0.1.
+
+
+test('an OSC output with nothing listening is reported as error, and once a listener appears: open, and a full snapshot', async () => {
+  const port = await freeUdpPort();
+  const log: string[] = [];
+  const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port }, rehearse: 0 }, (l) => log.push(l));
+  try {
+    await until('the refusal on stdout', () => log.some((l) => new RegExp(`out eq: error — .*Nothing is listening at 127\\.0\\.0\\.1:${port}`).test(l)), 5000);
+    assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
+    const rx = await oscReceiver(port);
+    try {
+      await until('open again on stdout', () => log.some((l) => /out eq: open$/.test(l)), 10_000);
+      await until('a full snapshot at the new listener', () => new Set(rx.received.map((m) => m.address)).size >= 15, 5000);
+      assert.equal(run.bridge().counters().resyncs, 1);
+    } finally {
+      rx.socket.close();
+    }
+  } finally {
+    await run.stop();
+  }
+});
+
+test('an output in a mapping whose host name does not resolve is reported and retried; the bridge runs on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-survive-'));
+  const inPort = await freeUdpPort();
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+kind: mapping
+name: unresolved
+inputs:
+  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort} } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: no-such-host.invalid:9001 } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+`,
+  );
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, rehearse: 0 }, (l) => log.push(l));
+  try {
+    const eq = () => run.health().transports.find((t) => t.name === 'eq')!;
+    assert.equal(eq().status.state, 'error');
+    assert.match(eq().status.detail ?? '', /"no-such-host\.invalid" could not be resolved.*Retrying/);
+    // One lookup per retry, not one per datagram: the start snapshot's 15 messages were dropped, not looked up.
+    assert.equal(eq().counters.errors, 1);
+    assert.equal(eq().counters.dropped, 15);
+    run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: 0.5 }, raw: [], time: 0 });
+    await until('the move handled', () => run.bridge().state().get('main')!.alpha === 0.5);
+  } finally {
+    await run.stop();
+    rmSync(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,98 @@
+// A test double of a Yamaha desk's remote-control port, built from the DM7's own parameter list and the line protocol
+// (firmware-profiles/targets/yamaha-dm7-channel.yaml cites both): TCP, one command per line, `OK`/`ERROR` replies,
+// `get` answered with the stored value, and every change sent to the other connected clients as `NOTIFY set`.
+import net from 'node:net';
+
+/** The DM7's input-channel PEQ parameters (prminfo): channel count (x), index count (y), and the integer range. */
+export const DM7_INPUT_PEQ: Record<string, { x: number; y: number; min: number; max: number }> = {
+  'MIXER:Current/InCh/PEQ/On': { x: 72, y: 1, min: 0, max: 1 },
+  'MIXER:Current/InCh/PEQ/LowShelving/On': { x: 72, y: 1, min: 0, max: 1 },
+  'MIXER:Current/InCh/PEQ/HighShelving/On': { x: 72, y: 1, min: 0, max: 1 },
+  'MIXER:Current/InCh/PEQ/Band/Freq': { x: 72, y: 4, min: 200, max: 200000 },
+  'MIXER:Current/InCh/PEQ/Band/Gain': { x: 72, y: 4, min: -1800, max: 1800 },
+  'MIXER:Current/InCh/PEQ/Band/Q': { x: 72, y: 4, min: 100, max: 16000 },
+};
+
+export interface YamahaDouble {
+  readonly port: number;
+  /** Every line received, in order. */
+  readonly lines: string[];
+  /** Commands the double refused (unknown path, index or value out of range), as `ERROR` replies. */
+  readonly refused: string[];
+  /** The stored value of `<path> <x> <y>`. */
+  value(address: string): number | undefined;
+  /** A change made at the desk: stored, and sent to every client as NOTIFY. */
+  edit(address: string, value: number): void;
+  /** How many clients are connected. */
+  clients(): number;
+  /** Drops every connection (a cable pulled); the desk keeps listening. */
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+export async function startYamahaDouble(): Promise<YamahaDouble> {
+  const store = new Map<string, number>();
+  const lines: string[] = [];
+  const refused: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const notify = (from: net.Socket | null, address: string, value: number) => {
+    for (const s of sockets) if (s !== from) s.write(`NOTIFY set ${address} ${value} "${value}"\n`);
+  };
+  const handle = (socket: net.Socket, line: string) => {
+    lines.push(line);
+    const [verb, path, x, y, raw] = line.split(' ');
+    const spec = path ? DM7_INPUT_PEQ[path] : undefined;
+    const refuse = (why: string) => {
+      refused.push(line);
+      socket.write(`ERROR ${verb ?? ''} ${why}\n`);
+    };
+    if (verb !== 'set' && verb !== 'get') return refuse('UnknownCommand');
+    if (!spec) return refuse('UnknownAddress');
+    const xi = Number(x);
+    const yi = Number(y);
+    if (!Number.isInteger(xi) || !Number.isInteger(yi) || xi < 0 || xi >= spec.x || yi < 0 || yi >= spec.y) return refuse('InvalidArgument');
+    const address = `${path} ${xi} ${yi}`;
+    if (verb === 'get') return void socket.write(`OK get ${address} ${store.get(address) ?? 0}\n`);
+    const v = Number(raw);
+    if (!/^-?\d+$/.test(raw ?? '') || v < spec.min || v > spec.max) return refuse('InvalidArgument');
+    const changed = store.get(address) !== v;
+    store.set(address, v);
+    socket.write(`OK set ${address} ${v}\n`);
+    if (changed) notify(socket, address, v);
+  };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.setEncoding('utf8');
+    let pending = '';
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        handle(socket, pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    });
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => sockets.delete(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    lines,
+    refused,
+    value: (address) => store.get(address),
+    edit: (address, value) => {
+      store.set(address, value);
+      notify(null, address, value);
+    },
+    clients: () => sockets.size,
+    dropClients: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
