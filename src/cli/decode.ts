@@ -1,7 +1,9 @@
 // `eqmorph decode`: the EQ settings between two terms at a blend, as a table and a response plot, or as JSON.
 
 import { writeFileSync } from 'node:fs';
-import { applyStrength, type EqSettings } from '../eq/bands.js';
+import { applyStrength, paramsToBands, type Band, type EqSettings } from '../eq/bands.js';
+import { CachedDecoder } from '../morph/cached-decoder.js';
+import { readPairTable } from '../morph/pair-table.js';
 import { DEFAULT_GRID } from '../eq/grid.js';
 import { svgPlot, terminalPlot } from '../eq/plot.js';
 import { responseDb } from '../eq/response.js';
@@ -14,19 +16,24 @@ import { loadModelOption } from './model-option.js';
 import { cornersFlag, decodePad, padDecoder, pointFlag } from './decode-pad.js';
 
 export const DECODE_HELP = `eqmorph decode <termA> <termB> --alpha A [options]
+eqmorph decode <termA> <termB> --steps N [options]
+
+Prints the 5-band EQ at blend alpha between two terms (0 = all A, 1 = all B), or with --steps the whole path
+exactly as a running bridge sends it (the pair's table, bands in the bridge's order).
 eqmorph decode --corners A,B,C,D (--xy X,Y | --grid N) [options]
 eqmorph decode --map X,Y [options]
 
-Prints the 5-band EQ at blend alpha between two terms (0 = all A, 1 = all B); or on the XY pad over four corner
-words (bottom-left, bottom-right, top-left, top-right; each edge is the two-word path between its corners), at one
-point or as an N x N grid; or at a point of the sound map (see eqmorph map). Pad and map are read from the same
-tables as a running bridge reads them.
+Or on the XY pad over four corner words (bottom-left, bottom-right, top-left, top-right; each edge is the two-word
+path between its corners), at one point or as an N x N grid; or at a point of the sound map (see eqmorph map). Pad
+and map are read from the same tables as a running bridge reads them.
 
-  --alpha A       blend, 0..1 (required)
+  --alpha A       blend, 0..1
+  --steps N       the path at N evenly spaced blends, alpha = 0, 1/(N-1), ..., 1 (N >= 2)
   --strength S    scales every gain toward 0 dB, 0..1 (default 1)
   --model DIR     model directory (default ${DEFAULT_MODEL_DIR})
   --plot FILE     also write the response as an SVG plot
-  --json          print one JSON object: {termA, termB, alpha, strength, bands: [{type, gain, freq, q}]}
+  --json          print one JSON object: {termA, termB, alpha, strength, bands: [{type, gain, freq, q}]}, or with
+                  --steps {termA, termB, strength, path: [{alpha, bands: [{type, gain, freq, q}]}]}
                   (on the pad: {corners, xy, strength, bands}; with --grid: {corners, strength, grid, points: [{x, y, bands}]})
   --corners A,B,C,D   the pad's corner words
   --xy X,Y        the pad point, 0..1 each (x left to right, y bottom to top)
@@ -44,6 +51,26 @@ export function requireTerm(model: EqModel, input: string): string {
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+const bandJson = (b: Band) => ({ type: b.type, gain: round(b.gain, 3), freq: round(b.freq, 2), q: round(b.q, 4) });
+
+/** A pair's path at `steps` evenly spaced blends, read from the same pair table a running bridge builds and reads. */
+export function bridgePath(model: EqModel, termA: string, termB: string, steps: number, strength = 1): { alpha: number; bands: EqSettings }[] {
+  const table = new CachedDecoder(model, { maxPairs: 1 }).table(termA, termB);
+  return Array.from({ length: steps }, (_, i) => {
+    const alpha = i / (steps - 1);
+    return { alpha, bands: applyStrength(paramsToBands(readPairTable(table, alpha)), strength) };
+  });
+}
+
+function writePath(termA: string, termB: string, path: readonly { alpha: number; bands: EqSettings }[], strength: number, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ termA, termB, strength, path: path.map((p) => ({ alpha: p.alpha, bands: p.bands.map(bandJson) })) }) + '\n');
+    return;
+  }
+  const head = `${'alpha'.padEnd(7)}` + [1, 2, 3, 4, 5].map((i) => `| band ${i} gain/freq/Q`.padEnd(26)).join('');
+  const rows = path.map((p) => p.alpha.toFixed(3).padEnd(7) + p.bands.map((b) => `| ${b.gain.toFixed(1).padStart(5)} dB ${Math.round(b.freq).toString().padStart(5)} Hz ${b.q.toFixed(2).padStart(5)}`.padEnd(26)).join(''));
+  process.stdout.write(`${termA} -> ${termB}, strength ${strength}, ${path.length} steps (bands in the bridge's order: low shelf, 3 peaking, high shelf)\n${head}\n${rows.join('\n')}\n`);
+}
 
 export function bandsTable(bands: EqSettings): string {
   const rows = bands.map((b, i) => `  ${String(i + 1).padEnd(5)}${b.type.padEnd(11)}${b.gain.toFixed(2).padStart(8)} dB${b.freq.toFixed(1).padStart(10)} Hz${b.q.toFixed(3).padStart(8)}`);
@@ -55,6 +82,7 @@ export async function decodeCommand(args: string[]): Promise<number> {
     args,
     {
       alpha: { type: 'string' },
+      steps: { type: 'string' },
       strength: { type: 'string' },
       model: { type: 'string' },
       plot: { type: 'string' },
@@ -73,15 +101,22 @@ export async function decodeCommand(args: string[]): Promise<number> {
   }
   if (values.corners !== undefined || values.map !== undefined || values.xy !== undefined || values.grid !== undefined) return decodePadCommand(values, positionals);
   if (positionals.length !== 2) throw new UsageError('decode needs two terms, e.g. `eqmorph decode warm bright --alpha 0.5`');
-  if (values.alpha === undefined) throw new UsageError('--alpha is required (0 = all termA, 1 = all termB)');
-  const alpha = numberFlag('alpha', values.alpha, { min: 0, max: 1 })!;
+  if (values.alpha !== undefined && values.steps !== undefined) throw new UsageError('give either --alpha or --steps, not both');
+  if (values.alpha === undefined && values.steps === undefined) throw new UsageError('--alpha A (0 = all termA, 1 = all termB) or --steps N (the whole path) is required');
   const strength = numberFlag('strength', values.strength, { min: 0, max: 1 }) ?? 1;
+  const steps = numberFlag('steps', values.steps, { min: 2, max: 10001, integer: true });
+  const alpha = numberFlag('alpha', values.alpha, { min: 0, max: 1 }) ?? 0;
   const model = await loadModelOption(values.model);
   const termA = requireTerm(model, positionals[0]!);
   const termB = requireTerm(model, positionals[1]!);
+  if (steps !== undefined) {
+    if (values.plot) throw new UsageError('--plot draws one blend; use it with --alpha');
+    writePath(termA, termB, bridgePath(model, termA, termB, steps, strength), strength, values.json === true);
+    return 0;
+  }
   const bands = applyStrength(model.decode(termA, termB, alpha), strength);
   if (values.json) {
-    const out = { termA, termB, alpha, strength, bands: bands.map((b) => ({ type: b.type, gain: round(b.gain, 3), freq: round(b.freq, 2), q: round(b.q, 4) })) };
+    const out = { termA, termB, alpha, strength, bands: bands.map(bandJson) };
     process.stdout.write(JSON.stringify(out) + '\n');
   } else {
     const resp = responseDb(bands, DEFAULT_GRID);

@@ -5,6 +5,9 @@ import { DEFAULT_MODEL_DIR, DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/pa
 import { loadSafeDb } from '../data/safedb.js';
 import { loadSocialEq } from '../data/socialeq.js';
 import { vocabularyReport } from '../model/socialeq-terms.js';
+import { measureVocabularyPaths, wordAgreement, type VocabularyPaths, type WordAgreement } from '../morph/vocabulary-paths.js';
+import { calibratedCurveDb, type SocialEqDataset } from '../data/socialeq.js';
+import { normaliseTerm } from '../data/terms.js';
 import { prepareData } from '../model/dataset.js';
 import { evaluateModel, type Evaluation, type VocabularyEvaluation } from '../model/evaluate.js';
 import { parseFlags } from './args.js';
@@ -15,8 +18,9 @@ export const EVAL_HELP = `eqmorph eval [--model DIR] [--data PATH] [--socialeq P
 
 Re-creates the model's held-out split from the dataset and measures reconstruction, latent clustering,
 endpoints, morph paths and blends against simple baselines. For a model with SocialEQ words it also measures
-every word's decoded centroid against its calibrated curve, the cross-dataset agreement and morph paths over
-pairs that mix sources.
+every word's decoded centroid against its calibrated curve (dB and r), the cross-dataset agreement, and the paths
+a running bridge sends between word pairs (its pair tables, Δα 0.01): every pair of the 20 best-supported words
+plus 300 drawn with the model's seed (vocabularyPaths in --json).
 
   --model DIR       model directory (default ${DEFAULT_MODEL_DIR})
   --data PATH       SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
@@ -45,10 +49,16 @@ export async function evalCommand(args: string[]): Promise<number> {
   }
   const data = prepareData(dataset, meta.config);
   const bar = values.json ? null : progressBar('evaluating', 1);
-  let evaluation = evaluateModel(model, data.train, data.heldOut);
+  let evaluation: Evaluation & { vocabularyPaths?: VocabularyPaths; wordAgreement?: WordAgreement } = evaluateModel(model, data.train, data.heldOut);
   const scale = (meta.vocabulary as { scale?: unknown } | null | undefined)?.scale;
   if (typeof scale === 'number' && [...model.files.terms.values()].some((t) => t.source === 'socialeq')) {
-    evaluation = { ...evaluation, vocabulary: vocabularyReport(model, loadSocialEq(resolve(values.socialeq ?? DEFAULT_SOCIALEQ)), scale) };
+    const social = loadSocialEq(resolve(values.socialeq ?? DEFAULT_SOCIALEQ));
+    evaluation = {
+      ...evaluation,
+      vocabulary: vocabularyReport(model, social, scale),
+      vocabularyPaths: measureVocabularyPaths(model, meta.config.seed),
+      wordAgreement: wordAgreement(model, wordCurves(social, scale)),
+    };
   }
   bar?.done();
   if (values.json) process.stdout.write(JSON.stringify(evaluation, null, 2) + '\n');
@@ -56,9 +66,16 @@ export async function evalCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Each word's calibrated curve (dB), first spelling wins, as the vocabulary is built. */
+export function wordCurves(social: SocialEqDataset, scale: number): Map<string, number[]> {
+  const curves = new Map<string, number[]>();
+  for (const w of social.words) if (!curves.has(normaliseTerm(w.word))) curves.set(normaliseTerm(w.word), calibratedCurveDb(w.curve, scale));
+  return curves;
+}
+
 const f = (x: number, d = 3) => x.toFixed(d);
 
-export function printEvaluationSummary(e: Evaluation, out: NodeJS.WritableStream = process.stdout): void {
+export function printEvaluationSummary(e: Evaluation & { vocabularyPaths?: VocabularyPaths; wordAgreement?: WordAgreement }, out: NodeJS.WritableStream = process.stdout): void {
   const r = e.reconstruction;
   const lines = [
     `held-out examples: ${e.heldOutExamples}`,
@@ -72,7 +89,16 @@ export function printEvaluationSummary(e: Evaluation, out: NodeJS.WritableStream
     `blends at alpha 0.5, distance to nearest real setting (dB): model ${f(e.blends.model.nearestDb)} | parameter average ${f(e.blends.paramAverage.nearestDb)}`,
     `evaluated in ${f(e.seconds, 1)} s`,
   ];
-  out.write(lines.join('\n') + '\n' + (e.vocabulary ? formatVocabularyReport(e.vocabulary) : ''));
+  out.write(lines.join('\n') + '\n' + (e.vocabulary ? formatVocabularyReport(e.vocabulary) : '') + (e.vocabularyPaths ? formatVocabularyPaths(e.vocabularyPaths, e.wordAgreement) : ''));
+}
+
+export function formatVocabularyPaths(p: VocabularyPaths, w?: WordAgreement): string {
+  return [
+    `vocabulary paths (as the bridge sends them, Δα 0.01): ${p.pairs} pairs, monotonic ${(100 * p.monotonicShare).toFixed(1)} % (worst backtrack ${f(p.worstBacktrackDb.max, 2)} dB)`,
+    `  length / straight: median ${f(p.lengthRatio.median, 2)}, p95 ${f(p.lengthRatio.p95, 2)}; largest / mean step: median ${f(p.stepRatio.median, 2)}, p95 ${f(p.stepRatio.p95, 2)}`,
+    `  midpoint vs endpoint average: median ${f(p.midpointDb.median, 2)} dB, p90 ${f(p.midpointDb.p90, 2)} dB; excursion beyond both ends: max ${f(p.excursionDb.max, 2)} dB (${p.excursionDb.over1p5} pairs over 1.5 dB)`,
+    ...(w ? [`  words vs their curves: ${w.words} words, median r ${f(w.median, 2)}, p10 ${f(w.p10, 2)}, ${w.below0p5} below 0.5 (worst ${w.worst.map((x) => `${x.term} ${f(x.r, 2)}`).join(', ')})`] : []),
+  ].join('\n') + '\n';
 }
 
 export function formatVocabularyReport(v: VocabularyEvaluation, calibrationWords?: readonly string[]): string {

@@ -33,6 +33,7 @@ import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type W
 import type { RunningBridge } from '../web/feed.js';
 import { mapView } from '../web/view-model.js';
 import { runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { webStatsLine } from '../web/page-sockets.js';
 import { withWebSurface } from '../web/surface.js';
 import { resolveMappingOption } from './mapping-option.js';
 import { printable } from '../codecs/printable.js';
@@ -182,6 +183,11 @@ function tableLines(mapping: Mapping, decoder: CachedDecoder, fitted: ReadonlyMa
   timer.unref();
 }
 
+/** True where some output of the mapping has a band layout of its own (its tables are fitted). */
+function bandLayoutsFitted(mapping: Mapping): boolean {
+  return [...mapping.outputs.values()].some((o) => !isNativeLayout(o.profile));
+}
+
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
 export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const web = opts.web ?? null;
@@ -199,7 +205,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) } };
+  // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
+  const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) });
   const known = [...model.files.terms.keys()];
   const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
@@ -283,6 +290,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: bandLayoutsFitted(mapping) ? fitCache() : null };
   let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);
@@ -344,7 +352,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`eqmorph: mapping not reloaded, the running one stays: ${layoutProblem}`);
       return false;
     }
-    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
+    // Who may send (allow:) is the bridge's business and changes live; the sockets' addresses need a restart.
+    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, { ...i.connection, allow: undefined }]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
     if (endpoints(next) !== endpoints(current)) {
       out('eqmorph: mapping not reloaded: its inputs or outputs changed; restart eqmorph run to open them');
       return false;
@@ -461,6 +470,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsTimer = values.stats
     ? setInterval(() => {
         for (const line of healthLines(run.health())) out(line);
+        if (run.web) out(webStatsLine(run.web.counters()));
       }, 5000)
     : null;
   await stopSignal;

@@ -25,6 +25,8 @@ export interface TermInfo {
   readonly fitErrorDb: number | null;
   /** SocialEQ: error of the 5-band parametric fit to the word's calibrated curve, dB (the floor for fitErrorDb). */
   readonly parametricFitDb?: number;
+  /** SocialEQ: Pearson r of the decoded centroid's response with the word's curve. */
+  readonly curveR?: number;
   /** Kept out of the default vocabulary (too thin or fit too poor). */
   readonly hidden?: boolean;
 }

@@ -12,15 +12,32 @@ import { termCentroids } from './centroids.js';
 import type { EqModel } from './eq-model.js';
 import type { TermInfo } from './model-dir.js';
 import { pathSmoothness, type VocabularyEvaluation } from './evaluate.js';
+import { invertDecoder } from './invert.js';
 
 export interface VocabularyPolicy {
   /** Words described by fewer people are kept out of the default vocabulary. */
   readonly minContributors: number;
   /** Words whose decoded centroid lands further than this from their calibrated curve (dB MAE) are kept out too. */
   readonly maxFitErrorDb: number;
+  /** Words whose decoded centroid's response correlates less than this with their curve (Pearson r) are kept out too: they would sound against their meaning. */
+  readonly minCurveR?: number;
 }
 
-export const DEFAULT_POLICY: VocabularyPolicy = { minContributors: 2, maxFitErrorDb: 1.5 };
+export const DEFAULT_POLICY: VocabularyPolicy = { minContributors: 2, maxFitErrorDb: 1.5, minCurveR: 0.5 };
+
+/**
+ * Which dataset speaks for a word both have: the one with more people behind it, SAFE-DB's examples (one engineer's
+ * setting each) against SocialEQ's contributors; SAFE-DB on a tie, since its settings are real EQs rather than a
+ * curve fitted after the fact. warm (363 examples, 122 contributors) and bright stay SAFE-DB's; clear (8 examples, 20
+ * contributors) becomes SocialEQ's.
+ */
+export function preferredSource(safeExamples: number, socialContributors: number): 'safe' | 'socialeq' {
+  return socialContributors > safeExamples ? 'socialeq' : 'safe';
+}
+
+/** How many Adam steps place a word's centroid (see invertDecoder): each is one batched decoder pass over all words, forward and back. */
+export const CENTROID_STEPS = 15;
+const CENTROID_LEARNING_RATE = 0.05;
 
 /** One SocialEQ word, calibrated and fitted with the 5-band EQ. */
 export interface FittedWord extends WordSettings {
@@ -100,23 +117,46 @@ export function curveErrorDb(params: readonly number[], targetDb: readonly numbe
   return meanAbsDiffDb(decoded.map((v) => v - offset), targetDb);
 }
 
+/** Pearson r between a decoded point's response and a word's curve, at the curve's 40 frequencies. */
+export function curveAgreement(params: readonly number[], targetDb: readonly number[]): number {
+  return pearson(responseFromParams(params, SOCIALEQ_FREQS), targetDb);
+}
+
 /**
- * Each word's centroid is the mean latent code of its training examples (as for a SAFE term), or for a word too thin to
- * train on, the code of its fitted settings; its fit error is how far the decoded centroid lands from the calibrated
- * curve. Non-descriptors, thin words and words beyond the policy's error are kept but hidden.
+ * Each word's centroid is the latent point whose decoded EQ sounds most like its calibrated curve: the search
+ * (invertDecoder) starts from the mean latent code of the word's training examples (or, for a word too thin to train
+ * on, the code of its fitted settings) and stays near it. So the model stays the one source of truth for what a point
+ * means, and a word names the point that means it. Its fit error and r are how far the decoded centroid lands from the
+ * curve. Non-descriptors, thin words and words beyond the policy's error or below its r are kept but hidden. `starts`
+ * overrides a word's starting point (a SAFE term handed to SocialEQ starts from its SAFE centroid).
  */
-export function projectSocialEq(model: EqModel, words: readonly FittedWord[], examples: readonly TermExample[], policy: VocabularyPolicy = DEFAULT_POLICY): Map<string, TermInfo> {
+export function projectSocialEq(
+  model: EqModel,
+  words: readonly FittedWord[],
+  examples: readonly TermExample[],
+  policy: VocabularyPolicy = DEFAULT_POLICY,
+  starts: ReadonlyMap<string, readonly number[]> = new Map(),
+): Map<string, TermInfo> {
   const trained = new Set(examples.map((e) => e.term));
-  const untrained = words.filter((w) => !trained.has(w.term)).map((w) => ({ term: w.term, params: w.params, line: 0 }));
+  const untrained = words.filter((w) => !trained.has(w.term) && !starts.has(w.term)).map((w) => ({ term: w.term, params: w.params, line: 0 }));
   const centroids = termCentroids(model.files.networks.encoder, [...examples, ...untrained], model.files.meta.stats);
-  const listed = words.filter((w) => centroids.has(w.term));
-  const decoded = model.decodeLatents(listed.map((w) => centroids.get(w.term)!.z));
+  const listed = words.filter((w) => centroids.has(w.term) || starts.has(w.term));
+  const zs = invertDecoder(
+    model.files.networks.decoder,
+    listed.map((w) => w.targetDb),
+    listed.map((w) => starts.get(w.term) ?? centroids.get(w.term)!.z),
+    SOCIALEQ_FREQS,
+    { steps: CENTROID_STEPS, learningRate: CENTROID_LEARNING_RATE },
+  );
+  const decoded = model.decodeLatents(zs);
   const terms = new Map<string, TermInfo>();
   listed.forEach((w, i) => {
     const fitErrorDb = curveErrorDb(decoded[i]!, w.targetDb);
-    const hidden = !w.descriptor || w.contributors < policy.minContributors || fitErrorDb > policy.maxFitErrorDb;
+    const curveR = curveAgreement(decoded[i]!, w.targetDb);
+    const hidden = !w.descriptor || w.contributors < policy.minContributors || fitErrorDb > policy.maxFitErrorDb || curveR < (policy.minCurveR ?? -1);
     terms.set(w.term, {
-      z: centroids.get(w.term)!.z,
+      z: zs[i]!,
+      curveR,
       source: 'socialeq',
       language: w.language,
       count: w.contributors,
@@ -127,6 +167,34 @@ export function projectSocialEq(model: EqModel, words: readonly FittedWord[], ex
     });
   });
   return terms;
+}
+
+/**
+ * The whole vocabulary of a model whose terms are SAFE-DB's: SocialEQ's words placed by projectSocialEq, and each SAFE
+ * term that SocialEQ speaks for by preferredSource handed over to its SocialEQ word (its search starts from the SAFE
+ * centroid). The SAFE terms come first, in the model's order.
+ */
+export function vocabularyTerms(
+  safeModel: EqModel,
+  dataset: SocialEqDataset,
+  fitted: FittedWords,
+  examples: readonly TermExample[],
+  policy: VocabularyPolicy = DEFAULT_POLICY,
+  nonDescriptors: ReadonlySet<string> = new Set(),
+): Map<string, TermInfo> {
+  const handed: FittedWord[] = [];
+  for (const w of dataset.words) {
+    const term = normaliseTerm(w.word);
+    const safe = safeModel.term(term);
+    if (w.language !== 'English' || safe?.source !== 'safe' || handed.some((h) => h.term === term)) continue;
+    if (preferredSource(safe.count, w.contributors) !== 'socialeq') continue;
+    const targetDb = calibratedCurveDb(w.curve, fitted.scale);
+    const fit = fitParametric(targetDb, SOCIALEQ_FREQS);
+    handed.push({ term, language: w.language, contributors: w.contributors, agreement: w.agreement, targetDb, params: fit.params, fitDb: fit.maeDb, descriptor: !nonDescriptors.has(term) });
+  }
+  const starts = new Map(handed.map((w) => [w.term, safeModel.term(w.term)!.z]));
+  const projected = projectSocialEq(safeModel, [...fitted.words, ...handed], examples, policy, starts);
+  return new Map([...[...safeModel.files.terms].filter(([t]) => !projected.has(t)), ...projected]);
 }
 
 /** Correlation between a SAFE term's decoded endpoint and the SocialEQ curve of the same word, at the 40 frequencies. */

@@ -6,7 +6,7 @@
 // The whole @tensorflow/tfjs bundle also loads the WebGL backend, the graph-model converter and tfjs-data, which Node
 // never uses here: about a third of the import time.
 
-import { add, cast, div, mul, sub, Tensor, version_core, type Rank, type TensorLike } from '@tensorflow/tfjs-core';
+import { add, cast, div, mean, mul, slice, square, sub, sum, Tensor, version_core, type Rank, type TensorLike } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -27,6 +27,10 @@ declare module '@tensorflow/tfjs-core/dist/tensor.js' {
     mul<T extends Tensor>(b: Tensor | TensorLike): T;
     div<T extends Tensor>(b: Tensor | TensorLike): T;
     toFloat<T extends Tensor>(this: T): T;
+    square<T extends Tensor>(this: T): T;
+    mean<T extends Tensor>(axis?: number | number[], keepDims?: boolean): T;
+    sum<T extends Tensor>(axis?: number | number[], keepDims?: boolean): T;
+    slice<T extends Tensor>(this: T, begin: number | number[], size?: number | number[]): T;
   }
 }
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
@@ -38,4 +42,16 @@ for (const [name, op] of Object.entries(binary)) {
 }
 proto.toFloat ??= function (this: Tensor) {
   return cast(this, 'float32');
+};
+proto.square ??= function (this: Tensor) {
+  return square(this);
+};
+const reductions = { mean, sum } as const;
+for (const [name, op] of Object.entries(reductions)) {
+  proto[name] ??= function (this: Tensor, axis?: number | number[], keepDims?: boolean) {
+    return op(this, axis, keepDims);
+  };
+}
+proto.slice ??= function (this: Tensor, begin: number | number[], size?: number | number[]) {
+  return slice(this, begin, size);
 };

@@ -9,6 +9,7 @@ import type { SoundMapPoint } from '../model/sound-map.js';
 import { MapGrid } from './map-grid.js';
 import type { Corners } from './morph-state.js';
 import { XyPatch } from './xy-patch.js';
+import { shapePath, shapePathSteps, straightenSample } from './path-shape.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -131,7 +132,7 @@ export class CachedDecoder {
   /** The pair's table, decoding all its samples in one batched tfjs call if it is not built yet (blocks ~20 ms). */
   table(termA: string, termB: string): PairTable {
     const key = pairKey(termA, termB);
-    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, this.samples(termA, termB, 0, this.steps)));
+    return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, shapePath(this.samples(termA, termB, 0, this.steps))));
   }
 
   /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
@@ -144,11 +145,6 @@ export class CachedDecoder {
     const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
     const dense = this.dense;
     return dense ? zs.map((z) => Array.from(dense.decode(z))) : this.model.decodeLatents(zs, UNSORTED);
-  }
-
-  /** One exact decode, not from a table and building none: the interim answer for a pair whose table is not built. */
-  exact(termA: string, termB: string, alpha: number): EqSettings {
-    return this.dense ? paramsToBands(this.dense.decode(this.model.interpolate(termA, termB, alpha))) : this.model.decode(termA, termB, alpha, UNSORTED);
   }
 
   /** The scheduler's key of a pair's build. */
@@ -164,12 +160,19 @@ export class CachedDecoder {
     const key = pairKey(termA, termB);
     if (this.tables.has(key)) return;
     const rows: number[][] = [];
+    // Sampling, then shaping the path (a few fits, see path-shape.ts), each a slice at a time.
+    let shaping: Generator<void, number[][], void> | null = null;
     this.scheduler.add(this.jobKey(termA, termB), {
       step: () => {
         if (!this.model.term(termA) || !this.model.term(termB)) return true;
-        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
-        if (rows.length < this.steps) return false;
-        this.store(key, pairTable(termA, termB, rows));
+        if (!shaping) {
+          rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
+          if (rows.length === this.steps) shaping = shapePathSteps(rows);
+          return false;
+        }
+        const next = shaping.next();
+        if (!next.done) return false;
+        this.store(key, pairTable(termA, termB, next.value));
         return true;
       },
     });
@@ -182,7 +185,7 @@ export class CachedDecoder {
 
   /**
    * The hot path. A built table answers in well under a microsecond. A pair seen for the first time (a term switch)
-   * is answered at once by one exact decode, and its table is built in the background.
+   * is answered at once by one decode and one straightened sample (path-shape.ts), and its table is built in the background.
    */
   decode(termA: string, termB: string, alpha: number): EqSettings {
     const key = pairKey(termA, termB);
@@ -190,7 +193,15 @@ export class CachedDecoder {
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
     this.request(termA, termB);
     this.touch(termA, termB);
-    return this.exact(termA, termB, alpha);
+    return paramsToBands(this.firstAnswer(termA, termB, alpha));
+  }
+
+  /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
+  private firstAnswer(termA: string, termB: string, alpha: number): number[] {
+    const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
+    const dense = this.dense;
+    const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);
+    return straightenSample(rowA!, rowB!, row!, alpha);
   }
 
   /** True once the pair's table is built (tests and benchmarks wait on it). */

@@ -33,7 +33,9 @@ test('an unknown term exits 2 and names the closest known terms', () => {
 
 test('alpha or strength outside 0..1 is a clear error with exit 2', () => {
   assert.match(eqmorph('decode', 'warm', 'bright', '--alpha', '1.5').stderr, /--alpha must be a number in 0\.\.1, got "1\.5"/);
-  assert.equal(eqmorph('decode', 'warm', 'bright', '--alpha', '0.5', '--strength', '-1').code, 2);
+  const negative = eqmorph('decode', 'warm', 'bright', '--alpha', '-1', '--strength', '-1');
+  assert.equal(negative.code, 2);
+  assert.match(negative.stderr, /--alpha must be a number in 0\.\.1, got "-1"/);
 });
 
 test('a missing model directory is an error naming the path, exit 2', () => {
@@ -88,4 +90,34 @@ test('decode takes a SocialEQ word in any spelling the lookup forgives', () => {
   const r = eqmorph('decode', 'warm', ` ${word.toUpperCase()}  `, '--alpha', '1', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).termB, word);
+});
+
+test('decode --steps --json prints the whole path from the pair table a running bridge reads', async () => {
+  const r = eqmorph('decode', 'warm', 'bright', '--steps', '5', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim());
+  assert.deepEqual(Object.keys(out), ['termA', 'termB', 'strength', 'path']);
+  assert.deepEqual(out.path.map((p: { alpha: number }) => p.alpha), [0, 0.25, 0.5, 0.75, 1]);
+  const { EqModel } = await import('../../src/model/eq-model.js');
+  const { CachedDecoder } = await import('../../src/morph/cached-decoder.js');
+  const { DEFAULT_MODEL_DIR } = await import('../../src/data/paths.js');
+  const decoder = new CachedDecoder(await EqModel.load(DEFAULT_MODEL_DIR));
+  decoder.prepare('warm', 'bright');
+  out.path.forEach((p: { alpha: number; bands: { type: string; gain: number; freq: number; q: number }[] }) => {
+    const sent = decoder.decode('warm', 'bright', p.alpha);
+    p.bands.forEach((b, i) => {
+      assert.equal(b.type, sent[i]!.type);
+      assert.ok(Math.abs(b.gain - sent[i]!.gain) < 1e-3);
+      assert.ok(Math.abs(b.freq / sent[i]!.freq - 1) < 1e-4);
+    });
+  });
+});
+
+test('decode --steps prints a readable table, one row per blend; --steps with --alpha is refused with exit 2', () => {
+  const r = eqmorph('decode', 'warm', 'bright', '--steps', '3');
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').slice(2);
+  assert.deepEqual(rows.map((l) => l.split(/\s+/)[0]), ['0.000', '0.500', '1.000']);
+  assert.equal(eqmorph('decode', 'warm', 'bright', '--steps', '3', '--alpha', '0.5').code, 2);
+  assert.match(eqmorph('decode', 'warm', 'bright', '--steps', '1').stderr, /--steps/);
 });

@@ -6,6 +6,9 @@ import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { straightenSample } from '../../src/morph/path-shape.js';
+import { rmsDistanceDb } from '../../src/model/path-metrics.js';
+import { responseDb, responseFromParams } from '../../src/eq/response.js';
 import { alphaArb, strengthArb } from '../support/arbitraries.js';
 
 // These run against the shipped model (models/default), the one the bridge uses.
@@ -17,21 +20,24 @@ before(async () => {
   cached = new CachedDecoder(model);
 });
 
-const pair = () => fc.tuple(fc.constantFrom(...model.terms), fc.constantFrom(...model.terms));
+// Pairs of a few terms, so their tables stay cached across runs (building one costs tens of ms); random pairs of the
+// whole vocabulary are covered in vocabulary-paths.test.ts.
+const pair = () => fc.tuple(fc.constantFrom(...model.terms.slice(0, 7)), fc.constantFrom(...model.terms.slice(0, 7)));
 const alpha = () => alphaArb(cached.steps);
 
-test('the cached path equals direct decoding within 0.05 dB gain, 0.5 % frequency and 0.5 % Q', () => {
+test("the table's ends sound like the model's own decodes of the two terms (within 0.5 dB RMS), the start end exactly", () => {
   fc.assert(
-    fc.property(pair(), alpha(), ([a, b], x) => {
+    fc.property(pair(), ([a, b]) => {
+      fc.pre(a !== b);
       cached.prepare(a, b);
-      const fast = bandsToParams(cached.decode(a, b, x));
-      const slow = bandsToParams(model.decode(a, b, x, { sorted: false }));
-      PARAMS.forEach((p, j) => {
-        if (p.kind === 'gain') assert.ok(Math.abs(fast[j]! - slow[j]!) <= 0.05, `${p.name} ${fast[j]} vs ${slow[j]}`);
-        else assert.ok(Math.abs(fast[j]! / slow[j]! - 1) <= 0.005, `${p.name} ${fast[j]} vs ${slow[j]}`);
-      });
+      const ends = [0, 1].map((x) => ({ sent: bandsToParams(cached.decode(a, b, x)), own: bandsToParams(model.decode(a, b, x, { sorted: false })) }));
+      const gaps = ends.map((e) => rmsDistanceDb(responseFromParams(e.sent), responseFromParams(e.own)));
+      gaps.forEach((g, i) => assert.ok(g <= 0.5, `${a}/${b} end ${i}: ${g.toFixed(3)} dB`));
+      // One end is where the straightened chain starts: the model's decode, parameter for parameter (float32 tfjs
+      // against the float64 JavaScript decoder).
+      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-4 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
     }),
-    { numRuns: 150 },
+    { numRuns: 25 },
   );
 });
 
@@ -48,16 +54,26 @@ test('every output parameter stays in its range for any pair, any alpha and any 
         });
       }
     }),
-    { numRuns: 200 },
+    { numRuns: 40 },
   );
 });
 
-// Measured on the shipped model over every pair of its 52 terms (the cached path is piecewise linear, so the largest
-// segment slope is the bound): 52.1 dB, 5.5 and 6.0 octaves per unit alpha, between far-apart SocialEQ words; SAFE
-// pairs alone stay under 17.1 dB, 1.6 and 2.0.
-const MAX_SLOPE = { gain: 60, freq: 7, q: 7 };
+/** How far a parameter moved between two decodes: dB for gains, octaves for frequencies and Q. */
+const moved = (kind: string, a: number, b: number) => (kind === 'gain' ? Math.abs(a - b) : Math.abs(Math.log2(a / b)));
 
-test('smoothness: every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
+// Measured on the shipped model's tables over 100 pairs (the cached path is piecewise linear, so the largest segment
+// slope is the bound): 17.4 dB, 32.6 and 31.9 octaves per unit alpha. Gains move slowly on the straightened paths;
+// frequencies and Qs move fastest where a band passes near 0 dB and hands its job to another (a quarter octave per
+// 1/128 of alpha at most).
+const MAX_SLOPE = { gain: 20, freq: 36, q: 36 };
+
+// The cached path is piecewise linear, so a pair's largest segment slope bounds it. Measured on the shipped model over
+// every pair of its SAFE words (warm, bright, clear: the shipped mappings' pairs): 15.0 dB, 1.44 and 0.74 octaves per
+// unit alpha. Pairs of far-apart SocialEQ words are far steeper (intenso/hollow: 62 dB, 8.3 and 15.8 octaves), and no
+// bound has been measured over all 356 terms' pairs, so for those only continuity is claimed below.
+const SAFE_MAX_SLOPE = { gain: 17.1, freq: 1.6, q: 2.0 };
+
+test('smoothness: for any pair, every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(
     fc.property(pair(), alpha(), alpha(), ([a, b], x, y) => {
       cached.prepare(a, b);
@@ -65,25 +81,42 @@ test('smoothness: every parameter moves at most a constant times |delta alpha| (
       const v = bandsToParams(cached.decode(a, b, y));
       const d = Math.abs(x - y);
       PARAMS.forEach((p, j) => {
-        const change = p.kind === 'gain' ? Math.abs(u[j]! - v[j]!) : Math.abs(Math.log2(u[j]! / v[j]!));
-        assert.ok(change <= MAX_SLOPE[p.kind] * d + 1e-9, `${p.name} moved ${change} for delta alpha ${d}`);
+        const change = moved(p.kind, u[j]!, v[j]!);
+        assert.ok(change <= MAX_SLOPE[p.kind] * d + 1e-9, `${a}/${b}: ${p.name} moved ${change} for delta alpha ${d}`);
       });
     }),
-    { numRuns: 300 },
+    { numRuns: 40 },
   );
 });
 
-test('a pair seen for the first time is answered exactly at once, and its table is built in the background', async () => {
+test('continuity: for any pair, a step of 1e-9 in alpha moves no parameter by more than 1e-6 (no jump anywhere on the path)', () => {
+  fc.assert(
+    fc.property(pair(), alpha(), fc.constantFrom(-1e-9, 1e-9), ([a, b], x, dx) => {
+      cached.prepare(a, b);
+      const y = Math.min(1, Math.max(0, x + dx));
+      const u = bandsToParams(cached.decode(a, b, x));
+      const v = bandsToParams(cached.decode(a, b, y));
+      PARAMS.forEach((p, j) => assert.ok(moved(p.kind, u[j]!, v[j]!) <= 1e-6, `${a}/${b} at ${x}: ${p.name} ${u[j]} -> ${v[j]}`));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('a pair seen for the first time is answered at once by a straightened sample, near what its table will send', async () => {
   const fresh = new CachedDecoder(model);
   const [a, b] = [model.terms[0]!, model.terms[1]!];
-  const first = bandsToParams(fresh.decode(a, b, 0.3));
-  const exact = bandsToParams(model.decode(a, b, 0.3, { sorted: false }));
-  // Exact up to float32 (tfjs) against float64 (the JavaScript decoder).
-  PARAMS.forEach((p, j) => assert.ok(p.kind === 'gain' ? Math.abs(first[j]! - exact[j]!) <= 1e-3 : Math.abs(first[j]! / exact[j]! - 1) <= 1e-3, p.name));
+  const [rowA, rowB, row] = model.decodeLatents([model.term(a)!.z, model.term(b)!.z, model.interpolate(a, b, 0.3)], { sorted: false });
+  const first = fresh.decode(a, b, 0.3);
+  const expected = straightenSample(rowA!, rowB!, row!, 0.3);
+  const got = bandsToParams(first);
+  // Equal up to float32 (tfjs) against float64 (the JavaScript decoder).
+  PARAMS.forEach((p, j) => assert.ok(p.kind === 'gain' ? Math.abs(got[j]! - expected[j]!) <= 1e-3 : Math.abs(got[j]! / expected[j]! - 1) <= 1e-3, p.name));
   assert.equal(fresh.ready(a, b), false);
   // A few samples per turn of the event loop.
   for (let i = 0; i < 5000 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
   assert.equal(fresh.ready(a, b), true);
+  const gap = rmsDistanceDb(responseDb(first), responseDb(fresh.decode(a, b, 0.3)));
+  assert.ok(gap < 0.3, `first answer and table differ by ${gap.toFixed(3)} dB`);
 });
 
 test('a full cache evicts the pair used least recently, not the one built first', () => {

@@ -174,7 +174,7 @@ test('every shipped controller profile cites its sources at its top and has a re
 test('every word a shipped mapping names is in the default vocabulary, so none is a hidden word', async () => {
   const terms = JSON.parse(readFileSync('models/default/terms.json', 'utf8')) as Record<string, { hidden?: boolean }>;
   const hidden = Object.keys(terms).filter((t) => terms[t]!.hidden);
-  assert.ok(hidden.includes('clean'), 'the model hides some words (clean among them)');
+  assert.ok(hidden.length > 0, 'the model hides some words');
   for (const f of readdirSync('mappings').filter((x) => x.endsWith('.yaml'))) {
     const named: string[] = [];
     // The loader asks about every term the file names: initial pairs, fixed-word buttons, step lists and presets.

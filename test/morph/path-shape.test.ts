@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { PARAMS } from '../../src/eq/bands.js';
+import { logGrid } from '../../src/eq/grid.js';
+import { responseFromParams } from '../../src/eq/response.js';
+import { pathMetrics, rmsDistanceDb } from '../../src/model/path-metrics.js';
+import { evenPath, mixRows, shapePath, straightenPath } from '../../src/morph/path-shape.js';
+
+const GRID = logGrid(64);
+// Settings drawn uniformly over each parameter's range (frequency and Q log-uniformly), away from the range ends.
+const row = fc.tuple(
+  ...PARAMS.map((p) =>
+    fc.integer({ min: 50, max: 950 }).map((i) => (p.kind === 'gain' ? p.range.min + (i / 1000) * (p.range.max - p.range.min) : p.range.min * (p.range.max / p.range.min) ** (i / 1000))),
+  ),
+);
+const straightRows = (a: readonly number[], b: readonly number[], n: number) => Array.from({ length: n }, (_, i) => mixRows(a, b, i / (n - 1)));
+
+test('mixing two rows keeps gains linear and frequencies and Qs geometric, and returns the ends at 0 and 1', () => {
+  const a = [0, 100, 2, 200, 1, 0, 1000, 1, 0, 4000, 1, 0, 8000];
+  const b = [6, 400, -2, 800, 4, 0, 1000, 1, 0, 4000, 1, 0, 8000];
+  const mid = mixRows(a, b, 0.5);
+  assert.equal(mid[0], 3);
+  assert.ok(Math.abs(mid[1]! - 200) < 1e-9);
+  assert.ok(Math.abs(mid[4]! - 2) < 1e-9);
+  assert.deepEqual(mixRows(a, b, 0), a);
+});
+
+test('an evened path keeps its ends and spreads its change evenly over α', () => {
+  fc.assert(
+    fc.property(row, row, (a, b) => {
+      fc.pre(rmsDistanceDb(responseFromParams(a, GRID), responseFromParams(b, GRID)) > 0.5);
+      // A path that lingers near A for most of its samples, then hurries to B.
+      const lingering = Array.from({ length: 65 }, (_, i) => mixRows(a, b, (i / 64) ** 3));
+      const even = evenPath(lingering);
+      assert.deepEqual(even[0], lingering[0]);
+      assert.deepEqual(even[64], lingering[64]);
+      const steps = even.slice(1).map((r, i) => rmsDistanceDb(responseFromParams(r, GRID), responseFromParams(even[i]!, GRID)));
+      const mean = steps.reduce((x, y) => x + y, 0) / steps.length;
+      assert.ok(Math.max(...steps) / mean < 1.5, `step ratio ${Math.max(...steps) / mean}`);
+    }),
+    { numRuns: 15 },
+  );
+});
+
+test('a straightened path keeps one end’s row exactly, sounds like the other within its fit, and passes through the average of the ends’ responses', () => {
+  fc.assert(
+    fc.property(row, row, (a, b) => {
+      const rows = straightRows(a, b, 65);
+      const s = straightenPath(rows);
+      assert.ok(s.rows.length === 65);
+      assert.ok(rows[0]!.every((v, j) => v === s.rows[0]![j]) || rows[64]!.every((v, j) => v === s.rows[64]![j]));
+      const ends = [0, 64].map((i) => rmsDistanceDb(responseFromParams(rows[i]!, GRID), responseFromParams(s.rows[i]!, GRID)));
+      assert.ok(Math.max(...ends) <= s.farEndDb + 1e-9, `ends ${ends} vs far end ${s.farEndDb}`);
+      const m = pathMetrics(s.rows.map((r) => responseFromParams(r, GRID)));
+      assert.ok(m.midpointDb <= 0.5 + s.worstFitDb, `midpoint ${m.midpointDb.toFixed(3)} dB with fits within ${s.worstFitDb.toFixed(3)}`);
+    }),
+    { numRuns: 6 },
+  );
+});
+
+test('a shaped path between settings the fitter can reach everywhere is monotonic and even', () => {
+  // Two EQs that differ only in gains: every straight-line response between them is a 5-band EQ (almost exactly).
+  fc.assert(
+    fc.property(row, fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 5, maxLength: 5 }), (a, dg) => {
+      const b = a.slice();
+      [0, 2, 5, 8, 11].forEach((j, k) => (b[j] = Math.max(-12, Math.min(12, a[j]! + dg[k]! / 20))));
+      fc.pre(rmsDistanceDb(responseFromParams(a, GRID), responseFromParams(b, GRID)) > 0.5);
+      const m = pathMetrics(shapePath(straightRows(a, b, 65)).map((r) => responseFromParams(r, GRID)));
+      assert.equal(m.monotonic, true, `backtrack ${m.worstBacktrackDb}`);
+      assert.ok(m.stepRatio < 1.5, `step ratio ${m.stepRatio}`);
+    }),
+    { numRuns: 8 },
+  );
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { responseDb } from '../../src/eq/response.js';
+import { initBackend } from '../../src/model/backend.js';
+import { EqModel } from '../../src/model/eq-model.js';
+import { pathMetrics, rmsDistanceDb } from '../../src/model/path-metrics.js';
+import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { bridgePathResponses, vocabularyPairs } from '../../src/morph/vocabulary-paths.js';
+
+// Against the shipped model, through the pair tables the bridge reads: every pair a performer can pick.
+let model: EqModel;
+let decoder: CachedDecoder;
+before(async () => {
+  await initBackend();
+  model = await EqModel.load(DEFAULT_MODEL_DIR);
+  decoder = new CachedDecoder(model, { maxPairs: 8 });
+});
+
+const wordPair = () => fc.tuple(fc.constantFrom(...model.terms), fc.constantFrom(...model.terms)).filter(([a, b]) => a !== b);
+// α drawn uniformly over 0..1 (fc.double's defaults crowd near 0).
+const alpha = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
+
+test('monotonic: for any word pair, further along the fader is never more than 0.1 dB nearer A nor further from B', () => {
+  fc.assert(
+    fc.property(wordPair(), alpha, alpha, ([a, b], x, y) => {
+      const [lo, hi] = x <= y ? [x, y] : [y, x];
+      const r = (t: number) => responseDb(decoder.decode(a, b, t), DEFAULT_GRID);
+      decoder.prepare(a, b);
+      const [ra, rb, rlo, rhi] = [r(0), r(1), r(lo), r(hi)];
+      assert.ok(rmsDistanceDb(rhi, ra) >= rmsDistanceDb(rlo, ra) - 0.1, `${a}→${b}: nearer A at ${hi} than at ${lo}`);
+      assert.ok(rmsDistanceDb(rhi, rb) <= rmsDistanceDb(rlo, rb) + 0.1, `${a}→${b}: further from B at ${hi} than at ${lo}`);
+    }),
+    { numRuns: 30 },
+  );
+});
+
+test('even: for any word pair, no step of 0.01 changes the sound more than twice the mean step, and the path is at most 1.5 times the straight line', () => {
+  fc.assert(
+    fc.property(wordPair(), ([a, b]) => {
+      const m = pathMetrics(bridgePathResponses(decoder, a, b));
+      fc.pre(m.straightDb > 0.2);
+      assert.ok(m.stepRatio <= 2, `${a}→${b}: step ratio ${m.stepRatio}`);
+      assert.ok(m.lengthRatio <= 1.5, `${a}→${b}: length ratio ${m.lengthRatio}`);
+      assert.ok(m.excursionDb <= 1.5, `${a}→${b}: excursion ${m.excursionDb} dB`);
+    }),
+    { numRuns: 15 },
+  );
+});
+
+test('the measured pairs: every pair of the best-supported words plus a seeded sample, distinct, repeatable', () => {
+  const terms = Array.from({ length: 40 }, (_, i) => ({ term: `w${i}`, count: i }));
+  const pairs = vocabularyPairs(terms, 3, 50, 10);
+  assert.equal(pairs.length, 45 + 50);
+  const keys = pairs.map(([a, b]) => [a, b].sort().join('|'));
+  assert.equal(new Set(keys).size, keys.length);
+  assert.ok(pairs.every(([a, b]) => a !== b));
+  for (let i = 30; i < 40; i++) for (let j = i + 1; j < 40; j++) assert.ok(keys.includes([`w${i}`, `w${j}`].sort().join('|')));
+  assert.deepEqual(vocabularyPairs(terms, 3, 50, 10), pairs);
+  assert.equal(vocabularyPairs(terms.slice(0, 4), 3, 50, 2).length, 6, 'a small vocabulary gives every pair once');
+});
