@@ -5,6 +5,8 @@ import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
+import { soundMapFor } from '../src/model/sound-map-file.js';
+import { padEdges } from '../src/morph/xy-patch.js';
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -34,6 +36,15 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
   const tensorsBefore = tf.memory().numTensors;
   const predictUs = timePerEvent(Math.min(events, 3000), 100, (x) => model.decode(a, b, x));
   const pipelineUs = timePerEvent(events * 10, 1000, (x) => decoder.decode(a, b, x));
+  // An XY pad event: four edge-table reads and the Coons blend (the corners' tables built, as after a corner change settles).
+  const corners = [a, b, model.terms[2] ?? a, model.terms[3] ?? b] as const;
+  for (const [p, q] of padEdges(corners)) decoder.prepare(p, q);
+  const xyUs = timePerEvent(events * 10, 1000, (x) => decoder.decodeXY(corners, x, 1 - x));
+  // A sound-map event: a bilinear read of the map's grid.
+  const points = soundMapFor(model, opts.modelDir ?? DEFAULT_MODEL_DIR).map.points;
+  const withMap = new CachedDecoder(model, { soundMap: points });
+  withMap.map!.build();
+  const mapUs = timePerEvent(events * 10, 1000, (x) => withMap.decodeMap(x, 1 - x));
   // A pair switch builds a new table: one batched predict of `steps` latent points.
   const switchMs: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -45,6 +56,8 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
   return {
     predictUs,
     pipelineUs,
+    xyUs,
+    mapUs,
     speedup: predictUs / pipelineUs,
     tableBuildMs: median(switchMs),
     tableSteps: decoder.steps,

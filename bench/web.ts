@@ -20,7 +20,7 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 async function frameCost(n: number): Promise<{ us: number; bytes: number }> {
   const model = await EqModel.load(DEFAULT_MODEL_DIR);
   const decoder = new CachedDecoder(model);
-  const { map, centroid } = modelMap(model);
+  const { map } = modelMap(model, DEFAULT_MODEL_DIR);
   const instances: MorphInstance[] = Array.from({ length: n }, (_, i) => ({
     name: `i${i}`,
     output: 'eq',
@@ -34,7 +34,7 @@ async function frameCost(n: number): Promise<{ us: number; bytes: number }> {
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     const states = new Map(instances.map((inst, i) => [inst.name, { ...inst.initial, alpha: ((r + i) % 100) / 100 }]));
-    bytes = JSON.stringify(frameMessage(instances, states, decoder, map, centroid, [], [])).length;
+    bytes = JSON.stringify(frameMessage(instances, states, decoder, map, [], [])).length;
   }
   return { us: ((performance.now() - t0) * 1000) / rounds, bytes };
 }

@@ -13,12 +13,19 @@ import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { numberFlag, parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModelOption } from './model-option.js';
+import { cornersFlag, decodePad, padDecoder, pointFlag } from './decode-pad.js';
 
 export const DECODE_HELP = `eqmorph decode <termA> <termB> --alpha A [options]
 eqmorph decode <termA> <termB> --steps N [options]
 
 Prints the 5-band EQ at blend alpha between two terms (0 = all A, 1 = all B), or with --steps the whole path
 exactly as a running bridge sends it (the pair's table, bands in the bridge's order).
+eqmorph decode --corners A,B,C,D (--xy X,Y | --grid N) [options]
+eqmorph decode --map X,Y [options]
+
+Or on the XY pad over four corner words (bottom-left, bottom-right, top-left, top-right; each edge is the two-word
+path between its corners), at one point or as an N x N grid; or at a point of the sound map (see eqmorph map). Pad
+and map are read from the same tables as a running bridge reads them.
 
   --alpha A       blend, 0..1
   --steps N       the path at N evenly spaced blends, alpha = 0, 1/(N-1), ..., 1 (N >= 2)
@@ -27,6 +34,11 @@ exactly as a running bridge sends it (the pair's table, bands in the bridge's or
   --plot FILE     also write the response as an SVG plot
   --json          print one JSON object: {termA, termB, alpha, strength, bands: [{type, gain, freq, q}]}, or with
                   --steps {termA, termB, strength, path: [{alpha, bands: [{type, gain, freq, q}]}]}
+                  (on the pad: {corners, xy, strength, bands}; with --grid: {corners, strength, grid, points: [{x, y, bands}]})
+  --corners A,B,C,D   the pad's corner words
+  --xy X,Y        the pad point, 0..1 each (x left to right, y bottom to top)
+  --grid N        the whole pad (or map) as an N x N grid, 2..33
+  --map X,Y       a point of the sound map, 0..1 each
 `;
 
 /** Resolves a term the user typed, or fails with exit code 2 naming the closest known terms. */
@@ -68,13 +80,26 @@ export function bandsTable(bands: EqSettings): string {
 export async function decodeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
-    { alpha: { type: 'string' }, steps: { type: 'string' }, strength: { type: 'string' }, model: { type: 'string' }, plot: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    {
+      alpha: { type: 'string' },
+      steps: { type: 'string' },
+      strength: { type: 'string' },
+      model: { type: 'string' },
+      plot: { type: 'string' },
+      json: { type: 'boolean' },
+      corners: { type: 'string' },
+      xy: { type: 'string' },
+      grid: { type: 'string' },
+      map: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     true,
   );
   if (values.help) {
     process.stdout.write(DECODE_HELP);
     return 0;
   }
+  if (values.corners !== undefined || values.map !== undefined || values.xy !== undefined || values.grid !== undefined) return decodePadCommand(values, positionals);
   if (positionals.length !== 2) throw new UsageError('decode needs two terms, e.g. `eqmorph decode warm bright --alpha 0.5`');
   if (values.alpha !== undefined && values.steps !== undefined) throw new UsageError('give either --alpha or --steps, not both');
   if (values.alpha === undefined && values.steps === undefined) throw new UsageError('--alpha A (0 = all termA, 1 = all termB) or --steps N (the whole path) is required');
@@ -103,5 +128,24 @@ export async function decodeCommand(args: string[]): Promise<number> {
     writeFileSync(values.plot, svgPlot([{ label: `${termA}/${termB} α=${alpha}`, db: resp }], DEFAULT_GRID, { title: 'eqmorph decode' }));
     if (!values.json) process.stdout.write(`plot written to ${values.plot}\n`);
   }
+  return 0;
+}
+
+async function decodePadCommand(values: { corners?: string; xy?: string; grid?: string; map?: string; strength?: string; model?: string; json?: boolean; alpha?: string; plot?: string }, positionals: string[]): Promise<number> {
+  if (positionals.length > 0 || values.alpha !== undefined) throw new UsageError('the pad and the map take no terms or --alpha: give --corners A,B,C,D with --xy X,Y or --grid N, or --map X,Y');
+  if (values.plot !== undefined) throw new UsageError('--plot draws a two-word decode; for the pad or the map use --json');
+  if (values.corners !== undefined && values.map !== undefined) throw new UsageError('give --corners (the pad) or --map (the sound map), not both');
+  if (values.corners === undefined && values.map === undefined && values.grid === undefined) throw new UsageError('--xy needs --corners A,B,C,D (the four corner words)');
+  const grid = numberFlag('grid', values.grid, { min: 2, max: 33, integer: true }) ?? null;
+  const xy = values.xy !== undefined ? pointFlag('xy', values.xy) : null;
+  const map = values.map !== undefined ? pointFlag('map', values.map) : null;
+  if (values.corners !== undefined && xy === null && grid === null) throw new UsageError('--corners needs --xy X,Y (one point) or --grid N (the whole pad)');
+  if (xy !== null && grid !== null) throw new UsageError('give --xy (one point) or --grid (the whole pad), not both');
+  if (values.corners === undefined && xy !== null) throw new UsageError('--xy is a pad point and needs --corners A,B,C,D; for the sound map use --map X,Y');
+  const strength = numberFlag('strength', values.strength, { min: 0, max: 1 }) ?? 1;
+  const model = await loadModelOption(values.model);
+  const corners = values.corners !== undefined ? cornersFlag(values.corners, (t) => requireTerm(model, t)) : null;
+  const decoder = padDecoder(model, corners, values.model);
+  process.stdout.write(decodePad(decoder, { corners, xy, map, grid, strength, json: values.json ?? false }, bandsTable) + '\n');
   return 0;
 }

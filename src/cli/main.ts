@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   train: { summary: 'train the model on SAFE-DB and write a model directory', load: async () => (await import('./train.js')).trainCommand },
   eval: { summary: 'evaluate a model on its held-out split against baselines', load: async () => (await import('./eval.js')).evalCommand },
   decode: { summary: 'print the EQ between two terms at a blend alpha', load: async () => (await import('./decode.js')).decodeCommand },
+  map: { summary: 'the sound map: words placed by how they sound', load: async () => (await import('./map.js')).mapCommand },
   terms: { summary: "list the model's vocabulary", load: async () => (await import('./terms.js')).termsCommand },
   vocab: { summary: "add SocialEQ's words to a model's vocabulary", load: async () => (await import('./vocab.js')).vocabCommand },
   run: { summary: 'run the bridge: control surfaces in, EQ parameters out', load: async () => (await import('./run.js')).runCommand },

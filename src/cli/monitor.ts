@@ -33,6 +33,8 @@ function describe(v: ControlValue): string {
       return `relative ${v.delta > 0 ? '+' : ''}${v.delta}`;
     case 'text':
       return `text "${v.value}"`;
+    case 'point':
+      return `point ${v.x.toFixed(4)} ${v.y.toFixed(4)}`;
   }
 }
 

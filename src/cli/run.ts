@@ -5,6 +5,8 @@ import { BehaviorSubject } from 'rxjs';
 import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
+import { soundMapFor } from '../model/sound-map-file.js';
+import { padEdges } from '../morph/xy-patch.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
@@ -29,7 +31,8 @@ import { untilStopSignal } from './signals.js';
 import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
-import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { mapView } from '../web/view-model.js';
+import { runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
 import { webStatsLine } from '../web/page-sockets.js';
 import { withWebSurface } from '../web/surface.js';
 import { resolveMappingOption } from './mapping-option.js';
@@ -195,7 +198,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const model = await loadModelOption(opts.model);
   // One queue for every table built in the background, 5-band and fitted, of every instance and output.
   const scheduler = new BuildScheduler();
-  const decoder = new CachedDecoder(model, { scheduler });
+  // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
+  const soundMap = soundMapFor(model, resolve(opts.model ?? DEFAULT_MODEL_DIR)).map;
+  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points });
+  decoder.map?.prepare();
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
@@ -293,6 +299,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     // A fitted output needs eqmorph's table only to fit it, in the background; a native one reads it from the first event.
     if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
     else decoder.prepare(inst.initial.termA, inst.initial.termB);
+    // The pad's edge tables build in the background, so its first move is already a table read.
+    if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) decoder.request(a, b);
   }
   tableLines(mapping, decoder, fitted, fitOpts, cacheDir, out);
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
@@ -387,7 +395,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const health = () => transportHealth(transports.map((e) => (e.direction === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e)), bridge.counters());
   if (monitor) {
     const monitored = runTransports(mapping, { oscInputs, oscOutputs, midiInputs, midiOutputs }, midi.ok ? null : midi.reason).map((e) => (e.role === 'out' ? { ...e, transport: withDeskEdits(e.transport, deskEdits(e.name)) } : e));
-    monitor.attach({ runs$, decoder, transports: monitored, ...modelMap(model) });
+    monitor.attach({ runs$, decoder, transports: monitored, map: mapView(soundMap) });
     const warning = exposureWarning(web!);
     if (warning) out(warning);
     out(`eqmorph: web monitor on ${monitor.url}${web!.token !== null ? ' (open it with ?token=YOUR_TOKEN)' : ''}`);

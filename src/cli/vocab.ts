@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../model/config.js';
 import { prepareData } from '../model/dataset.js';
 import { EqModel } from '../model/eq-model.js';
 import { saveModelDir } from '../model/model-dir.js';
+import { computeSoundMap, writeSoundMap } from '../model/sound-map-file.js';
 import { DEFAULT_POLICY, fitSocialEqWords, trainableWords, vocabularyReport, vocabularyTerms, wordTrainingExamples } from '../model/socialeq-terms.js';
 import { termCentroids } from '../model/centroids.js';
 import type { TermInfo } from '../model/model-dir.js';
@@ -24,7 +25,8 @@ words SAFE-DB also has) and fitted with the 5-band EQ; the word's centroid is th
 sounds most like the curve, searched through the decoder from the mean latent code of the examples training used.
 A word both datasets have goes to the one with more people behind it (SAFE-DB examples against SocialEQ
 contributors; SAFE-DB on a tie): warm and bright stay SAFE-DB's, clear is SocialEQ's. Words with thin support, a
-poor fit or a decoded curve that disagrees with theirs are kept but hidden (see eqmorph terms --all).
+poor fit or a decoded curve that disagrees with theirs are kept but hidden (see eqmorph terms --all). The sound
+map (eqmorph map) is recomputed for the new vocabulary and written beside the model.
 
   --model DIR            model to extend, written in place unless --out is given (default ${DEFAULT_MODEL_DIR})
   --out DIR              write the extended model here instead
@@ -83,6 +85,8 @@ export async function vocabCommand(args: string[]): Promise<number> {
   const vocabulary = { ...previous, path: social.path, scale: fitted.scale, calibrationWords: fitted.calibrationWords, policy };
   const outDir = resolve(values.out ?? values.model ?? DEFAULT_MODEL_DIR);
   await saveModelDir(outDir, { ...extended.files, meta: { ...extended.files.meta, metrics, vocabulary } });
+  // The sound map places exactly the default vocabulary, so it is redrawn with it.
+  writeSoundMap(outDir, computeSoundMap(extended));
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(formatVocabularyReport(report, fitted.calibrationWords) + `model written to ${outDir}\n`);
   return 0;

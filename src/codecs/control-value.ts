@@ -5,12 +5,15 @@
  * - `discrete`: an absolute step of a known maximum, so a 7-bit CC keeps its identity (step 64 of 127).
  * - `relative`: an increment in steps (an endless encoder); positive is clockwise/up.
  * - `text`: a word (an OSC string naming a term).
+ * - `point`: two absolute positions at once (an XY pad's OSC message with two floats).
  */
 export type ControlValue =
   | { readonly kind: 'continuous'; readonly value: number }
   | { readonly kind: 'discrete'; readonly step: number; readonly max: number }
   | { readonly kind: 'relative'; readonly delta: number }
-  | { readonly kind: 'text'; readonly value: string };
+  | { readonly kind: 'text'; readonly value: string }
+  /** Two absolute positions in [0, 1] sent together (an XY pad: x left to right, y bottom to top). */
+  | { readonly kind: 'point'; readonly x: number; readonly y: number };
 
 /** A decoded, typed control movement: which control of which device moved, to what, and what arrived on the wire. */
 export interface ControlEvent {

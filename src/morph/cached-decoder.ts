@@ -5,6 +5,10 @@ import type { EqModel } from '../model/eq-model.js';
 import { BuildScheduler } from './build-scheduler.js';
 import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
+import type { SoundMapPoint } from '../model/sound-map.js';
+import { MapGrid } from './map-grid.js';
+import type { Corners } from './morph-state.js';
+import { XyPatch } from './xy-patch.js';
 import { shapePath, shapePathSteps, straightenSample } from './path-shape.js';
 
 /**
@@ -33,6 +37,8 @@ export interface CachedDecoderOptions {
   readonly scheduler?: BuildScheduler;
   /** Decode in plain JavaScript where it matches tfjs (default true); false: always tfjs. */
   readonly javascript?: boolean;
+  /** The sound map's words, for decoding map points (see map-grid.ts). */
+  readonly soundMap?: readonly SoundMapPoint[];
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -66,6 +72,22 @@ export class CachedDecoder {
         ? null
         : DenseDecoder.from(model.files.networks.decoder, { zs: [0, 0.37, 1].map((x) => model.interpolate(a, b, x)), tfjs: (zs) => model.decodeLatents(zs, UNSORTED) });
     this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
+    this.map = opts.soundMap ? new MapGrid(model, opts.soundMap) : null;
+  }
+
+  private readonly pad = new XyPatch(this);
+  readonly map: MapGrid | null;
+
+  /** The XY pad over four corner words: four edge-table reads (see xy-patch.ts). */
+  decodeXY(corners: Corners, x: number, y: number): EqSettings {
+    return this.pad.decode(corners, x, y);
+  }
+
+  /** A point of the sound map; without a map, the middle of the vocabulary is not defined, so the first word's pair path stands in. */
+  decodeMap(x: number, y: number): EqSettings {
+    if (this.map) return this.map.decode(x, y);
+    const t = this.model.terms[0]!;
+    return this.decode(t, t, 0);
   }
 
   /** One array for the decoder's life: term lookups index it once (the model's getter builds a new list per call). */

@@ -5,7 +5,7 @@ import type { PairTable } from './pair-table.js';
 import { readPairTable } from './pair-table.js';
 import { fitAlongPath, fitLayoutSample, layoutTable, layoutTableOf, readLayoutTable, seedFromSource, storedLayoutTable, type LayoutTable } from './layout-path.js';
 import { qRangeOf, type FitResult } from '../eq/fit.js';
-import type { BandDecoder } from './morph-state.js';
+import type { BandDecoder, Corners } from './morph-state.js';
 import { BuildScheduler } from './build-scheduler.js';
 import type { FitPool } from './fit-pool.js';
 import type { TableCache } from './table-cache.js';
@@ -16,6 +16,8 @@ export interface PairTableSource {
   ready(termA: string, termB: string): boolean;
   table(termA: string, termB: string): PairTable;
   decode(termA: string, termB: string, alpha: number): EqSettings;
+  decodeXY(corners: Corners, x: number, y: number): EqSettings;
+  decodeMap(x: number, y: number): EqSettings;
   /** Queues the pair's table to be built in the background, and puts it first in line. */
   request(termA: string, termB: string): void;
   touch(termA: string, termB: string): void;
@@ -72,6 +74,26 @@ export class FittedDecoder {
     this.build(termA, termB);
     this.touch(termA, termB);
     const row = bandsToParams(this.source.decode(termA, termB, alpha));
+    const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
+    this.interim.set(key, fit.params);
+    return [...fit.bands];
+  }
+
+  /**
+   * The XY pad and the sound map on this layout: eqmorph's own bands at the point, fitted warm-started from the
+   * previous answer on the same surface (about 1 ms per event), so the layout's parameters follow the point
+   * continuously. There are no per-surface tables: a pad has a patch of points, not a path.
+   */
+  decodeXY(corners: Corners, x: number, y: number): Band[] {
+    return this.fitPoint(`xy\u0000${corners.join('\u0000')}`, this.source.decodeXY(corners, x, y));
+  }
+
+  decodeMap(x: number, y: number): Band[] {
+    return this.fitPoint('map', this.source.decodeMap(x, y));
+  }
+
+  private fitPoint(key: string, own: EqSettings): Band[] {
+    const row = bandsToParams(own);
     const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
     this.interim.set(key, fit.params);
     return [...fit.bands];

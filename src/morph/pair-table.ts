@@ -25,14 +25,21 @@ export function pairTable(termA: string, termB: string, rows: readonly (readonly
  * Writes into `out` (length PARAM_COUNT) so the hot path allocates nothing.
  */
 export function readPairTable(t: PairTable, alpha: number, out: Float64Array = new Float64Array(PARAM_COUNT)): Float64Array {
+  readPairTableSpace(t, alpha, out);
+  for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) out[j] = 2 ** out[j]!;
+  return out;
+}
+
+/**
+ * The same read in interpolation space (gain dB, log2 freq and Q), for blends of several paths (the XY pad), which
+ * are made in that space and would otherwise pay a log for every exp.
+ */
+export function readPairTableSpace(t: PairTable, alpha: number, out: Float64Array): Float64Array {
   const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * (t.steps - 1);
   const i = Math.min(Math.floor(x), t.steps - 2);
   const f = x - i;
   const a = i * PARAM_COUNT;
   const b = a + PARAM_COUNT;
-  for (let j = 0; j < PARAM_COUNT; j++) {
-    const v = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
-    out[j] = LOG[j] ? 2 ** v : v;
-  }
+  for (let j = 0; j < PARAM_COUNT; j++) out[j] = t.values[a + j]! + f * (t.values[b + j]! - t.values[a + j]!);
   return out;
 }

@@ -25,6 +25,7 @@ function argValue(control: OscControl, args: readonly unknown[]): ArgResult {
   const spec = control.osc;
   if (spec.type === 'none') return { value: { kind: 'discrete', step: 1, max: 1 }, clamped: false };
   const a = args[0];
+  if (spec.type === 'ff') return pointValue(control, spec, args);
   if (spec.type === 's') return typeof a === 'string' ? { value: { kind: 'text', value: a }, clamped: false } : { refused: 'bad-argument', why: `expected a string, got ${typeof a}` };
   const n = typeof a === 'boolean' ? Number(a) : a;
   if (typeof n !== 'number' || !Number.isFinite(n)) return { refused: 'bad-argument', why: `expected a finite number, got ${String(a)}` };
@@ -39,6 +40,20 @@ function argValue(control: OscControl, args: readonly unknown[]): ArgResult {
   const value: ControlValue =
     spec.type === 'i' && Number.isInteger(steps) ? { kind: 'discrete', step: Math.round(unit * steps), max: steps } : { kind: 'continuous', value: unit };
   return { value, clamped: outside };
+}
+
+/** Both numbers of an XY pad's message, each scaled from min..max and checked like a single float; NaN refuses the whole message. */
+function pointValue(control: OscControl, spec: { readonly min: number; readonly max: number }, args: readonly unknown[]): ArgResult {
+  const [a, b] = args.slice(0, 2).map((v) => (typeof v === 'boolean' ? Number(v) : v));
+  if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) {
+    return { refused: 'bad-argument', why: `expected two finite numbers, got ${args.slice(0, 2).map(String).join(', ') || 'none'}` };
+  }
+  const span = spec.max - spec.min || 1;
+  const [rx, ry] = [(a - spec.min) / span, (b - spec.min) / span];
+  const outside = rx < 0 || rx > 1 || ry < 0 || ry > 1;
+  if (outside && control.outOfRange === 'ignore') return { refused: 'out-of-range', why: `${a}, ${b} is outside ${spec.min}..${spec.max}` };
+  const unit = (r: number) => Math.min(1, Math.max(0, r));
+  return { value: { kind: 'point', x: unit(rx), y: unit(ry) }, clamped: outside };
 }
 
 export function decodeOscControl(input: string, table: ReadonlyMap<string, OscControl>, msg: OscMessageLike): OscControlResult {

@@ -1,7 +1,7 @@
 // Feedback to controls, pure: the position a binding would read as a target's current value (the glue run backwards) and the message that shows it.
 
 import { toUnit, type ControlEvent } from '../codecs/control-value.js';
-import type { MorphState } from '../morph/morph-state.js';
+import { cornersOf, PAD_CENTRE, type MorphState } from '../morph/morph-state.js';
 import type { Binding, Control, Curve, MidiControl, OscControl, RingMode } from '../profiles/types.js';
 import { midiBytes } from './encode-target.js';
 import type { AbsoluteGlue } from './takeover.js';
@@ -49,8 +49,10 @@ export function invertAbsoluteGlue(glue: Pick<AbsoluteGlue, 'curve' | 'reverse' 
 export function feedbackFor(binding: Binding, state: MorphState): FeedbackValue | null {
   switch (binding.target) {
     case 'alpha':
-    case 'strength': {
-      const v = state[binding.target];
+    case 'strength':
+    case 'x':
+    case 'y': {
+      const v = state[binding.target] ?? PAD_CENTRE;
       const g = binding.glue;
       if (g.control === 'absolute') return { kind: 'unit', value: invertAbsoluteGlue(g, v) };
       // A ring shows where the value sits in the encoder's range.
@@ -61,8 +63,9 @@ export function feedbackFor(binding: Binding, state: MorphState): FeedbackValue 
     case 'bypass':
       return { kind: 'unit', value: state.bypass ? 1 : 0 };
     case 'term_a':
-    case 'term_b': {
-      const term = binding.target === 'term_a' ? state.termA : state.termB;
+    case 'term_b':
+    case 'corner': {
+      const term = binding.target === 'corner' ? cornersOf(state)[binding.corner - 1]! : binding.target === 'term_a' ? state.termA : state.termB;
       if (binding.set.kind === 'text') return { kind: 'text', value: term };
       // A button that picks a fixed term is lit while that term is selected.
       if (binding.set.kind === 'fixed') return { kind: 'unit', value: term === binding.set.term ? 1 : 0 };
@@ -121,7 +124,7 @@ function oscFeedback(c: OscControl, v: FeedbackValue): FeedbackWire | null {
   const o = c.osc;
   if (o.type === 'none') return null;
   if (o.type === 's') return v.kind === 'text' ? { transport: 'osc', address: o.address, type: 's', value: v.value } : null;
-  if (v.kind !== 'unit') return null;
+  if (v.kind !== 'unit' || o.type === 'ff') return null;
   const x = o.min + clamp01(v.value) * (o.max - o.min);
   return { transport: 'osc', address: o.address, type: o.type, value: o.type === 'i' ? Math.round(x) : Math.fround(x) };
 }

@@ -2,7 +2,7 @@
 
 import { auditTime, filter, groupBy, map, merge, mergeMap, tap, type MonoTypeOperatorFunction, type Observable, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
-import type { MorphState } from '../morph/morph-state.js';
+import { PAD_CENTRE, type MorphState } from '../morph/morph-state.js';
 import type { Binding, Control, Mapping, MorphInstance } from '../profiles/types.js';
 import type { OscOutMessage } from '../transports/osc-udp.js';
 import type { Transport } from '../transports/transport.js';
@@ -69,12 +69,14 @@ export function feedbackTargets(mapping: Mapping, hasSink: (input: string) => bo
 
 /** A fader or knob whose position is the value: it already shows what it sets, and its motor may echo. */
 function isPositional(t: FeedbackTarget): boolean {
-  return (t.binding.target === 'alpha' || t.binding.target === 'strength') && t.binding.glue.control === 'absolute';
+  const b = t.binding;
+  return (b.target === 'alpha' || b.target === 'strength' || b.target === 'x' || b.target === 'y') && b.glue.control === 'absolute';
 }
 
 /** A text field shows the word it sent; it is corrected only when the word was understood as another. */
 function showsItsOwnInput(t: FeedbackTarget): boolean {
-  return isPositional(t) || ((t.binding.target === 'term_a' || t.binding.target === 'term_b') && t.binding.set.kind === 'text');
+  const b = t.binding;
+  return isPositional(t) || ((b.target === 'term_a' || b.target === 'term_b' || b.target === 'corner') && b.set.kind === 'text');
 }
 
 export interface FeedbackStage {
@@ -138,9 +140,10 @@ export function createFeedback(opts: FeedbackOptions): FeedbackStage {
     if (due.length === 0) return r;
     const takeover = new Map(r.state.takeover);
     for (const t of due) {
-      if (t.binding.target !== 'alpha' && t.binding.target !== 'strength') continue;
-      const [lo, hi] = t.binding.glue.range;
-      const value = r.state.instances.get(t.instance.name)![t.binding.target];
+      const b = t.binding;
+      if (b.target !== 'alpha' && b.target !== 'strength' && b.target !== 'x' && b.target !== 'y') continue;
+      const [lo, hi] = b.glue.range;
+      const value = r.state.instances.get(t.instance.name)![b.target] ?? PAD_CENTRE;
       // The control is about to stand where the target is, so pickup has nothing left to catch.
       takeover.set(`${t.instance.name}#${t.bindingIndex}`, { last: Math.min(1, Math.max(0, (value - lo) / (hi - lo || 1))), caught: true });
     }

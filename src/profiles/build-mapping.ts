@@ -23,6 +23,7 @@ import type {
   OutputConnection,
   PortMatcher,
   TargetProfile,
+  TermSet,
 } from './types.js';
 
 export interface MappingContext {
@@ -176,6 +177,8 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
     }
     term(inst.initial.term_a, [...at, 'initial', 'term_a']);
     term(inst.initial.term_b, [...at, 'initial', 'term_b']);
+    inst.initial.corners?.forEach((t, k) => term(t, [...at, 'initial', 'corners', k]));
+    const pad = inst.initial;
     const bindings: Binding[] = [];
     inst.bindings.forEach((b, j) => {
       const built = binding(b, [...at, 'bindings', j]);
@@ -186,7 +189,17 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
       output: inst.output,
       index: inst.index,
       ...(inst.description !== undefined ? { description: inst.description } : {}),
-      initial: { termA: inst.initial.term_a, termB: inst.initial.term_b, alpha: inst.initial.alpha, strength: inst.initial.strength, bypass: inst.initial.bypass },
+      initial: {
+        termA: pad.term_a,
+        termB: pad.term_b,
+        alpha: pad.alpha,
+        strength: pad.strength,
+        bypass: pad.bypass,
+        ...(pad.mode === 'xy' ? { mode: 'xy' as const } : {}),
+        ...(pad.corners ? { corners: [...pad.corners] as [string, string, string, string] } : {}),
+        ...(pad.x !== undefined ? { x: pad.x } : {}),
+        ...(pad.y !== undefined ? { y: pad.y } : {}),
+      },
       bindings,
     });
   });
@@ -216,7 +229,7 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
 
   function binding(b: RawBinding, at: PathSegment[]): Binding | null {
     const found = control(b.source, [...at, 'source']);
-    if (b.target === 'term_a' || b.target === 'term_b') {
+    if (b.target === 'term_a' || b.target === 'term_b' || b.target === 'corner') {
       if (b.value !== undefined) term(b.value, [...at, 'value']);
       if (Array.isArray(b.step_through)) b.step_through.forEach((t, k) => term(t, [...at, 'step_through', k]));
     }
@@ -238,7 +251,9 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
     let target: BindingTarget;
     switch (b.target) {
       case 'alpha':
-      case 'strength': {
+      case 'strength':
+      case 'x':
+      case 'y': {
         const range = b.range ?? [0, 1];
         if (b.range && !(range[0] < range[1])) err([...at, 'range'], 'value', { code: 'invalid', problem: 'range is [low, high] with low < high; use reverse: true to flip the direction', given: b.range });
         if (absolute) {
@@ -255,20 +270,29 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
       }
       case 'term_a':
       case 'term_b':
+      case 'corner': {
         if (b.value !== undefined && b.step_through !== undefined) {
           err([...at, 'step_through'], 'key', { code: 'invalid', problem: 'give value: (a button sets one term) or step_through: (an encoder steps through terms), not both', allowed: ['value', 'step_through'] });
           return null;
         }
+        let set: TermSet;
         if (b.value !== undefined) {
           if (!pressable) return wrongControl('a button (a term in value: is set on press)');
-          target = { target: b.target, set: { kind: 'fixed', term: b.value } };
+          set = { kind: 'fixed', term: b.value };
         } else if (b.step_through !== undefined) {
           if (!(absolute || kind === 'relative')) return wrongControl('an encoder, knob or fader to step through terms');
-          target = { target: b.target, set: { kind: 'step', through: b.step_through === 'vocabulary' ? 'vocabulary' : [...b.step_through] } };
+          set = { kind: 'step', through: b.step_through === 'vocabulary' ? 'vocabulary' : [...b.step_through] };
         } else {
           if (kind !== 'text') return wrongControl('a control that sends text (OSC type s); for a button add value: <term>, for an encoder add step_through: vocabulary');
-          target = { target: b.target, set: { kind: 'text' } };
+          set = { kind: 'text' };
         }
+        target = b.target === 'corner' ? { target: 'corner', corner: b.corner, set } : { target: b.target, set };
+        break;
+      }
+      case 'xy':
+      case 'map':
+        if (kind !== 'point') return wrongControl('a control that sends x and y together (OSC type ff, an XY pad); for two knobs bind target x and target y');
+        target = { target: b.target };
         break;
       case 'swap':
       case 'dump':
@@ -328,5 +352,7 @@ function describe(kind: Control['value']): string {
       return 'text';
     case 'trigger':
       return 'a trigger without a value';
+    case 'point':
+      return 'two positions (an XY pad)';
   }
 }

@@ -106,7 +106,7 @@ export function buildController(raw: RawController, source: YamlSource): Built<C
       if (o.min === o.max) errors.push(source.error(['controls', id, 'osc', 'max'], 'value', { code: 'invalid', problem: 'max must differ from min', given: o.max }));
       [value, maxStep] = o.type === 'f' ? ['continuous', undefined] : ['discrete', Math.abs(o.max - o.min)];
     } else {
-      value = o.type === 's' ? 'text' : 'trigger';
+      value = o.type === 'ff' ? 'point' : o.type === 's' ? 'text' : 'trigger';
     }
     controls.set(id, {
       id,

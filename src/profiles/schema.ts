@@ -17,7 +17,7 @@ export const ON_EXIT = ['hold', 'flat'] as const;
 /** What an output does when the desk reports an edit made on it; the first is the default (docs: "Edits made on the desk"). */
 export const DESK_EDIT_POLICIES = ['yield', 'override', 'follow'] as const;
 export const OUT_OF_RANGE = ['clamp', 'ignore'] as const;
-export const BINDING_TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'swap', 'preset', 'bypass', 'dump'] as const;
+export const BINDING_TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'swap', 'preset', 'bypass', 'dump', 'x', 'y', 'xy', 'corner', 'map'] as const;
 
 /**
  * Unions that are not tagged (a name or a number, a word or a list) say in one sentence what they accept;
@@ -91,6 +91,9 @@ export const midiControlSchema = z.strictObject({
 const oscControlSource = z.discriminatedUnion('type', [
   z.strictObject({ address: oscAddress, type: z.literal('f'), min: z.number().default(0), max: z.number().default(1) }).describe('float argument over min..max: continuous'),
   z.strictObject({ address: oscAddress, type: z.literal('i'), min: z.number().int().default(0), max: z.number().int().default(1) }).describe('integer argument over min..max: a discrete step'),
+  z
+    .strictObject({ address: oscAddress, type: z.literal('ff'), min: z.number().default(0), max: z.number().default(1) })
+    .describe('two float arguments over min..max (an XY pad): x then y, each continuous'),
   z.strictObject({ address: oscAddress, type: z.literal('s') }).describe('string argument: a word, e.g. a term'),
   z.strictObject({ address: oscAddress, type: z.literal('none') }).describe('no argument: a trigger'),
 ]);
@@ -362,6 +365,13 @@ export const bindingSchema = z.discriminatedUnion('target', [
   z.strictObject({ source, target: z.literal('preset'), value: presetSchema }),
   z.strictObject({ source, target: z.literal('bypass'), mode: z.enum(BYPASS_MODES).default('toggle') }),
   z.strictObject({ source, target: z.literal('dump') }).describe('re-send every parameter to the output'),
+  z.strictObject({ ...continuousGlue, target: z.literal('x') }).describe('the XY pad: from the left corners (0) to the right ones (1)'),
+  z.strictObject({ ...continuousGlue, target: z.literal('y') }).describe('the XY pad: from the bottom corners (0) to the top ones (1)'),
+  z.strictObject({ source, target: z.literal('xy') }).describe('a control that sends x and y together (an OSC XY pad, type ff) sets the pad point'),
+  z
+    .strictObject({ ...termGlue, target: z.literal('corner'), corner: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).describe('1 bottom-left, 2 bottom-right, 3 top-left, 4 top-right') })
+    .describe('one of the XY pad corner words'),
+  z.strictObject({ source, target: z.literal('map') }).describe('a control that sends x and y together sets a point of the sound map'),
 ]);
 
 export const instanceSchema = z.strictObject({
@@ -375,6 +385,10 @@ export const instanceSchema = z.strictObject({
     alpha: unit.default(0),
     strength: unit.default(1),
     bypass: z.boolean().default(false),
+    mode: z.enum(['pair', 'xy']).optional().describe('start on the two-word fader (pair, the default) or on the XY pad (xy)'),
+    corners: z.tuple([term, term, term, term]).optional().describe('the XY pad corner words: bottom-left, bottom-right, top-left, top-right (default: term_a, term_b on both rows)'),
+    x: unit.optional().describe('the XY pad point, left to right (default 0.5)'),
+    y: unit.optional().describe('the XY pad point, bottom to top (default 0.5)'),
   }),
   bindings: z.array(bindingSchema).default([]),
 });

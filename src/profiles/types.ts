@@ -33,6 +33,7 @@ export type MidiControlMessage =
 export type OscControlMessage =
   | { readonly address: string; readonly type: 'f'; readonly min: number; readonly max: number }
   | { readonly address: string; readonly type: 'i'; readonly min: number; readonly max: number }
+  | { readonly address: string; readonly type: 'ff'; readonly min: number; readonly max: number }
   | { readonly address: string; readonly type: 's' }
   | { readonly address: string; readonly type: 'none' };
 
@@ -208,16 +209,23 @@ export interface MorphPreset {
  */
 export type BindingTarget =
   | {
-      readonly target: 'alpha' | 'strength';
+      /** x and y: the XY pad's point, with the same glue as alpha. */
+      readonly target: 'alpha' | 'strength' | 'x' | 'y';
       readonly glue:
         | { readonly control: 'absolute'; readonly takeover: TakeoverMode; readonly curve: Curve; readonly reverse: boolean; readonly range: readonly [number, number] }
         | { readonly control: 'relative'; readonly step: number; readonly reverse: boolean; readonly range: readonly [number, number] };
     }
-  | { readonly target: 'term_a' | 'term_b'; readonly set: { readonly kind: 'text' } | { readonly kind: 'fixed'; readonly term: string } | { readonly kind: 'step'; readonly through: 'vocabulary' | readonly string[] } }
+  | { readonly target: 'term_a' | 'term_b'; readonly set: TermSet }
+  /** One of the XY pad's corner words: 1 bottom-left, 2 bottom-right, 3 top-left, 4 top-right. */
+  | { readonly target: 'corner'; readonly corner: 1 | 2 | 3 | 4; readonly set: TermSet }
+  /** A control that sends both coordinates (an XY pad): the pad point (`xy`) or a point of the sound map (`map`). */
+  | { readonly target: 'xy' | 'map' }
   | { readonly target: 'swap' }
   | { readonly target: 'dump' }
   | { readonly target: 'preset'; readonly value: MorphPreset }
   | { readonly target: 'bypass'; readonly mode: 'toggle' | 'momentary' | 'set' };
+
+export type TermSet = { readonly kind: 'text' } | { readonly kind: 'fixed'; readonly term: string } | { readonly kind: 'step'; readonly through: 'vocabulary' | readonly string[] };
 
 export type Binding = { readonly source: BindingSource } & BindingTarget;
 
@@ -228,7 +236,18 @@ export interface MorphInstance {
   /** Substituted for {instance} in target addresses. */
   readonly index: number;
   readonly description?: string;
-  readonly initial: { readonly termA: string; readonly termB: string; readonly alpha: number; readonly strength: number; readonly bypass: boolean };
+  readonly initial: {
+    readonly termA: string;
+    readonly termB: string;
+    readonly alpha: number;
+    readonly strength: number;
+    readonly bypass: boolean;
+    /** Present only where the mapping sets up the XY pad or starts on it. */
+    readonly mode?: 'pair' | 'xy';
+    readonly corners?: readonly [string, string, string, string];
+    readonly x?: number;
+    readonly y?: number;
+  };
   readonly bindings: readonly Binding[];
 }
 

@@ -7,7 +7,6 @@ import type { Bridge } from '../pipeline/bridge.js';
 import { deskBands } from '../pipeline/desk-reports.js';
 import type { Mapping, MorphInstance } from '../profiles/types.js';
 import type { Transport } from '../transports/transport.js';
-import type { LatentMap } from './latent-map.js';
 import { LogRing } from './log-ring.js';
 import { emptyWebCounters, MAX_BUFFERED, sendToPage, type PageSocket, type WebCounters } from './page-sockets.js';
 import { pageCommand } from './surface.js';
@@ -17,6 +16,7 @@ import {
   messageRates,
   transportViews,
   type CounterSample,
+  type MapView,
   type TransportEntry,
 } from './view-model.js';
 
@@ -36,8 +36,8 @@ export interface FeedSources {
   /** Replays the current bridge to each subscriber, then each replacement. */
   readonly runs$: Observable<RunningBridge>;
   readonly decoder: MorphDecoder;
-  readonly map: LatentMap;
-  readonly centroid: (term: string) => readonly number[] | undefined;
+  /** The sound map the page draws and plays. */
+  readonly map: MapView;
   /** Every input and output of the mapping; one that could not be opened has a fixed status saying why. */
   readonly transports: readonly (TransportEntry & { readonly transport: Pick<Transport<unknown, unknown>, 'status$' | 'counters'> })[];
 }
@@ -86,7 +86,7 @@ export function attachFeed(wss: WebSocketServer, src: FeedSources, counts: WebCo
       const output = run.mapping.outputs.get(inst.output);
       return output?.onDeskEdit === 'follow' ? deskBands(output.profile, inst.name, run.bridge.deskValues(inst.name)) : null;
     };
-    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, src.centroid, transports, log.lines(), follows));
+    return JSON.stringify(frameMessage(run.mapping.instances, states, src.decoder, src.map, transports, log.lines(), follows));
   };
   const keep = inputs$.subscribe((inputs) => (latest = inputs));
   // Frames are only built while someone watches: an unwatched monitor costs the bridge nothing but the bookkeeping above.

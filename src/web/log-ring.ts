@@ -32,8 +32,8 @@ export class LogRing {
     this.inputs[i] = e.input;
     this.controls[i] = e.control;
     this.texts[i] = v.kind === 'text' ? v.value : null;
-    this.a[i] = v.kind === 'continuous' ? v.value : v.kind === 'discrete' ? v.step : v.kind === 'relative' ? v.delta : 0;
-    this.b[i] = v.kind === 'discrete' ? v.max : 0;
+    this.a[i] = v.kind === 'continuous' ? v.value : v.kind === 'discrete' ? v.step : v.kind === 'relative' ? v.delta : v.kind === 'point' ? v.x : 0;
+    this.b[i] = v.kind === 'discrete' ? v.max : v.kind === 'point' ? v.y : 0;
     return this.count;
   }
 
@@ -73,7 +73,9 @@ export class LogRing {
           ? { kind, step: a, max: this.b[i]! }
           : kind === 'relative'
             ? { kind, delta: a }
-            : { kind, value: this.texts[i]! };
+            : kind === 'point'
+              ? { kind, x: a, y: this.b[i]! }
+              : { kind, value: this.texts[i]! };
     return eventLine({ input: this.inputs[i]!, control: this.controls[i]!, value, raw: [], time }, time);
   }
 }

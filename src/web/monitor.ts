@@ -9,9 +9,10 @@ import { OscUdpTransport } from '../transports/osc-udp.js';
 import type { Transport } from '../transports/transport.js';
 import { checkRequest, requestPath, type AccessVerdict, type WebAccess } from './access.js';
 import { attachFeed, type FeedSources } from './feed.js';
-import { latentMap } from './latent-map.js';
 import { emptyWebCounters, PING_MS, watchPages, type WebCounters } from './page-sockets.js';
 import { BAD_REQUEST, createStaticServer, STATIC_DIR } from './static-server.js';
+import { soundMapFor } from '../model/sound-map-file.js';
+import { mapView } from './view-model.js';
 
 export interface WebMonitor {
   /** The address the page is served on, with the port the OS picked when 0 was asked for. */
@@ -40,10 +41,9 @@ const STATUS_TEXT: Record<Extract<AccessVerdict, { ok: false }>['status'], strin
 /** The page never sends more than a short command; anything larger is not from it. */
 const MAX_PAYLOAD = 4096;
 
-/** The latent map and centroid lookup of a model's default vocabulary. */
-export function modelMap(model: EqModel): Pick<FeedSources, 'map' | 'centroid'> {
-  const centroids = new Map(model.terms.map((t) => [t, model.term(t)!.z as readonly number[]]));
-  return { map: latentMap(centroids), centroid: (t) => model.term(t)?.z };
+/** The sound map of a model's default vocabulary: the one shipped in `dir`, or computed now if that is stale. */
+export function modelMap(model: EqModel, dir: string): Pick<FeedSources, 'map'> {
+  return { map: mapView(soundMapFor(model, dir).map) };
 }
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);

@@ -6,7 +6,12 @@ import type { Binding, Mapping, MorphInstance } from '../profiles/types.js';
 /** The input name the page's controls arrive on, as a hardware surface's would. */
 export const WEB_INPUT = 'web';
 
-export type WebControl = 'alpha' | 'strength' | 'termA' | 'termB' | 'bypass';
+export type WebControl = 'alpha' | 'strength' | 'termA' | 'termB' | 'bypass' | PadControl;
+
+/** The XY pad panel's controls and the sound map's: they put the instance on the pad or the map, as hardware would. */
+export type PadControl = 'x' | 'y' | 'xy' | 'map' | 'corner1' | 'corner2' | 'corner3' | 'corner4';
+
+const CORNER_CONTROLS = ['corner1', 'corner2', 'corner3', 'corner4'] as const;
 
 /** A control of the page is named after the instance it drives, so one page can play every instance. */
 export const webControlId = (instance: string, control: WebControl) => `${instance}/${control}`;
@@ -21,6 +26,11 @@ function surfaceBindings(inst: MorphInstance): Binding[] {
     { source: source('termA', 'text'), target: 'term_a', set: { kind: 'text' } },
     { source: source('termB', 'text'), target: 'term_b', set: { kind: 'text' } },
     { source: source('bypass', 'continuous'), target: 'bypass', mode: 'set' },
+    { source: source('x', 'continuous'), target: 'x', glue: fader },
+    { source: source('y', 'continuous'), target: 'y', glue: fader },
+    { source: source('xy', 'point'), target: 'xy' },
+    { source: source('map', 'point'), target: 'map' },
+    ...CORNER_CONTROLS.map((c, i): Binding => ({ source: source(c, 'text'), target: 'corner', corner: (i + 1) as 1 | 2 | 3 | 4, set: { kind: 'text' } })),
   ];
 }
 
@@ -31,7 +41,9 @@ export function withWebSurface(mapping: Mapping): Mapping {
 
 export type PageCommandResult = { readonly ok: true; readonly event: ControlEvent } | { readonly ok: false; readonly reason: string };
 
-const CONTROLS: readonly WebControl[] = ['alpha', 'strength', 'termA', 'termB', 'bypass'];
+const CONTROLS: readonly WebControl[] = ['alpha', 'strength', 'termA', 'termB', 'bypass', 'x', 'y', 'xy', 'map', ...CORNER_CONTROLS];
+
+const unitOf = (n: number) => Math.min(1, Math.max(0, n));
 
 /**
  * A message from the page, `{"type":"set","instance","control","value"}`, as the control event a hardware control
@@ -50,7 +62,11 @@ export function pageCommand(text: string, instances: readonly string[], time: nu
   if (typeof instance !== 'string' || !instances.includes(instance)) return { ok: false, reason: `unknown instance ${JSON.stringify(instance)}` };
   if (typeof control !== 'string' || !CONTROLS.includes(control as WebControl)) return { ok: false, reason: `unknown control ${JSON.stringify(control)}` };
   let v: ControlValue;
-  if (control === 'termA' || control === 'termB') {
+  if (control === 'xy' || control === 'map') {
+    const ok = Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n));
+    if (!ok) return { ok: false, reason: `${control} needs two numbers [x, y], each 0..1` };
+    v = { kind: 'point', x: unitOf(value[0] as number), y: unitOf(value[1] as number) };
+  } else if (control === 'termA' || control === 'termB' || (CORNER_CONTROLS as readonly string[]).includes(control)) {
     if (typeof value !== 'string' || value.trim() === '') return { ok: false, reason: `${control} needs a word` };
     v = { kind: 'text', value };
   } else if (control === 'bypass') {
@@ -58,8 +74,8 @@ export function pageCommand(text: string, instances: readonly string[], time: nu
     v = { kind: 'continuous', value: value ? 1 : 0 };
   } else {
     if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, reason: `${control} needs a number 0..1` };
-    v = { kind: 'continuous', value: Math.min(1, Math.max(0, value)) };
+    v = { kind: 'continuous', value: unitOf(value) };
   }
-  const raw = v.kind === 'continuous' || v.kind === 'text' ? [v.value] : [];
+  const raw = v.kind === 'continuous' || v.kind === 'text' ? [v.value] : v.kind === 'point' ? [v.x, v.y] : [];
   return { ok: true, event: { input: WEB_INPUT, control: webControlId(instance, control as WebControl), value: v, raw, time } };
 }

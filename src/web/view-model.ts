@@ -4,10 +4,10 @@ import type { ControlEvent } from '../codecs/control-value.js';
 import { GAIN_RANGE, type Band } from '../eq/bands.js';
 import { logGrid } from '../eq/grid.js';
 import { responseDb } from '../eq/response.js';
-import { morphBands, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
+import { cornersOf, morphBands, PAD_CENTRE, type MorphDecoder, type MorphMode, type MorphState } from '../morph/morph-state.js';
+import type { SoundMap, SoundMapPoint } from '../model/sound-map.js';
 import type { MorphInstance } from '../profiles/types.js';
 import type { TransportCounters, TransportStatus } from '../transports/transport.js';
-import type { LatentMap } from './latent-map.js';
 
 /** Where the page's curve is evaluated: enough points for a smooth line a few hundred pixels wide, few enough to send 60 times a second. */
 export const CURVE_FREQS: readonly number[] = Array.from(logGrid(160, 20, 20000));
@@ -30,10 +30,23 @@ export interface InstanceView {
   readonly curve: readonly number[];
   /** The bands and curve are what the desk holds (an output with on_desk_edit: follow), not eqmorph's decode. */
   readonly fromDesk?: true;
-  /** The morph's point on the latent map, and its two ends. */
+  /** Which control the EQ follows: the A/B fader, the XY pad or the sound map. */
+  readonly mode: MorphMode;
+  /** The pad's corner words (bottom-left, bottom-right, top-left, top-right) and point. */
+  readonly corners: readonly [string, string, string, string];
+  readonly x: number;
+  readonly y: number;
+  /** Where the EQ is on the sound map (0..1, y up), and the words that frame it: the pair's two ends, the pad's four corners. */
   readonly point: Point;
   readonly a: Point;
   readonly b: Point;
+  readonly cornerPoints: readonly [Point, Point, Point, Point];
+}
+
+/** The sound map as the page gets it: every word with its place and support. */
+export interface MapView {
+  readonly points: readonly SoundMapPoint[];
+  readonly spearman: number;
 }
 
 export interface TransportEntry {
@@ -64,7 +77,7 @@ export interface HelloMessage {
   readonly terms: readonly string[];
   readonly freqs: readonly number[];
   readonly gainRange: readonly [number, number];
-  readonly map: { readonly points: LatentMap['points']; readonly explained: number };
+  readonly map: { readonly points: readonly { readonly term: string; readonly x: number; readonly y: number; readonly count: number }[]; readonly spearman: number };
 }
 
 export interface FrameMessage {
@@ -79,36 +92,44 @@ const round = (x: number, digits: number) => {
   return Math.round(x * f) / f + 0;
 };
 
-export function helloMessage(terms: readonly string[], map: LatentMap): HelloMessage {
+export function helloMessage(terms: readonly string[], map: MapView): HelloMessage {
   return {
     type: 'hello',
     terms,
     freqs: CURVE_FREQS.map((f) => round(f, 2)),
     gainRange: [GAIN_RANGE.min, GAIN_RANGE.max],
-    map: { points: map.points.map((p) => ({ term: p.term, x: round(p.x, 4), y: round(p.y, 4) })), explained: round(map.explained, 3) },
+    map: { points: map.points.map((p) => ({ term: p.term, x: round(p.x, 4), y: round(p.y, 4), count: p.count })), spearman: round(map.spearman, 3) },
   };
 }
 
+/** The page's view of a shipped sound map. */
+export function mapView(map: SoundMap): MapView {
+  return { points: map.points, spearman: map.spearman };
+}
+
+const lerp = (a: Point, b: Point, t: number): Point => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+
 /** One instance as the page shows it; the curve comes from the same cookbook math as every other response in eqmorph. */
-export function instanceView(
-  inst: MorphInstance,
-  state: MorphState,
-  decoder: MorphDecoder,
-  map: LatentMap,
-  centroid: (term: string) => readonly number[] | undefined,
-  desk: readonly Band[] | null = null,
-): InstanceView {
+export function instanceView(inst: MorphInstance, state: MorphState, decoder: MorphDecoder, map: MapView, desk: readonly Band[] | null = null): InstanceView {
   // An output that follows its desk shows what the desk holds (an engineer's edit included), not what eqmorph decoded.
   const bands = desk ?? morphBands(state, decoder);
   const curve = responseDb(bands, CURVE_FREQS);
+  // A hidden word has no place on the map; it is drawn in the middle.
   const at = (term: string): Point => {
-    const z = centroid(term);
-    return z ? map.project(z) : [0, 0];
+    const p = map.points.find((q) => q.term === term);
+    return p ? [p.x, p.y] : [PAD_CENTRE, PAD_CENTRE];
   };
   const a = at(state.termA);
   const b = at(state.termB);
-  // The morph is a straight line in the latent space and the projection is linear, so the point is on the segment.
-  const point: Point = [a[0] + state.alpha * (b[0] - a[0]), a[1] + state.alpha * (b[1] - a[1])];
+  const corners = cornersOf(state);
+  const cornerPoints = corners.map(at) as unknown as [Point, Point, Point, Point];
+  const x = state.x ?? PAD_CENTRE;
+  const y = state.y ?? PAD_CENTRE;
+  const mode = state.mode ?? 'pair';
+  // Where the EQ sits: on the pair's segment at alpha, in the corners' quadrilateral at (x, y), or the map point itself.
+  const point: Point =
+    mode === 'map' ? [state.mapX ?? PAD_CENTRE, state.mapY ?? PAD_CENTRE] : mode === 'xy' ? lerp(lerp(cornerPoints[0], cornerPoints[1], x), lerp(cornerPoints[2], cornerPoints[3], x), y) : lerp(a, b, state.alpha);
+  const r4 = (p: Point): Point => [round(p[0], 4), round(p[1], 4)];
   return {
     name: inst.name,
     output: inst.output,
@@ -120,9 +141,14 @@ export function instanceView(
     bands: bands.map((x) => ({ type: x.type, gain: round(x.gain, 2), freq: round(x.freq, 1), q: round(x.q, 3) }) as Band),
     curve: Array.from(curve, (db) => round(db, 2)),
     ...(desk ? { fromDesk: true } : {}),
-    point: [round(point[0], 4), round(point[1], 4)],
-    a: [round(a[0], 4), round(a[1], 4)],
-    b: [round(b[0], 4), round(b[1], 4)],
+    mode,
+    corners,
+    x: round(x, 4),
+    y: round(y, 4),
+    point: r4(point),
+    a: r4(a),
+    b: r4(b),
+    cornerPoints: cornerPoints.map(r4) as unknown as [Point, Point, Point, Point],
   };
 }
 
@@ -170,6 +196,8 @@ function describeValue(e: ControlEvent): string {
       return `${v.delta > 0 ? '+' : ''}${v.delta} step${Math.abs(v.delta) === 1 ? '' : 's'}`;
     case 'text':
       return JSON.stringify(v.value);
+    case 'point':
+      return `${round(v.x, 3)}, ${round(v.y, 3)}`;
   }
 }
 
@@ -183,15 +211,14 @@ export function frameMessage(
   instances: readonly MorphInstance[],
   states: ReadonlyMap<string, MorphState>,
   decoder: MorphDecoder,
-  map: LatentMap,
-  centroid: (term: string) => readonly number[] | undefined,
+  map: MapView,
   transports: readonly TransportView[],
   log: readonly LogLine[],
   desk: (inst: MorphInstance) => readonly Band[] | null = () => null,
 ): FrameMessage {
   const views = instances.flatMap((inst) => {
     const s = states.get(inst.name);
-    return s ? [instanceView(inst, s, decoder, map, centroid, desk(inst))] : [];
+    return s ? [instanceView(inst, s, decoder, map, desk(inst))] : [];
   });
   return { type: 'state', instances: views, transports, log };
 }

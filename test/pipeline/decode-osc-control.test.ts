@@ -53,3 +53,34 @@ test('for all argument lists: NaN, infinities, strings, blobs and missing argume
     }),
   );
 });
+
+const pad = (outOfRange: 'clamp' | 'ignore'): OscControl => ({
+  id: 'xy',
+  transport: 'osc',
+  osc: { address: '/xy', type: 'ff', min: 0, max: 1 },
+  outOfRange,
+  value: 'point',
+  feedback: false,
+});
+
+test('an XY pad message (two floats) decodes to one point event with both coordinates', () => {
+  const r = decodeOscControl('in', table(pad('clamp')), { address: '/xy', args: [0.25, 0.75] });
+  assert.ok(r.ok && !r.clamped);
+  assert.deepEqual(r.event.value, { kind: 'point', x: 0.25, y: 0.75 });
+  assert.deepEqual(r.event.raw, [0.25, 0.75]);
+});
+
+test('an XY pad coordinate outside min..max is clamped and marked so (counted by the bridge)', () => {
+  const r = decodeOscControl('in', table(pad('clamp')), { address: '/xy', args: [1.5, -0.2] });
+  assert.ok(r.ok && r.clamped);
+  assert.deepEqual(r.event.value, { kind: 'point', x: 1, y: 0 });
+  const ignored = decodeOscControl('in', table(pad('ignore')), { address: '/xy', args: [1.5, 0.5] });
+  assert.ok(!ignored.ok && ignored.reason === 'out-of-range');
+});
+
+test('an XY pad message with NaN, a missing or a non-number coordinate is refused as a bad argument (dropped, counted)', () => {
+  for (const args of [[NaN, 0.5], [0.5, NaN], [0.5], [], ['a', 0.5], [Infinity, 0]]) {
+    const r = decodeOscControl('in', table(pad('clamp')), { address: '/xy', args });
+    assert.ok(!r.ok && r.reason === 'bad-argument', JSON.stringify(args));
+  }
+});

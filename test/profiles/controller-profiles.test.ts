@@ -213,9 +213,9 @@ test('the Open Stage Control session sends only what the eqmorph OSC profile rea
   const sent: [string, string][] = [];
   for (const w of session.content.widgets) {
     // What each widget type sends, per Open Stage Control's widgets: a fader/knob a float in its range, a dropdown
-    // one of its values, a toggle button its on/off value, a momentary button no argument.
+    // one of its values, a toggle button its on/off value, a momentary button no argument, an xy pad x and y.
     const args: unknown[][] =
-      w.type === 'fader' || w.type === 'knob' ? [[0], [0.5], [1]] : w.type === 'dropdown' ? w.values!.map((v) => [v]) : w.mode === 'momentary' ? [[]] : [[w.on], [w.off]];
+      w.type === 'fader' || w.type === 'knob' ? [[0], [0.5], [1]] : w.type === 'xy' ? [[0, 0], [0.25, 1]] : w.type === 'dropdown' ? w.values!.map((v) => [v]) : w.mode === 'momentary' ? [[]] : [[w.on], [w.off]];
     for (const a of args) {
       const r = decodeOscControl('surface', table, { address: w.address, args: a, time: 0 });
       assert.ok(r.ok, `${w.id} ${w.address} ${JSON.stringify(a)}: ${r.ok ? '' : r.detail}`);
@@ -225,7 +225,12 @@ test('the Open Stage Control session sends only what the eqmorph OSC profile rea
   assert.deepEqual([...new Set(sent.map(([id, kind]) => `${id}:${kind}`))].sort(), [
     'alpha:continuous',
     'bypass:discrete',
+    'corner1:text',
+    'corner2:text',
+    'corner3:text',
+    'corner4:text',
     'dump:discrete',
+    'pad:point',
     'strength:continuous',
     'termA:text',
     'termB:text',

@@ -82,7 +82,7 @@ const SCENARIOS: readonly Scenario[] = [
       { address: '/1/push9', args: [1] },
       { address: '/1/push9', args: [0] },
     ],
-    expected: { termA: 'dark', termB: 'clear', alpha: 0, strength: 0, bypass: true },
+    expected: { termA: 'dark', termB: 'clear', alpha: 0, strength: 0, bypass: true, corners: ['dark', 'bright', 'full', 'airy'] },
   },
   {
     file: 'open-stage-control.yaml',
@@ -96,7 +96,7 @@ const SCENARIOS: readonly Scenario[] = [
       { address: '/eqmorph/termB', args: ['dry'] },
       { address: '/eqmorph/bypass', args: [1] },
     ],
-    expected: { termA: 'clear', termB: 'dry', alpha: 1, strength: 0, bypass: true },
+    expected: { termA: 'clear', termB: 'dry', alpha: 1, strength: 0, bypass: true, corners: ['dark', 'bright', 'full', 'airy'] },
   },
 ];
 

@@ -4,7 +4,6 @@ import { BehaviorSubject, NEVER } from 'rxjs';
 import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import type { Bridge } from '../../src/pipeline/bridge.js';
 import type { Mapping } from '../../src/profiles/types.js';
-import { latentMap } from '../../src/web/latent-map.js';
 import { webStatsLine } from '../../src/web/page-sockets.js';
 import { startWebMonitor, type WebMonitor } from '../../src/web/monitor.js';
 import { TOKEN_COOKIE } from '../../src/web/access.js';
@@ -74,7 +73,7 @@ describe('pages that do not keep up', () => {
     // A bridge with no instances: every command is refused, and each refusal is a reply.
     const bridge = { states$: NEVER, events$: NEVER, log$: NEVER, state: () => new Map(), inject: () => undefined } as unknown as Bridge;
     const runs$ = new BehaviorSubject({ bridge, mapping: { instances: [] } as unknown as Mapping });
-    monitor.attach({ runs$, decoder: { terms: ['warm', 'bright'] } as unknown as MorphDecoder, map: latentMap(new Map()), centroid: () => undefined, transports: [] });
+    monitor.attach({ runs$, decoder: { terms: ['warm', 'bright'] } as unknown as MorphDecoder, map: { points: [], spearman: 1 }, transports: [] });
   });
   after(async () => {
     await monitor?.close();

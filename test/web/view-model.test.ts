@@ -5,8 +5,7 @@ import { paramsToBands, type Band, type EqSettings } from '../../src/eq/bands.js
 import { responseDb } from '../../src/eq/response.js';
 import { morphBands, type MorphDecoder, type MorphState } from '../../src/morph/morph-state.js';
 import type { MorphInstance } from '../../src/profiles/types.js';
-import { latentMap } from '../../src/web/latent-map.js';
-import { CURVE_FREQS, eventLine, frameMessage, helloMessage, instanceView, messageRates, transportViews } from '../../src/web/view-model.js';
+import { CURVE_FREQS, eventLine, frameMessage, helloMessage, instanceView, messageRates, transportViews, type MapView } from '../../src/web/view-model.js';
 import { positionArb } from '../support/arbitraries.js';
 
 // A decoder whose EQ moves linearly between two settings: enough to check that the view follows the decoder exactly.
@@ -17,19 +16,20 @@ const decoder: MorphDecoder = {
   hasTerm: (t) => decoder.terms.includes(t),
   decode: (_a, _b, alpha): EqSettings => paramsToBands(A.map((x, i) => x + alpha * (B[i]! - x))),
 };
-const centroids = new Map<string, number[]>([
-  ['warm', [1, 0, 0, 0.2]],
-  ['bright', [-1, 0.5, 0.1, 0]],
-  ['clear', [0, -1, 0.3, -0.2]],
-]);
-const map = latentMap(centroids);
-const centroid = (t: string) => centroids.get(t);
+const map: MapView = {
+  points: [
+    { term: 'warm', x: 0.2, y: 0.5, source: 'safe', count: 300 },
+    { term: 'bright', x: 0.9, y: 0.7, source: 'safe', count: 300 },
+    { term: 'clear', x: 0.6, y: 0.1, source: 'safe', count: 6 },
+  ],
+  spearman: 0.9,
+};
 const inst: MorphInstance = { name: 'main', output: 'eq', index: 1, initial: { termA: 'warm', termB: 'bright', alpha: 0, strength: 1, bypass: false }, bindings: [] };
 const state = (over: Partial<MorphState> = {}): MorphState => ({ termA: 'warm', termB: 'bright', alpha: 0.3, strength: 0.8, bypass: false, ...over });
 
 test('the curve is the cookbook response of the bands the outputs send, on the page\'s log grid', () => {
   const s = state();
-  const view = instanceView(inst, s, decoder, map, centroid);
+  const view = instanceView(inst, s, decoder, map);
   const expected = responseDb(morphBands(s, decoder), CURVE_FREQS);
   assert.equal(view.curve.length, CURVE_FREQS.length);
   view.curve.forEach((db, i) => assert.ok(Math.abs(db - expected[i]!) <= 0.005, `${CURVE_FREQS[i]} Hz`));
@@ -40,21 +40,36 @@ test('the curve is the cookbook response of the bands the outputs send, on the p
 
 test('bypass shows a flat curve; strength 0 too', () => {
   for (const s of [state({ bypass: true }), state({ strength: 0 })]) {
-    assert.ok(instanceView(inst, s, decoder, map, centroid).curve.every((db) => db === 0));
+    assert.ok(instanceView(inst, s, decoder, map).curve.every((db) => db === 0));
   }
 });
 
 test('for all alphas: the map point lies on the segment from A to B, at alpha along it', () => {
   fc.assert(
     fc.property(positionArb, (alpha) => {
-      const v = instanceView(inst, state({ alpha }), decoder, map, centroid);
+      const v = instanceView(inst, state({ alpha }), decoder, map);
       for (const k of [0, 1]) assert.ok(Math.abs(v.point[k]! - (v.a[k]! + alpha * (v.b[k]! - v.a[k]!))) <= 2e-4);
     }),
   );
 });
 
+test('on the pad the point lies in the corners\' quadrilateral at (x, y): at each corner on its word', () => {
+  const corners = ['warm', 'bright', 'clear', 'warm'] as const;
+  [[0, 0, 'warm'], [1, 0, 'bright'], [0, 1, 'clear'], [1, 1, 'warm']].forEach(([x, y, term]) => {
+    const v = instanceView(inst, state({ mode: 'xy', corners, x: x as number, y: y as number }), decoder, map);
+    const p = map.points.find((q) => q.term === term)!;
+    assert.deepEqual(v.point, [p.x, p.y]);
+    assert.equal(v.mode, 'xy');
+  });
+});
+
+test('on the sound map the point is the map point itself', () => {
+  const v = instanceView(inst, state({ mode: 'map', mapX: 0.3, mapY: 0.8 }), decoder, map);
+  assert.deepEqual([v.mode, v.point], ['map', [0.3, 0.8]]);
+});
+
 test('the ends of the path are where their terms sit on the map', () => {
-  const v = instanceView(inst, state({ termA: 'clear', termB: 'warm' }), decoder, map, centroid);
+  const v = instanceView(inst, state({ termA: 'clear', termB: 'warm' }), decoder, map);
   const at = (t: string) => map.points.find((p) => p.term === t)!;
   assert.ok(Math.abs(v.a[0] - at('clear').x) < 1e-3 && Math.abs(v.a[1] - at('clear').y) < 1e-3);
   assert.ok(Math.abs(v.b[0] - at('warm').x) < 1e-3 && Math.abs(v.b[1] - at('warm').y) < 1e-3);
@@ -70,7 +85,7 @@ test('hello carries the vocabulary, the grid, the gain range and the map', () =>
 
 test('a frame has one view per instance with a state, in mapping order', () => {
   const other = { ...inst, name: 'second' };
-  const f = frameMessage([inst, other], new Map([['second', state()], ['main', state({ alpha: 1 })]]), decoder, map, centroid, [], []);
+  const f = frameMessage([inst, other], new Map([['second', state()], ['main', state({ alpha: 1 })]]), decoder, map, [], []);
   assert.deepEqual(f.instances.map((i) => [i.name, i.alpha]), [['main', 1], ['second', 0.3]]);
 });
 
@@ -99,11 +114,11 @@ test('an event is named in the log by input, control and value', () => {
 
 test('an instance that follows its desk shows the desk\'s bands and their curve, marked as the desk\'s', () => {
   const desk = [{ type: 'lowshelf', gain: 6, freq: 100, q: 0.71 }, { type: 'peaking', gain: -9, freq: 1000, q: 2 }] as unknown as Band[];
-  const frame = frameMessage([inst], new Map([['main', state()]]), decoder, map, centroid, [], [], () => [...desk]);
+  const frame = frameMessage([inst], new Map([['main', state()]]), decoder, map, [], [], () => [...desk]);
   const view = frame.instances[0]!;
   assert.equal(view.fromDesk, true);
   assert.deepEqual(view.bands.map((b) => b.gain), [6, -9]);
   const expected = responseDb([...desk], CURVE_FREQS);
   view.curve.forEach((db, i) => assert.ok(Math.abs(db - expected[i]!) <= 0.005));
-  assert.equal(frameMessage([inst], new Map([['main', state()]]), decoder, map, centroid, [], []).instances[0]!.fromDesk, undefined);
+  assert.equal(frameMessage([inst], new Map([['main', state()]]), decoder, map, [], []).instances[0]!.fromDesk, undefined);
 });

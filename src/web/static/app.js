@@ -1,6 +1,7 @@
 // The page: keeps one socket to eqmorph, draws each state frame, and sends the surface's moves back as commands.
 
-import { drawMap, drawResponse } from './draw.js';
+import { drawResponse } from './draw.js';
+import { mapAndPad } from './map-pad.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -9,7 +10,12 @@ const ui = {
   pair: $('pair'),
   curve: $('curve'),
   map: $('map'),
-  explained: $('explained'),
+  mapNote: $('mapNote'),
+  zoomIn: $('zoomIn'),
+  zoomOut: $('zoomOut'),
+  pad: $('pad'),
+  padMode: $('padMode'),
+  corners: ['corner1', 'corner2', 'corner3', 'corner4'].map($),
   bands: $('bands'),
   termA: $('termA'),
   termB: $('termB'),
@@ -52,6 +58,8 @@ function setLink(state, text) {
   ui.link.textContent = text;
 }
 
+const soundMap = mapAndPad(ui, (control, value) => send(control, value));
+
 function send(control, value) {
   if (page.socket?.readyState !== WebSocket.OPEN || !page.instance) return;
   page.socket.send(JSON.stringify({ type: 'set', instance: page.instance, control, value }));
@@ -61,7 +69,7 @@ function receive(msg) {
   if (msg.type === 'hello') {
     page.hello = msg;
     fillTerms(msg.terms);
-    ui.explained.textContent = `first two principal axes, ${Math.round(msg.map.explained * 100)} % of the spread`;
+    soundMap.hello(msg);
   } else if (msg.type === 'state') {
     page.frame = msg;
     render();
@@ -99,8 +107,9 @@ function render() {
   if (!view || !page.hello) return;
   drawResponse(ui.curve, page.hello.freqs, view.curve, view.bands, page.hello.gainRange);
   ui.curve.dataset.alpha = String(view.alpha);
-  drawMap(ui.map, page.hello.map.points, view);
-  ui.pair.textContent = `${view.termA} → ${view.termB}${view.bypass ? ' · bypassed' : ''}`;
+  soundMap.render(view);
+  const heard = view.mode === 'xy' ? `pad ${view.corners.join(' · ')}` : view.mode === 'map' ? 'sound map' : `${view.termA} → ${view.termB}`;
+  ui.pair.textContent = `${heard}${view.bypass ? ' · bypassed' : ''}`;
   renderBands(view.bands);
   // A control the player is holding is not moved under their hand by the echo of their own move.
   if (!page.dragging.has('alpha')) ui.alpha.value = String(view.alpha);

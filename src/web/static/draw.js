@@ -1,4 +1,4 @@
-// Canvas drawing for the page: the EQ's magnitude response on log-frequency/dB axes, and the latent map.
+// Canvas drawing for the page: the EQ's magnitude response on log-frequency/dB axes, the sound map and the XY pad.
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -97,65 +97,83 @@ export function drawResponse(canvas, freqs, curve, bands, gainRange) {
   });
 }
 
-/** The latent map: every term's centroid, the A→B path, and where the morph is now. */
-export function drawMap(canvas, points, view) {
+/** Whether two label boxes {x, y, w, h} overlap. */
+const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * The sound map: every word a dot; labels placed greedily, the words being played first, then by support, each only
+ * where it overlaps no label already placed (so zooming in names more words); the path and the point being played.
+ * Returns the label boxes drawn, in CSS pixels.
+ */
+export function drawSoundMap(canvas, points, view, toPx, trail) {
   const { ctx, width, height } = prepare(canvas);
-  // One scale for both axes: distances on the map keep their meaning. Room on the right for labels.
-  const scale = Math.max(10, Math.min(width / 2 - 60, height / 2 - 16));
-  const cx = width / 2 - 20;
-  const cy = height / 2;
-  const px = ([mx, my]) => [cx + mx * scale, cy - my * scale];
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'middle';
   const muted = css('--muted');
   const placed = [];
-  /** Draws a label unless it would overlap one already drawn: a crowded map stays readable, the dots stay. */
-  const label = (text, x, y, font, colour, side = 1) => {
+  const label = (text, [x, y], font, colour) => {
     ctx.font = font;
     const w = ctx.measureText(text).width;
-    ctx.textAlign = side > 0 ? 'left' : 'right';
-    const box = side > 0 ? { x0: x, x1: x + w, y0: y - 7, y1: y + 7 } : { x0: x - w, x1: x, y0: y - 7, y1: y + 7 };
-    if (placed.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) return;
+    const h = 14;
+    const options = [
+      { x: x + 6, y: y - h / 2 },
+      { x: x - 6 - w, y: y - h / 2 },
+      { x: x - w / 2, y: y - 6 - h },
+      { x: x - w / 2, y: y + 6 },
+    ].map((o) => ({ term: text, x: o.x, y: o.y, w, h }));
+    const box = options.find((b) => b.x >= 0 && b.y >= 0 && b.x + b.w <= width && b.y + b.h <= height && !placed.some((p) => overlaps(p, b)));
+    if (!box) return;
     placed.push(box);
     ctx.fillStyle = colour;
-    ctx.fillText(text, x, y);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, box.x, box.y + h / 2);
   };
-  const ends = view ? [[px(view.a), view.termA, css('--a')], [px(view.b), view.termB, css('--b')]] : [];
-  // The pair's labels are placed first so they always show, each on the side away from the other end of the path.
-  ends.forEach(([p, term, colour], i) => {
-    const other = ends[1 - i][0];
-    const side = p[0] > other[0] || (p[0] === other[0] && i === 0) ? 1 : -1;
-    label(term, p[0] + side * 11, p[1], 'bold 13px system-ui, sans-serif', colour, side);
-  });
   for (const p of points) {
-    const [x, y] = px([p.x, p.y]);
+    const [x, y] = toPx([p.x, p.y]);
+    if (x < -4 || y < -4 || x > width + 4 || y > height + 4) continue;
     ctx.fillStyle = muted;
     ctx.beginPath();
     ctx.arc(x, y, 2.5, 0, 2 * Math.PI);
     ctx.fill();
-    if (p.term !== view?.termA && p.term !== view?.termB) label(p.term, x + 5, y, '11px system-ui, sans-serif', muted + 'bb');
   }
-  if (!view) return;
-  const [a, b] = ends.map((e) => e[0]);
-  const now = px(view.point);
+  // The words being played: the pair's ends, or the pad's corners.
+  const words = !view ? [] : view.mode === 'xy' ? view.corners.map((t, i) => [t, view.cornerPoints[i], css('--a')]) : view.mode === 'pair' ? [[view.termA, view.a, css('--a')], [view.termB, view.b, css('--b')]] : [];
+  for (const [term, at, colour] of words) label(term, toPx(at), 'bold 13px system-ui, sans-serif', colour);
+  const shown = new Set(words.map((w) => w[0]));
+  const byRank = points.filter((p) => !shown.has(p.term)).sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
+  for (const p of byRank) {
+    const at = toPx([p.x, p.y]);
+    if (at[0] >= 0 && at[1] >= 0 && at[0] <= width && at[1] <= height) label(p.term, at, '11px system-ui, sans-serif', muted + 'dd');
+  }
+  if (!view) return placed;
+  const now = toPx(view.point);
   ctx.lineWidth = 2;
-  ctx.setLineDash([5, 5]);
   ctx.strokeStyle = css('--text') + '55';
+  ctx.setLineDash([5, 5]);
   ctx.beginPath();
-  ctx.moveTo(...a);
-  ctx.lineTo(...b);
+  if (view.mode === 'pair') {
+    ctx.moveTo(...toPx(view.a));
+    ctx.lineTo(...toPx(view.b));
+  } else if (view.mode === 'xy') {
+    const [c1, c2, c3, c4] = view.cornerPoints.map(toPx);
+    ctx.moveTo(...c1);
+    ctx.lineTo(...c2);
+    ctx.lineTo(...c4);
+    ctx.lineTo(...c3);
+    ctx.closePath();
+  }
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.strokeStyle = css('--curve');
-  ctx.beginPath();
-  ctx.moveTo(...a);
-  ctx.lineTo(...now);
-  ctx.stroke();
-  for (const [p, , colour] of ends) {
-    ctx.fillStyle = colour;
+  if (view.mode === 'map' && trail.length > 1) {
+    ctx.strokeStyle = css('--curve') + '99';
     ctx.beginPath();
-    ctx.arc(p[0], p[1], 6, 0, 2 * Math.PI);
-    ctx.fill();
+    trail.forEach((p, i) => (i === 0 ? ctx.moveTo(...toPx(p)) : ctx.lineTo(...toPx(p))));
+    ctx.stroke();
+  } else if (view.mode === 'pair') {
+    ctx.strokeStyle = css('--curve');
+    ctx.beginPath();
+    ctx.moveTo(...toPx(view.a));
+    ctx.lineTo(...now);
+    ctx.stroke();
   }
   ctx.fillStyle = css('--curve');
   ctx.shadowColor = css('--curve');
@@ -164,4 +182,34 @@ export function drawMap(canvas, points, view) {
   ctx.arc(now[0], now[1], 7, 0, 2 * Math.PI);
   ctx.fill();
   ctx.shadowBlur = 0;
+  return placed;
+}
+
+/** The XY pad: a square with its point; dimmed while another control is heard. */
+export function drawPad(canvas, view) {
+  const { ctx, width, height } = prepare(canvas);
+  ctx.strokeStyle = css('--line');
+  ctx.lineWidth = 1;
+  for (let i = 1; i < 4; i++) {
+    ctx.beginPath();
+    ctx.moveTo((width * i) / 4, 0);
+    ctx.lineTo((width * i) / 4, height);
+    ctx.moveTo(0, (height * i) / 4);
+    ctx.lineTo(width, (height * i) / 4);
+    ctx.stroke();
+  }
+  const x = view.x * width;
+  const y = (1 - view.y) * height;
+  const colour = view.mode === 'xy' ? css('--curve') : css('--muted');
+  ctx.strokeStyle = colour + '66';
+  ctx.beginPath();
+  ctx.moveTo(x, 0);
+  ctx.lineTo(x, height);
+  ctx.moveTo(0, y);
+  ctx.lineTo(width, y);
+  ctx.stroke();
+  ctx.fillStyle = colour;
+  ctx.beginPath();
+  ctx.arc(x, y, 9, 0, 2 * Math.PI);
+  ctx.fill();
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { responseDb } from '../../src/eq/response.js';
+import { inRange } from '../../src/eq/bands.js';
+import { initBackend } from '../../src/model/backend.js';
+import { EqModel } from '../../src/model/eq-model.js';
+import { readSoundMap } from '../../src/model/sound-map-file.js';
+import { MapGrid } from '../../src/morph/map-grid.js';
+
+const unit = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
+
+// The shipped model and its shipped sound map, as the bridge decodes map points.
+let model: EqModel;
+let grid: MapGrid;
+before(async () => {
+  await initBackend();
+  model = await EqModel.load(DEFAULT_MODEL_DIR);
+  grid = new MapGrid(model, readSoundMap(DEFAULT_MODEL_DIR)!.points);
+  grid.build();
+});
+const at = (x: number, y: number) => responseDb(grid.decode(x, y), DEFAULT_GRID);
+
+test('a 0.01 move on the sound map changes the response by at most 0.5 dB anywhere', () => {
+  fc.assert(
+    fc.property(unit, unit, fc.boolean(), (x, y, alongX) => {
+      const [x2, y2] = alongX ? [Math.min(1, x + 0.01), y] : [x, Math.min(1, y + 0.01)];
+      const step = maxAbsDiff(at(x, y), at(x2, y2));
+      assert.ok(step <= 0.5, `at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('every map point decodes to parameters inside eqmorph ranges', () => {
+  fc.assert(fc.property(unit, unit, (x, y) => assert.ok(inRange(grid.params(x, y)))));
+});
+
+test("a word's own point decodes near the word: median RMS difference under 1 dB over the vocabulary", () => {
+  const errs = grid.points
+    .map((p) => {
+      const word = responseDb(model.decode(p.term, p.term, 0), DEFAULT_GRID);
+      const here = at(p.x, p.y);
+      return Math.sqrt(word.reduce((s, v, k) => s + (v - here[k]!) ** 2, 0) / word.length);
+    })
+    .sort((a, b) => a - b);
+  assert.ok(errs[errs.length >> 1]! < 1, `median ${errs[errs.length >> 1]}`);
+});
+
+test('before its grid is built, a map point is answered by the same blend the grid will hold at its nodes', () => {
+  const fresh = new MapGrid(model, grid.points);
+  const node = [10 / 40, 30 / 40] as const;
+  const early = Array.from(fresh.params(...node));
+  assert.ok(maxAbsDiff(early, grid.params(...node)) < 1e-9);
+});
