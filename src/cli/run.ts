@@ -180,6 +180,11 @@ function tableLines(mapping: Mapping, decoder: CachedDecoder, fitted: ReadonlyMa
   timer.unref();
 }
 
+/** True where some output of the mapping has a band layout of its own (its tables are fitted). */
+function bandLayoutsFitted(mapping: Mapping): boolean {
+  return [...mapping.outputs.values()].some((o) => !isNativeLayout(o.profile));
+}
+
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
 export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const web = opts.web ?? null;
@@ -194,7 +199,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) } };
+  // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
+  const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) });
   const known = [...model.files.terms.keys()];
   const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
@@ -278,6 +284,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: bandLayoutsFitted(mapping) ? fitCache() : null };
   let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);

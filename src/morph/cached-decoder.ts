@@ -5,7 +5,7 @@ import type { EqModel } from '../model/eq-model.js';
 import { BuildScheduler } from './build-scheduler.js';
 import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
-import { shapePath, straightenSample } from './path-shape.js';
+import { shapePath, shapePathSteps, straightenSample } from './path-shape.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -125,11 +125,6 @@ export class CachedDecoder {
     return dense ? zs.map((z) => Array.from(dense.decode(z))) : this.model.decodeLatents(zs, UNSORTED);
   }
 
-  /** One exact decode, not from a table and building none: the interim answer for a pair whose table is not built. */
-  exact(termA: string, termB: string, alpha: number): EqSettings {
-    return this.dense ? paramsToBands(this.dense.decode(this.model.interpolate(termA, termB, alpha))) : this.model.decode(termA, termB, alpha, UNSORTED);
-  }
-
   /** The scheduler's key of a pair's build. */
   jobKey(termA: string, termB: string): string {
     return `pair\u0000${pairKey(termA, termB)}`;
@@ -143,12 +138,19 @@ export class CachedDecoder {
     const key = pairKey(termA, termB);
     if (this.tables.has(key)) return;
     const rows: number[][] = [];
+    // Sampling, then shaping the path (a few fits, see path-shape.ts), each a slice at a time.
+    let shaping: Generator<void, number[][], void> | null = null;
     this.scheduler.add(this.jobKey(termA, termB), {
       step: () => {
         if (!this.model.term(termA) || !this.model.term(termB)) return true;
-        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
-        if (rows.length < this.steps) return false;
-        this.store(key, pairTable(termA, termB, shapePath(rows)));
+        if (!shaping) {
+          rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
+          if (rows.length === this.steps) shaping = shapePathSteps(rows);
+          return false;
+        }
+        const next = shaping.next();
+        if (!next.done) return false;
+        this.store(key, pairTable(termA, termB, next.value));
         return true;
       },
     });

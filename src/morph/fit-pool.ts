@@ -29,13 +29,19 @@ interface Waiting {
 }
 
 /**
+ * A fit needs a few arrays of a few hundred numbers: a small heap keeps the worker's share of the process's resident
+ * memory small (V8 would otherwise size it like the main thread's).
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 } as const;
+
+/**
  * The worker's module: compiled JavaScript next to this file, or under tsx (tests, benchmarks) the TypeScript source,
  * which a worker can only load once tsx's loader is registered in it.
  */
 function startWorker(): Worker {
   const url = new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url);
-  if (url.pathname.endsWith('.js')) return new Worker(url);
-  return new Worker(`import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true });
+  if (url.pathname.endsWith('.js')) return new Worker(url, { resourceLimits: LIMITS });
+  return new Worker(`import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, resourceLimits: LIMITS });
 }
 
 /**

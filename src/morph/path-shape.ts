@@ -33,7 +33,10 @@ export function mixRows(a: ArrayLike<number>, b: ArrayLike<number>, t: number): 
 }
 
 /** Fits the straight-line targets at `indices` in order, each started from the previous fit (the first from `start`). */
-function chain(a: Float64Array, b: Float64Array, n: number, indices: readonly number[], start: readonly number[]): { fits: Map<number, number[]>; worstFitDb: number; lastFitDb: number } {
+type Chain = { fits: Map<number, number[]>; worstFitDb: number; lastFitDb: number };
+
+/** Yields after each fit, so a background build can spread a chain over several slices of work. */
+function* chain(a: Float64Array, b: Float64Array, n: number, indices: readonly number[], start: readonly number[]): Generator<void, Chain, void> {
   const fits = new Map<number, number[]>();
   let previous = Array.from(start);
   let worstFitDb = 0;
@@ -46,6 +49,7 @@ function chain(a: Float64Array, b: Float64Array, n: number, indices: readonly nu
     lastFitDb = fit.rmsDb;
     previous = fit.params;
     fits.set(i, fit.params);
+    yield;
   }
   return { fits, worstFitDb, lastFitDb };
 }
@@ -70,13 +74,18 @@ function rowDistance(x: readonly number[], y: readonly number[]): number {
  * that miss (RMS dB), 0 where the far end snapped.
  */
 export function straightenPath(rows: readonly (readonly number[])[]): { rows: number[][]; worstFitDb: number; farEndDb: number } {
+  return runToEnd(straightenSteps(rows));
+}
+
+/** straightenPath, yielding after each fit (see chain). */
+function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void, { rows: number[][]; worstFitDb: number; farEndDb: number }, void> {
   const n = rows.length;
   const a = responseFromParams(rows[0]!, GRID);
   const b = responseFromParams(rows[n - 1]!, GRID);
   const inner: number[] = [];
   for (let i = STRIDE; i < n - 1; i += STRIDE) inner.push(i);
-  const forward = chain(a, b, n, [...inner, n - 1], rows[0]!);
-  const backward = forward.lastFitDb <= FAR_END_DB ? null : chain(a, b, n, [...inner.slice().reverse(), 0], rows[n - 1]!);
+  const forward = yield* chain(a, b, n, [...inner, n - 1], rows[0]!);
+  const backward = forward.lastFitDb <= FAR_END_DB ? null : yield* chain(a, b, n, [...inner.slice().reverse(), 0], rows[n - 1]!);
   const kept = backward && backward.lastFitDb < forward.lastFitDb ? backward : forward;
   const [near, far] = kept === forward ? [0, n - 1] : [n - 1, 0];
   const anchors = new Map(kept.fits);
@@ -132,5 +141,17 @@ export function evenPath(rows: readonly (readonly number[])[]): number[][] {
 
 /** The path a pair table is built from: straightened, then spread evenly over α. */
 export function shapePath(rows: readonly (readonly number[])[]): number[][] {
-  return rows.length < 3 ? rows.map((r) => Array.from(r)) : evenPath(straightenPath(rows).rows);
+  return runToEnd(shapePathSteps(rows));
+}
+
+/** shapePath, yielding after each of its fits: a background build runs it a slice at a time between fader events. */
+export function* shapePathSteps(rows: readonly (readonly number[])[]): Generator<void, number[][], void> {
+  return rows.length < 3 ? rows.map((r) => Array.from(r)) : evenPath((yield* straightenSteps(rows)).rows);
+}
+
+function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

@@ -261,6 +261,7 @@ export const targetSchema = z
         .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
       on: rcpFixed.optional().describe('a message that switches the EQ on'),
       reports: deskReports.optional(),
+      port: z.number().int().min(1).max(65535).optional().describe('the TCP port the desk listens on (eqmorph init writes it into a mapping)'),
     }),
   ])
   .describe('eqmorph target profile: what an EQ accepts');

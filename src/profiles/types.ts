@@ -138,7 +138,7 @@ export interface TargetProfile extends ProfileCommon {
   readonly on?: FixedMessage;
   readonly keepalive?: { readonly message: FixedMessage; readonly everyMs: number };
   readonly limits?: { readonly messagesPerSecond?: number; readonly bytesPerSecond?: number };
-  /** OSC only: the UDP port the device listens on, when the profile names it. */
+  /** OSC and rcp: the port the device listens on (UDP, TCP), when the profile names it. */
   readonly port?: number;
   /** The target reports changes of these parameters at their own addresses; with `query`, an address alone asks for its value. */
   readonly reports?: { readonly parameters: ReadonlySet<ParamKind | 'type'>; readonly query: boolean };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { alphaAt, caughtUp, eventsOf, latenciesMs, matchFrames, percentile, settledAt, summarise, type Arrival, type FrameEnd } from '../../bench/frames.js';
+import { alphaAt, caughtUp, eventsOf, latenciesMs, matchFrames, percentile, settledAt, sideLatenciesMs, summarise, type Arrival, type FrameEnd } from '../../bench/frames.js';
 
 test('alphaAt: float32 values in 0..1, none repeated, consecutive ones at least 0.38 apart', () => {
   const seen = new Set<number>();
@@ -114,4 +114,22 @@ test('eventsOf: targets take turns in blocks, and together they get every event 
       assert.deepEqual(all, Array.from({ length: events }, (_, k) => k));
     }),
   );
+});
+
+test('sideLatenciesMs: a message answers the newest event of its side sent before it; an unanswered event is caught up by the next', () => {
+  const ms = 1e6;
+  const sent = [0, 10, 20, 30].map((t) => t * ms);
+  const high = [false, true, false, true];
+  const arrivals: Arrival[] = [
+    { address: '/g', value: 0.2, t: 1 * ms }, // event 0 (low), 1 ms
+    // event 1 (high) is never shown on its own
+    { address: '/g', value: 0.1, t: 23 * ms }, // event 2 (low), 3 ms; event 1 is caught up here: 13 ms
+    { address: '/g', value: 0.9, t: 30.5 * ms }, // event 3 (high), 0.5 ms
+  ];
+  assert.deepEqual(sideLatenciesMs(sent, high, arrivals, 0.5), [1, 13, 3, 0.5]);
+});
+
+test('sideLatenciesMs: a message before any event of its side (the start snapshot) answers nothing', () => {
+  const ms = 1e6;
+  assert.deepEqual(sideLatenciesMs([10 * ms], [true], [{ address: '/g', value: 0.9, t: 5 * ms }], 0.5), [null]);
 });

@@ -58,13 +58,16 @@ test('every output parameter stays in its range for any pair, any alpha and any 
   );
 });
 
+/** How far a parameter moved between two decodes: dB for gains, octaves for frequencies and Q. */
+const moved = (kind: string, a: number, b: number) => (kind === 'gain' ? Math.abs(a - b) : Math.abs(Math.log2(a / b)));
+
 // Measured on the shipped model's tables over 100 pairs (the cached path is piecewise linear, so the largest segment
 // slope is the bound): 17.4 dB, 32.6 and 31.9 octaves per unit alpha. Gains move slowly on the straightened paths;
 // frequencies and Qs move fastest where a band passes near 0 dB and hands its job to another (a quarter octave per
 // 1/128 of alpha at most).
 const MAX_SLOPE = { gain: 20, freq: 36, q: 36 };
 
-test('smoothness: every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
+test('smoothness: for any pair, every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(
     fc.property(pair(), alpha(), alpha(), ([a, b], x, y) => {
       cached.prepare(a, b);
@@ -72,11 +75,24 @@ test('smoothness: every parameter moves at most a constant times |delta alpha| (
       const v = bandsToParams(cached.decode(a, b, y));
       const d = Math.abs(x - y);
       PARAMS.forEach((p, j) => {
-        const change = p.kind === 'gain' ? Math.abs(u[j]! - v[j]!) : Math.abs(Math.log2(u[j]! / v[j]!));
-        assert.ok(change <= MAX_SLOPE[p.kind] * d + 1e-9, `${p.name} moved ${change} for delta alpha ${d}`);
+        const change = moved(p.kind, u[j]!, v[j]!);
+        assert.ok(change <= MAX_SLOPE[p.kind] * d + 1e-9, `${a}/${b}: ${p.name} moved ${change} for delta alpha ${d}`);
       });
     }),
     { numRuns: 40 },
+  );
+});
+
+test('continuity: for any pair, a step of 1e-9 in alpha moves no parameter by more than 1e-6 (no jump anywhere on the path)', () => {
+  fc.assert(
+    fc.property(pair(), alpha(), fc.constantFrom(-1e-9, 1e-9), ([a, b], x, dx) => {
+      cached.prepare(a, b);
+      const y = Math.min(1, Math.max(0, x + dx));
+      const u = bandsToParams(cached.decode(a, b, x));
+      const v = bandsToParams(cached.decode(a, b, y));
+      PARAMS.forEach((p, j) => assert.ok(moved(p.kind, u[j]!, v[j]!) <= 1e-6, `${a}/${b} at ${x}: ${p.name} ${u[j]} -> ${v[j]}`));
+    }),
+    { numRuns: 60 },
   );
 });
 

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { ControlEvent, ControlValue } from '../../src/codecs/control-value.js';
 import { paramsToBands } from '../../src/eq/bands.js';
 import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import { initialBridgeState, reduceControl, type BridgeState } from '../../src/pipeline/bindings.js';
 import type { Binding, MorphInstance } from '../../src/profiles/types.js';
+import { positionArb } from '../support/arbitraries.js';
 
 const decoder: MorphDecoder = {
   terms: ['warm', 'bright', 'clear', 'muddy'],
@@ -73,4 +75,18 @@ test('bypass toggles on presses only; an unknown word is rejected with suggestio
   assert.deepEqual(r.changed, []);
   assert.match(r.rejected[0]!.text(), /unknown term "wram" \(closest: warm/);
   assert.equal(apply([ev('word', { kind: 'text', value: 'Muddier' })]).instances.get('one')!.termA, 'muddy');
+});
+
+test('for any fader position: a jump fader sets alpha to it, swap mirrors it to 1 - alpha, and swapping twice gives it back', () => {
+  fc.assert(
+    fc.property(positionArb, (u) => {
+      const moved = apply([ev('f1', { kind: 'continuous', value: u })]).instances.get('one')!;
+      assert.equal(moved.alpha, u);
+      const swapped = apply([ev('f1', { kind: 'continuous', value: u }), ev('swap', press)]).instances.get('one')!;
+      assert.ok(Math.abs(swapped.alpha - (1 - u)) < 1e-12);
+      const back = apply([ev('f1', { kind: 'continuous', value: u }), ev('swap', press), ev('swap', press)]).instances.get('one')!;
+      assert.deepEqual([back.termA, back.termB], ['warm', 'bright']);
+      assert.ok(Math.abs(back.alpha - u) < 1e-12);
+    }),
+  );
 });
