@@ -367,9 +367,9 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   }
 
   /**
-   * The OS said the remote refuses (nothing listens there) or cannot be reached. The status stays `error` until a whole
-   * retry interval passes without such a report, probing with the last datagram meanwhile (the value the remote should
-   * hold anyway); then it is `open` again and the bridge resends everything. A name is resolved again on each probe.
+   * The OS said the remote refuses (nothing listens there) or cannot be reached. The status stays `error` until a probe
+   * (the last datagram sent, a value the remote should hold anyway) goes a whole retry interval without such a report;
+   * then it is `open` again and the bridge resends everything. A name is resolved again on each probe.
    */
   private remoteRefused(err: Error): void {
     const remote = this.remote!;
@@ -377,9 +377,11 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.status.set('error', `${this.name}: ${describeSocketError(err, { action: 'send', host: remote.host, port: remote.port })}`);
     if (this.retryTimer) return;
     const socket = this.socket;
+    // A probe goes out on each tick; the remote is back once a whole tick after a probe passed without a refusal.
+    let probedAt: number | null = null;
     const probe = () => {
       if (!socket || this.socket !== socket) return;
-      if (this.now() - this.refusedAt >= this.retryMs) {
+      if (probedAt !== null && this.refusedAt < probedAt) {
         this.refusedAt = -Infinity;
         this.status.set('open');
         return;
@@ -388,6 +390,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       if (isIP(remote.host) === 0) void this.connectRemote(socket, false);
       if (this.lastToRemote && this.connectedTo !== null) {
         try {
+          probedAt = this.now();
           socket.send(this.lastToRemote, ignore);
         } catch {
           // the socket is closing; close() stops the probe

@@ -22,6 +22,10 @@ test('an OSC output with nothing listening is reported as error, and once a list
   try {
     await until('the refusal on stdout', () => log.some((l) => new RegExp(`out eq: error — .*Nothing is listening at 127\\.0\\.0\\.1:${port}`).test(l)), 5000);
     assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
+    // Nothing listens for a while: the output stays in error (probing), it does not flap back to open and resend.
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.ok(!log.some((l) => /out eq: open$/.test(l)), log.join('\n'));
+    assert.equal(run.bridge().counters().resyncs, 0);
     const rx = await oscReceiver(port);
     try {
       await until('open again on stdout', () => log.some((l) => /out eq: open$/.test(l)), 10_000);
