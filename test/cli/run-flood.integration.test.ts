@@ -14,7 +14,7 @@ before(async () => {
 after(() => bridge.stop());
 
 const gainOf = (band: number) => bridge.received.filter((m) => m.address === `/eqmorph/band/${band}/gain`).at(-1)?.args[0] as number | undefined;
-const expectedGain = (alpha: number, band: number) => bridge.run.decoder.model.decode('warm', 'bright', Math.fround(alpha), { sorted: false })[band - 1]!.gain;
+const expectedGain = (alpha: number, band: number) => bridge.run.decoder.decode('warm', 'bright', Math.fround(alpha))[band - 1]!.gain;
 
 const input = () => bridge.run.health().transports.find((t) => t.name === 'surface')!.counters.in;
 
