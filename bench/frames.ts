@@ -136,3 +136,23 @@ export const ECHO_ADDRESSES: readonly string[] = [1, 2, 3, 4, 5].flatMap((b) => 
 export function eventsOf(t: number, targets: number, events: number, block: number): number[] {
   return Array.from({ length: events }, (_, k) => k).filter((k) => Math.floor(k / block) % targets === t);
 }
+
+/**
+ * Fader-to-wire latency (ms) where the output's values cannot be predicted (tables still building, interim fits): the
+ * fader alternates between two positions, and one output parameter that moves a long way between them tells which
+ * position a message shows (`high`: its value is above `threshold`). A message at time T showing side s answers the
+ * newest event of side s sent before T; an event that no message answered on its own is caught up by the next one
+ * that was (see caughtUp). Times in ns; null where nothing later arrived.
+ */
+export function sideLatenciesMs(sentNs: readonly number[], high: readonly boolean[], arrivals: readonly Arrival[], threshold: number): (number | null)[] {
+  const arrived: (number | null)[] = sentNs.map(() => null);
+  let j = -1;
+  for (const a of arrivals) {
+    while (j + 1 < sentNs.length && sentNs[j + 1]! < a.t) j++;
+    const side = a.value > threshold;
+    let k = j;
+    while (k >= 0 && high[k] !== side) k--;
+    if (k >= 0 && arrived[k] === null) arrived[k] = a.t;
+  }
+  return latenciesMs(sentNs, arrived);
+}

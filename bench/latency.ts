@@ -62,7 +62,7 @@ export function exited(child: ChildProcess): Promise<void> {
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Receiver {
+export interface Receiver {
   readonly port: number;
   /** Stops receiving and returns what arrived (empty in count-only mode). */
   stop(): Promise<Arrival[]>;
@@ -105,7 +105,7 @@ async function runSender(dir: string, ports: readonly number[], instances: numbe
   return (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
 }
 
-interface Target {
+export interface Target {
   readonly port: number;
   readonly pid: number;
   /** Stops the target; what it reports on the way out, if anything. */
@@ -145,7 +145,7 @@ export async function startRunHost(outPort: number): Promise<Target> {
 }
 
 /** The bare echo: one message in, 15 datagrams out, no pipeline. */
-async function startEcho(outPort: number): Promise<Target> {
+export async function startEcho(outPort: number): Promise<Target> {
   const { child, port } = await startProc('echo.ts', [String(outPort)], 'ignore');
   return {
     port,
@@ -245,7 +245,7 @@ export interface LatencyOptions {
 }
 
 /** A process's nice value (Linux /proc/PID/stat, field 19), or 0 where it cannot be read. */
-function niceOf(pid: number): number {
+export function niceOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
@@ -255,7 +255,12 @@ function niceOf(pid: number): number {
   }
 }
 
-function rssMb(pid: number): number {
+/** Sets every thread of process `pid` to `nice`, as eqmorph raises its own (Linux keeps a nice value per thread). */
+export function setNiceOf(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
+}
+
+export function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   return m ? Number(m[1]) / 1024 : NaN;
 }
@@ -307,8 +312,7 @@ export async function benchLatency(opts: LatencyOptions) {
     };
     const startFloor = async (p: number) => {
       const t = await startEcho(p);
-      // Every thread, as eqmorph raises its own (Linux keeps a nice value per thread).
-      if (bridgeNice !== 0) for (const tid of readdirSync(`/proc/${t.pid}/task`)) setPriority(Number(tid), bridgeNice);
+      if (bridgeNice !== 0) setNiceOf(t.pid, bridgeNice);
       return t;
     };
     const [one, echo] = await run([startBridge, startFloor], 1, rate, 2 * events, Math.min(events, BLOCK_S * rate));

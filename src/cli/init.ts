@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { createInterface } from 'node:readline/promises';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../data/paths.js';
-import { bareTemplate, controlOf, InitError, initMapping, type MappingTemplate, type RawBinding } from '../profiles/init-mapping.js';
+import { bareTemplate, controlOf, InitError, initMapping, type InitRequest, type MappingTemplate, type RawBinding } from '../profiles/init-mapping.js';
 import { loadControllerProfile, loadTargetProfile, parseMapping } from '../profiles/load.js';
 import type { ControllerProfile, TargetProfile } from '../profiles/types.js';
 import { parseFlags } from './args.js';
@@ -24,7 +24,7 @@ On a terminal it asks for what the flags do not give; otherwise every choice has
 
   --controller NAME   a controller profile: a shipped one by name (below) or a profile file
   --target NAME       a target profile: a shipped one by name (below) or a profile file (default eqmorph-osc)
-  --host HOST[:PORT]  OSC targets: the device's address (default 127.0.0.1); the port defaults to the profile's
+  --host HOST[:PORT]  network targets: the device's address (default 127.0.0.1); the port defaults to the profile's
   --channels LIST     channel numbers, one morph each: 1-8, 1,3,5 or 4 (default 1)
   --out FILE          the file to write (default: print the mapping); an existing file is not overwritten
 
@@ -84,7 +84,7 @@ function pathFrom(outDir: string, file: string): string {
   return inside ? rel.split(sep).join('/') : file;
 }
 
-function sendAddress(target: TargetProfile, host: string | undefined): string | null {
+function reachOf(target: TargetProfile, host: string | undefined): InitRequest['reach'] {
   if (target.transport === 'midi') {
     if (host !== undefined) throw new UsageError(`--host: ${target.name} is a MIDI target; it is reached through a MIDI port, not an address`);
     return null;
@@ -94,7 +94,7 @@ function sendAddress(target: TargetProfile, host: string | undefined): string | 
   const port = m[2] !== undefined ? Number(m[2]) : target.port;
   if (port === undefined) throw new UsageError(`--host: ${target.name} does not name its port; give it as --host ${m[1] || '127.0.0.1'}:PORT`);
   if (!m[1] || port < 1 || port > 65535) throw new UsageError(`--host: "${given}" is not HOST or HOST:PORT`);
-  return `${m[1]}:${port}`;
+  return { kind: target.transport, address: `${m[1]}:${port}` };
 }
 
 export interface InitChoices {
@@ -120,7 +120,7 @@ export async function initText(choices: InitChoices): Promise<string> {
       targetPath: pathFrom(outDir, targetFile),
       schemaPath: pathFrom(outDir, MAPPING_SCHEMA),
       template: readyTemplate(controllerFile) ?? bareTemplate(controller),
-      send: sendAddress(target, choices.host),
+      reach: reachOf(target, choices.host),
       channels: parseChannels(choices.channels),
     });
     // What init writes must load: checked here, as `eqmorph validate` would, before anyone sees it.
@@ -147,7 +147,7 @@ async function ask(choices: Partial<InitChoices>): Promise<InitChoices> {
     };
     const controller = choices.controller ?? (await pick('Controller', profileNames(CONTROLLERS_DIR)));
     const target = choices.target ?? (await pick('EQ target', profileNames(TARGETS_DIR), 'eqmorph-osc'));
-    const osc = (await loadTargetProfile(profileFile(target, TARGETS_DIR, 'target'))).transport === 'osc';
+    const osc = (await loadTargetProfile(profileFile(target, TARGETS_DIR, 'target'))).transport !== 'midi';
     const host = choices.host ?? (osc ? (await rl.question('\nThe EQ\'s address, HOST or HOST:PORT [127.0.0.1]: ')).trim() || undefined : undefined);
     const channels = choices.channels ?? ((await rl.question('Channels, one morph each (1-8, 1,3,5) [1]: ')).trim() || '1');
     const out = choices.out ?? ((await rl.question('Write to [eqmorph-mapping.yaml]: ')).trim() || 'eqmorph-mapping.yaml');

@@ -10,7 +10,7 @@ import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { portSelector } from './run.js';
 
-export const LEARN_HELP = `eqmorph learn [--osc-in [HOST:]PORT | --midi-in PORT] [--target alpha|strength|term_a|term_b|bypass|dump|swap] [--timeout S]
+export const LEARN_HELP = `eqmorph learn [--osc-in [HOST:]PORT | --midi-in PORT] [--target T] [--timeout S]
 
 Waits for a control to move, then prints a controller-profile control entry and a mapping binding for it, ready to
 paste. Keep moving it for a second after it starts (across its whole range for an OSC control; both ways for an
@@ -20,6 +20,11 @@ encoder) so its kind can be seen.
   --midi-in PORT        listen to a MIDI input: exact name, 'glob*' or /regex/, as in mappings; tells 7-bit CC,
                         14-bit CC pairs, NRPN, pitch bend (with its touch note), notes, program changes and the three
                         relative encoder conventions apart
+  --target T            what the printed binding drives, so it is ready to paste into an instance's bindings: alpha
+                        (default), strength, term_a, term_b, bypass, dump or swap; faders and knobs get pickup
+                        takeover, encoders a step
+  --timeout S           how many seconds to wait for the first message before giving up with exit code 1
+                        (default 60)
 `;
 
 const TARGETS = ['alpha', 'strength', 'term_a', 'term_b', 'bypass', 'dump', 'swap'];

@@ -56,14 +56,15 @@ export interface MonitorOptions {
   readonly midiBackend?: MidiBackend;
 }
 
-/** Opens every input of the mapping and prints what arrives until `stop`. */
-export async function startMonitor(opts: MonitorOptions, out: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+/** Opens every input it can; `listening` says how many, so a caller can tell when there is nothing to monitor. */
+export async function startMonitor(opts: MonitorOptions, out: (line: string) => void): Promise<{ readonly listening: number; stop(): Promise<void> }> {
   const mapping = await loadMapping(opts.mapping);
   const transports: { close(): Promise<void> }[] = [];
   const subs: Subscription[] = [];
   const usesMidi = [...mapping.inputs.values()].some((i) => i.connection.transport === 'midi');
   const midi = !usesMidi ? null : opts.midiBackend ? ({ ok: true, backend: opts.midiBackend } as const) : loadMidiBackend();
-  if (midi && !midi.ok) out(`${midi.reason} MIDI inputs are not monitored; OSC inputs are.`);
+  const oscInputs = [...mapping.inputs.values()].filter((i) => i.connection.transport === 'osc').length;
+  if (midi && !midi.ok) out(`${midi.reason} MIDI inputs are not monitored${oscInputs > 0 ? '; OSC inputs are.' : '.'}`);
   for (const [name, input] of mapping.inputs) {
     if (input.connection.transport === 'midi') {
       if (!midi?.ok) continue;
@@ -112,6 +113,7 @@ export async function startMonitor(opts: MonitorOptions, out: (line: string) => 
     out(`listening: ${name} on OSC udp ${input.connection.listen.host}:${input.connection.listen.port}`);
   }
   return {
+    listening: transports.length,
     stop: async () => {
       subs.forEach((s) => s.unsubscribe());
       await Promise.all(transports.map((t) => t.close()));
@@ -127,6 +129,11 @@ export async function monitorCommand(args: string[]): Promise<number> {
   }
   // Every line quotes what a surface sent: its control characters are escaped before they reach the terminal.
   const monitor = await startMonitor({ mapping: resolveMappingOption(values.mapping) }, (line) => process.stdout.write(printable(line) + '\n'));
+  if (monitor.listening === 0) {
+    await monitor.stop();
+    process.stderr.write("eqmorph monitor: nothing to monitor: none of the mapping's inputs could be opened (see above); fix them, or give a mapping with an OSC input.\n");
+    return 1;
+  }
   await untilStopSignal();
   await monitor.stop();
   return 0;

@@ -2,12 +2,15 @@
 
 import { watch } from 'node:fs';
 import { BehaviorSubject } from 'rxjs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import { startBridge, type OscTransport } from '../pipeline/bridge.js';
 import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
-import { FittedDecoder } from '../morph/fitted-decoder.js';
+import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
+import { BuildScheduler } from '../morph/build-scheduler.js';
+import { FitPool } from '../morph/fit-pool.js';
+import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
 import { loadMapping } from '../profiles/load.js';
@@ -27,6 +30,7 @@ import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
 import { modelMap, runTransports, startWebMonitor, WebListenError, type WebMonitor } from '../web/monitor.js';
+import { webStatsLine } from '../web/page-sockets.js';
 import { withWebSurface } from '../web/surface.js';
 import { resolveMappingOption } from './mapping-option.js';
 import { printable } from '../codecs/printable.js';
@@ -47,9 +51,13 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --web-allow-host NAME a host name the page may be opened under besides loopback names, IP addresses and the --web
                         host (repeatable; e.g. the machine's DNS name). Requests naming any other host are refused (403)
   --no-web              do not serve the web monitor
-  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 before it starts
-                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s; 0 = none): the first real fader moves are then as
-                        quick as later ones. Nothing of it reaches a device.
+  --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 as it starts
+                        (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s beside the running bridge; 0 = none): the fader
+                        moves after it are as quick as later ones. Nothing of it reaches a device.
+  --no-cache            build every fitted table afresh, and keep none (default: kept in $XDG_CACHE_HOME/eqmorph or
+                        ~/.cache/eqmorph, by model, band layout and term pair, so the next start of the same show is ready at once)
+  --fit-workers N       worker threads that fit tables for targets with their own band layout (default 1; 0 = on the
+                        main thread, in slices between fader events)
   --nice N              raise the scheduling priority to this nice value, -20..19 (default ${DEFAULT_NICE}: ahead of ordinary programs);
                         never lowers it; needs root or CAP_SYS_NICE, otherwise eqmorph says so once and runs as it was started
   --stats               print health counters every 5 s (per transport: in, out, dropped, errors, reconnects, and desk edits
@@ -74,7 +82,18 @@ export interface RunOptions {
   readonly web?: WebAccess | null;
   /** Alpha moves rehearsed on loopback before the bridge starts (default DEFAULT_REHEARSAL_MOVES; 0: none). */
   readonly rehearse?: number;
+  /** Keep fitted tables on disk (default true), in `cacheDir` (default defaultCacheDir()). */
+  readonly cache?: boolean;
+  readonly cacheDir?: string;
+  /** Worker threads fitting tables (default DEFAULT_FIT_WORKERS; 0: slices on the main thread). */
+  readonly fitWorkers?: number;
 }
+
+/**
+ * One worker: on two cores the other is the bridge's, and a second worker only competes with it for the CPU (the
+ * desk benchmark, bench/desk.ts, measures both).
+ */
+export const DEFAULT_FIT_WORKERS = 1;
 
 /** A profile's port matcher as the MIDI transport's selector. */
 export function portSelector(m: PortMatcher): MidiPortSelector {
@@ -124,16 +143,41 @@ export function bandLayoutProblem(mapping: Mapping): string | null {
  * A fitted decoder for every output whose layout is not eqmorph's five bands. Outputs whose layout did not change
  * keep their decoder (and its fitted tables) across a reload.
  */
-export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>): Map<string, FittedDecoder> {
+export function layoutDecoders(mapping: Mapping, decoder: CachedDecoder, previous?: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions = { scheduler: decoder.scheduler }): Map<string, FittedDecoder> {
   const out = new Map<string, FittedDecoder>();
   for (const [name, output] of mapping.outputs) {
     if (isNativeLayout(output.profile)) continue;
     const layout = targetLayout(output.profile);
     if (!layout.ok) continue; // bandLayoutProblem refused it already
     const old = previous?.get(name);
-    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs));
+    out.set(name, old && JSON.stringify(old.specs) === JSON.stringify(layout.specs) ? old : new FittedDecoder(decoder, layout.specs, opts));
   }
   return out;
+}
+
+/**
+ * Says at start how many fitted tables came from the disk cache, and once every instance's table is built, how long
+ * it took (a desk's worth of fits takes seconds; until then a pair is answered by one fit per event).
+ */
+function tableLines(mapping: Mapping, decoder: CachedDecoder, fitted: ReadonlyMap<string, FittedDecoder>, opts: FittedDecoderOptions, cacheDir: string, out: (line: string) => void): void {
+  if (fitted.size === 0) return;
+  const t0 = performance.now();
+  const fromCache = [...fitted.values()].reduce((n, f) => n + f.counts.fromCache, 0);
+  const wanted = mapping.instances.map((i) => ({ layout: fitted.get(i.output), termA: i.initial.termA, termB: i.initial.termB }));
+  const fittedCount = wanted.filter((w) => w.layout).length;
+  out(
+    opts.cache
+      ? `eqmorph: ${fromCache} of ${fittedCount} fitted tables read from the cache (${cacheDir}); ${fittedCount - fromCache} to build in the background`
+      : `eqmorph: cache off (--no-cache); ${fittedCount} fitted tables to build in the background`,
+  );
+  const ready = () => wanted.every((w) => (w.layout ? w.layout.ready(w.termA, w.termB) : decoder.ready(w.termA, w.termB)));
+  if (ready()) return out(`eqmorph: all tables ready`);
+  const timer = setInterval(() => {
+    if (!ready()) return;
+    clearInterval(timer);
+    out(`eqmorph: all tables ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }, 50);
+  timer.unref();
 }
 
 /** A running bridge and what it opened, so tests and signal handlers can stop it. */
@@ -144,7 +188,13 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The page is one more control surface: its bindings are added to every instance, on start and on each reload.
   const withSurfaces = (m: Mapping) => (web ? withWebSurface(m) : m);
   const model = await loadModelOption(opts.model);
-  const decoder = new CachedDecoder(model);
+  // One queue for every table built in the background, 5-band and fitted, of every instance and output.
+  const scheduler = new BuildScheduler();
+  const decoder = new CachedDecoder(model, { scheduler });
+  const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
+  const pool = workers > 0 ? new FitPool(workers) : null;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) } };
   const known = [...model.files.terms.keys()];
   const knownTerms = mappingTerms(model);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
@@ -228,19 +278,16 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
-  let fitted = layoutDecoders(mapping, decoder);
+  let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);
     const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
-    decoder.prepare(inst.initial.termA, inst.initial.termB);
-    layout?.prepare(inst.initial.termA, inst.initial.termB);
+    // A fitted output needs eqmorph's table only to fit it, in the background; a native one reads it from the first event.
+    if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
+    else decoder.prepare(inst.initial.termA, inst.initial.termB);
   }
-  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
-  if (moves > 0) {
-    const r = await rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: fitted, moves });
-    if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
-  }
+  tableLines(mapping, decoder, fitted, fitOpts, cacheDir, out);
   const transports: TransportEntry<OscTransport | MidiTransportLike | FeedbackSink>[] = [
     ...[...oscInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
     ...[...midiInputs].map(([name, t]) => ({ name, direction: 'in' as const, transport: t })),
@@ -254,6 +301,23 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
+
+  // The rehearsal runs beside the real bridge, which has already sent its start snapshot and serves the faders: a real
+  // move waits for one rehearsed move at most, where waiting for the whole rehearsal delayed the start by ~0.4 s.
+  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
+  let rehearsal: Promise<void> = Promise.resolve();
+  if (moves > 0) {
+    // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
+    // cost a millisecond each and reorder the build queue. Background builds wait meanwhile.
+    const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
+    scheduler.pause();
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves })
+      .then((r) => {
+        if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
+      })
+      .catch((err: Error) => out(`eqmorph: rehearsal skipped: ${err.message}`))
+      .finally(() => scheduler.resume());
+  }
 
   /**
    * Re-reads the mapping: a valid edit replaces the bindings and keeps every morph state (and the open sockets); an
@@ -273,7 +337,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       out(`eqmorph: mapping not reloaded, the running one stays: ${layoutProblem}`);
       return false;
     }
-    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, i.connection]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
+    // Who may send (allow:) is the bridge's business and changes live; the sockets' addresses need a restart.
+    const endpoints = (m: Mapping) => JSON.stringify([[...m.inputs].map(([n, i]) => [n, { ...i.connection, allow: undefined }]), [...m.outputs].map(([n, o]) => [n, o.connection])]);
     if (endpoints(next) !== endpoints(current)) {
       out('eqmorph: mapping not reloaded: its inputs or outputs changed; restart eqmorph run to open them');
       return false;
@@ -281,7 +346,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const states = bridge.state();
     logSub.unsubscribe();
     bridge.stop();
-    fitted = layoutDecoders(next, decoder, fitted);
+    fitted = layoutDecoders(next, decoder, fitted, fitOpts);
     bridge = startBridge({ mapping: withSurfaces(next), decoder, oscInputs, oscOutputs, midiInputs, midiOutputs, feedbackSinks, initialStates: states, layoutDecoders: fitted });
     logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
     current = next;
@@ -299,6 +364,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    await rehearsal;
     await bridge.finish(current.onExit);
     await monitor?.close();
     runs$.complete();
@@ -306,6 +372,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     logSub.unsubscribe();
     bridge.stop();
     await Promise.all(transports.map((e) => e.transport.close()));
+    await pool?.close();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.
@@ -333,6 +400,8 @@ export async function runCommand(args: string[]): Promise<number> {
     'web-allow-host': { type: 'string', multiple: true },
     stats: { type: 'boolean' },
     rehearse: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'fit-workers': { type: 'string' },
     nice: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -363,6 +432,8 @@ export async function runCommand(args: string[]): Promise<number> {
       oscOut,
       web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
       rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
+      cache: !values['no-cache'],
+      fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
     },
     out,
   ).catch((err: unknown) => {
@@ -384,6 +455,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const statsTimer = values.stats
     ? setInterval(() => {
         for (const line of healthLines(run.health())) out(line);
+        if (run.web) out(webStatsLine(run.web.counters()));
       }, 5000)
     : null;
   await stopSignal;

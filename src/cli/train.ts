@@ -2,6 +2,8 @@
 
 import { resolve } from 'node:path';
 import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../data/paths.js';
+import { skippedRowsText } from '../data/safedb.js';
+import { printable } from '../codecs/printable.js';
 import { DEFAULT_CONFIG, withOverrides } from '../model/config.js';
 import { buildModel } from '../model/build-model.js';
 import { numberFlag, parseFlags } from './args.js';
@@ -64,6 +66,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   let vocabBar: ReturnType<typeof progressBar> | null = null;
   const result = await buildModel(data, cfg, out, {
     socialEqPath,
+    onDataset: (d) => {
+      const skipped = skippedRowsText(d);
+      if (skipped) process.stderr.write(`eqmorph train: ${printable(skipped)}\n`);
+    },
     onEpoch: (e) =>
       bar.update(e.epoch, `recon ${e.reconstruction.toFixed(4)} supcon ${e.contrastive.toFixed(4)} anchor ${e.anchor.toFixed(4)} held-out ${e.heldOutReconstruction.toFixed(4)}`),
     onVocabulary: (done, total) => {

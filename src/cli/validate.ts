@@ -1,14 +1,18 @@
 // `eqmorph validate FILE...`: loads each controller profile, target profile or mapping and prints ok or its located errors.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { ProfileErrors } from '../profiles/errors.js';
 import { loadAnyProfile } from '../profiles/load.js';
 import { parseFlags } from './args.js';
+import { loadModelOption, mappingTerms } from './model-option.js';
 
-export const VALIDATE_HELP = `eqmorph validate FILE...
+export const VALIDATE_HELP = `eqmorph validate [--model DIR] FILE...
 
 Checks controller profiles, target profiles and mappings (the kind is read from each file's kind: key).
-A mapping is checked together with the profiles it references. Prints "ok  FILE (kind, name)" for a valid
-file and each problem as FILE:LINE:COLUMN: KEY: PROBLEM otherwise.
+A mapping is checked together with the profiles it references and the model's vocabulary (--model, default the
+shipped model): every problem is reported in one pass, schema errors, missing profile files, unknown controls and
+unknown terms alike. Prints "ok  FILE (kind, name)" for a valid file and each problem as
+FILE:LINE:COLUMN: KEY: PROBLEM otherwise.
 
 Exit code: 0 when every file is valid, 2 when any is not.
 
@@ -25,7 +29,7 @@ export interface Output {
 const STDIO: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function validateCommand(args: string[], io: Output = STDIO): Promise<number> {
-  const { values, positionals } = parseFlags(args, { help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parseFlags(args, { model: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
     io.out(VALIDATE_HELP);
     return 0;
@@ -34,10 +38,13 @@ export async function validateCommand(args: string[], io: Output = STDIO): Promi
     io.err(`eqmorph validate: give at least one file\n\n${VALIDATE_HELP}`);
     return 2;
   }
+  // The model (and TensorFlow) loads only when a mapping names terms to check.
+  const mappings = positionals.some((f) => existsSync(f) && /^kind:\s*mapping\b/m.test(readFileSync(f, 'utf8')));
+  const knownTerms = mappings ? mappingTerms(await loadModelOption(values.model)) : undefined;
   let failed = 0;
   for (const file of positionals) {
     try {
-      const profile = await loadAnyProfile(file);
+      const profile = await loadAnyProfile(file, knownTerms ? { knownTerms } : {});
       io.out(`ok  ${file} (${profile.kind}, ${profile.name})\n`);
     } catch (err) {
       if (!(err instanceof ProfileErrors)) throw err;

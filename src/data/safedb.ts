@@ -52,15 +52,34 @@ export function parseSafeDb(text: string, path = '<memory>'): SafeDataset {
   return { path, sha256, examples, rejected };
 }
 
+/** A field as quoted in a reason: short, whatever a damaged or binary file holds there. */
+const quote = (field: string) => (field.length > 24 ? `${JSON.stringify(field.slice(0, 24))}...` : JSON.stringify(field));
+
+/** Why a dataset cannot be trained on at all (no rows, or no row a SAFE-DB row), as a sentence with the fix; null when it can. */
+export function datasetProblem(d: SafeDataset): string | null {
+  if (d.examples.length > 0) return null;
+  if (d.rejected.length === 0) return 'the file holds no rows; pass --data PATH to the SAFE-DB parametric-equaliser CSV';
+  const first = d.rejected[0]!;
+  return `none of its ${d.rejected.length} rows is a SAFE-DB row (line ${first.line}: ${first.reason}); pass --data PATH to the SAFE-DB parametric-equaliser CSV`;
+}
+
+/** The report of skipped rows: how many, and the first `shown` with their line numbers and reasons; null when none. */
+export function skippedRowsText(d: SafeDataset, shown = 5): string | null {
+  if (d.rejected.length === 0) return null;
+  const list = d.rejected.slice(0, shown).map((r) => `line ${r.line} (${r.reason})`).join('; ');
+  const more = d.rejected.length > shown ? `; and ${d.rejected.length - shown} more` : '';
+  return `skipped ${d.rejected.length} malformed row${d.rejected.length === 1 ? '' : 's'} of ${d.path}: ${list}${more}`;
+}
+
 function rowProblem(fields: readonly string[]): string | null {
   if (fields.length !== EXPECTED_COLUMNS) return `expected ${EXPECTED_COLUMNS} columns, found ${fields.length}`;
-  if (!/^\d+$/.test(fields[0]!.trim())) return `entry id ${JSON.stringify(fields[0])} is not a whole number`;
+  if (!/^\d+$/.test(fields[0]!.trim())) return `entry id ${quote(fields[0]!)} is not a whole number`;
   for (let i = 0; i < PARAM_COUNT; i++) {
     const col = PARAM_COLUMNS[i]!;
     const spec = PARAMS[i]!;
     const raw = fields[col]!.trim();
     const v = Number(raw);
-    if (raw === '' || !Number.isFinite(v)) return `column ${col} (${spec.name}) is not a number: ${JSON.stringify(raw)}`;
+    if (raw === '' || !Number.isFinite(v)) return `column ${col} (${spec.name}) is not a number: ${quote(raw)}`;
     const tol = RANGE_TOLERANCE * Math.max(1, Math.abs(spec.range.max));
     if (v < spec.range.min - tol || v > spec.range.max + tol) {
       return `column ${col} (${spec.name}) = ${v} is outside ${spec.range.min}..${spec.range.max}`;

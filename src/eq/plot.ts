@@ -156,7 +156,8 @@ function freqLabel(f: number): string {
 
 /**
  * A standalone SVG document: log-frequency x axis, dB y axis, grid lines, axis labels, one <path> per curve and a
- * legend. Only curves are drawn as <path> (grid and legend use <line>), so a curve's element is easy to find.
+ * legend above the plot. Only curves are drawn as <path> (grid and legend use <line>), so a curve's element is easy to
+ * find. Plain elements only (no clip paths, masks or filters), so common converters render it as a browser does.
  */
 export function svgPlot(curves: readonly SvgCurve[], freqs: ArrayLike<number>, opts: SvgPlotOptions = {}): string {
   const width = opts.width ?? 720;
@@ -164,17 +165,20 @@ export function svgPlot(curves: readonly SvgCurve[], freqs: ArrayLike<number>, o
   const scale = opts.dbRange ? { lo: opts.dbRange[0], hi: opts.dbRange[1], step: 0 } : niceScale(curves.map((c) => c.db));
   if (!(scale.hi > scale.lo)) throw new RangeError(`empty dB range ${scale.lo}..${scale.hi}`);
   const step = scale.step > 0 ? scale.step : niceScale([[scale.lo, scale.hi]]).step;
-  const m = { left: 56, right: 16, top: opts.title ? 34 : 14, bottom: 40 };
+  // The legend has its own band between the title and the plot, so it never covers a curve.
+  const legendH = Math.max(curves.length * 16, 8) + 8;
+  const m = { left: 56, right: 16, top: (opts.title ? 34 : 14) + legendH, bottom: 40 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const x = (f: number) => m.left + logPos(f) * plotW;
   const y = (v: number) => m.top + ((scale.hi - v) / (scale.hi - scale.lo)) * plotH;
+  // Values beyond the dB range are drawn at its edge: no clip-path, which some converters (ImageMagick's) drop.
+  const yIn = (v: number) => y(Math.min(scale.hi, Math.max(scale.lo, v)));
 
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   if (opts.title) parts.push(`<text x="${num(width / 2)}" y="20" text-anchor="middle" font-size="14">${xmlEscape(opts.title)}</text>`);
-  parts.push(`<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
 
   parts.push('<g stroke="#ddd" stroke-width="1">');
   for (const f of SVG_GRID_FREQS) parts.push(`<line x1="${num(x(f))}" y1="${m.top}" x2="${num(x(f))}" y2="${m.top + plotH}"/>`);
@@ -192,29 +196,27 @@ export function svgPlot(curves: readonly SvgCurve[], freqs: ArrayLike<number>, o
   }
   parts.push(`<text x="${num(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">frequency (Hz)</text>`);
   for (const v of dbTicks) parts.push(`<text x="${m.left - 6}" y="${num(y(v) + 4)}" text-anchor="end">${dbLabel(v)}</text>`);
-  parts.push(`<text x="14" y="${num(m.top + plotH / 2)}" text-anchor="middle" transform="rotate(-90 14 ${num(m.top + plotH / 2)})">gain (dB)</text>`);
+  // Horizontal, above the dB labels: converters disagree on rotated text (ImageMagick mirrors it).
+  parts.push(`<text x="4" y="${m.top - 8}">gain (dB)</text>`);
   parts.push('</g>');
 
-  parts.push('<g fill="none" stroke-width="2" stroke-linejoin="round" clip-path="url(#plot-area)">');
+  parts.push('<g fill="none" stroke-width="2" stroke-linejoin="round">');
   curves.forEach((curve, k) => {
     const n = Math.min(curve.db.length, freqs.length);
     const pts: string[] = [];
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(curve.db[i]) || !(freqs[i]! > 0)) continue;
-      pts.push(`${pts.length === 0 ? 'M' : 'L'}${num(x(freqs[i]!))} ${num(y(curve.db[i]!))}`);
+      pts.push(`${pts.length === 0 ? 'M' : 'L'}${num(x(freqs[i]!))} ${num(yIn(curve.db[i]!))}`);
     }
     parts.push(`<path d="${pts.join(' ') || 'M0 0'}" stroke="${PALETTE[k % PALETTE.length]}"><title>${xmlEscape(curve.label)}</title></path>`);
   });
   parts.push('</g>');
 
-  // Legend top right, on a translucent card so curves passing underneath do not make the labels unreadable.
-  const lx = m.left + plotW - 150;
+  // Legend above the plot, at its right: one row per curve.
+  const lx = m.left + plotW - 180;
   parts.push('<g>');
-  if (curves.length > 0) {
-    parts.push(`<rect x="${lx - 8}" y="${m.top + 4}" width="152" height="${curves.length * 16 + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
-  }
   curves.forEach((curve, k) => {
-    const ly = m.top + 18 + k * 16;
+    const ly = m.top - legendH + 12 + k * 16;
     parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 20}" y2="${ly - 4}" stroke="${PALETTE[k % PALETTE.length]}" stroke-width="2"/>`);
     parts.push(`<text x="${lx + 26}" y="${ly}" fill="#222">${xmlEscape(curve.label)}</text>`);
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as tf from './tf.js';
 import { PACKAGE_ROOT, SOCIALEQ_NON_DESCRIPTORS_FILE } from '../data/paths.js';
 import { readNonDescriptors } from '../data/terms.js';
-import { loadSafeDb } from '../data/safedb.js';
+import { datasetProblem, loadSafeDb, type SafeDataset } from '../data/safedb.js';
+import { DataFileError } from '../data/errors.js';
 import { initBackend } from './backend.js';
 import { termCentroids } from './centroids.js';
 import type { ModelConfig } from './config.js';
@@ -44,13 +45,26 @@ export interface BuildOptions {
   readonly socialEqPath?: string | null;
   readonly onEpoch?: (r: EpochReport) => void;
   readonly onVocabulary?: (done: number, total: number) => void;
+  /** Told once a usable dataset is read: the rows skipped as malformed, with their line numbers (see skippedRowsText). */
+  readonly onDataset?: (dataset: SafeDataset) => void;
 }
 
 export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
   const { onEpoch } = opts;
   const backend = await initBackend();
   const dataset = loadSafeDb(dataPath);
-  const data = prepareData(dataset, cfg);
+  // Nothing usable is one error line; otherwise the rows skipped are reported before training starts.
+  const problem = datasetProblem(dataset);
+  if (problem) throw new DataFileError(dataPath, problem);
+  opts.onDataset?.(dataset);
+  let data: PreparedData;
+  try {
+    data = prepareData(dataset, cfg);
+  } catch (err) {
+    // Too few terms with enough examples: the data (or --min-examples) is what the user can change.
+    if (err instanceof RangeError) throw new DataFileError(dataPath, err.message);
+    throw err;
+  }
   // SocialEQ's words join training as labelled examples (a few jittered copies of each word's fitted settings) so the
   // network can represent them; SAFE-DB's held-out split and normalisation statistics are untouched by them.
   const social = opts.socialEqPath ? loadSocialEq(opts.socialEqPath) : null;

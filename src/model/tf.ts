@@ -1,4 +1,57 @@
 // The one door to TensorFlow.js: every module imports tf from here, so what is loaded (and what it costs at start-up)
 // is decided in one place.
+//
+// Only what runs is loaded: tfjs-core (tensors, ops, the engine), tfjs-layers (the networks) and the CPU backend, which
+// registers itself on import so that tensors work before backend.ts has chosen (WASM, or tfjs-node; both load there).
+// The whole @tensorflow/tfjs bundle also loads the WebGL backend, the graph-model converter and tfjs-data, which Node
+// never uses here: about a third of the import time.
 
-export * from '@tensorflow/tfjs';
+import { add, cast, div, mean, mul, slice, square, sub, sum, Tensor, version_core, type Rank, type TensorLike } from '@tensorflow/tfjs-core';
+import { version_layers } from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+
+export * from '@tensorflow/tfjs-core';
+export * from '@tensorflow/tfjs-layers';
+
+/** The versions in use, named as the whole bundle names them (`tfjs` is the core's: the bundle's own number moves with it). */
+export const version = { 'tfjs-core': version_core, 'tfjs-layers': version_layers, tfjs: version_core } as const;
+
+// Chained ops (`a.add(b)`). The whole bundle registers every one of them through an ES module of tfjs-core, which Node
+// would load as a second copy of tfjs-core beside the CommonJS one the rest uses (two engines, two backend registries).
+// The model code uses these few; they are put on the same Tensor class here, calling the same engine's ops. Another
+// chained op is a type error until it is added to both lists (or written tf.op(x, ...)).
+declare module '@tensorflow/tfjs-core/dist/tensor.js' {
+  interface Tensor<R extends Rank = Rank> {
+    add<T extends Tensor>(b: Tensor | TensorLike): T;
+    sub<T extends Tensor>(b: Tensor | TensorLike): T;
+    mul<T extends Tensor>(b: Tensor | TensorLike): T;
+    div<T extends Tensor>(b: Tensor | TensorLike): T;
+    toFloat<T extends Tensor>(this: T): T;
+    square<T extends Tensor>(this: T): T;
+    mean<T extends Tensor>(axis?: number | number[], keepDims?: boolean): T;
+    sum<T extends Tensor>(axis?: number | number[], keepDims?: boolean): T;
+    slice<T extends Tensor>(this: T, begin: number | number[], size?: number | number[]): T;
+  }
+}
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+const binary = { add, sub, mul, div } as const;
+for (const [name, op] of Object.entries(binary)) {
+  proto[name] ??= function (this: Tensor, b: Tensor | TensorLike) {
+    return op(this, b);
+  };
+}
+proto.toFloat ??= function (this: Tensor) {
+  return cast(this, 'float32');
+};
+proto.square ??= function (this: Tensor) {
+  return square(this);
+};
+const reductions = { mean, sum } as const;
+for (const [name, op] of Object.entries(reductions)) {
+  proto[name] ??= function (this: Tensor, axis?: number | number[], keepDims?: boolean) {
+    return op(this, axis, keepDims);
+  };
+}
+proto.slice ??= function (this: Tensor, begin: number | number[], size?: number | number[]) {
+  return slice(this, begin, size);
+};

@@ -2,6 +2,8 @@
 
 import { paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
+import { BuildScheduler } from './build-scheduler.js';
+import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 import { shapePath, straightenSample } from './path-shape.js';
 
@@ -12,8 +14,13 @@ import { shapePath, straightenSample } from './path-shape.js';
  */
 const UNSORTED = { sorted: false } as const;
 
-/** Samples decoded per event-loop turn while a table builds in the background. */
-const CHUNK = 16;
+/**
+ * Samples decoded in one slice of background work, which a fader event may have to wait for: in plain JavaScript a
+ * sample costs a fraction of a millisecond; a tfjs call costs a fixed overhead plus a little per sample, so there a few
+ * samples share one call.
+ */
+const SLICE_JS = 1;
+const SLICE_TFJS = 8;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 
@@ -22,6 +29,10 @@ export interface CachedDecoderOptions {
   readonly steps?: number;
   /** Pairs kept at once (each costs steps x 13 doubles, about 13 kB at 129 steps). */
   readonly maxPairs?: number;
+  /** Where background builds run (one per process, shared with the fitted decoders); by default one of its own. */
+  readonly scheduler?: BuildScheduler;
+  /** Decode in plain JavaScript where it matches tfjs (default true); false: always tfjs. */
+  readonly javascript?: boolean;
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -36,8 +47,11 @@ export class CachedDecoder {
   private readonly tables = new Map<string, CachedTable>();
   private uses = 0;
   private readonly scratch = new Float64Array(13);
-  private readonly pending = new Set<string>();
   private termList: readonly string[] | null = null;
+  readonly scheduler: BuildScheduler;
+  /** The decoder network in plain JavaScript, where it agrees with tfjs (see DenseDecoder); null: tfjs decodes. */
+  readonly dense: DenseDecoder | null;
+  private readonly slice: number;
 
   constructor(
     readonly model: EqModel,
@@ -45,6 +59,13 @@ export class CachedDecoder {
   ) {
     this.steps = opts.steps ?? 129;
     this.maxPairs = opts.maxPairs ?? 64;
+    this.scheduler = opts.scheduler ?? new BuildScheduler();
+    const [a, b] = model.terms;
+    this.dense =
+      opts.javascript === false || !a || !b
+        ? null
+        : DenseDecoder.from(model.files.networks.decoder, { zs: [0, 0.37, 1].map((x) => model.interpolate(a, b, x)), tfjs: (zs) => model.decodeLatents(zs, UNSORTED) });
+    this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
   }
 
   /** One array for the decoder's life: term lookups index it once (the model's getter builds a new list per call). */
@@ -97,28 +118,45 @@ export class CachedDecoder {
     this.table(termA, termB);
   }
 
-  /** Decoded parameter rows for table samples from..to-1, in one batched call. */
+  /** Decoded parameter rows for table samples from..to-1, in one batched call (or one by one in JavaScript). */
   private samples(termA: string, termB: string, from: number, to: number): number[][] {
     const zs = Array.from({ length: to - from }, (_, i) => this.model.interpolate(termA, termB, (from + i) / (this.steps - 1)));
-    return this.model.decodeLatents(zs, UNSORTED);
+    const dense = this.dense;
+    return dense ? zs.map((z) => Array.from(dense.decode(z))) : this.model.decodeLatents(zs, UNSORTED);
+  }
+
+  /** One exact decode, not from a table and building none: the interim answer for a pair whose table is not built. */
+  exact(termA: string, termB: string, alpha: number): EqSettings {
+    return this.dense ? paramsToBands(this.dense.decode(this.model.interpolate(termA, termB, alpha))) : this.model.decode(termA, termB, alpha, UNSORTED);
+  }
+
+  /** The scheduler's key of a pair's build. */
+  jobKey(termA: string, termB: string): string {
+    return `pair\u0000${pairKey(termA, termB)}`;
   }
 
   /**
-   * Builds a table in chunks of `CHUNK` samples, one chunk per turn of the event loop, so a fader event never waits
-   * behind a whole table (one chunk is a few ms of WASM work).
+   * Queues a pair's table to be built in the background, a few samples per slice of the shared scheduler, so a fader
+   * event never waits behind a whole table.
    */
-  private buildInBackground(termA: string, termB: string, key: string): void {
-    if (this.pending.has(key)) return;
-    this.pending.add(key);
+  request(termA: string, termB: string): void {
+    const key = pairKey(termA, termB);
+    if (this.tables.has(key)) return;
     const rows: number[][] = [];
-    const step = () => {
-      if (!this.model.term(termA) || !this.model.term(termB)) return void this.pending.delete(key);
-      rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + CHUNK)));
-      if (rows.length < this.steps) return void setImmediate(step);
-      this.store(key, pairTable(termA, termB, shapePath(rows)));
-      this.pending.delete(key);
-    };
-    setImmediate(step);
+    this.scheduler.add(this.jobKey(termA, termB), {
+      step: () => {
+        if (!this.model.term(termA) || !this.model.term(termB)) return true;
+        rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
+        if (rows.length < this.steps) return false;
+        this.store(key, pairTable(termA, termB, shapePath(rows)));
+        return true;
+      },
+    });
+  }
+
+  /** Puts a pair's background build first in line (a performer is moving it). */
+  touch(termA: string, termB: string): void {
+    this.scheduler.touch(this.jobKey(termA, termB));
   }
 
   /**
@@ -129,13 +167,16 @@ export class CachedDecoder {
     const key = pairKey(termA, termB);
     const hit = this.cachedTable(key);
     if (hit) return paramsToBands(readPairTable(hit, alpha, this.scratch));
-    this.buildInBackground(termA, termB, key);
+    this.request(termA, termB);
+    this.touch(termA, termB);
     return paramsToBands(this.firstAnswer(termA, termB, alpha));
   }
 
-  /** A pair's answer before its table is built: the model's decodes of both ends and of α in one call, straightened. */
+  /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
   private firstAnswer(termA: string, termB: string, alpha: number): number[] {
-    const [rowA, rowB, row] = this.model.decodeLatents([this.model.interpolate(termA, termB, 0), this.model.interpolate(termA, termB, 1), this.model.interpolate(termA, termB, alpha)], UNSORTED);
+    const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
+    const dense = this.dense;
+    const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);
     return straightenSample(rowA!, rowB!, row!, alpha);
   }
 

@@ -1,10 +1,14 @@
 // The decode path for a target with its own band layout: eqmorph's pair tables refitted to that layout, built in the background.
 
-import { bandsToParams, type Band, type BandSpec, type EqSettings } from '../eq/bands.js';
+import { bandsToParams, PARAM_COUNT, type Band, type BandSpec, type EqSettings } from '../eq/bands.js';
 import type { PairTable } from './pair-table.js';
 import { readPairTable } from './pair-table.js';
-import { fitAlongPath, fitLayoutSample, layoutTable, readLayoutTable, seedFromSource, type LayoutTable } from './layout-path.js';
-import type { FitResult } from '../eq/fit.js';
+import { fitAlongPath, fitLayoutSample, layoutTable, layoutTableOf, readLayoutTable, seedFromSource, storedLayoutTable, type LayoutTable } from './layout-path.js';
+import { qRangeOf, type FitResult } from '../eq/fit.js';
+import type { BandDecoder } from './morph-state.js';
+import { BuildScheduler } from './build-scheduler.js';
+import type { FitPool } from './fit-pool.js';
+import type { TableCache } from './table-cache.js';
 
 /** What the fitted decoder needs of eqmorph's own decoder (CachedDecoder has it). */
 export interface PairTableSource {
@@ -12,45 +16,68 @@ export interface PairTableSource {
   ready(termA: string, termB: string): boolean;
   table(termA: string, termB: string): PairTable;
   decode(termA: string, termB: string, alpha: number): EqSettings;
+  /** Queues the pair's table to be built in the background, and puts it first in line. */
+  request(termA: string, termB: string): void;
+  touch(termA: string, termB: string): void;
 }
 
-/** Warm-started fits per event-loop turn while a table builds: about 1 ms each, so a fader event waits a few ms at most. */
-const FITS_PER_TURN = 2;
+export interface FittedDecoderOptions {
+  /** Where the fits run when there is no pool, a slice (one fit) at a time; by default one of its own. */
+  readonly scheduler?: BuildScheduler;
+  /** Worker threads that fit whole paths, off the thread serving the faders. */
+  readonly pool?: FitPool | null;
+  /** Built tables kept on disk, under this model's fingerprint. */
+  readonly cache?: { readonly store: TableCache; readonly model: string } | null;
+}
+
 /** Fitted pairs kept at once. */
-const MAX_PAIRS = 64;
+const MAX_PAIRS = 128;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
+/** Tells decoders apart in a shared scheduler's keys: two outputs with the same layout each build their own tables. */
+let decoders = 0;
 
 /**
  * Answers decode(termA, termB, alpha) with the target's own bands. Per pair, every α sample of eqmorph's pair table is
  * fitted once, each from its neighbour (see layout-path.ts), and events interpolate between samples, so the hot path
  * costs what the 5-band path costs plus a table read. Until a pair's table is built, an event is answered by one
  * warm-started fit from the pair's previous answer (or from eqmorph's own bands), which keeps a fader's moves continuous
- * while the table builds.
+ * while the table builds. Tables are built in the pool's workers where there is a pool, else in slices of the shared
+ * scheduler; either way the pair a performer moves goes first.
  */
 export class FittedDecoder {
   private readonly tables = new Map<string, LayoutTable>();
   private readonly pending = new Set<string>();
   /** The last interim answer per pair (layout parameters), the warm start of the next one. */
   private readonly interim = new Map<string, number[]>();
+  private readonly scheduler: BuildScheduler;
+  private readonly layoutId: string;
+  private readonly id = ++decoders;
+  /** Tables read from the disk cache, and tables built here. */
+  readonly counts = { fromCache: 0, built: 0 };
 
   constructor(
     private readonly source: PairTableSource,
     readonly specs: readonly BandSpec[],
-  ) {}
+    private readonly opts: FittedDecoderOptions = {},
+  ) {
+    this.scheduler = opts.scheduler ?? new BuildScheduler();
+    this.layoutId = JSON.stringify(specs);
+  }
 
   decode(termA: string, termB: string, alpha: number): Band[] {
     const key = pairKey(termA, termB);
     const hit = this.tables.get(key);
     if (hit) return readLayoutTable(hit, alpha);
     this.build(termA, termB);
+    this.touch(termA, termB);
     const row = bandsToParams(this.source.decode(termA, termB, alpha));
     const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
     this.interim.set(key, fit.params);
     return [...fit.bands];
   }
 
-  /** Starts building a pair's table in the background (at start, for every instance's initial pair). */
+  /** Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is read at once. */
   prepare(termA: string, termB: string): void {
     if (!this.tables.has(pairKey(termA, termB))) this.build(termA, termB);
   }
@@ -59,39 +86,101 @@ export class FittedDecoder {
     return this.tables.has(pairKey(termA, termB));
   }
 
+  /**
+   * A decoder that reads one fixed table of this layout (a flat EQ), for the rehearsal: it runs the same table read
+   * and encoders as a built pair, without building, touching or waiting for any pair's table.
+   */
+  standIn(): BandDecoder<Band[]> {
+    const flat = this.specs.flatMap((s) => {
+      const q = qRangeOf(s);
+      const mid = Math.sqrt(s.freq.min * s.freq.max);
+      return s.fixedQ === null ? [0, mid, Math.min(q.max, Math.max(q.min, 1))] : [0, mid];
+    });
+    const t = layoutTable(this.specs, [
+      { params: flat, maeDb: 0 },
+      { params: flat, maeDb: 0 },
+    ]);
+    return { decode: (_a, _b, alpha) => readLayoutTable(t, alpha) };
+  }
+
   /** The built table of a pair (benchmarks and tests read its fit errors). */
   fitted(termA: string, termB: string): LayoutTable | undefined {
     return this.tables.get(pairKey(termA, termB));
   }
 
+  /** The scheduler's key of a pair's build (tests cancel it). */
+  jobKey(termA: string, termB: string): string {
+    return `fit ${this.id}\u0000${pairKey(termA, termB)}`;
+  }
+
+  private touch(termA: string, termB: string): void {
+    this.scheduler.touch(this.jobKey(termA, termB));
+    this.opts.pool?.touch(this.jobKey(termA, termB));
+    if (!this.source.ready(termA, termB)) this.source.touch(termA, termB);
+  }
+
+  private cacheKey(termA: string, termB: string) {
+    return { model: this.opts.cache!.model, layout: this.layoutId, termA, termB };
+  }
+
+  private keep(termA: string, termB: string, table: LayoutTable, fromCache: boolean): void {
+    const key = pairKey(termA, termB);
+    this.tables.set(key, table);
+    if (this.tables.size > MAX_PAIRS) this.tables.delete(this.tables.keys().next().value!);
+    this.pending.delete(key);
+    this.interim.delete(key);
+    if (fromCache) this.counts.fromCache++;
+    else {
+      this.counts.built++;
+      this.opts.cache?.store.put(this.cacheKey(termA, termB), table);
+    }
+  }
+
   private build(termA: string, termB: string): void {
     const key = pairKey(termA, termB);
     if (this.pending.has(key)) return;
+    const stored = this.opts.cache?.store.get(this.cacheKey(termA, termB));
+    const cached = stored ? storedLayoutTable(this.specs, stored) : null;
+    if (cached) return this.keep(termA, termB, cached, true);
     this.pending.add(key);
+    // eqmorph's own table first (in the scheduler's slices); this job waits for it, then fits.
+    this.source.request(termA, termB);
     let fits: Generator<void, FitResult[], void> | null = null;
-    const step = () => {
-      if (!fits) {
-        // eqmorph's own table builds in its background first; asking for a decode starts it, without blocking.
-        if (!this.source.ready(termA, termB)) {
-          this.source.decode(termA, termB, 0);
-          return void setImmediate(step);
+    const pool = this.opts.pool;
+    this.scheduler.add(this.jobKey(termA, termB), {
+      step: () => {
+        if (!fits) {
+          if (!this.source.ready(termA, termB)) {
+            this.source.request(termA, termB);
+            this.source.touch(termA, termB);
+            return false;
+          }
+          const rows = this.sourceRows(termA, termB);
+          if (pool) {
+            pool.fit(this.jobKey(termA, termB), rows, this.specs).then(
+              (r) => this.keep(termA, termB, layoutTableOf(this.specs, r.params, r.maeDb), false),
+              () => this.pending.delete(key),
+            );
+            return true;
+          }
+          fits = fitAlongPath(
+            Array.from({ length: rows.length / PARAM_COUNT }, (_, i) => rows.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT)),
+            this.specs,
+          );
         }
-        const t = this.source.table(termA, termB);
-        const rows = Array.from({ length: t.steps }, (_, i) => Array.from(readPairTable(t, i / (t.steps - 1))));
-        fits = fitAlongPath(rows, this.specs);
-      }
-      for (let i = 0; i < FITS_PER_TURN; i++) {
         const next = fits.next();
-        if (next.done) {
-          this.tables.set(key, layoutTable(this.specs, next.value));
-          if (this.tables.size > MAX_PAIRS) this.tables.delete(this.tables.keys().next().value!);
-          this.pending.delete(key);
-          this.interim.delete(key);
-          return;
-        }
-      }
-      setImmediate(step);
-    };
-    setImmediate(step);
+        if (!next.done) return false;
+        this.keep(termA, termB, layoutTable(this.specs, next.value), false);
+        return true;
+      },
+    });
+  }
+
+  /** eqmorph's table of the pair, one row of physical parameters per sample, in one flat array (what a worker is sent). */
+  private sourceRows(termA: string, termB: string): Float64Array {
+    const t = this.source.table(termA, termB);
+    const rows = new Float64Array(t.steps * PARAM_COUNT);
+    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    return rows;
   }
 }

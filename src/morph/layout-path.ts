@@ -3,7 +3,7 @@
 import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
 import { fitParametric, gainRangeOf, qRangeOf, type FitResult } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
-import { responseFromParams } from '../eq/response.js';
+import { responseDb, responseFromParams } from '../eq/response.js';
 import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
 
 /**
@@ -102,16 +102,75 @@ export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec
   return fitParametric(target, FIT_GRID, { bands: specs, initial: seedFromSource(row, specs), sort: false });
 }
 
+/** Every COARSE-th sample of a path is fitted first; the samples between are interpolated where that is as good. */
+const COARSE = 4;
+/** How much worse than its two fitted neighbours an interpolated sample may be, dB of response error (FIT_GRID MAE). */
+const INTERPOLATION_SLACK_DB = 0.02;
+
 /**
- * Fits every row of a path, yielding after each fit so a caller can spread the work over several turns of the event
- * loop, and returning the fits in α order. Where the layout has room for all of eqmorph's bands (a shelf of each kind,
+ * Fits a path, yielding after each fit so a caller can spread the work over several turns of the event loop, and
+ * returns one fit per row in α order. Fitting every row is most of a table's cost, and most of a path is straight in
+ * the fitted layout's terms: so every COARSE-th row is fitted (as fitEvery does, both directions of a chain), and a row
+ * between two fitted ones takes their interpolation (as the table is read) where its response is within
+ * INTERPOLATION_SLACK_DB of theirs; where the path bends it is not, and the middle row is fitted, warm-started from the
+ * interpolation, and each half is checked again. The rows interpolated cost one response each, a fit costs about 30.
+ */
+export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
+  const n = rows.length;
+  if (n <= 2 * COARSE + 1) return yield* fitEvery(rows, specs);
+  const coarse = Array.from({ length: Math.ceil((n - 1) / COARSE) + 1 }, (_, i) => Math.min(i * COARSE, n - 1));
+  const fits: (FitResult | undefined)[] = new Array(n);
+  const coarseFits = yield* fitEvery(
+    coarse.map((i) => rows[i]!),
+    specs,
+  );
+  coarse.forEach((i, k) => (fits[i] = coarseFits[k]));
+  const kinds = paramKinds(specs);
+  const targets = new Map<number, Float64Array>();
+  const target = (k: number) => targets.get(k) ?? (targets.set(k, responseFromParams(rows[k]!, FIT_GRID)), targets.get(k)!);
+  const between = (a: FitResult, b: FitResult, f: number) =>
+    a.params.map((x, j) => (kinds[j] === 'gain' ? x + f * (b.params[j]! - x) : x * (b.params[j]! / x) ** f));
+  const asFit = (params: number[], k: number): FitResult => {
+    const t = target(k);
+    const r = responseDb(layoutBands(specs, params), FIT_GRID);
+    let abs = 0;
+    let sq = 0;
+    for (let i = 0; i < t.length; i++) {
+      const d = r[i]! - t[i]!;
+      abs += Math.abs(d);
+      sq += d * d;
+    }
+    return { params, bands: layoutBands(specs, params), maeDb: abs / t.length, rmsDb: Math.sqrt(sq / t.length) };
+  };
+  const spans: [number, number][] = coarse.slice(1).map((j, k) => [coarse[k]!, j]);
+  while (spans.length > 0) {
+    const [i, j] = spans.pop()!;
+    if (j - i < 2) continue;
+    const a = fits[i]!;
+    const b = fits[j]!;
+    const allowed = Math.max(a.maeDb, b.maeDb) + INTERPOLATION_SLACK_DB;
+    const tried = Array.from({ length: j - i - 1 }, (_, d) => asFit(between(a, b, (d + 1) / (j - i)), i + d + 1));
+    if (tried.every((t) => t.maeDb <= allowed)) {
+      tried.forEach((t, d) => (fits[i + d + 1] = t));
+      continue;
+    }
+    const m = (i + j) >> 1;
+    fits[m] = fitLayoutSample(rows[m]!, specs, tried[m - i - 1]!.params);
+    yield;
+    spans.push([i, m], [m, j]);
+  }
+  return fits as FitResult[];
+}
+
+/**
+ * Fits every row of a path, yielding after each fit, and returns the fits in α order. Where the layout has room for all of eqmorph's bands (a shelf of each kind,
  * three peaking bands or more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves
  * each band continuously along a path, so the copy does too, and the fit stays at it. Elsewhere the path is fitted as a
  * chain, each sample warm-started from its neighbour so the parameters follow one optimum; a chain can lose its optimum
  * where the target moves on, and one started from the other end usually loses it elsewhere, so both directions are
  * fitted and the chain with the smaller worst error is kept (both are continuous in the same way).
  */
-export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
+function* fitEvery(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
   const peaks = pathPeaks(rows, specs);
   const copies = specs.filter((s) => s.type === 'peaking').length >= 3 && specs.some((s) => s.type === 'lowshelf') && specs.some((s) => s.type === 'highshelf');
   if (copies) {
@@ -163,14 +222,28 @@ export interface LayoutTable {
   readonly maeDb: Float64Array;
 }
 
-export function layoutTable(specs: readonly BandSpec[], fits: readonly FitResult[]): LayoutTable {
+export function layoutTable(specs: readonly BandSpec[], fits: readonly Pick<FitResult, 'params' | 'maeDb'>[]): LayoutTable {
   if (fits.length < 2) throw new RangeError('a layout table needs at least two samples');
+  const width = paramKinds(specs).length;
+  const params = new Float64Array(fits.length * width);
+  fits.forEach((fit, i) => params.set(fit.params, i * width));
+  return layoutTableOf(specs, params, Float64Array.from(fits, (f) => f.maeDb));
+}
+
+/** A table from its fits in one flat array (physical units, one row of the layout's parameters per sample), as a worker returns them. */
+export function layoutTableOf(specs: readonly BandSpec[], params: Float64Array, maeDb: Float64Array): LayoutTable {
   const kinds = paramKinds(specs);
   const width = kinds.length;
-  const values = new Float64Array(fits.length * width);
-  fits.forEach((fit, i) => fit.params.forEach((v, j) => (values[i * width + j] = kinds[j] === 'gain' ? v : Math.log2(v))));
   const logColumn = Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1));
-  return { specs, steps: fits.length, width, logColumn, values, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+  const values = params.map((v, i) => (logColumn[i % width] ? Math.log2(v) : v));
+  return { specs, steps: maeDb.length, width, logColumn, values, maeDb };
+}
+
+/** A table as stored (interpolation space, see LayoutTable) read back for `specs`, or null where its width is another layout's. */
+export function storedLayoutTable(specs: readonly BandSpec[], stored: { readonly width: number; readonly values: Float64Array; readonly maeDb: Float64Array }): LayoutTable | null {
+  const kinds = paramKinds(specs);
+  if (stored.width !== kinds.length || stored.values.length !== stored.width * stored.maeDb.length || stored.maeDb.length < 2) return null;
+  return { specs, steps: stored.maeDb.length, width: stored.width, logColumn: Uint8Array.from(kinds, (k) => (k === 'gain' ? 0 : 1)), values: stored.values, maeDb: stored.maeDb };
 }
 
 /** Layout parameters (physical units, layout order) to bands. */

@@ -4,6 +4,7 @@ import { EMPTY, Observable, Subject, audit, auditTime, filter, groupBy, identity
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
+import { allowChecker } from '../profiles/allow.js';
 import type { OscInMessage, OscOutMessage } from '../transports/osc-udp.js';
 import type { MidiInMessage, MidiOutMessage } from '../transports/midi.js';
 import type { Transport } from '../transports/transport.js';
@@ -41,6 +42,8 @@ export interface BridgeCounters {
   errors: number;
   /** Full snapshots resent to an output that came back after an error. */
   resyncs: number;
+  /** OSC messages dropped because their sender is not in the input's `allow:` list. */
+  notAllowed: number;
   /** Changes made at a desk, reported on an output that listens (each output's own count: `deskCounters()`). */
   deskEdits: number;
 }
@@ -101,7 +104,7 @@ interface Frame {
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, deskEdits: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
   // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
@@ -129,9 +132,24 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const oscEvents = [...opts.oscInputs].map(([name, transport]) => {
     const input = mapping.inputs.get(name)!;
     const table = oscAddressTable(input.profile.controls as ReadonlyMap<string, OscControl>);
+    const allowed = input.connection.transport === 'osc' && input.connection.allow ? allowChecker(input.connection.allow) : null;
+    // The last sender's verdict, so a surface's stream of messages is checked once.
+    let lastSource = '';
+    let lastVerdict = false;
     // map and filter, not an inner observable per datagram: this runs for every fader message.
     return transport.messages$.pipe(
       map((msg): ControlEvent | null => {
+        if (allowed) {
+          if (msg.from.address !== lastSource) {
+            lastSource = msg.from.address;
+            lastVerdict = allowed(lastSource);
+          }
+          if (!lastVerdict) {
+            counters.notAllowed++;
+            warn(`not-allowed:${name}`, `${name}: dropped a message from ${msg.from.address}:${msg.from.port}, which its allow list does not name`);
+            return null;
+          }
+        }
         const r = contain(`${name} decode`, null, () => decodeOscControl(name, table, msg));
         if (r === null) return null;
         if (r.ok) {

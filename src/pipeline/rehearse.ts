@@ -1,4 +1,4 @@
-// Rehearsal: before the bridge hears a real control, throwaway copies of it play alpha moves over loopback UDP.
+// Rehearsal: as the bridge starts, throwaway copies of it play alpha moves over loopback UDP.
 //
 // V8 compiles a function for speed only after it has run many times. Without a rehearsal the first ~2,000 fader moves
 // of a run met half-compiled code and compile work on the other core: frames then came up to 5 ms late (p99 1.7 ms over
@@ -106,7 +106,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     const ports = new Map([...oscInputs].map(([name, t]) => [name, t.localAddress()!.port]));
     // Several bridges in turn, not one: optimised code that called one bridge's closures is thrown away when another
     // bridge's closures arrive ("wrong call target"), and compiling it again took the first seconds of a real run.
-    // After two rounds the calls are known to vary, and the real bridge, a third, keeps the optimised code.
+    // After two rounds the calls are known to vary, and the code optimised then serves the real bridge (started before
+    // the rehearsal, running beside it) as well.
     const rounds = Math.max(1, Math.min(opts.rounds ?? DEFAULT_REHEARSAL_ROUNDS, opts.moves));
     const timeout = opts.moveTimeoutMs ?? 100;
     let played = 0;

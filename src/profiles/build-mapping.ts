@@ -1,6 +1,7 @@
 // Turns a validated mapping into the typed Mapping: loads its profiles, parses endpoints, and checks every reference, term and binding.
 
 import { basename } from 'node:path';
+import { parseAllowEntry } from './allow.js';
 import { DEFAULT_OSC_LISTEN, DEFAULT_OSC_SEND, DEFAULT_RCP_PORT, parseHostPort, parsePortMatcher } from './endpoints.js';
 import { ProfileErrors, type ProfileError } from './errors.js';
 import { DESK_EDIT_POLICIES, type RawBinding, type RawMapping } from './schema.js';
@@ -101,7 +102,13 @@ export async function buildMapping(raw: RawMapping, source: YamlSource, ctx: Map
     if (t === 'osc') {
       const o = input.osc!;
       const feedback = o.feedback !== undefined ? hostPort(o.feedback, { host: '127.0.0.1', port: DEFAULT_OSC_LISTEN.port + 1 }, [...at, 'osc', 'feedback']) : undefined;
-      connection = { transport: 'osc', listen: hostPort(o.listen, DEFAULT_OSC_LISTEN, [...at, 'osc', 'listen']), ...(feedback ? { feedback } : {}) };
+      const allow = o.allow?.flatMap((text, i) => {
+        const entry = parseAllowEntry(text);
+        if (!('error' in entry)) return [entry];
+        err([...at, 'osc', 'allow', i], 'value', { code: 'bad_value', problem: entry.error, given: text, allowed: ['IPv4 or IPv6 address', 'address/prefix'] });
+        return [];
+      });
+      connection = { transport: 'osc', listen: hostPort(o.listen, DEFAULT_OSC_LISTEN, [...at, 'osc', 'listen']), ...(feedback ? { feedback } : {}), ...(allow ? { allow } : {}) };
     } else if (t === 'midi') {
       const m = input.midi!;
       const portAt = [...at, 'midi'];

@@ -300,7 +300,7 @@ export function buildTarget(given: RawTarget, source: YamlSource): Built<TargetP
     bands,
     ...(raw.on ? { on: fixedMessage(raw.on) } : {}),
     ...(raw.keepalive ? { keepalive: { message: fixedMessage(raw.keepalive), everyMs: raw.keepalive.every_ms } } : {}),
-    ...(raw.transport === 'osc' && raw.port !== undefined ? { port: raw.port } : {}),
+    ...(raw.transport === 'osc' && raw.port !== undefined ? { port: raw.port } : {}), // an rcp target arrives here in OSC shape, its port kept
     ...(raw.transport === 'osc' && raw.reports ? { reports: { parameters: new Set(raw.reports.parameters), query: raw.reports.query } } : {}),
     ...(raw.limits
       ? {

@@ -25,8 +25,8 @@ export interface InitRequest {
   /** The mapping JSON Schema, for editors (relative to the file, or absolute). */
   readonly schemaPath: string;
   readonly template: MappingTemplate;
-  /** OSC targets: HOST:PORT to send to. MIDI targets: null (eqmorph opens a virtual output port). */
-  readonly send: string | null;
+  /** Network targets: how (OSC over UDP, Yamaha's rcp over TCP) and HOST:PORT. MIDI targets: null (a virtual port). */
+  readonly reach: { readonly kind: 'osc' | 'rcp'; readonly address: string } | null;
   /** Channel numbers, one morph each; they fill `{instance}` in the target's addresses. */
   readonly channels: readonly number[];
 }
@@ -147,6 +147,13 @@ function flow(v: unknown): string {
   return scalar(v);
 }
 
+function outputConnection(reach: InitRequest['reach']): Obj {
+  if (reach === null) return { midi: { virtual: VIRTUAL_MIDI_OUT } };
+  return reach.kind === 'osc' ? { osc: { send: reach.address } } : { rcp: { connect: reach.address } };
+}
+
+type Obj = Readonly<Record<string, unknown>>;
+
 /** The mapping file: YAML with comments saying what each part does and what to change. */
 export function initMapping(req: InitRequest): string {
   const { controller: c, target: t, template } = req;
@@ -167,10 +174,10 @@ export function initMapping(req: InitRequest): string {
       : '  # Where eqmorph listens for the surface (0.0.0.0 listens on every network interface).',
     `  ${INPUT}: ${flow({ profile: req.controllerPath, ...template.connection })}`,
     'outputs:',
-    req.send === null
+    req.reach === null
       ? `  # eqmorph opens a virtual MIDI output called "${VIRTUAL_MIDI_OUT}": connect the EQ's MIDI input to it, or use port: NAME.`
-      : `  # Where the EQ listens: change the address to your device's if it is not ${req.send}.`,
-    `  ${OUTPUT}: ${flow({ profile: req.targetPath, ...(req.send === null ? { midi: { virtual: VIRTUAL_MIDI_OUT } } : { osc: { send: req.send } }) })}`,
+      : `  # Where the EQ listens: change the address to your device's if it is not ${req.reach.address}.`,
+    `  ${OUTPUT}: ${flow({ profile: req.targetPath, ...outputConnection(req.reach) })}`,
     '# One morph per instance: index fills {instance} in the target\'s addresses (the channel or bus number).',
     '# Takeover pickup: a control only takes over once it reaches the current value, so nothing jumps.',
     'instances:',

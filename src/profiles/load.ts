@@ -3,10 +3,11 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildController, buildTarget } from './build.js';
-import { buildMapping } from './build-mapping.js';
+import { buildMapping, type MappingContext } from './build-mapping.js';
 import { ProfileError, ProfileErrors } from './errors.js';
 import { validateWith } from './issues.js';
 import { migrate, MIGRATIONS, type Migration, type RawDocument } from './migrate.js';
+import { repairMapping } from './repair-mapping.js';
 import { PROFILE_KINDS, PROFILE_VERSION, SCHEMAS, type RawController, type RawMapping, type RawTarget } from './schema.js';
 import { YamlSource } from './source.js';
 import { suggest, didYouMean } from './suggest.js';
@@ -146,7 +147,17 @@ export async function parseAnyProfile(text: string, file: string, opts: LoadMapp
 }
 
 async function mappingFrom(p: Prepared, opts: LoadMappingOptions & ParseOptions): Promise<Mapping> {
-  const raw = validated(p, 'mapping');
+  const ctx = mappingContext(p, opts);
+  const result = validateWith(SCHEMAS.mapping, p.data, p.source);
+  if (result.ok) return finish(await buildMapping(result.value, p.source, ctx));
+  // One pass reports everything: with the schema's errors come those of the profile files, controls and terms that the
+  // rest of the file names, checked on a copy patched just enough to pass the schema.
+  const repaired = repairMapping(p.data);
+  const more = repaired ? (await buildMapping(repaired.data, p.source, ctx)).errors.filter(repaired.keep) : [];
+  throw new ProfileErrors([...result.errors, ...more]);
+}
+
+function mappingContext(p: Prepared, opts: LoadMappingOptions & ParseOptions): MappingContext {
   const dir = dirname(p.source.file);
   const cache = new Map<string, Promise<ControllerProfile | TargetProfile>>();
   const load = (kind: 'controller' | 'target', relPath: string) => {
@@ -166,7 +177,7 @@ async function mappingFrom(p: Prepared, opts: LoadMappingOptions & ParseOptions)
       return false;
     }
   };
-  return finish(await buildMapping(raw, p.source, { load, exists, knownTerms: opts.knownTerms }));
+  return { load, exists, knownTerms: opts.knownTerms };
 }
 
 // ---------------------------------------------------------------- from files

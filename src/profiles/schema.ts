@@ -261,6 +261,7 @@ export const targetSchema = z
         .describe('1-based band number -> parameters that differ for that band; null: the band has no such parameter'),
       on: rcpFixed.optional().describe('a message that switches the EQ on'),
       reports: deskReports.optional(),
+      port: z.number().int().min(1).max(65535).optional().describe('the TCP port the desk listens on (eqmorph init writes it into a mapping)'),
     }),
   ])
   .describe('eqmorph target profile: what an EQ accepts');
@@ -283,6 +284,11 @@ export const mappingInputSchema = z
       .strictObject({
         listen: hostPort.optional().describe('where to listen (default 0.0.0.0:9000)'),
         feedback: hostPort.optional().describe('where to send feedback for controls with feedback: true'),
+        allow: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('who may send to this input: IP addresses and CIDR ranges (e.g. [192.168.1.20, 10.0.0.0/8]); datagrams from anyone else are dropped and counted as "not allowed" (default: anyone)'),
       })
       .optional(),
     midi: z

@@ -2,6 +2,7 @@
 
 import type { ControlValue } from '../codecs/control-value.js';
 import type { BandType, ParamKind } from '../eq/bands.js';
+import type { AllowEntry } from './allow.js';
 
 export type ProfileKind = 'controller' | 'target' | 'mapping';
 export type Transport = 'midi' | 'osc';
@@ -137,7 +138,7 @@ export interface TargetProfile extends ProfileCommon {
   readonly on?: FixedMessage;
   readonly keepalive?: { readonly message: FixedMessage; readonly everyMs: number };
   readonly limits?: { readonly messagesPerSecond?: number; readonly bytesPerSecond?: number };
-  /** OSC only: the UDP port the device listens on, when the profile names it. */
+  /** OSC and rcp: the port the device listens on (UDP, TCP), when the profile names it. */
   readonly port?: number;
   /** The target reports changes of these parameters at their own addresses; with `query`, an address alone asks for its value. */
   readonly reports?: { readonly parameters: ReadonlySet<ParamKind | 'type'>; readonly query: boolean };
@@ -158,7 +159,7 @@ export type PortMatcher =
   | { readonly kind: 'virtual'; readonly name: string };
 
 export type InputConnection =
-  | { readonly transport: 'osc'; readonly listen: HostPort; readonly feedback?: HostPort }
+  | { readonly transport: 'osc'; readonly listen: HostPort; readonly feedback?: HostPort; readonly allow?: readonly AllowEntry[] }
   | { readonly transport: 'midi'; readonly port: PortMatcher; readonly outputPort?: PortMatcher };
 
 export type OutputConnection =

@@ -166,7 +166,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     if (this.opening) return this.opening;
     if (this.socket) return Promise.resolve();
     this.status.set('opening');
-    const socket = dgram.createSocket({ type: this.socketType, lookup: literalFirstLookup });
+    const socket = dgram.createSocket({ type: this.socketType, lookup: orderedLookup() });
     this.socket = socket;
     // Registered before bind so that no socket error can ever reach the process as an unhandled 'error' event.
     socket.on('error', (err) => this.onSocketError(err));
@@ -451,6 +451,10 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+type Resolver = (host: string, options: LookupOneOptions, callback: LookupCallback) => void;
+
+/** How long a host name's address is reused before it is looked up again. */
+export const NAME_TTL_MS = 30_000;
 
 const ignore = () => undefined;
 
@@ -461,15 +465,34 @@ export function resolveHost(host: string, family: 4 | 6 = 4): Promise<{ address:
 }
 
 /**
- * The socket's address lookup, called by dgram for every datagram sent: an IP address (every default and most mappings)
- * is answered at once; a host name goes to `dns.lookup` as before. dgram's own path through `dns.lookup` deferred each
- * datagram to the next tick and was the largest single share of the bridge's allocations per event.
+ * A socket's address lookup, called by dgram for every datagram sent. An IP address (every default and most mappings)
+ * is answered at once: dgram's own path through `dns.lookup` deferred each datagram to the next tick and was the largest
+ * single share of the bridge's allocations per event. A host name (`localhost`, a desk's name) is looked up once per
+ * NAME_TTL_MS, and the datagrams that wait for that answer get it in the order they were sent: with a lookup each, they
+ * left in the order the lookups came back, and a frame's first band arrived last.
  */
-export function literalFirstLookup(host: string, options: number | LookupOneOptions, callback: LookupCallback): void {
-  const family = isIP(host);
-  if (family !== 0) return callback(null, host, family);
-  dnsLookup(host, options as LookupOneOptions, callback);
+export function orderedLookup(resolver: Resolver = dnsLookup as Resolver, now: () => number = Date.now) {
+  const names = new Map<string, { readonly at: number; readonly address: string; readonly family: number } | { readonly waiting: LookupCallback[] }>();
+  return function lookup(host: string, options: number | LookupOneOptions, callback: LookupCallback): void {
+    const family = isIP(host);
+    if (family !== 0) return callback(null, host, family);
+    const opts: LookupOneOptions = typeof options === 'number' ? { family: options } : options;
+    const key = `${host}/${String(opts.family ?? 0)}`;
+    const known = names.get(key);
+    if (known && 'waiting' in known) return void known.waiting.push(callback);
+    if (known && now() - known.at < NAME_TTL_MS) return callback(null, known.address, known.family);
+    const entry = { waiting: [callback] };
+    names.set(key, entry);
+    resolver(host, opts, (err, address, fam) => {
+      if (err) names.delete(key);
+      else names.set(key, { at: now(), address, family: fam });
+      for (const cb of entry.waiting) cb(err, address, fam);
+    });
+  };
 }
+
+/** One ordered lookup for callers without a socket of their own. */
+export const literalFirstLookup = orderedLookup();
 
 /**
  * `encodeOscMessage`, faster for what an output sends most: a message of one 32-bit number is its address and tag

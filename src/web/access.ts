@@ -6,7 +6,7 @@ import { parseHostPort } from '../profiles/endpoints.js';
 import type { HostPort } from '../profiles/types.js';
 
 /** Where the monitor listens unless --web says otherwise: this machine only. */
-export const DEFAULT_WEB: HostPort = { host: '127.0.0.1', port: 8080 };
+export const DEFAULT_WEB: HostPort = { host: '127.0.0.1', port: 8373 };
 
 /** The cookie a page gets once it was opened with the right token, so its own scripts and socket carry it. */
 export const TOKEN_COOKIE = 'eqmorph_token';

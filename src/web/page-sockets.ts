@@ -25,6 +25,11 @@ export interface WebCounters {
   closedIdle: number;
 }
 
+/** The monitor's line in --stats. */
+export function webStatsLine(c: Readonly<WebCounters>): string {
+  return `stats: web: bad requests ${c.badRequests}, refused ${c.refused}, sends skipped ${c.skipped}, pages closed (behind) ${c.closedSlow}, pages closed (silent) ${c.closedIdle}`;
+}
+
 export const emptyWebCounters = (): WebCounters => ({ badRequests: 0, refused: 0, skipped: 0, closedSlow: 0, closedIdle: 0 });
 
 /** What a send needs of a page's socket. */

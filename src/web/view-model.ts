@@ -157,15 +157,17 @@ export function transportViews(
   });
 }
 
+/** A control's value as a person reads it: on/off for a button, a step with its share of the range, a signed tick count. */
 function describeValue(e: ControlEvent): string {
   const v = e.value;
   switch (v.kind) {
     case 'continuous':
       return round(v.value, 3).toString();
     case 'discrete':
-      return `${v.step}/${v.max}`;
+      if (v.max === 1) return v.step === 1 ? 'on' : 'off';
+      return `${v.step} of ${v.max} (${round(v.step / v.max, 2)})`;
     case 'relative':
-      return `${v.delta > 0 ? '+' : ''}${v.delta}`;
+      return `${v.delta > 0 ? '+' : ''}${v.delta} step${Math.abs(v.delta) === 1 ? '' : 's'}`;
     case 'text':
       return JSON.stringify(v.value);
   }

@@ -33,7 +33,9 @@ test('an unknown term exits 2 and names the closest known terms', () => {
 
 test('alpha or strength outside 0..1 is a clear error with exit 2', () => {
   assert.match(eqmorph('decode', 'warm', 'bright', '--alpha', '1.5').stderr, /--alpha must be a number in 0\.\.1, got "1\.5"/);
-  assert.equal(eqmorph('decode', 'warm', 'bright', '--alpha', '0.5', '--strength', '-1').code, 2);
+  const negative = eqmorph('decode', 'warm', 'bright', '--alpha', '-1', '--strength', '-1');
+  assert.equal(negative.code, 2);
+  assert.match(negative.stderr, /--alpha must be a number in 0\.\.1, got "-1"/);
 });
 
 test('a missing model directory is an error naming the path, exit 2', () => {

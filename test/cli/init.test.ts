@@ -25,7 +25,7 @@ async function written(file: string, choices: Parameters<typeof initText>[0]) {
 
 async function hostFor(target: string): Promise<string | undefined> {
   const t = await loadTargetProfile(join(PACKAGE_ROOT, 'firmware-profiles', 'targets', `${target}.yaml`));
-  return t.transport === 'osc' ? '127.0.0.1:9100' : undefined;
+  return t.transport === 'midi' ? undefined : '127.0.0.1:9100';
 }
 
 test('init writes a mapping that loads for every shipped controller and target', async () => {

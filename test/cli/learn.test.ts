@@ -88,3 +88,9 @@ test('learn --midi-in where MIDI is unavailable says so in one line and exits 1'
   assert.equal(code, 1);
   assert.match(err, /^eqmorph learn: MIDI unavailable: .+\n$/);
 });
+
+test('learn --help explains --target and --timeout', async () => {
+  const { LEARN_HELP } = await import('../../src/cli/learn.js');
+  assert.match(LEARN_HELP, /--target T +what the printed binding drives[^]*alpha\s+\(default\), strength, term_a, term_b, bypass, dump or swap/);
+  assert.match(LEARN_HELP, /--timeout S +how many seconds to wait for the first message before giving up with exit code 1\s+\(default 60\)/);
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,10 +41,17 @@ test('monitor prints decoded MIDI control events, touches, and messages no contr
   }
 });
 
-test('monitor where MIDI is unavailable says so in one line and keeps going', { skip: existsSync('/dev/snd/seq') ? 'an ALSA sequencer exists here, so MIDI is available' : false }, async () => {
+test('monitor where MIDI is unavailable says so in one line, and has nothing to monitor in a MIDI-only mapping', { skip: existsSync('/dev/snd/seq') ? 'an ALSA sequencer exists here, so MIDI is available' : false }, async () => {
   const lines: string[] = [];
   const monitor = await startMonitor({ mapping: mappingFile }, (l) => lines.push(l));
   await monitor.stop();
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /^MIDI unavailable: .* MIDI inputs are not monitored; OSC inputs are\.$/);
+  assert.match(lines[0]!, /^MIDI unavailable: .* MIDI inputs are not monitored\.$/);
+  assert.equal(monitor.listening, 0);
+});
+
+test('eqmorph monitor with nothing it can open says so and exits 1 at once', { skip: existsSync('/dev/snd/seq') ? 'an ALSA sequencer exists here, so MIDI is available' : false }, () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'monitor', '--mapping', mappingFile], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^eqmorph monitor: nothing to monitor: none of the mapping's inputs could be opened/m);
 });

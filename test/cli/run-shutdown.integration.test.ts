@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -138,6 +138,24 @@ test('a corrupt model directory fails at start with one line naming it, and exit
     assert.match(r.stderr, /corrupt or incomplete model directory/);
     assert.ok(r.stderr.includes(dir));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a model whose weights hold NaN is refused at load with one line naming the file, and exit code 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-nan-model-'));
+  try {
+    cpSync(resolve('models/default'), dir, { recursive: true });
+    const weights = readFileSync(join(dir, 'decoder.weights.bin'));
+    for (let i = 0; i < weights.length; i += 4096) weights.writeFloatLE(Number.NaN, i);
+    writeFileSync(join(dir, 'decoder.weights.bin'), weights);
+    for (const args of [['run', '--no-web'], ['decode', 'warm', 'bright', '--alpha', '0.5']]) {
+      const r = spawnSync(process.execPath, [...CLI, ...args, '--model', dir], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /decoder\.weights\.bin: weight .* is NaN; the model is damaged/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import dgram from 'node:dgram';
+import { healthLines } from '../../src/pipeline/health.js';
+import { loadMapping } from '../../src/profiles/load.js';
+import { ProfileErrors } from '../../src/profiles/errors.js';
+import { encodeOscMessage } from '../../src/transports/osc-packet.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
@@ -60,6 +65,70 @@ instances:
     await until('the move handled', () => run.bridge().state().get('main')!.alpha === 0.5);
   } finally {
     await run.stop();
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('an OSC input with allow: drops and counts what other senders send, with one warning naming the source', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-allow-'));
+  const file = join(dir, 'm.yaml');
+  const inPort = await freeUdpPort();
+  const rx = await oscReceiver();
+  const mapping = (allow: string) => `version: 1
+kind: mapping
+name: allow
+inputs:
+  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort}, allow: ${allow} } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:${rx.port} } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
+`;
+  writeFileSync(file, mapping('[10.9.9.9, 192.168.0.0/16]'));
+  const log: string[] = [];
+  const run = await startRun({ mapping: file, rehearse: 0 }, (l) => log.push(l));
+  const tx = dgram.createSocket('udp4');
+  const send = (v: number) => new Promise<void>((r) => tx.send(encodeOscMessage('/eqmorph/alpha', [v], 'f'), inPort, '127.0.0.1', () => r()));
+  try {
+    for (let i = 0; i < 50; i++) await send(0.5);
+    await until('all 50 dropped', () => run.bridge().counters().notAllowed === 50, 5000);
+    assert.equal(run.bridge().state().get('main')!.alpha, 0);
+    const warnings = log.filter((l) => /not name/.test(l));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /surface: dropped a message from 127\.0\.0\.1:\d+, which its allow list does not name/);
+    assert.match(healthLines(run.health()).join('\n'), /not allowed 50/);
+    // The same input allowing loopback takes the move.
+    writeFileSync(file, mapping('[127.0.0.0/8]'));
+    assert.equal(await run.reload(), true);
+    await send(0.5);
+    await until('the move taken', () => run.bridge().state().get('main')!.alpha === 0.5, 5000);
+  } finally {
+    tx.close();
+    rx.socket.close();
+    await run.stop();
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('an allow: entry that is not an address or range is a located profile error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-allow-'));
+  const file = join(dir, 'm.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+kind: mapping
+name: allow
+inputs:
+  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:9000, allow: [mixer.local] } }
+outputs:
+  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:9001 } }
+instances:
+  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [] }
+`,
+  );
+  try {
+    await assert.rejects(loadMapping(file), (err: Error) => err instanceof ProfileErrors && /m\.yaml:5:\d+: inputs\.surface\.osc\.allow\[0\]: "mixer\.local" is not an IP address or a CIDR range/.test(err.message));
+  } finally {
     rmSync(dir, { recursive: true });
   }
 });

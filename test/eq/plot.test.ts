@@ -83,3 +83,20 @@ test('SVG legend and title text are escaped, and size and dB range options are h
   assert.ok(svg.includes('>+24<') && svg.includes('>-24<'));
   assertWellFormed(svg);
 });
+
+test('the SVG uses no clip path, mask, filter or transform, and its legend sits above the plot, never over a curve', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string({ maxLength: 20 }), curveArb), { minLength: 1, maxLength: 6 }), fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), (curves, title) => {
+      const svg = svgPlot(curves.map(([label, db]) => ({ label, db })), DEFAULT_GRID, { title });
+      assert.doesNotMatch(svg, /clip-path|clipPath|<mask|<filter|transform=/);
+      const frame = /<rect x="56" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="none"/.exec(svg)!;
+      const top = Number(frame[1]);
+      const bottom = top + Number(frame[2]);
+      const legend = svg.slice(svg.lastIndexOf('<g>'));
+      for (const m of legend.matchAll(/ y1?="([\d.]+)"/g)) assert.ok(Number(m[1]) < top, `legend at y ${m[1]} is above the plot (top ${top})`);
+      for (const path of svg.matchAll(/<path d="([^"]+)"/g)) {
+        for (const pt of path[1]!.matchAll(/[ML][\d.]+ ([\d.]+)/g)) assert.ok(Number(pt[1]) >= top && Number(pt[1]) <= bottom);
+      }
+    }),
+  );
+});

@@ -33,8 +33,9 @@ test("the table's ends sound like the model's own decodes of the two terms (with
       const ends = [0, 1].map((x) => ({ sent: bandsToParams(cached.decode(a, b, x)), own: bandsToParams(model.decode(a, b, x, { sorted: false })) }));
       const gaps = ends.map((e) => rmsDistanceDb(responseFromParams(e.sent), responseFromParams(e.own)));
       gaps.forEach((g, i) => assert.ok(g <= 0.5, `${a}/${b} end ${i}: ${g.toFixed(3)} dB`));
-      // One end is where the straightened chain starts: the model's decode, parameter for parameter.
-      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-6 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
+      // One end is where the straightened chain starts: the model's decode, parameter for parameter (float32 tfjs
+      // against the float64 JavaScript decoder).
+      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-4 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
     }),
     { numRuns: 25 },
   );
@@ -84,9 +85,13 @@ test('a pair seen for the first time is answered at once by a straightened sampl
   const [a, b] = [model.terms[0]!, model.terms[1]!];
   const [rowA, rowB, row] = model.decodeLatents([model.term(a)!.z, model.term(b)!.z, model.interpolate(a, b, 0.3)], { sorted: false });
   const first = fresh.decode(a, b, 0.3);
-  assert.deepEqual(bandsToParams(first), straightenSample(rowA!, rowB!, row!, 0.3));
+  const expected = straightenSample(rowA!, rowB!, row!, 0.3);
+  const got = bandsToParams(first);
+  // Equal up to float32 (tfjs) against float64 (the JavaScript decoder).
+  PARAMS.forEach((p, j) => assert.ok(p.kind === 'gain' ? Math.abs(got[j]! - expected[j]!) <= 1e-3 : Math.abs(got[j]! / expected[j]! - 1) <= 1e-3, p.name));
   assert.equal(fresh.ready(a, b), false);
-  for (let i = 0; i < 200 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
+  // A few samples per turn of the event loop.
+  for (let i = 0; i < 5000 && !fresh.ready(a, b); i++) await new Promise((r) => setImmediate(r));
   assert.equal(fresh.ready(a, b), true);
   const gap = rmsDistanceDb(responseDb(first), responseDb(fresh.decode(a, b, 0.3)));
   assert.ok(gap < 0.3, `first answer and table differ by ${gap.toFixed(3)} dB`);

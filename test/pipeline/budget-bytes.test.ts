@@ -71,9 +71,11 @@ test('for any messages of 3 to 12 bytes fed above the budget: no one-second wind
   fc.assert(
     fc.property(
       fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.constantFrom(3, 6, 9, 12)), { minLength: 1, maxLength: 40 }),
-      fc.integer({ min: 400, max: 6000 }),
-      (pattern, budget) => {
-        // the pattern repeats every millisecond for 1.5 s over up to 16 parameters: above any budget tried
+      fc.integer({ min: 5, max: 95 }),
+      (pattern, percent) => {
+        // the pattern repeats every millisecond for 1.5 s over up to 16 parameters; the budget is a share of what it offers
+        const offered = 1000 * [...new Map(pattern).values()].reduce((a, b) => a + b, 0);
+        const budget = Math.floor((offered * percent) / 100);
         const events: [number, string, number, number][] = [];
         for (let t = 0; t < 1500; t++) pattern.forEach(([key, size], i) => events.push([t, `p${key}`, t * 100 + i, size]));
         const { out } = run(events, budget, 3, 12);
@@ -124,4 +126,45 @@ test('errors travel down the stream', () => {
   input.pipe(budgetBytes<Msg>({ bytesPerSecond: 100 })).subscribe({ error: (e) => (seen = e) });
   input.error(new Error('port gone'));
   assert.match(String(seen), /port gone/);
+});
+
+test('a budget no larger than the largest message is refused with a RangeError that says so', () => {
+  assert.throws(() => budgetBytes<Msg>({ bytesPerSecond: 12 }), /bytesPerSecond must exceed the largest message \(12 bytes\)/);
+  assert.throws(() => budgetBytes<Msg>({ bytesPerSecond: 3, maxMessageBytes: 3 }), RangeError);
+  assert.doesNotThrow(() => budgetBytes<Msg>({ bytesPerSecond: 13 }));
+});
+
+test('the default reserve is 12 bytes: 3-byte messages fed above a 3,125 B/s budget leave 12 bytes of each second unused at most', () => {
+  const scheduler = new VirtualTimeScheduler();
+  const input = new Subject<Msg>();
+  const out: { t: number; msg: Msg }[] = [];
+  input.pipe(budgetBytes<Msg>({ bytesPerSecond: DIN, scheduler })).subscribe((msg) => out.push({ t: scheduler.now(), msg }));
+  for (let t = 0; t < 1500; t++) scheduler.schedule(() => ['a', 'b', 'c'].forEach((key) => input.next({ key, value: t, bytes: [0, 0, 0] })), t);
+  scheduler.flush();
+  const { bytes } = busiestSecond(out);
+  assert.ok(bytes <= DIN && bytes >= DIN - 12 - 3, `${bytes} bytes in the busiest second`);
+});
+
+test('messages within the budget pass at once, in order, each on its own arrival', () => {
+  const { out } = run([[0, 'a', 1], [100, 'b', 2], [200, 'a', 3]], 1000, 3);
+  assert.deepEqual(out.map((o) => [o.t, o.msg.key, o.msg.value]), [[0, 'a', 1], [100, 'b', 2], [200, 'a', 3]]);
+});
+
+test('the pending count is reported as it rises and falls back to 0', () => {
+  const scheduler = new VirtualTimeScheduler();
+  const input = new Subject<Msg>();
+  const seen: number[] = [];
+  input.pipe(budgetBytes<Msg>({ bytesPerSecond: 100, maxMessageBytes: 3, scheduler, onPending: (n) => seen.push(n) })).subscribe();
+  input.next({ key: 'a', value: 1, bytes: [0, 0, 0] });
+  input.next({ key: 'b', value: 1, bytes: [0, 0, 0] });
+  input.next({ key: 'c', value: 1, bytes: [0, 0, 0] });
+  scheduler.flush();
+  assert.deepEqual(seen, [1, 0, 1, 2, 1, 0]);
+});
+
+test('completion waits for what is held, then completes once', () => {
+  const { out, done } = run([[0, 'a', 1], [0, 'b', 2], [0, 'c', 3]], 100, 3);
+  assert.deepEqual(out.map((o) => o.msg.key), ['a', 'b', 'c']);
+  assert.ok(out[2]!.t > out[1]!.t && out[1]!.t > out[0]!.t);
+  assert.ok(done);
 });

@@ -117,3 +117,52 @@ test('curves are monotonic and keep their ends', () => {
     }));
   }
 });
+
+test('jump maps the curved position onto the range, reversed when asked: lo + c * (hi - lo), or from hi down', () => {
+  fc.assert(
+    fc.property(positionArb, fader({ min: -10, max: 10 }), fader({ min: -10, max: 10 }), fc.boolean(), (x, lo, hi, reverse) => {
+      const r = applyAbsoluteGlue({ takeover: 'jump', curve: { kind: 'exp' }, reverse, range: [lo, hi] }, FRESH_TAKEOVER, x, lo);
+      const c = reverse ? 1 - x * x : x * x;
+      const span = hi - lo || 1;
+      assert.ok(Math.abs(r.value! - (lo + c * span)) <= 1e-9, `${r.value} vs ${lo + c * span}`);
+      assert.deepEqual(r.state, { last: c, caught: true });
+    }),
+  );
+});
+
+test('positions outside 0..1 count as the nearer end, for every curve', () => {
+  for (const curve of [{ kind: 'linear' }, { kind: 'log' }, { kind: 'exp' }, { kind: 's-curve' }, { kind: 'power', exponent: 2.5 }] as const) {
+    assert.equal(applyCurve(-0.5, curve), 0);
+    assert.equal(applyCurve(1.5, curve), 1);
+  }
+});
+
+test('each curve has its documented shape at the middle: linear 0.5, exp 0.25, log sqrt(0.5), s-curve 0.5, power 0.5^k', () => {
+  assert.equal(applyCurve(0.5, { kind: 'linear' }), 0.5);
+  assert.equal(applyCurve(0.5, { kind: 'exp' }), 0.25);
+  assert.equal(applyCurve(0.5, { kind: 'log' }), Math.SQRT1_2);
+  assert.equal(applyCurve(0.25, { kind: 's-curve' }), 0.15625);
+  assert.equal(applyCurve(0.5, { kind: 'power', exponent: 3 }), 0.125);
+});
+
+test('pickup of a reversed control catches where the reversed position meets the value', () => {
+  const g: AbsoluteGlue = { takeover: 'pickup', curve: { kind: 'linear' }, reverse: true, range: [0, 1] };
+  // reversed positions 0.8, 0.5 (above 0.3), 0.29 (passed over it), 0.4
+  const out = play(g, 0.3, [0.2, 0.5, 0.71, 0.6]);
+  [0.3, 0.3, 0.29, 0.4].forEach((want, i) => assert.ok(Math.abs(out[i]! - want) < 1e-12, `event ${i}: ${out[i]} vs ${want}`));
+});
+
+test('scale: the first message only sets the reference; an unmoved control changes nothing', () => {
+  let r = applyAbsoluteGlue(glue('scale'), FRESH_TAKEOVER, 0.4, 0.7);
+  assert.deepEqual(r, { value: null, state: { last: 0.4, caught: false } });
+  r = applyAbsoluteGlue(glue('scale'), r.state, 0.4, 0.7);
+  assert.equal(r.value, null);
+  r = applyAbsoluteGlue(glue('scale'), r.state, 0.7, 0.7); // half of the control's remaining travel up: half of the target's
+  assert.ok(Math.abs(r.value! - 0.85) < 1e-12, String(r.value));
+  r = applyAbsoluteGlue(glue('scale'), r.state, 0.35, 0.85); // half the way down: half of the target's way down
+  assert.ok(Math.abs(r.value! - 0.425) < 1e-12, String(r.value));
+});
+
+test('rearm keeps the control position and drops only the catch', () => {
+  assert.deepEqual(rearm({ last: 0.4, caught: true }), { last: 0.4, caught: false });
+});

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
-import { limitedText, LogLimiter, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
+import { DEFAULT_LOG_LIMITS, limitedText, LogLimiter, throttleLog, type Limited, type LogLimits } from '../../src/pipeline/throttle-log.js';
 
 const limits: LogLimits = { windowMs: 1000, maxLinesPerWindow: 5, maxKeys: 8 };
 
-/** Occurrences as (key index, gap in ms), replayed through decideLog. */
+/** Occurrences as (key index, gap in ms), replayed through LogLimiter. */
 const occurrences = fc.array(fc.record({ key: fc.integer({ min: 0, max: 20 }), gap: fc.integer({ min: 0, max: 600 }) }), { maxLength: 300 });
 
 function replay(occ: { key: number; gap: number }[]) {
@@ -118,4 +118,28 @@ test('for every sequence: the work per occurrence is O(1), even with the key tab
     }),
     { numRuns: 50 },
   );
+});
+
+test('the defaults are the documented ones: one line per key per 5 s, 20 lines per 5 s in all, 256 keys', () => {
+  assert.deepEqual(DEFAULT_LOG_LIMITS, { windowMs: 5000, maxLinesPerWindow: 20, maxKeys: 256 });
+});
+
+test('a line says how many of its own and of other warnings were held back, each only when there were some', () => {
+  const line = (suppressed: number, othersSuppressed: number) => limitedText({ item: { text: 'x' }, suppressed, othersSuppressed });
+  assert.equal(line(0, 0), 'x');
+  assert.equal(line(3, 0), 'x (3 more not shown)');
+  assert.equal(line(0, 2), 'x (2 other warnings not shown)');
+  assert.equal(line(3, 2), 'x (3 more not shown; 2 other warnings not shown)');
+});
+
+test('with every key slot held by a key inside its window, a new key waits and is counted; once a slot expires it is shown with that count', () => {
+  const small: LogLimits = { windowMs: 1000, maxLinesPerWindow: 100, maxKeys: 2 };
+  const limiter = new LogLimiter(small);
+  const at = (key: string, now: number) => limiter.decide(key, now);
+  assert.equal(at('a', 0).show, true);
+  assert.equal(at('a', 10).show, false); // a: 1 held
+  assert.equal(at('b', 20).show, true);
+  assert.equal(at('c', 30).show, false); // no room: counted with the others
+  const later = at('c', 1000); // a has expired (its held one moves to the others); b has not
+  assert.deepEqual([later.show, later.suppressed, later.othersSuppressed], [true, 0, 2]);
 });

@@ -35,8 +35,16 @@ test('an invalid file prints each problem with file:line:col and exits 2', async
 test('--help prints usage and exits 0; no files is a usage error', async () => {
   const help = await run(['--help']);
   assert.equal(help.code, 0);
-  assert.match(help.out, /^eqmorph validate FILE\.\.\./);
+  assert.match(help.out, /^eqmorph validate \[--model DIR\] FILE\.\.\./);
   const none = await run([]);
   assert.equal(none.code, 2);
   assert.match(none.err, /give at least one file/);
+});
+
+test('validate checks a mapping against the model: an unknown initial term is reported with the schema errors', async () => {
+  const r = await run([join(FIXTURES, 'invalid/mapping-every-stage.yaml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.out, /^bad .*mapping-every-stage\.yaml \(8 problems\)$/m);
+  assert.match(r.out, /:13:38: instances\[0\]\.initial\.term_b: the model does not know the term "brihgt"; did you mean "bright"/);
+  assert.match(r.out, /:9:18: outputs\.eq\.profile: no target profile file at this path/);
 });

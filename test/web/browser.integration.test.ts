@@ -3,41 +3,34 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { noBrowser, openBrowser, type OpenBrowser } from '../support/browser.js';
 import { startMonitoredRun, until, type MonitoredRun } from './running-monitor.js';
 
 // The page of a running bridge in headless Chromium: its fader and pickers must reach the EQ outputs on the wire.
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join('test-output', 'web');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`;
+const skip = noBrowser;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 describe('web monitor in a browser', { skip }, () => {
   let bridge: MonitoredRun;
   let context: BrowserContext;
   let page: Page;
-  let profileDir: string;
+  let browser: OpenBrowser;
   const run = () => bridge.run;
 
   before(async () => {
     bridge = await startMonitoredRun(null);
-    profileDir = mkdtempSync(join(tmpdir(), 'eqmorph-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 860 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openBrowser({ width: 1280, height: 860 });
+    ({ context, page } = browser);
     await page.goto(run().web!.url);
     await page.locator('#link[data-state="open"]').waitFor();
     await page.locator('#curve[data-alpha]').waitFor();
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await bridge?.stop();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const curvePixels = () => page.locator('#curve').evaluate((c: HTMLCanvasElement) => c.toDataURL());

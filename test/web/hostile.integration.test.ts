@@ -5,6 +5,7 @@ import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import type { Bridge } from '../../src/pipeline/bridge.js';
 import type { Mapping } from '../../src/profiles/types.js';
 import { latentMap } from '../../src/web/latent-map.js';
+import { webStatsLine } from '../../src/web/page-sockets.js';
 import { startWebMonitor, type WebMonitor } from '../../src/web/monitor.js';
 import { TOKEN_COOKIE } from '../../src/web/access.js';
 import { until } from '../support/until.js';
@@ -61,6 +62,8 @@ describe('a monitor with a token, given a cookie that is not URL-encoded', () =>
 
   test('a page request carrying it is answered 400, not 500', async () => {
     assert.equal((await fetch(monitor.url, { headers: { cookie: `${TOKEN_COOKIE}=%E0%A4%A` } })).status, 400);
+    // --stats says so.
+    assert.match(webStatsLine(monitor.counters()), /^stats: web: bad requests [1-9]\d*, refused \d+/);
   });
 });
 

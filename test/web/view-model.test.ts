@@ -90,8 +90,11 @@ test('transport views pair each transport with its status, rates and counters', 
 
 test('an event is named in the log by input, control and value', () => {
   assert.equal(eventLine({ input: 'web', control: 'main/alpha', value: { kind: 'continuous', value: 0.25 }, raw: [], time: 0 }, 0).text, 'web.main/alpha 0.25');
-  assert.equal(eventLine({ input: 'hw', control: 'enc', value: { kind: 'relative', delta: 2 }, raw: [], time: 0 }, 0).text, 'hw.enc +2');
-  assert.equal(eventLine({ input: 'hw', control: 'b', value: { kind: 'discrete', step: 64, max: 127 }, raw: [], time: 0 }, 0).text, 'hw.b 64/127');
+  assert.equal(eventLine({ input: 'hw', control: 'enc', value: { kind: 'relative', delta: 2 }, raw: [], time: 0 }, 0).text, 'hw.enc +2 steps');
+  assert.equal(eventLine({ input: 'hw', control: 'enc', value: { kind: 'relative', delta: -1 }, raw: [], time: 0 }, 0).text, 'hw.enc -1 step');
+  assert.equal(eventLine({ input: 'hw', control: 'b', value: { kind: 'discrete', step: 64, max: 127 }, raw: [], time: 0 }, 0).text, 'hw.b 64 of 127 (0.5)');
+  assert.equal(eventLine({ input: 'surface', control: 'bypass', value: { kind: 'discrete', step: 1, max: 1 }, raw: [], time: 0 }, 0).text, 'surface.bypass on');
+  assert.equal(eventLine({ input: 'surface', control: 'bypass', value: { kind: 'discrete', step: 0, max: 1 }, raw: [], time: 0 }, 0).text, 'surface.bypass off');
 });
 
 test('an instance that follows its desk shows the desk\'s bands and their curve, marked as the desk\'s', () => {

@@ -134,7 +134,10 @@ function renderTransports(list) {
       li.title = `${t.state}${t.detail ? ': ' + t.detail : ''} · in ${t.counters.in}, out ${t.counters.out}, dropped ${t.counters.dropped}, errors ${t.counters.errors}`;
       const desk = t.counters.deskEdits !== undefined ? ` · ${t.counters.deskEdits} desk edit${t.counters.deskEdits === 1 ? '' : 's'}` : '';
       const rate = t.role === 'in' ? `${t.inRate.toFixed(1)} msg/s in` : `${t.outRate.toFixed(1)} msg/s out${desk}`;
-      li.append(el('span', 'dot'), el('strong', '', `${t.role} ${t.name}`), el('span', 'endpoint', `${t.kind.toUpperCase()} · ${t.endpoint} · ${t.state}`), el('span', 'rate', rate));
+      // Cut with an ellipsis on a narrow screen: the whole text is the span's tooltip.
+      const endpoint = el('span', 'endpoint', `${t.kind.toUpperCase()} · ${t.endpoint} · ${t.state}`);
+      endpoint.title = endpoint.textContent;
+      li.append(el('span', 'dot'), el('strong', '', `${t.role} ${t.name}`), endpoint, el('span', 'rate', rate));
       if (t.detail) li.append(el('span', 'detail', t.detail));
       return li;
     }),
@@ -147,6 +150,7 @@ function renderLog(lines) {
     ...lines.map((l) => {
       const li = el('li', l.level);
       li.append(`${new Date(l.time).toLocaleTimeString([], { hour12: false })} `, el('span', '', l.text));
+      li.title = li.textContent;
       return li;
     }),
   );
@@ -182,6 +186,18 @@ ui.alpha.addEventListener('input', () => {
   ui.alphaOut.textContent = Number(ui.alpha.value).toFixed(2);
   send('alpha', Number(ui.alpha.value));
 });
+// Keys move by steps a listener hears: 0.01, 0.1 with Shift (the range's own 0.001 step is for dragging).
+const KEY_STEPS = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 10, PageDown: -10 };
+const keyStep = (e) => (KEY_STEPS[e.key] === undefined ? undefined : KEY_STEPS[e.key] * (e.shiftKey ? 0.1 : 0.01));
+ui.alpha.addEventListener('keydown', (e) => {
+  const step = keyStep(e);
+  if (step === undefined) return;
+  e.preventDefault();
+  const v = Math.min(1, Math.max(0, Math.round((Number(ui.alpha.value) + step) * 1000) / 1000));
+  ui.alpha.value = String(v);
+  ui.alphaOut.textContent = v.toFixed(2);
+  send('alpha', v);
+});
 
 // Strength: drag up/down (200 px for the whole range), the wheel, or arrow keys.
 ui.strength.addEventListener('pointerdown', (e) => {
@@ -202,10 +218,10 @@ ui.strength.addEventListener('wheel', (e) => {
   moveKnob(page.strength - Math.sign(e.deltaY) * 0.02);
 });
 ui.strength.addEventListener('keydown', (e) => {
-  const step = { ArrowUp: 0.01, ArrowRight: 0.01, ArrowDown: -0.01, ArrowLeft: -0.01, PageUp: 0.1, PageDown: -0.1 }[e.key];
+  const step = keyStep(e);
   if (step === undefined) return;
   e.preventDefault();
-  moveKnob(page.strength + step);
+  moveKnob(Math.round((page.strength + step) * 1000) / 1000);
 });
 
 ui.termA.addEventListener('change', () => send('termA', ui.termA.value));

@@ -1,0 +1,128 @@
+// A small pool of worker threads that fit layouts along morph paths, so the thread serving the faders never runs a table's fits.
+
+import { Worker } from 'node:worker_threads';
+import type { BandSpec } from '../eq/bands.js';
+
+export interface FitRequest {
+  readonly id: number;
+  /** The pair table's rows, physical units, PARAM_COUNT per row. */
+  readonly rows: Float64Array;
+  readonly specs: readonly BandSpec[];
+}
+
+export type FitReply =
+  | { readonly id: number; readonly ok: true; readonly params: Float64Array; readonly maeDb: Float64Array }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+/** A path's fits as the pool returns them: one row of layout parameters per sample, and each sample's error. */
+export interface PathFits {
+  readonly params: Float64Array;
+  readonly maeDb: Float64Array;
+}
+
+interface Waiting {
+  readonly req: FitRequest;
+  readonly key: string;
+  touched: number;
+  resolve(f: PathFits): void;
+  reject(e: Error): void;
+}
+
+/**
+ * The worker's module: compiled JavaScript next to this file, or under tsx (tests, benchmarks) the TypeScript source,
+ * which a worker can only load once tsx's loader is registered in it.
+ */
+function startWorker(): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url);
+  return new Worker(`import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true });
+}
+
+/**
+ * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that
+ * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request and do
+ * not keep the process alive.
+ */
+export class FitPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Waiting>();
+  private readonly line: Waiting[] = [];
+  private started = 0;
+  private ids = 0;
+  private touches = 0;
+  private closed = false;
+
+  constructor(readonly size: number) {
+    if (!(size >= 1)) throw new RangeError('a fit pool needs at least one worker');
+  }
+
+  fit(key: string, rows: Float64Array, specs: readonly BandSpec[]): Promise<PathFits> {
+    if (this.closed) return Promise.reject(new Error('the fit pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.line.push({ req: { id: ++this.ids, rows, specs }, key, touched: 0, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Moves a waiting request to the front of the line. */
+  touch(key: string): void {
+    const w = this.line.find((x) => x.key === key);
+    if (w) w.touched = ++this.touches;
+  }
+
+  /** Requests waiting or running. */
+  get pending(): number {
+    return this.line.length + this.busy.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.line.splice(0)) w.reject(new Error('the fit pool is closed'));
+    const all = [...this.idle, ...this.busy.keys()];
+    for (const w of this.busy.values()) w.reject(new Error('the fit pool is closed'));
+    this.busy.clear();
+    this.idle.length = 0;
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (this.line.length > 0) {
+      const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
+      if (!worker) return;
+      // Touched requests first, the latest touch first; then first come, first served.
+      let at = 0;
+      this.line.forEach((w, i) => {
+        if (w.touched > this.line[at]!.touched) at = i;
+      });
+      const next = this.line.splice(at, 1)[0]!;
+      this.busy.set(worker, next);
+      worker.postMessage(next.req);
+    }
+  }
+
+  private spawn(): Worker {
+    this.started++;
+    const worker = startWorker();
+    worker.unref();
+    worker.on('message', (reply: FitReply) => {
+      const w = this.busy.get(worker);
+      this.busy.delete(worker);
+      if (this.closed) return;
+      this.idle.push(worker);
+      if (w) {
+        if (reply.ok) w.resolve({ params: reply.params, maeDb: reply.maeDb });
+        else w.reject(new Error(reply.error));
+      }
+      this.pump();
+    });
+    worker.on('error', (err) => {
+      // A worker that died takes its request with it; the pool starts another for what waits.
+      const w = this.busy.get(worker);
+      this.busy.delete(worker);
+      this.started--;
+      w?.reject(err);
+      if (!this.closed) this.pump();
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,68 @@
+// Mutation testing of the pure core (npm run mutate [-- set ...]); one set per folder, each with the tests that exercise it.
+// Not part of npm test: a set takes minutes to an hour. Reports go to reports/mutation/<set>/ (git-ignored).
+
+/** What is mutated, and which test files run against the mutants (only those that cover a mutant run for it). */
+export const SETS = {
+  codecs: {
+    mutate: ['src/codecs/**/*.ts'],
+    tests: ['test/codecs/control-value.test.ts', 'test/pipeline/decode-midi-control.test.ts', 'test/pipeline/decode-osc-control.test.ts', 'test/pipeline/midi-round-trip.test.ts', 'test/pipeline/encode-feedback.test.ts', 'test/web/log-ring.test.ts'],
+  },
+  // The pipeline's pure stages, one set per file (a set over all of them is over a thousand mutants: hours here).
+  ...Object.fromEntries(
+    Object.entries({
+      takeover: ['takeover', 'encode-feedback'],
+      bindings: ['bindings'],
+      'budget-bytes': ['budget-bytes'],
+      'throttle-log': ['throttle-log'],
+      'decode-midi-control': ['decode-midi-control', 'classify-midi', 'midi-round-trip'],
+      'decode-osc-control': ['decode-osc-control'],
+      'encode-target': ['encode-target', 'x32-encoding', 'midi-round-trip'],
+      feedback: ['feedback', 'encode-feedback'],
+    }).map(([file, tests]) => [`pipeline/${file}`, { mutate: [`src/pipeline/${file}.ts`], tests: tests.map((t) => `test/pipeline/${t}.test.ts`) }]),
+  ),
+  'osc-packet': {
+    mutate: ['src/transports/osc-packet.ts'],
+    tests: ['test/transports/osc-packet.test.ts', 'test/transports/osc-encode-cached.test.ts'],
+  },
+  eq: {
+    mutate: ['src/eq/**/*.ts'],
+    tests: ['test/eq/*.test.ts', 'test/data/normalise.test.ts', 'test/data/terms.test.ts', 'test/model/param-heads.test.ts'],
+  },
+  // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
+  morph: {
+    mutate: ['src/morph/pair-table.ts', 'src/morph/layout-path.ts', 'src/morph/band-layout.ts', 'src/morph/morph-state.ts'],
+    tests: ['test/morph/pair-table.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/pipeline/bindings.test.ts'],
+  },
+  'morph-model': {
+    mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],
+    tests: ['test/morph/cached-decoder.test.ts', 'test/morph/fitted-decoder.test.ts'],
+  },
+};
+
+const name = process.env.MUTATE_SET ?? 'codecs';
+const set = SETS[name];
+if (!set) throw new Error(`MUTATE_SET must be one of ${Object.keys(SETS).join(', ')}; got ${name}`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'tap',
+  tap: { testFiles: set.tests, nodeArgs: ['--import', 'tsx', '--import', './test/support/mutation-setup.ts', '-r', '{{hookFile}}', '{{testFile}}'], forceBail: true },
+  coverageAnalysis: 'perTest',
+  mutate: set.mutate,
+  // two shared cores: one mutant at a time unless MUTATE_CONCURRENCY says otherwise
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
+  // on top of 1.5 x a test file's time without mutants: a mutant that loops is given up on (and counted as killed) soon
+  timeoutMS: 15_000,
+  ignorePatterns: ['dist', 'reports', 'bench-output', 'test-output', 'scratch', '.stryker-tmp'],
+  tempDirName: `.stryker-tmp/${name.replace('/', '-')}`,
+  // TypeScript 7 has no JS API for Stryker to rewrite tsconfig with; tsx reads the sandbox's copy as it is
+  tsconfigFile: 'no-tsconfig-rewrite.json',
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
+  thresholds: { high: 90, low: 85, break: null },
+  cleanTempDir: true,
+  // a rerun tests only the mutants whose code or covering tests changed since the last report
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
+};

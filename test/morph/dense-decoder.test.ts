@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
+import { PARAMS } from '../../src/eq/bands.js';
+import { initBackend } from '../../src/model/backend.js';
+import { EqModel } from '../../src/model/eq-model.js';
+import * as tf from '../../src/model/tf.js';
+import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { DenseDecoder } from '../../src/morph/dense-decoder.js';
+
+let model: EqModel;
+let dense: DenseDecoder;
+before(async () => {
+  await initBackend();
+  model = await EqModel.load(DEFAULT_MODEL_DIR);
+  const d = new CachedDecoder(model).dense;
+  assert.ok(d, 'the shipped network is one the JavaScript evaluator knows');
+  dense = d;
+});
+
+test('for any term pair and alpha, the JavaScript decoder gives what tfjs gives: within 0.001 dB and 0.1 % of frequency and Q', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...model.terms), fc.constantFrom(...model.terms), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, x) => {
+      const z = model.interpolate(a, b, x);
+      const js = dense.decode(z);
+      const want = model.decodeLatents([z], { sorted: false })[0]!;
+      PARAMS.forEach((p, j) => {
+        if (p.kind === 'gain') assert.ok(Math.abs(js[j]! - want[j]!) <= 1e-3, `${p.name}: ${js[j]} vs ${want[j]}`);
+        else assert.ok(Math.abs(js[j]! / want[j]! - 1) <= 1e-3, `${p.name}: ${js[j]} vs ${want[j]}`);
+      });
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('a network with a layer the evaluator does not know gives no JavaScript decoder (tfjs decodes)', () => {
+  const input = tf.input({ shape: [4] });
+  const out = tf.layers.dense({ units: 13, activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+  const net = tf.model({ inputs: input, outputs: out });
+  const zs = [[0.1, 0.2, 0.3, 0.4]];
+  assert.equal(DenseDecoder.from(net, { zs, tfjs: (z) => (net.predict(tf.tensor2d(z as number[][])) as tf.Tensor).arraySync() as number[][] }), null);
+});
+
+test('a network that decodes otherwise than the evaluator computes gives no JavaScript decoder', () => {
+  const zs = [model.interpolate(model.terms[0]!, model.terms[1]!, 0.5)];
+  const shifted = (z: readonly (readonly number[])[]) => model.decodeLatents(z, { sorted: false }).map((row) => row.map((v) => v + 1));
+  assert.equal(DenseDecoder.from(model.files.networks.decoder, { zs, tfjs: shifted }), null);
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
+import { initBackend } from '../../src/model/backend.js';
+import { EqModel } from '../../src/model/eq-model.js';
+import { targetLayout } from '../../src/morph/band-layout.js';
+import { BuildScheduler } from '../../src/morph/build-scheduler.js';
+import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { FitPool } from '../../src/morph/fit-pool.js';
+import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
+import { TableCache } from '../../src/morph/table-cache.js';
+import { loadTargetProfile } from '../../src/profiles/load.js';
+import type { BandSpec } from '../../src/eq/bands.js';
+
+// The shipped model and the X32 channel layout (4 bands, fitted as a chain: the costly case).
+let model: EqModel;
+let specs: BandSpec[];
+let pool: FitPool;
+const dir = mkdtempSync(join(tmpdir(), 'eqmorph-pool-test-'));
+const until = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 20));
+};
+
+before(async () => {
+  await initBackend();
+  model = await EqModel.load(DEFAULT_MODEL_DIR);
+  const layout = targetLayout(await loadTargetProfile('firmware-profiles/targets/behringer-x32-channel.yaml'));
+  assert.ok(layout.ok);
+  specs = layout.specs;
+  pool = new FitPool(1);
+});
+after(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a table fitted in a worker is the table fitted on the main thread, and is kept in the cache for the next decoder', async () => {
+  const scheduler = new BuildScheduler();
+  const source = new CachedDecoder(model, { scheduler });
+  const cache = { store: new TableCache({ dir }), model: 'test-model' };
+  const inWorker = new FittedDecoder(source, specs, { scheduler, pool, cache });
+  const inThread = new FittedDecoder(source, specs, { scheduler });
+  inWorker.prepare('warm', 'bright');
+  inThread.prepare('warm', 'bright');
+  await until(() => inWorker.ready('warm', 'bright') && inThread.ready('warm', 'bright'));
+  assert.deepEqual(Array.from(inWorker.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
+  assert.deepEqual(inWorker.counts, { fromCache: 0, built: 1 });
+
+  const next = new FittedDecoder(new CachedDecoder(model), specs, { cache });
+  next.prepare('warm', 'bright');
+  assert.equal(next.ready('warm', 'bright'), true, 'read from the cache at once');
+  assert.deepEqual(next.counts, { fromCache: 1, built: 0 });
+  for (const alpha of [0, 0.3, 1]) assert.deepEqual(next.decode('warm', 'bright', alpha), inThread.decode('warm', 'bright', alpha));
+});
+
+test('a cached table is not used for another layout or another model', async () => {
+  const cache = { store: new TableCache({ dir }), model: 'another-model' };
+  const d = new FittedDecoder(new CachedDecoder(model), specs, { cache, pool });
+  d.prepare('warm', 'bright');
+  assert.equal(d.ready('warm', 'bright'), false);
+  const narrower = specs.map((s) => ({ ...s, gain: { min: -6, max: 6 } }));
+  const e = new FittedDecoder(new CachedDecoder(model), narrower, { cache: { store: cache.store, model: 'test-model' }, pool });
+  e.prepare('warm', 'bright');
+  assert.equal(e.ready('warm', 'bright'), false);
+  await until(() => d.ready('warm', 'bright') && e.ready('warm', 'bright'));
+});
+
+test('the pair being moved is built before the pairs only waiting', async () => {
+  const scheduler = new BuildScheduler();
+  const d = new FittedDecoder(new CachedDecoder(model, { scheduler }), specs, { scheduler });
+  const waiting: [string, string][] = [
+    ['clear', 'rich'],
+    ['rich', 'funky'],
+    ['funky', 'fresco'],
+  ];
+  for (const [a, b] of waiting) d.prepare(a, b);
+  d.decode('melodic', 'fun', 0.5); // a performer moves this pair now
+  await until(() => d.ready('melodic', 'fun'));
+  assert.equal(waiting.filter(([a, b]) => d.ready(a, b)).length, 0);
+  for (const [a, b] of waiting) scheduler.cancel(d.jobKey(a, b));
+});

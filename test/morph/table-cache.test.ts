@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import fc from 'fast-check';
+import { decodeTable, defaultCacheDir, encodeTable, TableCache, type StoredTable, type TableKey } from '../../src/morph/table-cache.js';
+
+const dirs: string[] = [];
+const fresh = () => {
+  const d = mkdtempSync(join(tmpdir(), 'eqmorph-cache-test-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const key: TableKey = { model: 'm1', layout: '[4 bands]', termA: 'warm', termB: 'bright' };
+const table = (steps = 5, width = 3, seed = 1): StoredTable => ({
+  steps,
+  width,
+  values: Float64Array.from({ length: steps * width }, (_, i) => Math.sin(i + seed) * 10),
+  maeDb: Float64Array.from({ length: steps }, (_, i) => i / 100),
+});
+
+test('a stored table reads back exactly, for any shape and any key', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.string(), fc.string(), (steps, width, a, b) => {
+      const k = { ...key, termA: a, termB: b };
+      const t = table(steps, width);
+      const back = decodeTable(encodeTable(k, t), k);
+      assert.ok(back);
+      assert.deepEqual(Array.from(back.values), Array.from(t.values));
+      assert.deepEqual(Array.from(back.maeDb), Array.from(t.maeDb));
+      assert.equal(back.steps, steps);
+      assert.equal(back.width, width);
+    }),
+  );
+});
+
+test('a put table is read back from the folder', () => {
+  const cache = new TableCache({ dir: fresh() });
+  assert.equal(cache.get(key), null);
+  cache.put(key, table());
+  assert.deepEqual(Array.from(cache.get(key)!.values), Array.from(table().values));
+});
+
+test('a corrupt file (any byte changed, or cut short) is ignored, and the next put replaces it', () => {
+  const bytes = encodeTable(key, table());
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+      const bad = Buffer.from(bytes);
+      bad[at] = bad[at]! ^ flip;
+      assert.equal(decodeTable(bad, key), null);
+      assert.equal(decodeTable(bytes.subarray(0, at), key), null);
+    }),
+  );
+  const cache = new TableCache({ dir: fresh() });
+  cache.put(key, table());
+  const file = cache.fileOf(key);
+  writeFileSync(file, readFileSync(file).subarray(0, 50));
+  assert.equal(cache.get(key), null);
+  cache.put(key, table());
+  assert.ok(cache.get(key));
+});
+
+test('a foreign file under the name of a key is ignored: another program\'s bytes, another pair, model or layout', () => {
+  const cache = new TableCache({ dir: fresh() });
+  cache.put(key, table());
+  writeFileSync(cache.fileOf(key), 'not a table at all, just some text of about the right length..............');
+  assert.equal(cache.get(key), null);
+  for (const other of [{ termA: 'bright', termB: 'warm' }, { model: 'm2' }, { layout: '[6 bands]' }]) {
+    writeFileSync(cache.fileOf(key), encodeTable({ ...key, ...other }, table()));
+    assert.equal(cache.get(key), null, JSON.stringify(other));
+  }
+});
+
+test('the folder is kept under its size bound by deleting the least recently used files first', () => {
+  const dir = fresh();
+  const size = encodeTable(key, table()).length;
+  const cache = new TableCache({ dir, maxBytes: 3 * size });
+  const keys = ['a', 'b', 'c'].map((termA) => ({ ...key, termA }));
+  keys.forEach((k, i) => {
+    cache.put(k, table());
+    // mtimes a second apart, oldest first: a, b, c
+    const t = new Date(Date.now() - (10 - i) * 1000);
+    utimesSync(cache.fileOf(k), t, t);
+  });
+  // A hit makes "a" the most recently used; a fourth table then pushes out "b", the oldest.
+  assert.ok(cache.get(keys[0]!));
+  cache.put({ ...key, termA: 'd' }, table());
+  assert.equal(readdirSync(dir).length, 3);
+  assert.equal(cache.get(keys[1]!), null);
+  assert.ok(cache.get(keys[0]!));
+  assert.ok(cache.get(keys[2]!));
+});
+
+test('the cache folder is $XDG_CACHE_HOME/eqmorph, or ~/.cache/eqmorph where it is unset or not absolute', () => {
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), '/var/cache/me/eqmorph');
+  assert.match(defaultCacheDir({}), /\/\.cache\/eqmorph$/);
+  assert.match(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), /\/\.cache\/eqmorph$/);
+});
+
+test('a folder that cannot be written is no error: the table is simply not kept', () => {
+  const file = join(fresh(), 'a-file');
+  writeFileSync(file, '');
+  const cache = new TableCache({ dir: join(file, 'sub') });
+  cache.put(key, table());
+  assert.equal(cache.get(key), null);
+});
