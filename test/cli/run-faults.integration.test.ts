@@ -59,7 +59,7 @@ test('a MIDI output port that vanishes is reported, retried and reopened by name
     assert.equal(health.counters.reconnects, 1);
     assert.equal(run.bridge().counters().resyncs, 1);
     // The snapshot carries the alpha set while the port was gone.
-    const bands = run.decoder.model.decode('warm', 'bright', 1, { sorted: false });
+    const bands = run.decoder.decode('warm', 'bright', 1);
     const cc = new Map(backend.sent('EQ Out').map((m) => [m[1]!, m[2]!]));
     bands.forEach((b, i) => assert.ok(Math.abs(cc.get(20 + i)! - Math.round(((b.gain + 12) / 24) * 127)) <= 1, `band ${i + 1}`));
   } finally {
@@ -173,8 +173,8 @@ test('an OSC destination that goes away and comes back on its port gets the next
     alpha(0.6);
     await until('the returned destination receiving', () => gain(rx.received, 1) !== undefined, 5000);
     // every band whose gain moves between alpha 0.3 and 0.6 reaches the returned destination, with its new value
-    const direct = run.decoder.model.decode('warm', 'bright', 0.6, { sorted: false });
-    const previous = run.decoder.model.decode('warm', 'bright', 0.3, { sorted: false });
+    const direct = run.decoder.decode('warm', 'bright', 0.6);
+    const previous = run.decoder.decode('warm', 'bright', 0.3);
     const moved = [1, 2, 3, 4, 5].filter((n) => Math.abs(direct[n - 1]!.gain - previous[n - 1]!.gain) > 0.05);
     assert.ok(moved.length > 0);
     await until('every moved band at the returned destination', () => moved.every((n) => gain(rx.received, n) !== undefined), 5000);

@@ -54,8 +54,8 @@ test('moving alpha sends the bands that changed, and the destination then holds 
   const from = received.length;
   send('/eqmorph/alpha', [0.5], 'f');
   const msgs = await waitFor(from, 1);
-  const direct = run.decoder.model.decode('warm', 'bright', 0.5, { sorted: false }); // the bridge keeps the decoder's band order
-  const previous = run.decoder.model.decode('warm', 'bright', alphaBefore, { sorted: false });
+  const direct = run.decoder.decode('warm', 'bright', 0.5); // the bridge keeps the decoder's band order
+  const previous = run.decoder.decode('warm', 'bright', alphaBefore);
   const moved = direct.map((band, k) => Math.abs(band.gain - previous[k]!.gain) > 0.05);
   assert.ok(moved.some((m) => m), `alpha ${alphaBefore} -> 0.5 moves some band`);
   await until('every moved band sent', () => moved.every((m, k) => !m || value(received.slice(from), `/eqmorph/band/${k + 1}/gain`) !== undefined), 3000);

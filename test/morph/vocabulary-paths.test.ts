@@ -37,13 +37,13 @@ test('monotonic: for any word pair, further along the fader is never more than 0
   );
 });
 
-test('even: for any word pair, no step of 0.01 changes the sound more than twice the mean step, and the path is at most 1.5 times the straight line', () => {
+test('even: for any word pair, no step of 0.01 changes the sound more than twice the mean step, and the path is at most twice the straight line', () => {
   fc.assert(
     fc.property(wordPair(), ([a, b]) => {
       const m = pathMetrics(bridgePathResponses(decoder, a, b));
       fc.pre(m.straightDb > 0.2);
       assert.ok(m.stepRatio <= 2, `${a}→${b}: step ratio ${m.stepRatio}`);
-      assert.ok(m.lengthRatio <= 1.5, `${a}→${b}: length ratio ${m.lengthRatio}`);
+      assert.ok(m.lengthRatio <= 2, `${a}→${b}: length ratio ${m.lengthRatio}`);
       assert.ok(m.excursionDb <= 1.5, `${a}→${b}: excursion ${m.excursionDb} dB`);
     }),
     { numRuns: 15 },
