@@ -4,6 +4,7 @@ import { applyStrength, type EqSettings } from '../eq/bands.js';
 import { DEFAULT_GRID } from '../eq/grid.js';
 import { responseDb } from '../eq/response.js';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
+import { peaksAscending } from '../data/terms.js';
 import type { EqModel } from '../model/eq-model.js';
 import { soundMapFor } from '../model/sound-map-file.js';
 import { tiltAndBody } from '../model/sound-map.js';
@@ -50,7 +51,8 @@ export interface PadOptions {
 
 /** The text or JSON `decode` prints for the pad or the map. */
 export function decodePad(decoder: CachedDecoder, o: PadOptions, table: (bands: EqSettings) => string): string {
-  const at = (x: number, y: number) => applyStrength(o.corners ? decoder.decodeXY(o.corners, x, y) : decoder.decodeMap(x, y), o.strength);
+  // Listed as decode lists one blend: peaking bands by ascending frequency.
+  const at = (x: number, y: number) => peaksAscending(applyStrength(o.corners ? decoder.decodeXY(o.corners, x, y) : decoder.decodeMap(x, y), o.strength));
   const where = o.corners ? { corners: [...o.corners] } : {};
   if (o.grid !== null) {
     const n = o.grid;

@@ -8,6 +8,7 @@ import { DEFAULT_GRID } from '../eq/grid.js';
 import { svgPlot, terminalPlot } from '../eq/plot.js';
 import { responseDb } from '../eq/response.js';
 import { DEFAULT_MODEL_DIR } from '../data/paths.js';
+import { peaksAscending } from '../data/terms.js';
 import type { EqModel } from '../model/eq-model.js';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { numberFlag, parseFlags } from './args.js';
@@ -103,9 +104,9 @@ export async function decodeCommand(args: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('decode needs two terms, e.g. `eqmorph decode warm bright --alpha 0.5`');
   if (values.alpha !== undefined && values.steps !== undefined) throw new UsageError('give either --alpha or --steps, not both');
   if (values.alpha === undefined && values.steps === undefined) throw new UsageError('--alpha A (0 = all termA, 1 = all termB) or --steps N (the whole path) is required');
-  const strength = numberFlag('strength', values.strength, { min: 0, max: 1 }) ?? 1;
-  const steps = numberFlag('steps', values.steps, { min: 2, max: 10001, integer: true });
   const alpha = numberFlag('alpha', values.alpha, { min: 0, max: 1 }) ?? 0;
+  const steps = numberFlag('steps', values.steps, { min: 2, max: 10001, integer: true });
+  const strength = numberFlag('strength', values.strength, { min: 0, max: 1 }) ?? 1;
   const model = await loadModelOption(values.model);
   const termA = requireTerm(model, positionals[0]!);
   const termB = requireTerm(model, positionals[1]!);
@@ -114,7 +115,9 @@ export async function decodeCommand(args: string[]): Promise<number> {
     writePath(termA, termB, bridgePath(model, termA, termB, steps, strength), strength, values.json === true);
     return 0;
   }
-  const bands = applyStrength(model.decode(termA, termB, alpha), strength);
+  // What a running bridge sends at this alpha (the pair table), listed with the peaking bands by ascending frequency.
+  const table = new CachedDecoder(model, { maxPairs: 1 }).table(termA, termB);
+  const bands = peaksAscending(applyStrength(paramsToBands(readPairTable(table, alpha)), strength));
   if (values.json) {
     const out = { termA, termB, alpha, strength, bands: bands.map(bandJson) };
     process.stdout.write(JSON.stringify(out) + '\n');

@@ -1,7 +1,7 @@
 // Turns raw SAFE-DB descriptors into a clean vocabulary: normalised spelling, non-descriptors dropped, thin terms and outliers removed.
 
 import { readFileSync } from 'node:fs';
-import { BAND_SPECS, PARAMS } from '../eq/bands.js';
+import { BAND_SPECS, bandsToParams, PARAMS, paramsToBands, type EqSettings } from '../eq/bands.js';
 import { NON_DESCRIPTORS_FILE } from './paths.js';
 import type { SafeExample } from './safedb.js';
 
@@ -121,4 +121,9 @@ export function dropOutliers(list: readonly TermExample[], k: number): TermExamp
   const mean = PARAMS.map((_, j) => logs.reduce((s, v) => s + v[j]!, 0) / n);
   const sd = PARAMS.map((_, j) => Math.sqrt(logs.reduce((s, v) => s + (v[j]! - mean[j]!) ** 2, 0) / n));
   return list.filter((_, i) => logs[i]!.every((v, j) => sd[j]! === 0 || Math.abs(v - mean[j]!) <= k * sd[j]!));
+}
+
+/** Bands as people read them (peaking bands by ascending frequency): the same EQ, only listed in another order. */
+export function peaksAscending(bands: EqSettings): EqSettings {
+  return paramsToBands(sortPeakingBands(bandsToParams(bands)));
 }

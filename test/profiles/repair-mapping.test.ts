@@ -12,7 +12,7 @@ import { loadMapping, parseMapping } from '../../src/profiles/load.js';
 import type { KnownTerms } from '../../src/profiles/types.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const WORDS = ['warm', 'bright', 'clear', 'dark', 'dry', 'metallic', 'large', 'loud'];
+const WORDS = ['warm', 'bright', 'clear', 'dark', 'dry', 'metallic', 'large', 'loud', 'full', 'airy'];
 const knownTerms: KnownTerms = (t) => WORDS.includes(t) || { suggestions: [] };
 
 async function problems(load: () => Promise<unknown>): Promise<{ code: string; path: string }[]> {
