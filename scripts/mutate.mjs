@@ -8,6 +8,6 @@ for (const name of names.length ? names : Object.keys(SETS)) {
     console.error(`unknown set ${name}: one of ${Object.keys(SETS).join(', ')}`);
     process.exit(2);
   }
-  const r = spawnSync('nice', ['-n', '10', process.execPath, 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATE_SET: name } });
+  const r = spawnSync('nice', ['-n', '15', process.execPath, 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATE_SET: name } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -116,8 +116,26 @@ test('unsubscribing early cancels the pending timer and sends nothing more', () 
   input.next({ key: 'a', value: 1, bytes: [0, 0, 0] });
   input.next({ key: 'b', value: 1, bytes: [0, 0, 0] });
   sub.unsubscribe();
+  assert.equal(input.observed, false, 'the source is let go');
+  assert.equal(scheduler.actions.length, 0, 'the timer for the held message is cancelled');
   scheduler.flush();
   assert.equal(out.length, 1);
+});
+
+test('a source that completes while a message is being delivered still gets what it held delivered, then completes', () => {
+  const scheduler = new VirtualTimeScheduler();
+  const input = new Subject<Msg>();
+  const out: string[] = [];
+  let completedAfter = -1;
+  input.pipe(budgetBytes<Msg>({ bytesPerSecond: 100, maxMessageBytes: 3, scheduler })).subscribe({
+    // x passes at once; a, b and c are held; delivering a makes the source complete (re-entrantly) with b and c still held
+    next: (m) => (out.push(m.key), m.key === 'a' ? input.complete() : undefined),
+    complete: () => (completedAfter = out.length),
+  });
+  scheduler.schedule(() => ['x', 'a', 'b', 'c'].forEach((key) => input.next({ key, value: 1, bytes: [0, 0, 0] })), 0);
+  scheduler.flush();
+  assert.deepEqual(out, ['x', 'a', 'b', 'c']);
+  assert.equal(completedAfter, 4);
 });
 
 test('errors travel down the stream', () => {

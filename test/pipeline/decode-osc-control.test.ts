@@ -84,3 +84,125 @@ test('an XY pad message with NaN, a missing or a non-number coordinate is refuse
     assert.ok(!r.ok && r.reason === 'bad-argument', JSON.stringify(args));
   }
 });
+
+const control = (osc: OscControl['osc'], outOfRange: 'clamp' | 'ignore' = 'clamp'): OscControl => ({
+  id: osc.address.slice(1),
+  transport: 'osc',
+  osc,
+  outOfRange,
+  value: 'continuous',
+  feedback: false,
+});
+const decode = (c: OscControl, args: unknown[], time = 7) => decodeOscControl('in', table(c), { address: c.osc.address, args, time });
+
+test('an address the profile does not name is refused as unknown-address, with the address as detail', () => {
+  assert.deepEqual(decodeOscControl('in', table(fader('clamp')), { address: '/other', args: [1] }), { ok: false, reason: 'unknown-address', detail: '/other' });
+});
+
+test('a decoded event names its input, control and time, and carries the numbers and strings of the message as raw', () => {
+  const r = decode(fader('clamp'), [5, true, new Uint8Array([1]), 'x'], 1234);
+  assert.ok(r.ok);
+  assert.deepEqual({ ...r.event, value: null }, { input: 'in', control: 'fader', value: null, raw: [5, 'x'], time: 1234 });
+  const atZero = decode(fader('clamp'), [5], 0);
+  assert.ok(atZero.ok);
+  assert.equal(atZero.event.time, 0, 'a time of 0 is a time');
+});
+
+test('a trigger (type none) is one press whatever it carries', () => {
+  const trigger = control({ address: '/go', type: 'none' });
+  for (const args of [[], [0], ['x'], [NaN]]) {
+    const r = decode(trigger, args);
+    assert.ok(r.ok, JSON.stringify(args));
+    assert.deepEqual([r.event.value, r.clamped], [{ kind: 'discrete', step: 1, max: 1 }, false]);
+  }
+});
+
+test('a text control (type s) takes a string as its word and refuses anything else, saying what came', () => {
+  const word = control({ address: '/word', type: 's' });
+  const r = decode(word, ['warm']);
+  assert.ok(r.ok);
+  assert.deepEqual([r.event.value, r.event.raw, r.clamped], [{ kind: 'text', value: 'warm' }, ['warm'], false]);
+  assert.deepEqual(decode(word, [3]), { ok: false, reason: 'bad-argument', detail: '/word: expected a string, got number' });
+  assert.deepEqual(decode(word, []), { ok: false, reason: 'bad-argument', detail: '/word: expected a string, got undefined' });
+});
+
+test('T and F on a number control are 1 and 0', () => {
+  const unit = control({ address: '/u', type: 'f', min: 0, max: 1 });
+  const on = decode(unit, [true]);
+  const off = decode(unit, [false]);
+  assert.ok(on.ok && off.ok);
+  assert.deepEqual([on.event.value, off.event.value], [{ kind: 'continuous', value: 1 }, { kind: 'continuous', value: 0 }]);
+});
+
+test('a refused number says what it was: not finite, or outside min..max', () => {
+  assert.deepEqual(decode(fader('clamp'), [NaN]), { ok: false, reason: 'bad-argument', detail: '/fader: expected a finite number, got NaN' });
+  assert.deepEqual(decode(fader('ignore'), [10.5]), { ok: false, reason: 'out-of-range', detail: '/fader: 10.5 is outside -10..10' });
+});
+
+test('min and max themselves are inside the range: not clamped, not ignored', () => {
+  for (const [n, u] of [[-10, 0], [10, 1]]) {
+    for (const policy of ['clamp', 'ignore'] as const) {
+      const r = decode(fader(policy), [n]);
+      assert.ok(r.ok && !r.clamped, `${n} under ${policy}`);
+      assert.equal(toUnit(r.event.value), u);
+    }
+  }
+});
+
+test('an int control (type i) over an integer span is discrete: the step counted from min, out of |max - min| steps', () => {
+  const knob = control({ address: '/k', type: 'i', min: 1, max: 9 });
+  const r = decode(knob, [4]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.event.value, { kind: 'discrete', step: 3, max: 8 });
+  // a reversed range counts its steps from min downward
+  const reversed = decode(control({ address: '/k', type: 'i', min: 9, max: 1 }), [7]);
+  assert.ok(reversed.ok);
+  assert.deepEqual(reversed.event.value, { kind: 'discrete', step: 2, max: 8 });
+});
+
+test('a float control over an integer span, and an int control over a fractional one, are continuous', () => {
+  const f = decode(control({ address: '/f', type: 'f', min: 1, max: 9 }), [3]);
+  assert.ok(f.ok);
+  assert.deepEqual(f.event.value, { kind: 'continuous', value: 0.25 });
+  const i = decode(control({ address: '/i', type: 'i', min: 0, max: 2.5 }), [1]);
+  assert.ok(i.ok);
+  assert.deepEqual(i.event.value, { kind: 'continuous', value: 0.4 });
+});
+
+test('an XY pad scales each coordinate from its min..max', () => {
+  const wide = control({ address: '/xy', type: 'ff', min: -1, max: 1 });
+  const r = decode(wide, [0, 0.5]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.event.value, { kind: 'point', x: 0.5, y: 0.75 });
+  const low = control({ address: '/xy', type: 'ff', min: 2, max: 4 });
+  const s = decode(low, [3, 2.5]);
+  assert.ok(s.ok);
+  assert.deepEqual(s.event.value, { kind: 'point', x: 0.5, y: 0.25 });
+});
+
+test('an XY pad corner is inside its range; each coordinate past either end alone makes the message out of range', () => {
+  for (const args of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+    const r = decode(pad('ignore'), args);
+    assert.ok(r.ok && !r.clamped, JSON.stringify(args));
+  }
+  for (const args of [[-0.1, 0.5], [1.1, 0.5], [0.5, -0.1], [0.5, 1.1]]) {
+    const clamped = decode(pad('clamp'), args);
+    assert.ok(clamped.ok && clamped.clamped, JSON.stringify(args));
+    assert.deepEqual(decode(pad('ignore'), args), { ok: false, reason: 'out-of-range', detail: `/xy: ${args[0]}, ${args[1]} is outside 0..1` });
+  }
+});
+
+test('an XY pad takes T and F as 1 and 0, but never a numeric string or null', () => {
+  const r = decode(pad('clamp'), [true, false]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.event.value, { kind: 'point', x: 1, y: 0 });
+  for (const args of [['0.25', 0.5], [0.5, '0.25'], [null, 0.5], [0.5, null]]) {
+    const bad = decode(pad('clamp'), args);
+    assert.ok(!bad.ok && bad.reason === 'bad-argument', JSON.stringify(args));
+  }
+});
+
+test('a refused XY message names the first two arguments it got, or none', () => {
+  assert.deepEqual(decode(pad('clamp'), [NaN, 0.5, 7]), { ok: false, reason: 'bad-argument', detail: '/xy: expected two finite numbers, got NaN, 0.5' });
+  assert.deepEqual(decode(pad('clamp'), []), { ok: false, reason: 'bad-argument', detail: '/xy: expected two finite numbers, got none' });
+});
