@@ -159,10 +159,38 @@ test('scale: the first message only sets the reference; an unmoved control chang
   assert.equal(r.value, null);
   r = applyAbsoluteGlue(glue('scale'), r.state, 0.7, 0.7); // half of the control's remaining travel up: half of the target's
   assert.ok(Math.abs(r.value! - 0.85) < 1e-12, String(r.value));
+  assert.deepEqual(r.state, { last: 0.7, caught: false }, 'scale never catches: it only follows the reference');
   r = applyAbsoluteGlue(glue('scale'), r.state, 0.35, 0.85); // half the way down: half of the target's way down
   assert.ok(Math.abs(r.value! - 0.425) < 1e-12, String(r.value));
 });
 
 test('rearm keeps the control position and drops only the catch', () => {
   assert.deepEqual(rearm({ last: 0.4, caught: true }), { last: 0.4, caught: false });
+});
+
+test('pickup, from any earlier control position not yet caught: the target follows exactly when the control is within NEAR of the value or passed over it since', () => {
+  fc.assert(
+    fc.property(positionArb, positionArb, positionArb, (last, x, value) => {
+      const r = applyAbsoluteGlue(glue('pickup'), { last, caught: false }, x, value);
+      const reached = Math.abs(x - value) <= NEAR;
+      const passed = Math.min(last, x) <= value && value <= Math.max(last, x);
+      assert.equal(r.value, reached || passed ? x : null);
+    }),
+  );
+  // a control that sets off from exactly the value (its position when another source moved the target there) has touched it
+  assert.equal(applyAbsoluteGlue(glue('pickup'), { last: 0.3, caught: false }, 0.9, 0.3).value, 0.9);
+});
+
+test('pickup: a control exactly half a 7-bit step from the value has reached it, and one a little further has not', () => {
+  assert.equal(applyAbsoluteGlue(glue('pickup'), FRESH_TAKEOVER, NEAR, 0).value, NEAR);
+  assert.equal(applyAbsoluteGlue(glue('pickup'), FRESH_TAKEOVER, 1.01 * NEAR, 0).value, null);
+});
+
+test('pickup and scale read the target value in the glue range: a target in the middle of 10..20 is at half travel', () => {
+  const r = applyAbsoluteGlue(glue('pickup', [10, 20]), FRESH_TAKEOVER, 0.5, 15);
+  assert.equal(r.value, 15);
+  assert.equal(applyAbsoluteGlue(glue('pickup', [10, 20]), FRESH_TAKEOVER, 0.2, 15).value, null);
+  // scale: from the middle, the control's half-way up to the end moves the target half its remaining way, 15 -> 17.5
+  const s = applyAbsoluteGlue(glue('scale', [10, 20]), { last: 0.5, caught: false }, 0.75, 15);
+  assert.ok(Math.abs(s.value! - 17.5) < 1e-9, String(s.value));
 });
