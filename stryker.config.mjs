@@ -11,7 +11,7 @@ export const SETS = {
   ...Object.fromEntries(
     Object.entries({
       takeover: ['takeover', 'encode-feedback'],
-      bindings: ['bindings'],
+      bindings: ['bindings', 'pad-bindings'],
       'budget-bytes': ['budget-bytes'],
       'throttle-log': ['throttle-log'],
       'decode-midi-control': ['decode-midi-control', 'classify-midi', 'midi-round-trip'],
