@@ -142,4 +142,30 @@ test('with every key slot held by a key inside its window, a new key waits and i
   assert.equal(at('c', 30).show, false); // no room: counted with the others
   const later = at('c', 1000); // a has expired (its held one moves to the others); b has not
   assert.deepEqual([later.show, later.suppressed, later.othersSuppressed], [true, 0, 2]);
+  assert.equal(at('b', 1010).show, false, 'b, still inside its window, was not forgotten to make room');
+});
+
+test('while the key table has room, an expired key keeps its held-back count and reports it on its own next line', () => {
+  const limiter = new LogLimiter(limits);
+  limiter.decide('a', 0);
+  limiter.decide('a', 10); // a: 1 held
+  assert.deepEqual(limiter.decide('b', 1000), { show: true, suppressed: 0, othersSuppressed: 0 });
+  assert.deepEqual(limiter.decide('a', 1001), { show: true, suppressed: 1, othersSuppressed: 0 });
+});
+
+test('with the key table full, a known key shown again reports its own held-back count once, not also as others', () => {
+  const limiter = new LogLimiter({ windowMs: 1000, maxLinesPerWindow: 100, maxKeys: 2 });
+  limiter.decide('a', 0);
+  limiter.decide('a', 10); // a: 1 held
+  limiter.decide('b', 20); // the table is full
+  assert.deepEqual(limiter.decide('a', 1000), { show: true, suppressed: 1, othersSuppressed: 0 });
+});
+
+test('work counts one look-up per occurrence and one visit per key forgotten', () => {
+  const limiter = new LogLimiter({ windowMs: 1000, maxLinesPerWindow: 100, maxKeys: 2 });
+  limiter.decide('a', 0);
+  limiter.decide('b', 10);
+  assert.equal(limiter.work, 2);
+  limiter.decide('c', 1000); // a has expired and is forgotten; b has not
+  assert.equal(limiter.work, 4);
 });
