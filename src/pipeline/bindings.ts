@@ -157,8 +157,7 @@ export function reduceControl(state: BridgeState, instances: readonly MorphInsta
           const on = isPress(v);
           if (b.mode === 'toggle') {
             if (on) s = { ...s, bypass: !s.bypass };
-          } else if (b.mode === 'momentary') s = { ...s, bypass: on };
-          else s = { ...s, bypass: on };
+          } else s = { ...s, bypass: on }; // momentary and set: the button's state is the bypass
           return;
         }
         case 'dump':
