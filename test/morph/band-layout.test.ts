@@ -43,3 +43,78 @@ parameters:
   assert.equal(layout.ok, false);
   assert.match(!layout.ok ? layout.problem : '', /band 1 has no freq parameter/);
 });
+
+type Scaling = import('../../src/profiles/types.js').TargetScaling;
+type Kind = import('../../src/eq/bands.js').BandType;
+const param = (scaling: Scaling) => ({ wire: { transport: 'osc', address: '/p', type: 'f' } as const, scaling });
+/** A target from its bands: each a type and its parameters' scalings (null: the target has no such parameter). */
+function target(bands: { type: Kind; gain: Scaling | null; freq: Scaling | null; q?: Scaling | null }[]): import('../../src/profiles/types.js').TargetProfile {
+  return {
+    kind: 'target',
+    version: 1,
+    name: 't',
+    file: 't.yaml',
+    transport: 'osc',
+    bands: bands.map((b, i) => ({
+      number: i + 1,
+      type: b.type,
+      bandType: null,
+      params: { gain: b.gain && param(b.gain), freq: b.freq && param(b.freq), q: b.q ? param(b.q) : null },
+    })),
+  };
+}
+const specsOf = (t: ReturnType<typeof target>) => {
+  const layout = targetLayout(t);
+  assert.ok(layout.ok, JSON.stringify(layout));
+  return layout.specs;
+};
+const problemOf = (t: ReturnType<typeof target>) => {
+  const layout = targetLayout(t);
+  assert.ok(!layout.ok);
+  return layout.problem;
+};
+const dB = { kind: 'linear', min: -15, max: 15 } as const;
+
+test('five bands in another order, or another number of bands, are not the native layout', () => {
+  const five = (types: Kind[]) => target(types.map((type) => ({ type, gain: dB, freq: { kind: 'physical' } })));
+  assert.equal(isNativeLayout(five(['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'])), true);
+  assert.equal(isNativeLayout(five(['lowshelf', 'peaking', 'peaking', 'highshelf', 'highshelf'])), false);
+  assert.equal(isNativeLayout(five(['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf', 'peaking'])), false);
+});
+
+test('each scaling gives its range: physical its min and max or the fallback, a table its extremes, fixed-point its min and max', () => {
+  const [free, bounded, table, fixed] = specsOf(
+    target([
+      { type: 'peaking', gain: { kind: 'physical' }, freq: { kind: 'physical' } },
+      { type: 'peaking', gain: { kind: 'physical', min: -6, max: 6 }, freq: { kind: 'physical', min: 100, max: 2000 } },
+      { type: 'peaking', gain: { kind: 'table', values: [3, -9, 0, 6] }, freq: { kind: 'log', min: 20, max: 20000 }, q: { kind: 'table', values: [4, 0.5, 2] } },
+      { type: 'peaking', gain: { kind: 'fixed-point', factor: 100, min: -18, max: 18 }, freq: { kind: 'fixed-point', factor: 10, min: 50, max: 5000 } },
+    ]),
+  );
+  assert.deepEqual([free!.gain, free!.freq, free!.q], [{ min: -12, max: 12 }, { min: 82, max: 10000 }, { min: 0.1, max: 10 }]);
+  assert.deepEqual([bounded!.gain, bounded!.freq], [{ min: -6, max: 6 }, { min: 100, max: 2000 }]);
+  assert.deepEqual([table!.gain, table!.q], [{ min: -9, max: 6 }, { min: 0.5, max: 4 }]);
+  assert.deepEqual([fixed!.gain, fixed!.freq], [{ min: -18, max: 18 }, { min: 82, max: 5000 }]);
+});
+
+test('a peaking band without a Q is fitted at Q 1; a shelf keeps the shelf Q clamped into the target Q range', () => {
+  const specs = specsOf(
+    target([
+      { type: 'peaking', gain: dB, freq: { kind: 'physical' } },
+      { type: 'lowshelf', gain: dB, freq: { kind: 'physical' }, q: { kind: 'linear', min: 1, max: 10 } },
+      { type: 'highshelf', gain: dB, freq: { kind: 'physical' } },
+    ]),
+  );
+  assert.deepEqual(specs.map((s) => s.fixedQ), [1, 1, SHELF_Q]);
+});
+
+test('a band without gain, with a gain range that misses 0 dB, or with a frequency range outside eqmorph’s for its type is refused, saying why', () => {
+  assert.equal(problemOf(target([{ type: 'peaking', gain: null, freq: { kind: 'physical' } }])), "band 1 has no gain parameter, so its layout cannot be fitted to eqmorph's response");
+  for (const gain of [{ kind: 'linear', min: 0, max: 15 }, { kind: 'linear', min: -15, max: 0 }] as const) {
+    assert.equal(
+      problemOf(target([{ type: 'peaking', gain: dB, freq: { kind: 'physical' } }, { type: 'peaking', gain, freq: { kind: 'physical' } }])),
+      `band 2's gain range ${gain.min}..${gain.max} dB does not contain 0 dB, so it cannot be fitted`,
+    );
+  }
+  assert.equal(problemOf(target([{ type: 'lowshelf', gain: dB, freq: { kind: 'log', min: 1000, max: 20000 } }])), "band 1's frequency range 1000..20000 Hz misses eqmorph's lowshelf range 22..1000 Hz");
+});
