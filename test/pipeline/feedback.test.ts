@@ -149,3 +149,94 @@ test('while touched the motor is not driven; on release it is put at the current
   assert.deepEqual(received, [[0xe0, 0x7f, 0x7f]]);
   stop();
 });
+
+const knobEvent: ControlEvent = { input: 'desk', control: 'knob', value: { kind: 'discrete', step: 64, max: 127 }, raw: [], time: 0 };
+/** What dropEchoes lets through of one event. */
+function passes(fb: Awaited<ReturnType<typeof stage>>['fb'], e: ControlEvent): boolean {
+  const out: ControlEvent[] = [];
+  const s = new Subject<ControlEvent>();
+  s.pipe(fb.dropEchoes).subscribe((x) => out.push(x));
+  s.next(e);
+  return out.length === 1;
+}
+
+test('a control that cannot show what it is bound to is no feedback target', async () => {
+  writeFileSync(
+    join(dir, 'swap.yaml'),
+    mappingText({
+      inputs: ['desk: { profile: surface.yaml, midi: { port: Desk, output_port: Desk } }'],
+      bindings: ['{ source: desk.fader, target: swap }'],
+    }),
+  );
+  await motorMapping(); // writes surface.yaml
+  const fb = createFeedback({ mapping: await loadMapping(join(dir, 'swap.yaml')), sinks: new Map([['desk', createMemoryLink<readonly number[], unknown>().a]]) });
+  assert.deepEqual(fb.targets, []);
+});
+
+test('events of controls without feedback pass the echo filter untouched', async () => {
+  const { fb, reactions, stop } = await stage(() => 1000);
+  reactions.next(reaction(0.5));
+  await settle();
+  assert.equal(passes(fb, { ...knobEvent, time: 1000 }), true);
+  stop();
+});
+
+test('the fed-back position at exactly the end of the echo window is still the echo', async () => {
+  const { fb, reactions, stop } = await stage(() => 1000);
+  reactions.next(reaction(0.5));
+  await settle();
+  assert.equal(passes(fb, faderEvent(Math.round(0.5 * 16383), 1000 + 500)), false);
+  stop();
+});
+
+test('each value sent is counted', async () => {
+  const { fb, reactions, stop } = await stage();
+  reactions.next(reaction(0.5));
+  await settle();
+  reactions.next(reaction(0.7));
+  await settle();
+  assert.equal(fb.counters().feedbackSent, 2);
+  stop();
+});
+
+test('catchUp hands back the very reaction when no control is due to move', async () => {
+  const { fb, stop } = await stage();
+  const r = reaction(0.6, { cause: faderEvent(100, 0) });
+  assert.equal(fb.catchUp(r), r);
+  stop();
+});
+
+test('a change caused by a control of the same name on another input is shown on this one', async () => {
+  const { reactions, received, stop } = await stage();
+  reactions.next(reaction(1, { cause: { ...faderEvent(100, 0), input: 'other' } }));
+  await settle();
+  assert.deepEqual(received, [[0xe0, 0x7f, 0x7f]]);
+  stop();
+});
+
+test('a position the fader was moved to is what it shows: the same value from elsewhere is not sent back to it', async () => {
+  const { fb, reactions, received, stop } = await stage(() => 1000);
+  assert.equal(passes(fb, faderEvent(16383, 1000)), true);
+  reactions.next(reaction(1, { cause: knobEvent }));
+  await settle();
+  assert.deepEqual(received, []);
+  stop();
+});
+
+test('a released fader is put at the value even when it was last sent that value; touches from elsewhere and other messages change nothing', async () => {
+  const { reactions, touch, received, stop } = await stage();
+  touch.next({ input: 'desk', bytes: [0x90, 104, 0] }); // a release before any state: nothing to show yet
+  await settle();
+  reactions.next(reaction(1));
+  await settle();
+  assert.equal(received.length, 1);
+  touch.next({ input: 'other', bytes: [0x90, 104, 0] });
+  touch.next({ input: 'desk', bytes: [0xb0, 1, 5] });
+  await settle();
+  assert.equal(received.length, 1, 'a release on another input, or a message that is no touch, sends nothing');
+  touch.next({ input: 'desk', bytes: [0x90, 104, 127] });
+  touch.next({ input: 'desk', bytes: [0x90, 104, 0] });
+  await settle();
+  assert.deepEqual(received, [[0xe0, 0x7f, 0x7f], [0xe0, 0x7f, 0x7f]]);
+  stop();
+});
