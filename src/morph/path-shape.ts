@@ -11,7 +11,7 @@ const GRID: Float64Array = logGrid(64);
 /** Every STRIDE-th sample is fitted; the ones between are interpolated (1/32 of α apart at 129 samples: a few LM steps each). */
 export const STRIDE = 4;
 /** LM iterations per fitted sample: it starts from its neighbour's fit, already close. */
-const ITERATIONS = 10;
+const ITERATIONS = 6;
 /**
  * Pull of each fitted sample toward its starting point (per squared unit: dB, natural log of Hz and Q) against the sum
  * of squared dB errors on 64 points. It keeps bands the response does not need (near 0 dB) from wandering, and it is
