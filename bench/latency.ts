@@ -64,6 +64,7 @@ export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Receiver {
   readonly port: number;
+  readonly pid: number;
   /** Stops receiving and returns what arrived (empty in count-only mode). */
   stop(): Promise<Arrival[]>;
 }
@@ -79,6 +80,7 @@ export async function startReceiver(dir: string, record: boolean): Promise<Recei
   const { child, port } = await startProc('receiver.ts', [file], 'pipe');
   return {
     port,
+    pid: child.pid!,
     stop: async () => {
       const done = lineFrom(child, /^done \d+$/);
       child.stdin!.write('stop\n');

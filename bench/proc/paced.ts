@@ -1,0 +1,44 @@
+// The bench senders' shared clock: events at a fixed rate from connected UDP sockets, each stamped as it leaves.
+
+import dgram from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+
+/** A UDP socket connected to 127.0.0.1:`port`: it sends at once, with no per-datagram address lookup between stamp and syscall. */
+export async function connectedSocket(port: number): Promise<dgram.Socket> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((r) => socket.connect(port, '127.0.0.1', r));
+  return socket;
+}
+
+/**
+ * Plays `events` events at `rateHz`: for event k, `before(k)` (whatever must go out ahead of it), then its send time
+ * is stamped (CLOCK_MONOTONIC ns) and `send(k)` sends it. Resolves with the stamps.
+ *
+ * Timers wake about once a millisecond: each wake sends every event that is due, so the average rate is exact and a
+ * late wake shows up as latency of the events it delayed, as it would for a real surface.
+ */
+export function sendPaced(events: number, rateHz: number, send: (k: number) => void, before?: (k: number) => void): Promise<Float64Array> {
+  const sent = new Float64Array(events);
+  const periodNs = 1e9 / rateHz;
+  const t0 = Number(process.hrtime.bigint());
+  let k = 0;
+  return new Promise((done) => {
+    const tick = () => {
+      const now = Number(process.hrtime.bigint());
+      while (k < events && t0 + k * periodNs <= now) {
+        before?.(k);
+        sent[k] = Number(process.hrtime.bigint());
+        send(k);
+        k++;
+      }
+      if (k < events) setTimeout(tick, Math.max(0, (t0 + k * periodNs - now) / 1e6 - 0.5));
+      else done(sent);
+    };
+    tick();
+  });
+}
+
+/** Writes the send stamps where the bench reads them. */
+export function writeSent(outFile: string, sent: Float64Array): void {
+  writeFileSync(outFile, JSON.stringify({ sent: Array.from(sent) }));
+}
