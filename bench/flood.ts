@@ -23,11 +23,14 @@ async function floodRun(dir: string, words: number) {
   const rx = await startReceiver(dir, true);
   // The host says its port once its start-up work (rehearsal, background tables) is over.
   const host = await startRunHost(rx.port);
-  // The receiver is the instrument: at the bridge's priority, its own wake-ups do not count as the bridge's latency
-  // (as the latency bench runs its echo at the bridge's priority).
-  setNiceOf(rx.pid, niceOf(host.pid));
+  // Sender and receiver are the instrument: at the bridge's priority (as the latency bench runs its echo), the receiver's
+  // wake-ups do not count as the bridge's latency, and the sender keeps its pace instead of sending a late wake's words
+  // in one burst.
+  const nice = niceOf(host.pid);
+  setNiceOf(rx.pid, nice);
   const file = join(dir, `flood-${words}.json`);
   const child = spawn(process.execPath, [...TSX, 'bench/proc/flood-sender.ts', String(host.port), String(EVENTS), String(words), file], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  setNiceOf(child.pid!, nice);
   await exited(child);
   const sent = (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
   const load = loadavg()[0]!;
@@ -52,7 +55,9 @@ try {
     const final = settled === null ? 'NOT delivered' : `delivered ${((settled - r.sent.at(-1)!) / 1e6).toFixed(2)} ms after it was sent`;
     const c = r.report;
     const read = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, bridge CPU ${c['cpuMs']} ms`;
-    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${read}; final alpha ${final}; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);
+    // A sender that woke late sent what was due in one burst: its longest pause says how steady the load was.
+    const pause = Math.max(...r.sent.slice(1).map((t, k) => (t - r.sent[k]!) / 1e6));
+    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${read}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);
     return lat;
   };
   const quiet = line('alpha alone, 1 kHz', await floodRun(dir, 0));
