@@ -11,8 +11,15 @@ const [events, words] = process.argv.slice(3, 5).map(Number) as [number, number]
 const outFile = process.argv[5]!;
 
 const alphas = Array.from({ length: events }, (_, k) => Buffer.from(encodeOscMessage('/eqmorph/alpha', [alphaAt(k)], 'f')));
-// Distinct words, none a term or near one (no vowels a vocabulary would share), encoded before the clock starts.
-const flood = Array.from({ length: events * words }, (_, i) => Buffer.from(encodeOscMessage('/eqmorph/termB', [`zq${i.toString(36)}x`], 's')));
+// Distinct words, none a term or near one (no vowels a vocabulary would share), encoded before the clock starts into
+// one buffer: 100,000 Buffer objects kept alive are that many more for each garbage collection of this process to
+// visit, and a collection that pauses the sender turns the paced words into a burst.
+const encoded = Array.from({ length: events * words }, (_, i) => encodeOscMessage('/eqmorph/termB', [`zq${i.toString(36)}x`], 's'));
+const ends = new Uint32Array(encoded.length + 1);
+encoded.forEach((m, i) => (ends[i + 1] = ends[i]! + m.length));
+const flood = Buffer.allocUnsafe(ends[encoded.length]!);
+encoded.forEach((m, i) => flood.set(m, ends[i]!));
+encoded.length = 0;
 const socket = await connectedSocket(port);
 
 // The words of each event go out just before it, so its stamp is taken behind them, as a surface's would be.
@@ -21,7 +28,7 @@ const sent = await sendPaced(
   1000,
   (k) => socket.send(alphas[k]!),
   (k) => {
-    for (let w = 0; w < words; w++) socket.send(flood[k * words + w]!);
+    for (let i = k * words; i < (k + 1) * words; i++) socket.send(flood, ends[i]!, ends[i + 1]! - ends[i]!);
   },
 );
 writeSent(outFile, sent);
