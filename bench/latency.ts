@@ -69,11 +69,10 @@ export interface Receiver {
   stop(): Promise<Arrival[]>;
 }
 
-/** Starts bench/proc/`script` with `args` and waits for the "port N" line it prints once its socket is bound (a run host with its monitor adds "web URL"). */
-async function startProc(script: string, args: readonly string[], stdin: 'pipe' | 'ignore'): Promise<{ child: ChildProcess; port: number; web?: string }> {
+/** Starts bench/proc/`script` with `args` and waits for the "port N" line it prints once its socket is bound. */
+async function startProc(script: string, args: readonly string[], stdin: 'pipe' | 'ignore'): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [...TSX, `bench/proc/${script}`, ...args], { cwd: PACKAGE_ROOT, stdio: [stdin, 'pipe', 'inherit'] });
-  const m = await lineFrom(child, /^port (\d+)(?: web (\S+))?$/);
-  return { child, port: Number(m[1]), ...(m[2] ? { web: m[2] } : {}) };
+  return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
 }
 
 export async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
@@ -131,13 +130,12 @@ async function startEqmorph(mappingFile: string, outPort: number): Promise<Targe
   };
 }
 
-/** startRun in a bench process that reports its output's counters when stopped (for the burst's queue); `web`: with its monitor. */
-export async function startRunHost(outPort: number, web = false): Promise<Target & { readonly web?: string }> {
-  const { child, port, web: url } = await startProc('run-host.ts', web ? [String(outPort), 'web'] : [String(outPort)], 'pipe');
+/** startRun in a bench process that reports its output's counters when stopped (for the burst's queue). */
+export async function startRunHost(outPort: number): Promise<Target> {
+  const { child, port } = await startProc('run-host.ts', [String(outPort)], 'pipe');
   return {
     port,
     pid: child.pid!,
-    ...(url ? { web: url } : {}),
     stop: async () => {
       const counters = lineFrom(child, /^counters (.*)$/);
       child.stdin!.write('stop\n');

@@ -1,8 +1,7 @@
 // Bench process: `eqmorph run`'s own startRun with the default mapping, which on "stop" also reports its OSC output's
 // counters (the most datagrams ever waiting in the socket), its input's and the CPU time it used since it said its port,
 // which the real command does not print.
-// Run: node --import tsx bench/proc/run-host.ts OUT_PORT [web]   (prints "port N" once running and idle; with web, the
-// monitor listens on a free port of 127.0.0.1 and the line goes on with " web URL")
+// Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running and idle)
 //
 // It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority. Without
 // them its fader p99 at 1 kHz alone was 20-40 ms where `eqmorph run`'s was about 1 ms (bench/flood.ts, load 2-3).
@@ -16,8 +15,7 @@ import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 setFlagsFromString('--semi-space-growth-factor=1');
 const priority = raisePriority(DEFAULT_NICE);
 const outPort = Number(process.argv[2]);
-const web = process.argv[3] === 'web' ? { listen: { host: '127.0.0.1', port: 0 }, token: null } : null;
-const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort }, web }, () => undefined);
+const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);
 const input = [...run.oscInputs.values()][0] as OscUdpTransport;
 
 /**
@@ -36,13 +34,13 @@ async function idle(cpuMsPer100Ms = 5, maxMs = 15_000): Promise<void> {
 }
 await idle();
 const cpuAtStart = process.cpuUsage();
-process.stdout.write(`port ${input.localAddress()!.port}${run.web ? ` web ${run.web.url}` : ''}\n`);
+process.stdout.write(`port ${input.localAddress()!.port}\n`);
 createInterface({ input: process.stdin }).on('line', async (line) => {
   if (line !== 'stop') return;
   const output = [...run.oscOutputs.values()][0] as OscUdpTransport;
   const bridge = run.bridge().counters();
   const cpu = process.cpuUsage(cpuAtStart);
-  const report = { ...output.counters(), ...output.sendQueue(), received: input.counters().in, inputDropped: input.counters().dropped, events: bridge.events, rejected: bridge.rejected, nice: priority.nice, ...(run.web ? run.web.counters() : {}), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const report = { ...output.counters(), ...output.sendQueue(), received: input.counters().in, inputDropped: input.counters().dropped, events: bridge.events, rejected: bridge.rejected, nice: priority.nice, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   process.stdout.write(`counters ${JSON.stringify(report)}\n`);
   await run.stop();
   process.exit(0);
