@@ -3,8 +3,9 @@
 // which the real command does not print.
 // Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running and idle)
 //
-// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority. Without
-// them its fader p99 at 1 kHz alone was 20-40 ms where `eqmorph run`'s was about 1 ms (bench/flood.ts, load 2-3).
+// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority; and it
+// says its port only once its start-up work is done. Without these, bench/flood.ts measured alpha alone at 1 kHz with
+// p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
 
 import { setFlagsFromString } from 'node:v8';
 import { createInterface } from 'node:readline';
