@@ -72,7 +72,8 @@ export interface Receiver {
 /** Starts bench/proc/`script` with `args` and waits for the "port N" line it prints once its socket is bound. */
 async function startProc(script: string, args: readonly string[], stdin: 'pipe' | 'ignore'): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [...TSX, `bench/proc/${script}`, ...args], { cwd: PACKAGE_ROOT, stdio: [stdin, 'pipe', 'inherit'] });
-  return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
+  // A run host says its port only once its start-up work is over (up to 15 s more on a busy machine).
+  return { child, port: Number((await lineFrom(child, /^port (\d+)$/, 60_000))[1]) };
 }
 
 export async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
