@@ -94,10 +94,17 @@ function phase(run: { sent: number[]; high: boolean[] }, lat: (number | null)[],
   return summarise(lat.slice(from, to));
 }
 
+/**
+ * The side threshold is halfway between the two values the watched address takes most often (the encodings of LOW and
+ * HIGH, which alternate thousands of times), not between its extremes: the start snapshot (α 0) and the interim answers
+ * while a table builds are further out, and a threshold between extremes could put LOW and HIGH on one side.
+ */
 function latencies(run: { sent: number[]; high: boolean[] }, arrivals: { address: string; value: number; t: number }[], address: string) {
   const watched = arrivals.filter((a) => a.address === address);
-  const values = watched.map((a) => a.value);
-  const threshold = values.length ? (Math.min(...values) + Math.max(...values)) / 2 : 0.5;
+  const counts = new Map<number, number>();
+  for (const a of watched) counts.set(a.value, (counts.get(a.value) ?? 0) + 1);
+  const [first, second] = [...counts.entries()].sort((x, y) => y[1] - x[1]).map(([v]) => v);
+  const threshold = first !== undefined && second !== undefined ? (first + second) / 2 : 0.5;
   return sideLatenciesMs(run.sent, run.high, watched, threshold);
 }
 
