@@ -13,7 +13,7 @@ import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { loadMapping } from '../src/profiles/load.js';
-import { alphaAt, settledAt } from './frames.js';
+import { alphaAt, sameFloat, settledAt } from './frames.js';
 import { exited, expectedBridgeOutput, latencyRun, niceOf, pause, setNiceOf, startReceiver, startRunHost, TSX } from './latency.js';
 
 const EVENTS = 2000;
@@ -52,12 +52,14 @@ try {
   const line = (label: string, r: Awaited<ReturnType<typeof floodRun>>) => {
     const lat = latencyRun(r.sent, expected.ends, r.arrivals, WARMUP);
     const settled = settledAt(expected.finals, r.arrivals);
-    const final = settled === null ? 'NOT delivered' : `delivered ${((settled - r.sent.at(-1)!) / 1e6).toFixed(2)} ms after it was sent`;
+    // Not delivered: either the bridge never read it (the kernel dropped it) or its frame was lost on the way out.
+    const read = sameFloat(r.report['lastAlpha']!, alphas.at(-1)!) ? 'the bridge read it' : 'the bridge never read it';
+    const final = settled === null ? `NOT delivered (${read})` : `delivered ${((settled - r.sent.at(-1)!) / 1e6).toFixed(2)} ms after it was sent`;
     const c = r.report;
-    const read = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, bridge CPU ${c['cpuMs']} ms`;
+    const got = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, bridge CPU ${c['cpuMs']} ms`;
     // A sender that woke late sent what was due in one burst: its longest pause says how steady the load was.
     const pause = Math.max(...r.sent.slice(1).map((t, k) => (t - r.sent[k]!) / 1e6));
-    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${read}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);
+    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${got}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);
     return lat;
   };
   const quiet = line('alpha alone, 1 kHz', await floodRun(dir, 0));
