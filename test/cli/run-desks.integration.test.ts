@@ -1,4 +1,4 @@
-// eqmorph run with the shipped WING and Yamaha DM7 mappings, against doubles built from the cited documents: what the
+// eqmorph run with the shipped WING, Yamaha DM7 and RIVAGE PM mappings, against doubles built from the cited documents: what the
 // desk holds is eqmorph's encoding of its fitted bands, inside the desk's documented ranges; the DM7's NOTIFY lines
 // are read as desk edits, and a lost TCP connection comes back with the whole EQ.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { createFakeMidiBackend, type FakeMidiBackend } from '../../src/transport
 import type { RcpTcpTransport } from '../../src/transports/rcp-tcp.js';
 import { until } from '../support/until.js';
 import { startWingDouble } from '../support/wing-double.js';
-import { startYamahaDouble } from '../support/yamaha-double.js';
+import { RIVAGE_INPUT_PEQ, startYamahaDouble } from '../support/yamaha-double.js';
 
 const PORT = 'nanoKONTROL2:nanoKONTROL2 MIDI 1 20:0';
 type Run = Awaited<ReturnType<typeof startRun>>;
@@ -106,6 +106,33 @@ test('mappings/nanokontrol2-yamaha-dm7.yaml: the DM7 double holds eqmorph\'s fit
       desk.dropClients();
       await until('reconnected', () => dm7.counters().reconnects === 1 && desk.clients() === 1, 15000);
       await until('the whole EQ again', () => desk.lines.slice(lines).some((l) => l.startsWith('set MIXER:Current/InCh/PEQ/On 7 0')), 15000);
+    });
+  } finally {
+    await desk.close();
+  }
+});
+
+test('mappings/nanokontrol2-yamaha-rivage.yaml: a double built from the RIVAGE PM\'s parameter list holds eqmorph\'s fitted bands; a NOTIFY is a desk edit', async (t) => {
+  const desk = await startYamahaDouble(RIVAGE_INPUT_PEQ);
+  try {
+    await withShippedMapping('mappings/nanokontrol2-yamaha-rivage.yaml', '127.0.0.1:49280', `127.0.0.1:${desk.port}`, async (run, backend, log) => {
+      assert.ok(log.some((l) => /instance ch1 -> rivage: .*fitted to the target's 4/.test(l)), log.join('\n'));
+      await until('the fitted table', () => run.layoutDecoders().get('rivage')!.ready('warm', 'bright'), 60000);
+      backend.emit(PORT, [0xb0, 0, 0]);
+      backend.emit(PORT, [0xb0, 0, 64]);
+      await until('the move reaches the desk', () => expected(run, 'rivage').every((m) => m.transport === 'osc' && desk.value(m.address) === m.value), 15000);
+      assert.equal(desk.value('MIXER:Current/InCh/PEQ/On 0 0'), 1);
+      assert.equal(desk.value('MIXER:Current/InCh/PEQ/LowShelving/On 0 0'), 1);
+      assert.equal(desk.value('MIXER:Current/InCh/PEQ/HighShelving/On 7 0'), 1);
+      assert.deepEqual(desk.refused, []);
+      t.diagnostic(`RIVAGE 4-band fit: max ${fitError(run, 'rivage').toFixed(3)} dB from eqmorph's five bands (warm -> bright, fader 64)`);
+
+      await until('the start queries answered', () => run.bridge().deskCounters().get('rivage')!.answers >= 8 * 14, 10000);
+      const sent = run.bridge().counters().sent;
+      desk.edit('MIXER:Current/InCh/PEQ/Band/Freq 0 2', 25000);
+      await until('the edit is counted', () => run.bridge().deskCounters().get('rivage')!.edits === 1, 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(run.bridge().counters().sent, sent, 'a desk report made eqmorph send');
     });
   } finally {
     await desk.close();

@@ -1,17 +1,28 @@
-// A test double of a Yamaha desk's remote-control port, built from the DM7's own parameter list and the line protocol
-// (firmware-profiles/targets/yamaha-dm7-channel.yaml cites both): TCP, one command per line, `OK`/`ERROR` replies,
-// `get` answered with the stored value, and every change sent to the other connected clients as `NOTIFY set`.
+// A test double of a Yamaha desk's remote-control port, built from the desk's own parameter list and the line protocol
+// (firmware-profiles/targets/yamaha-dm7-channel.yaml and yamaha-rivage-channel.yaml cite both): TCP, one command per
+// line, `OK`/`ERROR` replies, `get` answered with the stored value, and every change sent to the other connected
+// clients as `NOTIFY set`.
 import net from 'node:net';
 
-/** The DM7's input-channel PEQ parameters (prminfo): channel count (x), index count (y), and the integer range. */
-export const DM7_INPUT_PEQ: Record<string, { x: number; y: number; min: number; max: number }> = {
-  'MIXER:Current/InCh/PEQ/On': { x: 72, y: 1, min: 0, max: 1 },
-  'MIXER:Current/InCh/PEQ/LowShelving/On': { x: 72, y: 1, min: 0, max: 1 },
-  'MIXER:Current/InCh/PEQ/HighShelving/On': { x: 72, y: 1, min: 0, max: 1 },
-  'MIXER:Current/InCh/PEQ/Band/Freq': { x: 72, y: 4, min: 200, max: 200000 },
-  'MIXER:Current/InCh/PEQ/Band/Gain': { x: 72, y: 4, min: -1800, max: 1800 },
-  'MIXER:Current/InCh/PEQ/Band/Q': { x: 72, y: 4, min: 100, max: 16000 },
-};
+/** A desk's parameter list (prminfo): per path, the channel count (x), index count (y), and the integer range. */
+export type RcpParameterList = Record<string, { x: number; y: number; min: number; max: number }>;
+
+/** Input-channel PEQ parameters for a desk with `channels` input channels and 4 bands (the DM7's and RIVAGE's lists). */
+function inputPeq(channels: number): RcpParameterList {
+  return {
+    'MIXER:Current/InCh/PEQ/On': { x: channels, y: 1, min: 0, max: 1 },
+    'MIXER:Current/InCh/PEQ/LowShelving/On': { x: channels, y: 1, min: 0, max: 1 },
+    'MIXER:Current/InCh/PEQ/HighShelving/On': { x: channels, y: 1, min: 0, max: 1 },
+    'MIXER:Current/InCh/PEQ/Band/Freq': { x: channels, y: 4, min: 200, max: 200000 },
+    'MIXER:Current/InCh/PEQ/Band/Gain': { x: channels, y: 4, min: -1800, max: 1800 },
+    'MIXER:Current/InCh/PEQ/Band/Q': { x: channels, y: 4, min: 100, max: 16000 },
+  };
+}
+
+/** The DM7's input-channel PEQ ("DM7 Parameters-1.txt": 72 channels). */
+export const DM7_INPUT_PEQ: RcpParameterList = inputPeq(72);
+/** The RIVAGE PM's input-channel PEQ ("Rivage Parameters-3.txt": 144 channels, same paths, ranges and scales). */
+export const RIVAGE_INPUT_PEQ: RcpParameterList = inputPeq(144);
 
 export interface YamahaDouble {
   readonly port: number;
@@ -30,7 +41,7 @@ export interface YamahaDouble {
   close(): Promise<void>;
 }
 
-export async function startYamahaDouble(): Promise<YamahaDouble> {
+export async function startYamahaDouble(parameters: RcpParameterList = DM7_INPUT_PEQ): Promise<YamahaDouble> {
   const store = new Map<string, number>();
   const lines: string[] = [];
   const refused: string[] = [];
@@ -41,7 +52,7 @@ export async function startYamahaDouble(): Promise<YamahaDouble> {
   const handle = (socket: net.Socket, line: string) => {
     lines.push(line);
     const [verb, path, x, y, raw] = line.split(' ');
-    const spec = path ? DM7_INPUT_PEQ[path] : undefined;
+    const spec = path && Object.hasOwn(parameters, path) ? parameters[path] : undefined;
     const refuse = (why: string) => {
       refused.push(line);
       socket.write(`ERROR ${verb ?? ''} ${why}\n`);
