@@ -8,13 +8,15 @@ import type { Band, BandType } from '../../src/eq/bands.js';
 import { db, hz, q } from '../../src/eq/units.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 import { targetEncoder } from '../../src/pipeline/encode-target.js';
-import { DM7_INPUT_PEQ, RIVAGE_INPUT_PEQ, type RcpParameterList } from '../support/yamaha-double.js';
+import { DM3_MIX_PEQ, DM7_INPUT_PEQ, RIVAGE_INPUT_PEQ, type RcpParameterList } from '../support/yamaha-double.js';
 
-const DESKS: [string, RcpParameterList, number][] = [
-  ['firmware-profiles/targets/yamaha-dm7-channel.yaml', DM7_INPUT_PEQ, 72],
-  ['firmware-profiles/targets/yamaha-rivage-channel.yaml', RIVAGE_INPUT_PEQ, 144],
+const SHELVES: BandType[] = ['lowshelf', 'peaking', 'peaking', 'highshelf'];
+/** Profile, the desk's list, its channel (bus) count, band layout, and the per-band type lines eqmorph adds to 4 x 3. */
+const DESKS: [string, RcpParameterList, number, BandType[], number][] = [
+  ['firmware-profiles/targets/yamaha-dm7-channel.yaml', DM7_INPUT_PEQ, 72, SHELVES, 2],
+  ['firmware-profiles/targets/yamaha-rivage-channel.yaml', RIVAGE_INPUT_PEQ, 144, SHELVES, 2],
+  ['firmware-profiles/targets/yamaha-dm3-mix.yaml', DM3_MIX_PEQ, 6, ['peaking', 'peaking', 'peaking', 'peaking'], 4],
 ];
-const LAYOUT: BandType[] = ['lowshelf', 'peaking', 'peaking', 'highshelf'];
 
 /** Where `<path> <x> <y>` and its value break the list, or null. */
 function offList(list: RcpParameterList, address: string, value: number | string): string | null {
@@ -24,21 +26,21 @@ function offList(list: RcpParameterList, address: string, value: number | string
   const xi = Number(x);
   const yi = Number(y);
   if (!Number.isInteger(xi) || xi < 0 || xi >= spec.x || !Number.isInteger(yi) || yi < 0 || yi >= spec.y) return `index ${address}`;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) return `value ${address} ${value}`;
+  if (spec.values ? typeof value !== 'string' || !spec.values.includes(value) : typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) return `value ${address} ${value}`;
   return null;
 }
 
-for (const [file, list, channels] of DESKS) {
+for (const [file, list, channels, layout, types] of DESKS) {
   test(`${file}: every line for any band values on channels 1..${channels} is on the desk's parameter list`, async () => {
     const profile = await loadTargetProfile(file);
     assert.equal(profile.transport, 'rcp');
-    assert.deepEqual(profile.bands.map((b) => b.type), LAYOUT);
+    assert.deepEqual(profile.bands.map((b) => b.type), layout);
     const band = (type: BandType) =>
       fc.record({ gain: fc.double({ min: -40, max: 40, noNaN: true }), freq: fc.double({ min: 1, max: 40000, noNaN: true }), q: fc.double({ min: 0.01, max: 40, noNaN: true }) }).map((b): Band => ({ type, gain: db(b.gain), freq: hz(b.freq), q: q(b.q) }));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: channels }), fc.tuple(...LAYOUT.map(band)), (channel, bands) => {
+      fc.property(fc.integer({ min: 1, max: channels }), fc.tuple(...layout.map(band)), (channel, bands) => {
         const out = targetEncoder(profile, channel, 'ch')(bands);
-        assert.equal(out.length, 2 + 4 * 3);
+        assert.equal(out.length, types + 4 * 3);
         for (const m of out) {
           assert.equal(m.transport, 'osc');
           if (m.transport === 'osc') assert.equal(offList(list, m.address, m.value), null);
@@ -52,15 +54,17 @@ for (const [file, list, channels] of DESKS) {
     const profile = await loadTargetProfile(file);
     const encode = targetEncoder(profile, channels, 'ch');
     const at = (gain: number, freq: number, width: number) =>
-      new Map(encode(LAYOUT.map((type): Band => ({ type, gain: db(gain), freq: hz(freq), q: q(width) }))).flatMap((m) => (m.transport === 'osc' ? [[m.address, m.value] as const] : [])));
+      new Map(encode(layout.map((type): Band => ({ type, gain: db(gain), freq: hz(freq), q: q(width) }))).flatMap((m) => (m.transport === 'osc' ? [[m.address, m.value] as const] : [])));
     const low = at(-18, 20, 0.1);
     const high = at(18, 20000, 16);
     const x = channels - 1;
-    for (const [path, spec] of Object.entries(list).filter(([p]) => p.includes('/Band/'))) {
+    const ranged = Object.entries(list).filter(([p, spec]) => p.includes('/Band/') && !spec.values);
+    assert.equal(ranged.length, 3);
+    for (const [path, spec] of ranged) {
       assert.equal(low.get(`${path} ${x} 1`), spec.min, path);
       assert.equal(high.get(`${path} ${x} 1`), spec.max, path);
     }
-    assert.equal(low.get(`MIXER:Current/InCh/PEQ/LowShelving/On ${x} 0`), 1);
-    assert.equal(low.get(`MIXER:Current/InCh/PEQ/HighShelving/On ${x} 0`), 1);
+    for (const [path, spec] of Object.entries(list).filter(([, spec]) => spec.values)) assert.equal(low.get(`${path} ${x} 3`), spec.values![0], path);
+    for (const path of Object.keys(list).filter((p) => p.includes('Shelving'))) assert.equal(low.get(`${path} ${x} 0`), 1, path);
   });
 }
