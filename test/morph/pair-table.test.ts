@@ -46,7 +46,7 @@ test('a path that is straight in interpolation space (gains linear, frequencies 
 });
 
 test('a table needs two samples at least', () => {
-  assert.throws(() => pairTable('a', 'b', [PARAMS.map((p) => p.range.min)]), RangeError);
+  assert.throws(() => pairTable('a', 'b', [PARAMS.map((p) => p.range.min)]), { name: 'RangeError', message: 'a pair table needs at least two samples' });
 });
 
 test('a table keeps its terms and its number of samples', () => {

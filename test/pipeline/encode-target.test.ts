@@ -66,6 +66,7 @@ test('a scale of one step, or none, is not quantised', () => {
 
 test('a table with zero or negative entries is judged linearly; a tie goes to the first entry; one entry is always 0', () => {
   assert.equal(scaleToWire({ kind: 'table', values: [-6, 0, 6] }, 2), 0.5);
+  assert.equal(scaleToWire({ kind: 'table', values: [-6, 0, 6] }, -5), 0);
   assert.equal(scaleToWire({ kind: 'table', values: [0, 1, 2] }, 0.4), 0);
   assert.equal(scaleToWire({ kind: 'table', values: [-1, 1] }, 0), 0);
   assert.equal(scaleToWire({ kind: 'table', values: [5] }, 7), 0);
@@ -87,6 +88,7 @@ test('a fixed OSC message fills in the instance, sends a float as a float32, any
   });
   assert.equal(encodeFixed({ transport: 'osc', address: '/x', type: 'i', value: 0.1 }, 1, 'k').value, 0.1);
   assert.equal(encodeFixed({ transport: 'osc', address: '/x', type: 's', value: 'on' }, 1, 'k').value, 'on');
+  assert.equal(encodeFixed({ transport: 'osc', address: '/x', type: 'f', value: 'on' }, 1, 'k').value, 'on');
   assert.equal(encodeFixed({ transport: 'osc', address: '/x', type: 'f' }, 1, 'k').value, 0);
 });
 
