@@ -191,6 +191,7 @@ const crowd = midiControlTable(
       control('n21', { type: 'nrpn', channel: 3, number: 21, bits: 7 }),
       control('n0', { type: 'nrpn', channel: 3, number: 0, bits: 14 }),
       control('n128', { type: 'nrpn', channel: 3, number: 128, bits: 14 }),
+      control('n22', { type: 'nrpn', channel: 3, number: 22, bits: 7, relative: 'twos-complement' }),
     ].map((c) => [c.id, c]),
   ),
 );
@@ -220,6 +221,7 @@ test('a CC, a note, a pitch bend and a program change each move only the control
 test('NRPN data moves only the control of the selected parameter number', () => {
   assert.deepEqual(crowdFeed([...select(20), [cc(6, 3), 1]]), [['n20', { kind: 'discrete', step: 3 << 7, max: 16383 }]]);
   assert.deepEqual(crowdFeed([...select(21), [cc(6, 3), 1]]), [['n21', { kind: 'discrete', step: 3, max: 127 }]]);
+  assert.deepEqual(crowdFeed([...select(22), [cc(6, 127), 1]]), [['n22', { kind: 'relative', delta: -1 }]], 'a relative NRPN encoder steps');
 });
 
 test('NRPN data moves nothing until both halves of the parameter number are selected', () => {
