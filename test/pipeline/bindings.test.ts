@@ -116,6 +116,7 @@ const all: MorphInstance = {
     { source: src('wordA', 'text'), target: 'term_a', set: { kind: 'text' } },
     { source: src('strengthOnly'), target: 'preset', value: { strength: 0.5 } },
     { source: src('onlyB'), target: 'preset', value: { termB: 'clear' } },
+    { source: src('onlyA'), target: 'preset', value: { termA: 'clear' } },
     { source: src('onlyAlpha'), target: 'preset', value: { alpha: 0.7 } },
     { source: src('swap'), target: 'swap' },
     { source: src('momentary'), target: 'bypass', mode: 'momentary' },
@@ -140,7 +141,7 @@ test('the fader keeps no mode while the instance never left it; x and y put it o
   assert.equal(after(ev('x', unit(0.9))).mode, 'xy');
   assert.equal(after(ev('y', unit(0.9))).mode, 'xy');
   assert.equal(after(ev('map', { kind: 'point', x: 0.1, y: 0.2 })).mode, 'map');
-  for (const back of [ev('alpha', unit(0.9)), ev('swap', press), ev('onlyB', press), ev('fixedA', press)]) assert.equal(after(ev('x', unit(0.9)), back).mode, 'pair', back.control);
+  for (const back of [ev('alpha', unit(0.9)), ev('swap', press), ev('onlyA', press), ev('onlyB', press), ev('fixedA', press)]) assert.equal(after(ev('x', unit(0.9)), back).mode, 'pair', back.control);
   assert.equal(after(ev('x', unit(0.9)), ev('strengthOnly', press)).mode, 'xy', 'a preset of strength only leaves the mode alone');
   assert.equal(after(ev('x', unit(0.9)), ev('onlyAlpha', press)).mode, 'pair');
 });
@@ -213,5 +214,5 @@ test('a change of either term makes pickup catch again; any other change leaves 
 
 test('a press is a level of at least half, a non-empty word, or a step forward', () => {
   for (const v of [unit(0.5), text('x'), rel(1)]) assert.equal(after(ev('swap', v)).termA, 'bright', JSON.stringify(v));
-  for (const v of [unit(0.49), text(''), rel(-1)]) assert.equal(after(ev('swap', v)).termA, 'warm', JSON.stringify(v));
+  for (const v of [unit(0.49), text(''), rel(-1), rel(0), { kind: 'point', x: 1, y: 1 } as const]) assert.equal(after(ev('swap', v)).termA, 'warm', JSON.stringify(v));
 });
