@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, withOverrides } from '../src/model/config.js';
 import { buildModel } from '../src/model/build-model.js';
 import { progressBar } from '../src/cli/progress.js';
 import { trainingConvergence } from './convergence.js';
+import type { Evaluation } from '../src/model/evaluate.js';
 
 const json = process.argv.includes('--json');
 const epochsArg = process.argv.find((a) => a.startsWith('--epochs='));
@@ -27,6 +28,20 @@ export async function benchTrain(config = cfg) {
     backend: r.model.files.meta.training.backend,
     convergence: trainingConvergence(history.map((h) => h.heldOutReconstruction)),
     endpoints: Object.fromEntries(Object.entries(r.evaluation.endpoints).map(([t, v]) => [t, v.responseMaeDb])),
+    quality: qualityNumbers(r.evaluation),
+  };
+}
+
+/** The evaluation's numbers that a faster training must keep: a change of procedure is judged on all of them. */
+function qualityNumbers(e: Evaluation) {
+  return {
+    heldOutResponseMaeDb: e.reconstruction.model.responseMaeDb,
+    silhouette: e.latent.silhouette,
+    centroidAccuracy: e.latent.centroidAccuracy,
+    pathMaxStepRatio: e.paths.maxStepRatio,
+    blendNearestDb: e.blends.model.nearestDb,
+    vocabularyMedianFitDb: e.vocabulary?.medianFitErrorDb ?? null,
+    socialEndpointsWorstDb: e.vocabulary?.socialEndpoints.worstDb ?? null,
   };
 }
 
@@ -41,6 +56,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `held-out reconstruction: first ${c.first.toFixed(4)}, best ${c.best.toFixed(4)}, last-10 mean ${c.lastWindowMean.toFixed(4)}, ` +
           `change over the last 10 epochs ${(100 * c.lastWindowChange).toFixed(1)} % -> ${c.converged ? 'converged' : 'still falling'}`,
         `endpoints (dB): ${Object.entries(result.endpoints).map(([t, v]) => `${t} ${v.toFixed(3)}`).join(', ')}`,
+        `quality: ${Object.entries(result.quality).map(([k, v]) => `${k} ${v === null ? '-' : v.toFixed(3)}`).join(', ')}`,
       ].join('\n') + '\n',
     );
   }

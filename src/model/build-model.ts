@@ -49,9 +49,8 @@ export interface BuildOptions {
   readonly onDataset?: (dataset: SafeDataset) => void;
 }
 
-export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
-  const { onEpoch } = opts;
-  const backend = await initBackend();
+/** What training reads: SAFE-DB prepared, the SocialEQ words fitted and turned into examples, and the anchors. */
+export function trainingInputs(dataPath: string, cfg: ModelConfig, opts: Pick<BuildOptions, 'socialEqPath' | 'onVocabulary' | 'onDataset'> = {}) {
   const dataset = loadSafeDb(dataPath);
   // Nothing usable is one error line; otherwise the rows skipped are reported before training starts.
   const problem = datasetProblem(dataset);
@@ -76,7 +75,13 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
     cfg.anchorWeight > 0
       ? groupedAnchors(termAnchors(data.train, data.terms, data.stats), words.map((w) => w.params), cfg.socialAnchorWeight, cfg.socialAnchorsPerStep)
       : undefined;
-  const result = await train(trainingData, cfg, onEpoch, anchors);
+  return { dataset, data, social, fitted, words, wordExamples, trainingData, anchors };
+}
+
+export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
+  const backend = await initBackend();
+  const { dataset, data, social, fitted, words, wordExamples, trainingData, anchors } = trainingInputs(dataPath, cfg, opts);
+  const result = await train(trainingData, cfg, opts.onEpoch, anchors);
   const centroids = termCentroids(result.networks.encoder, data.train, data.stats);
   const terms = new Map<string, TermInfo>(
     data.terms.map((t) => [t, { z: centroids.get(t)!.z, source: 'safe', language: 'English', count: centroids.get(t)!.count, agreement: null, fitErrorDb: null }]),
