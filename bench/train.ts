@@ -8,8 +8,14 @@ import { trainingConvergence } from './convergence.js';
 import type { Evaluation } from '../src/model/evaluate.js';
 
 const json = process.argv.includes('--json');
-const epochsArg = process.argv.find((a) => a.startsWith('--epochs='));
-const cfg = withOverrides(DEFAULT_CONFIG, { epochs: epochsArg ? Number(epochsArg.split('=')[1]) : undefined });
+// Any numeric setting can be tried: --epochs=80, --finalLearningRateFactor=0.1, --batchSize=128.
+const overrides = Object.fromEntries(
+  process.argv
+    .map((a) => /^--(\w+)=(.+)$/.exec(a))
+    .filter((m): m is RegExpExecArray => m !== null && typeof DEFAULT_CONFIG[m[1] as keyof typeof DEFAULT_CONFIG] === 'number')
+    .map((m) => [m[1], Number(m[2])]),
+);
+const cfg = withOverrides(DEFAULT_CONFIG, overrides);
 
 export async function benchTrain(config = cfg) {
   const bar = progressBar('bench:train', config.epochs);
