@@ -8,7 +8,7 @@ import { trainingConvergence } from './convergence.js';
 import type { Evaluation } from '../src/model/evaluate.js';
 
 const json = process.argv.includes('--json');
-// Any numeric setting can be tried: --epochs=80, --finalLearningRateFactor=0.1, --batchSize=128.
+// Any numeric setting can be tried: --epochs=80, --batchSize=128, --learningRate=2e-3.
 const overrides = Object.fromEntries(
   process.argv
     .map((a) => /^--(\w+)=(.+)$/.exec(a))

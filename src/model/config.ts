@@ -33,11 +33,6 @@ export interface ModelConfig {
   /** Jitter of a word's extra copies, in standard deviations of the training data. */
   readonly socialJitter: number;
   readonly learningRate: number;
-  /**
-   * Learning rate at the last epoch before the polish, as a share of `learningRate`: the rate falls along a half cosine over
-   * those epochs, so the held-out loss settles instead of wandering with the step size. 1: constant.
-   */
-  readonly finalLearningRateFactor: number;
   readonly batchSize: number;
   readonly epochs: number;
   /** Stop when the held-out reconstruction loss has not improved by minDelta for this many epochs (0: never). */
@@ -67,7 +62,6 @@ export const DEFAULT_CONFIG: ModelConfig = {
   socialMaxCopies: 3,
   socialJitter: 0.3,
   learningRate: 1e-3,
-  finalLearningRateFactor: 1,
   batchSize: 64,
   epochs: 60,
   patience: 0,

@@ -82,7 +82,6 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
     // tfjs's Adam keeps its moments by position in the variable list, so the decoder-only phase needs its own.
     const stepOptimizer = polishing ? (polishOptimizer ??= tf.train.adam(cfg.learningRate)) : optimizer;
     const firstPolish = polishing && epoch === cfg.epochs - cfg.polishEpochs + 1;
-    if (!polishing) setLearningRate(optimizer, learningRateAt(epoch, cfg));
     if (memberOf && (!polishing || firstPolish || centroids === null)) {
       centroids?.dispose();
       centroids = tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D));
@@ -151,18 +150,6 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   optimizer.dispose();
   polishOptimizer?.dispose();
   return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
-}
-
-/** The main phase's learning rate at an epoch (1-based): a half cosine from learningRate to learningRate x finalLearningRateFactor. */
-export function learningRateAt(epoch: number, cfg: Pick<ModelConfig, 'learningRate' | 'finalLearningRateFactor' | 'epochs' | 'polishEpochs'>): number {
-  const last = Math.max(1, cfg.epochs - cfg.polishEpochs);
-  const progress = last === 1 ? 1 : Math.min(1, (epoch - 1) / (last - 1));
-  return cfg.learningRate * (cfg.finalLearningRateFactor + ((1 - cfg.finalLearningRateFactor) * (1 + Math.cos(Math.PI * progress))) / 2);
-}
-
-/** tfjs's Adam reads its rate at every step and has no setter; its moments are untouched. */
-function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
 /** One step's anchor terms: their rows in the centroid and target tables, and each row's weight as a column. */
