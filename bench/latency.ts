@@ -113,7 +113,7 @@ export interface Target {
 }
 
 /** `eqmorph run` as a user starts it, its input on a free port and its output aimed at the receiver. */
-async function startEqmorph(mappingFile: string, outPort: number): Promise<Target> {
+export async function startEqmorph(mappingFile: string, outPort: number): Promise<Target> {
   const port = await freePort();
   const args = ['bin/eqmorph.js', 'run', '--mapping', mappingFile, '--osc-in', `127.0.0.1:${port}`, '--osc-out', `127.0.0.1:${outPort}`, '--no-web'];
   const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

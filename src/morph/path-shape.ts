@@ -4,26 +4,32 @@ import { PARAMS, PARAM_COUNT } from '../eq/bands.js';
 import { fitParametric } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
 import { responseFromParams } from '../eq/response.js';
-import { rmsDistanceDb } from '../model/path-metrics.js';
+import { MONOTONIC_SLACK_DB, pathMetrics, rmsDistanceDb } from '../model/path-metrics.js';
 
 /** Responses are compared on 64 log-spaced points (a tenth of an octave apart), as the layout fitter does. */
 const GRID: Float64Array = logGrid(64);
 /** Every STRIDE-th sample is fitted; the ones between are interpolated (1/32 of α apart at 129 samples: a few LM steps each). */
-export const STRIDE = 16;
+export const STRIDE = 4;
 /** LM iterations per fitted sample: it starts from its neighbour's fit, already close. */
-const ITERATIONS = 10;
+const ITERATIONS = 6;
 /**
- * Pull toward the neighbour's fit (per squared unit: dB, natural log of Hz and Q) against the sum of squared dB errors
- * on 64 points. Small: it only keeps bands the response does not need (near 0 dB) from wandering.
+ * Pull of each fitted sample toward its starting point (per squared unit: dB, natural log of Hz and Q) against the sum
+ * of squared dB errors on 64 points. It keeps bands the response does not need (near 0 dB) from wandering, and it is
+ * what carries the chain's settings over to the far end's own (see straightenPath).
  */
-const STAY_NEAR = 0.05;
+const PULL = 2;
 /** LM iterations for a lone sample started from the model's decode, which is further from its target than a neighbour's fit. */
 const SAMPLE_ITERATIONS = 25;
-
-/** A chain whose last fit misses its far end by at most this (RMS dB) is kept without trying the other direction. */
-const FAR_END_DB = 0.05;
-/** Far-end settings this near the model's own (gains in 6 dB, frequencies and Qs in octaves, Euclidean) are replaced by them. */
-const FAR_END_SNAP = 0.25;
+/** Pull for a lone sample: small, it only keeps idle bands where the model put them. */
+const SAMPLE_PULL = 0.05;
+/**
+ * How soon a chain turns from the near end's arrangement of bands to the far end's: its start at distance d (0..1)
+ * from the near end is moved d^POWER of the way toward the far end's settings. The first is tried for every pair; the
+ * others (sooner, later) only for a pair whose first path falls short (see pathScore).
+ */
+const POWERS = [3, 1.5, 6] as const;
+/** A path scoring this or less (see pathScore: a monotonic path with no large excursion, this near the straight line, RMS dB) is kept at once. */
+const GOOD_ENOUGH = 0.25;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 
@@ -32,76 +38,109 @@ export function mixRows(a: ArrayLike<number>, b: ArrayLike<number>, t: number): 
   return Array.from({ length: PARAM_COUNT }, (_, j) => (LOG[j] ? a[j]! * (b[j]! / a[j]!) ** t : a[j]! + t * (b[j]! - a[j]!)));
 }
 
-/** Fits the straight-line targets at `indices` in order, each started from the previous fit (the first from `start`). */
-type Chain = { fits: Map<number, number[]>; worstFitDb: number; lastFitDb: number };
-
-/** Yields after each fit, so a background build can spread a chain over several slices of work. */
-function* chain(a: Float64Array, b: Float64Array, n: number, indices: readonly number[], start: readonly number[]): Generator<void, Chain, void> {
-  const fits = new Map<number, number[]>();
-  let previous = Array.from(start);
-  let worstFitDb = 0;
-  let lastFitDb = 0;
+/**
+ * Fits the straight-line targets at every STRIDE-th sample from `near` to `far`, each started from the previous fit
+ * (the first from the near end's row) moved toward the far end's row by (distance from the near end)^power, and pulled
+ * toward that start. Early on the chain follows the straight line in the near end's arrangement of bands; toward the
+ * far end the pull takes it onto the far end's own settings, which the last fit (started there, on their own response)
+ * keeps exactly. Yields after each fit, so a background build can spread a chain over several slices of work.
+ */
+function* chain(a: Float64Array, b: Float64Array, rows: readonly (readonly number[])[], near: number, far: number, power: number): Generator<void, Map<number, number[]>, void> {
+  const n = rows.length;
+  const indices: number[] = [];
+  const direction = far > near ? 1 : -1;
+  for (let i = near + direction * STRIDE; direction * (far - i) > 0; i += direction * STRIDE) indices.push(i);
+  const fits = new Map<number, number[]>([[near, Array.from(rows[near]!)]]);
+  let previous = Array.from(rows[near]!);
   for (const i of indices) {
     const alpha = i / (n - 1);
     const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
-    const fit = fitParametric(target, GRID, { initial: previous, starts: 0, reseed: false, sort: false, iterations: ITERATIONS, stayNear: STAY_NEAR });
-    worstFitDb = Math.max(worstFitDb, fit.rmsDb);
-    lastFitDb = fit.rmsDb;
-    previous = fit.params;
-    fits.set(i, fit.params);
+    const initial = mixRows(previous, rows[far]!, (Math.abs(i - near) / (n - 1)) ** power);
+    previous = fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations: ITERATIONS, stayNear: PULL }).params;
+    fits.set(i, previous);
     yield;
   }
-  return { fits, worstFitDb, lastFitDb };
+  fits.set(far, Array.from(rows[far]!));
+  return fits;
 }
 
-/** How unlike two parameter rows are: gains in units of 6 dB, frequencies and Qs in octaves. */
-function rowDistance(x: readonly number[], y: readonly number[]): number {
-  let d = 0;
-  for (let j = 0; j < PARAM_COUNT; j++) d += (LOG[j] ? Math.log2(x[j]! / y[j]!) : (x[j]! - y[j]!) / 6) ** 2;
-  return Math.sqrt(d);
+/** Rows at every index of a path from rows at some of its indices (both ends among them), interpolated as a pair table is. */
+function fillRows(anchors: ReadonlyMap<number, readonly number[]>, n: number): number[][] {
+  const keys = [...anchors.keys()].sort((x, y) => x - y);
+  let k = 0;
+  return Array.from({ length: n }, (_, i) => {
+    while (keys[k + 1]! <= i && k + 1 < keys.length - 1) k++;
+    const lo = keys[k]!;
+    if (lo === i) return Array.from(anchors.get(i)!);
+    const hi = keys[k + 1]!;
+    return hi === i ? Array.from(anchors.get(i)!) : mixRows(anchors.get(lo)!, anchors.get(hi)!, (i - lo) / (hi - lo));
+  });
+}
+
+/** How far a path strays from the straight line between its ends' responses: RMS dB at its worst row. */
+function worstStrayDb(path: readonly (readonly number[])[], a: Float64Array, b: Float64Array): number {
+  const n = path.length;
+  let worst = 0;
+  path.forEach((row, i) => {
+    const alpha = i / (n - 1);
+    const r = responseFromParams(row, GRID);
+    let s = 0;
+    for (let f = 0; f < r.length; f++) s += (r[f]! - ((1 - alpha) * a[f]! + alpha * b[f]!)) ** 2;
+    worst = Math.max(worst, Math.sqrt(s / r.length));
+  });
+  return worst;
 }
 
 /**
  * The straightened path: the 5-band settings whose response is closest to (1 - α) A + α B, the straight line between
  * the ends' responses, at every STRIDE-th sample; the rows between are interpolated. This is what a listener expects
  * of a blend (halfway sounds halfway, no band neither end asked for), which the decoder's interpolated latent point
- * only approximates. The samples are fitted as a chain, each started from its neighbour (1/16 of α away, so a few LM
- * steps), so the bands move continuously from the model's own decode of the start to a fit of the far end's sound.
- * That fit may make the far end's sound with other bands than the model's decode does (two peaking bands trade roles
- * where one passes 0 dB), and snapping to the model's parameters would then swap them in one step; so the far end
- * keeps the chain's settings unless they are the model's own within FAR_END_SNAP. A chain from B is tried when the
- * chain from A misses B by more than FAR_END_DB; the one landing nearer its far end's sound is kept. `farEndDb` is
- * that miss (RMS dB), 0 where the far end snapped.
+ * only approximates. Both ends are the model's own settings, exactly, so every pair table that shares a word agrees on
+ * it (an XY pad's corners; a switch to another pair at the shared end does not move a band). The samples are fitted
+ * as a chain from A (see chain): a fit of B's sound started from A's arrangement of bands would often use its bands
+ * otherwise than the model does for B (two peaking bands trading jobs), and B's own settings could then only be
+ * reached by a jump; the chain's growing pull toward B's settings makes that change gradually, where it costs the
+ * least departure from the straight line. Where the path still strays from the straight line by more than
+ * GOOD_ENOUGH_DB, the chain from B is tried and the nearer of the two kept. `worstStrayDb` is that path's largest
+ * distance from the straight line (RMS dB).
  */
-export function straightenPath(rows: readonly (readonly number[])[]): { rows: number[][]; worstFitDb: number; farEndDb: number } {
+export function straightenPath(rows: readonly (readonly number[])[]): { rows: number[][]; worstStrayDb: number } {
   return runToEnd(straightenSteps(rows));
 }
 
-/** straightenPath, yielding after each fit (see chain). */
-function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void, { rows: number[][]; worstFitDb: number; farEndDb: number }, void> {
+/**
+ * How much a candidate path falls short, from its responses on the 64-point grid: a fall back toward A beyond the
+ * monotonic slack weighs ten times, an excursion beyond 1 dB past both ends once, plus its largest distance from the
+ * straight line (RMS dB), which decides between paths that are both fine.
+ */
+function pathScore(path: readonly (readonly number[])[], a: Float64Array, b: Float64Array): number {
+  const m = pathMetrics(path.map((r) => responseFromParams(r, GRID)));
+  return 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + Math.max(0, m.excursionDb - 1) + worstStrayDb(path, a, b);
+}
+
+/** straightenPath, yielding after each fit (see chain) and each candidate's score. */
+function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void, { rows: number[][]; worstStrayDb: number }, void> {
   const n = rows.length;
   const a = responseFromParams(rows[0]!, GRID);
   const b = responseFromParams(rows[n - 1]!, GRID);
-  const inner: number[] = [];
-  for (let i = STRIDE; i < n - 1; i += STRIDE) inner.push(i);
-  const forward = yield* chain(a, b, n, [...inner, n - 1], rows[0]!);
-  const backward = forward.lastFitDb <= FAR_END_DB ? null : yield* chain(a, b, n, [...inner.slice().reverse(), 0], rows[n - 1]!);
-  const kept = backward && backward.lastFitDb < forward.lastFitDb ? backward : forward;
-  const [near, far] = kept === forward ? [0, n - 1] : [n - 1, 0];
-  const anchors = new Map(kept.fits);
-  anchors.set(near, Array.from(rows[near]!));
-  const snapped = rowDistance(anchors.get(far)!, rows[far]!) <= FAR_END_SNAP;
-  if (snapped) anchors.set(far, Array.from(rows[far]!));
-  const keys = [...anchors.keys()].sort((x, y) => x - y);
-  const out = rows.map((_, i) => {
-    const hit = anchors.get(i);
-    if (hit) return hit;
-    const k = keys.findIndex((x) => x > i);
-    const lo = keys[k - 1]!;
-    const hi = keys[k]!;
-    return mixRows(anchors.get(lo)!, anchors.get(hi)!, (i - lo) / (hi - lo));
-  });
-  return { rows: out, worstFitDb: kept.worstFitDb, farEndDb: snapped ? 0 : kept.lastFitDb };
+  const first = fillRows(yield* chain(a, b, rows, 0, n - 1, POWERS[0]), n);
+  let best = { rows: first, score: pathScore(first, a, b) };
+  if (best.score > GOOD_ENOUGH) {
+    // Sooner or later turns, the chain from B, the model's own path and the straight line between the ends' settings.
+    const others: (() => Generator<void, number[][], void>)[] = [
+      ...POWERS.slice(1).map((power) => function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power), n); }),
+      function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, POWERS[0]), n); },
+      function* () { return rows.map((r) => Array.from(r)); },
+      function* () { return rows.map((_, i) => mixRows(rows[0]!, rows[n - 1]!, i / (n - 1))); },
+    ];
+    for (const make of others) {
+      const path = yield* make();
+      yield;
+      const score = pathScore(path, a, b);
+      if (score < best.score) best = { rows: path, score };
+    }
+  }
+  return { rows: best.rows, worstStrayDb: worstStrayDb(best.rows, a, b) };
 }
 
 /**
@@ -115,7 +154,7 @@ export function straightenSample(rowA: ArrayLike<number>, rowB: ArrayLike<number
   const a = responseFromParams(rowA, GRID);
   const b = responseFromParams(rowB, GRID);
   const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
-  return fitParametric(target, GRID, { initial: row, starts: 0, reseed: false, sort: false, iterations: SAMPLE_ITERATIONS, stayNear: STAY_NEAR }).params;
+  return fitParametric(target, GRID, { initial: row, starts: 0, reseed: false, sort: false, iterations: SAMPLE_ITERATIONS, stayNear: SAMPLE_PULL }).params;
 }
 
 /**

@@ -57,8 +57,8 @@ export function padEdges(c: Corners): readonly [readonly [string, string], reado
 /**
  * Reads the pad from the pair tables of its edges. Each edge is read through `readPairTableSpace`, the read a two-word
  * fader makes before its exp, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the pad's edges are
- * that path. The corners are the edges' own ends (bottom and top at 0 and 1), so the bottom and top edges are exact by
- * construction and the left and right ones wherever the paths agree on their words. An edge whose table is not built
+ * that path. Every pair table ends on the model's own settings for its words (path-shape.ts), so two edges that meet at a
+ * corner agree there exactly and the patch is each edge's path exactly, all four. An edge whose table is not built
  * yet (a corner just changed) is decoded exactly, which starts its table in the background, so the first event after a
  * switch is answered at once. Allocation-free on the hot path.
  */
@@ -66,7 +66,7 @@ export class XyPatch {
   private readonly edges = Array.from({ length: 4 }, () => new Float64Array(PARAM_COUNT));
   private readonly out = new Float64Array(PARAM_COUNT);
   /** The last corner set's edge tables and corner values: a pad move changes x and y, rarely the corners. */
-  private held: { readonly corners: Corners; readonly tables: readonly PairTable[]; readonly ends: readonly Float64Array[]; readonly sides: readonly Float64Array[] } | null = null;
+  private held: { readonly corners: Corners; readonly tables: readonly PairTable[]; readonly ends: readonly Float64Array[] } | null = null;
 
   constructor(private readonly source: EdgeSource) {}
 
@@ -77,22 +77,13 @@ export class XyPatch {
     const e = this.edges;
     const held = this.tablesFor(corners);
     let ends: readonly Float64Array[];
-    let sides: readonly Float64Array[];
     if (held) {
       for (let k = 0; k < 4; k++) this.readTable(held.tables[k]!, k < 2 ? cx : cy, e[k]!);
       ends = held.ends;
-      sides = held.sides;
     } else {
       const edges = padEdges(corners);
       for (let k = 0; k < 4; k++) this.readEdge(edges[k]!, k < 2 ? cx : cy, e[k]!);
       ends = [0, 1, 0, 1].map((t, k) => this.readEdge(edges[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
-      sides = [0, 1, 0, 1].map((t, k) => this.readEdge(edges[k < 2 ? 2 : 3]!, t, new Float64Array(PARAM_COUNT)));
-    }
-    // Two paths that share a word may end on it a hair apart (each table is shaped on its own): the side edges are
-    // moved linearly onto the bottom and top edges' ends, so every corner is its word exactly as the fader has it.
-    for (let j = 0; j < PARAM_COUNT; j++) {
-      e[2]![j]! += (1 - cy) * (ends[0]![j]! - sides[0]![j]!) + cy * (ends[2]![j]! - sides[1]![j]!);
-      e[3]![j]! += (1 - cy) * (ends[1]![j]! - sides[2]![j]!) + cy * (ends[3]![j]! - sides[3]![j]!);
     }
     coonsPoint(e[0]!, e[1]!, e[2]!, e[3]!, [ends[0]!, ends[1]!, ends[2]!, ends[3]!], cx, cy, this.out);
     for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) this.out[j] = 2 ** this.out[j]!;
@@ -112,8 +103,7 @@ export class XyPatch {
     const tables = edges.map(([a, b]) => this.source.table(a, b));
     // Corners 1..4 are the bottom edge's ends and the top edge's ends.
     const ends = [0, 1, 0, 1].map((t, k) => this.readTable(tables[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
-    const sides = [0, 1, 0, 1].map((t, k) => this.readTable(tables[k < 2 ? 2 : 3]!, t, new Float64Array(PARAM_COUNT)));
-    this.held = { corners, tables, ends, sides };
+    this.held = { corners, tables, ends };
     return this.held;
   }
 

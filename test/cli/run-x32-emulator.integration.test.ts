@@ -22,8 +22,9 @@ const skip = unavailable ?? false;
 const PORT = 'nanoKONTROL2:nanoKONTROL2 MIDI 1 20:0';
 const profiles = resolve('firmware-profiles');
 /**
- * How far the desk's 4-band EQ may be from eqmorph's five bands (max dB over the grid). The aim is 0.25 dB; since pair
- * tables are straightened, the bright end of warm -> bright is fitted 0.286 dB away (0.12-0.16 dB at the other moves).
+ * How far the desk's 4-band EQ may be from eqmorph's five bands (max dB over the grid). The aim is 0.25 dB; bright (α 1)
+ * is 0.29 dB away on the 4-band channel and on the 6-band bus alike, so it is the desk's steps (gains in 0.25 dB),
+ * not the fit, that put it there: values are rounded to the nearest step one by one (0.10-0.19 dB at the other moves).
  */
 const MAX_DB = 0.3;
 

@@ -25,17 +25,17 @@ before(async () => {
 const pair = () => fc.tuple(fc.constantFrom(...model.terms.slice(0, 7)), fc.constantFrom(...model.terms.slice(0, 7)));
 const alpha = () => alphaArb(cached.steps);
 
-test("the table's ends sound like the model's own decodes of the two terms (within 0.5 dB RMS), the start end exactly", () => {
+test("both ends of a pair's table are the model's own decodes of its two terms, parameter for parameter", () => {
   fc.assert(
     fc.property(pair(), ([a, b]) => {
       fc.pre(a !== b);
       cached.prepare(a, b);
-      const ends = [0, 1].map((x) => ({ sent: bandsToParams(cached.decode(a, b, x)), own: bandsToParams(model.decode(a, b, x, { sorted: false })) }));
-      const gaps = ends.map((e) => rmsDistanceDb(responseFromParams(e.sent), responseFromParams(e.own)));
-      gaps.forEach((g, i) => assert.ok(g <= 0.5, `${a}/${b} end ${i}: ${g.toFixed(3)} dB`));
-      // One end is where the straightened chain starts: the model's decode, parameter for parameter (float32 tfjs
-      // against the float64 JavaScript decoder).
-      assert.ok(ends.some((e) => e.sent.every((v, j) => Math.abs(v - e.own[j]!) <= 1e-4 * Math.max(1, Math.abs(v)))), `${a}/${b}`);
+      for (const x of [0, 1]) {
+        const sent = bandsToParams(cached.decode(a, b, x));
+        const own = bandsToParams(model.decode(a, b, x, { sorted: false }));
+        // float32 tfjs against the float64 JavaScript decoder
+        sent.forEach((v, j) => assert.ok(Math.abs(v - own[j]!) <= 1e-4 * Math.max(1, Math.abs(v)), `${a}/${b} end ${x}, parameter ${j}: ${v} vs ${own[j]}`));
+      }
     }),
     { numRuns: 25 },
   );
@@ -61,11 +61,12 @@ test('every output parameter stays in its range for any pair, any alpha and any 
 /** How far a parameter moved between two decodes: dB for gains, octaves for frequencies and Q. */
 const moved = (kind: string, a: number, b: number) => (kind === 'gain' ? Math.abs(a - b) : Math.abs(Math.log2(a / b)));
 
-// Measured on the shipped model's tables over 100 pairs (the cached path is piecewise linear, so the largest segment
-// slope is the bound): 17.4 dB, 32.6 and 31.9 octaves per unit alpha. Gains move slowly on the straightened paths;
-// frequencies and Qs move fastest where a band passes near 0 dB and hands its job to another (a quarter octave per
-// 1/128 of alpha at most).
-const MAX_SLOPE = { gain: 20, freq: 36, q: 36 };
+// Measured on the shipped model's tables over 245 pairs (the cached path is piecewise linear, so the largest segment
+// slope is the bound): 88 dB, 34 and 53 octaves per unit alpha. A table ends on the model's own settings for both words,
+// and where those use their bands otherwise than a fit would (two peaking bands trading jobs), the gains of the two
+// bands swing together while the sum they make stays on the straight line (the response's smoothness is tested
+// apart: vocabulary-paths.test.ts, xy-patch.test.ts); frequencies and Qs move fastest where a band passes near 0 dB.
+const MAX_SLOPE = { gain: 100, freq: 40, q: 60 };
 
 test('smoothness: for any pair, every parameter moves at most a constant times |delta alpha| (dB, octaves)', () => {
   fc.assert(

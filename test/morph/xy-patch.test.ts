@@ -66,7 +66,7 @@ test('each corner of the pad is its word, exactly as the fader has it at its end
   );
 });
 
-test('the bottom and top edges are their two-word paths within 0.05 dB; where its tables end on the corners, a side edge is its path too', () => {
+test('each edge of the pad is the two-word path between its corners within 0.05 dB', () => {
   fc.assert(
     fc.property(cornerSets(), unit, (c, t) => {
       ready(c);
@@ -74,27 +74,20 @@ test('the bottom and top edges are their two-word paths within 0.05 dB; where it
       const path = ([a, b]: readonly [string, string], at: number) => responseDb(decoder.decode(a, b, at), DEFAULT_GRID);
       assert.ok(maxAbsDiff(padResponse(c, t, 0), path(bottom, t)) <= 0.05, 'bottom');
       assert.ok(maxAbsDiff(padResponse(c, t, 1), path(top, t)) <= 0.05, 'top');
-      // Two pair tables that share a word may end on it a little apart (each is straightened on its own: up to 0.9 dB,
-      // measured over 312 pairs of the shipped model): the pad then takes its corners from the bottom and top edges and
-      // bends the side edges onto them. Where the ends agree, a side edge is its two-word path.
-      const sideAgrees = (side: readonly [string, string], x: number) =>
-        Math.max(maxAbsDiff(path(side, 0), padResponse(c, x, 0)), maxAbsDiff(path(side, 1), padResponse(c, x, 1))) <= 1e-6;
-      if (sideAgrees(left, 0)) assert.ok(maxAbsDiff(padResponse(c, 0, t), path(left, t)) <= 0.05, 'left');
-      if (sideAgrees(right, 1)) assert.ok(maxAbsDiff(padResponse(c, 1, t), path(right, t)) <= 0.05, 'right');
+      assert.ok(maxAbsDiff(padResponse(c, 0, t), path(left, t)) <= 0.05, 'left');
+      assert.ok(maxAbsDiff(padResponse(c, 1, t), path(right, t)) <= 0.05, 'right');
     }),
     { numRuns: 60 },
   );
 });
 
-// 0.5 dB is the aim and is not met: the largest steps sit on the two-word paths themselves, which the pad has for edges
-// (harsh -> evil: 0.89 dB per 0.01 of alpha; raspy, wild, raspy, deafening: 0.60 dB near its right edge).
-test('a 0.01 move in x or y changes the pad response by at most 1 dB anywhere, for random corner sets', () => {
+test('a 0.01 move in x or y changes the pad response by at most 0.5 dB anywhere, for random corner sets', () => {
   fc.assert(
     fc.property(cornerSets(), unit, unit, fc.boolean(), (c, x, y, alongX) => {
       ready(c);
       const [x2, y2] = alongX ? [Math.min(1, x + 0.01), y] : [x, Math.min(1, y + 0.01)];
       const step = maxAbsDiff(padResponse(c, x, y), padResponse(c, x2, y2));
-      assert.ok(step <= 1, `${c.join(',')} at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
+      assert.ok(step <= 0.5, `${c.join(',')} at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
     }),
     { numRuns: 300 },
   );
