@@ -24,6 +24,7 @@ export interface BuildResult {
   readonly data: PreparedData;
   readonly evaluation: Evaluation;
   readonly trainSeconds: number;
+  readonly trainCpuSeconds: number;
   /** Rows trained on per epoch: SAFE-DB's training part plus the SocialEQ words' examples. */
   readonly trainingRows: number;
 }
@@ -119,5 +120,5 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
   }
   model = new EqModel({ ...model.files, meta: { ...model.files.meta, metrics: evaluation, vocabulary } });
   if (outDir) await saveModelDir(outDir, model.files);
-  return { model, data, evaluation, trainSeconds: result.seconds, trainingRows: trainingData.train.length };
+  return { model, data, evaluation, trainSeconds: result.seconds, trainCpuSeconds: result.cpuSeconds, trainingRows: trainingData.train.length };
 }

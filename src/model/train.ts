@@ -23,6 +23,8 @@ export interface TrainResult {
   readonly networks: Networks;
   readonly history: readonly EpochReport[];
   readonly seconds: number;
+  /** Processor time of this process while training (user + system): on a shared machine, nearer what a quiet one takes. */
+  readonly cpuSeconds: number;
   /** Epoch whose weights were kept (the best held-out reconstruction when early stopping is on). */
   readonly bestEpoch: number;
   readonly stoppedEarly: boolean;
@@ -43,6 +45,7 @@ export type Anchors = readonly AnchorGroup[];
 
 export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const nets = buildNetworks(cfg);
   const optimizer = tf.train.adam(cfg.learningRate);
   const vars = [...nets.encoder.trainableWeights, ...nets.head.trainableWeights, ...nets.decoder.trainableWeights].map(
@@ -149,7 +152,8 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   centroids?.dispose();
   optimizer.dispose();
   polishOptimizer?.dispose();
-  return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
+  const cpu = process.cpuUsage(cpu0);
+  return { networks: nets, history, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
 }
 
 /** One step's anchor terms: their rows in the centroid and target tables, and each row's weight as a column. */
