@@ -200,10 +200,11 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const scheduler = new BuildScheduler();
   // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
   const soundMap = soundMapFor(model, resolve(opts.model ?? DEFAULT_MODEL_DIR)).map;
-  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points });
-  decoder.map?.prepare();
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
+  // New pairs' paths are shaped in the pool's workers too: the scheduler's slices only decode their samples.
+  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool });
+  decoder.map?.prepare();
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) });
