@@ -253,6 +253,11 @@ export class CachedDecoder {
 
   /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
   private firstAnswer(termA: string, termB: string, alpha: number): number[] {
+    // At an end the straightened sample is that end's own decode (a desk's channels start at α 0): one decode, not three.
+    if (alpha <= 0 || alpha >= 1) {
+      const z = [this.model.interpolate(termA, termB, alpha <= 0 ? 0 : 1)];
+      return this.dense ? Array.from(this.dense.decode(z[0]!)) : this.model.decodeLatents(z, UNSORTED)[0]!;
+    }
     const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
     const dense = this.dense;
     const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);

@@ -290,13 +290,13 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // repeated), so whichever state is newest ends up sent.
         const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
         const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gate.slot() : nextTurn()));
-        // A gated full frame goes out with the newest state when its turn comes.
+        // A gated full frame goes out with the newest state when its turn comes, behind every channel being moved.
         let newest: Frame | null = null;
         const paced = merge(
           group.pipe(
             tap((f) => (newest = f)),
             filter((f) => f.full),
-            mergeMap((f) => (costly(f) ? gate.slot().pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
+            mergeMap((f) => (costly(f) ? gate.slot(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
           group.pipe(

@@ -28,6 +28,8 @@ export class TurnGate {
   private readonly now: () => number;
   private readonly defer: (fn: () => void) => void;
   private line: Waiting[] = [];
+  /** Waiters that go after every waiter of `line`: snapshots, behind a performer's moves. */
+  private behind: Waiting[] = [];
   private scheduled = false;
 
   constructor(opts: TurnGateOptions = {}) {
@@ -36,8 +38,11 @@ export class TurnGate {
     this.defer = opts.defer ?? ((fn) => void setImmediate(fn));
   }
 
-  /** Emits once, then completes, when this waiter's turn comes; unsubscribing leaves the line. */
-  slot(): Observable<void> {
+  /**
+   * Emits once, then completes, when this waiter's turn comes; unsubscribing leaves the line. A waiter `behind` lets
+   * every other waiter go first, even one that comes later (a desk's start snapshot waits behind a fader being moved).
+   */
+  slot(behind = false): Observable<void> {
     return new Observable<void>((sub) => {
       const w: Waiting = {
         gone: false,
@@ -46,7 +51,7 @@ export class TurnGate {
           sub.complete();
         },
       };
-      this.line.push(w);
+      (behind ? this.behind : this.line).push(w);
       this.wake();
       return () => {
         w.gone = true;
@@ -56,7 +61,7 @@ export class TurnGate {
 
   /** Waiters in line (those that left are dropped as the line moves). */
   get waiting(): number {
-    return this.line.filter((w) => !w.gone).length;
+    return [...this.line, ...this.behind].filter((w) => !w.gone).length;
   }
 
   /** One turn: waiters in order until the budget is spent (at least one). */
@@ -64,7 +69,7 @@ export class TurnGate {
     this.scheduled = false;
     const start = this.now();
     do {
-      const next = this.line.shift();
+      const next = this.line.shift() ?? this.behind.shift();
       if (!next) break;
       if (next.gone) continue;
       next.gone = true;
@@ -75,8 +80,8 @@ export class TurnGate {
 
   private wake(): void {
     if (this.scheduled) return;
-    while (this.line.length > 0 && this.line[0]!.gone) this.line.shift();
-    if (this.line.length === 0) return;
+    for (const l of [this.line, this.behind]) while (l.length > 0 && l[0]!.gone) l.shift();
+    if (this.line.length === 0 && this.behind.length === 0) return;
     this.scheduled = true;
     this.defer(() => this.runTurn());
   }

@@ -77,3 +77,16 @@ test('for any costs and budget, every waiter passes exactly once, in order, and 
     }),
   );
 });
+
+test('a waiter behind lets every other waiter go first, even those that ask after it', () => {
+  const { gate, tick } = manual(1);
+  const log: string[] = [];
+  gate.slot(true).subscribe(() => (log.push('snapshot'), tick(1)));
+  gate.slot().subscribe(() => (log.push('move 1'), tick(1)));
+  gate.runTurn();
+  gate.slot().subscribe(() => (log.push('move 2'), tick(1)));
+  gate.runTurn();
+  gate.runTurn();
+  assert.deepEqual(log, ['move 1', 'move 2', 'snapshot']);
+  assert.equal(gate.waiting, 0);
+});
