@@ -64,19 +64,22 @@ export function writeDeskMapping(dir: string, n: number, terms: readonly string[
   return file;
 }
 
-/** A fader on one OSC address, alternating between LOW and HIGH at FADER_HZ, each send stamped (CLOCK_MONOTONIC ns). */
-function startFader(port: number, address: string) {
+/**
+ * A fader on one OSC address, alternating between two positions at `hz` (LOW and HIGH at FADER_HZ by default; an XY
+ * pad's two points are two floats each), each send stamped (CLOCK_MONOTONIC ns). `high` says which position each was.
+ */
+export function startFader(port: number, address: string, positions: readonly [readonly number[], readonly number[]] = [[LOW], [HIGH]], hz = FADER_HZ) {
   const socket = dgram.createSocket('udp4');
   const sent: number[] = [];
   const high: boolean[] = [];
-  const packets = [LOW, HIGH].map((v) => Buffer.from(encodeOscMessage(address, [v], 'f')));
+  const packets = positions.map((v) => Buffer.from(encodeOscMessage(address, [...v], 'f'.repeat(v.length))));
   let k = 0;
   const timer = setInterval(() => {
     const side = k++ % 2;
     sent.push(Number(process.hrtime.bigint()));
     high.push(side === 1);
     socket.send(packets[side]!, port, '127.0.0.1');
-  }, 1000 / FADER_HZ);
+  }, 1000 / hz);
   return {
     /** Events sent so far (a phase of the run starts at this count). */
     count: () => sent.length,
@@ -99,7 +102,7 @@ function phase(run: { sent: number[]; high: boolean[] }, lat: (number | null)[],
  * HIGH, which alternate thousands of times), not between its extremes: the start snapshot (α 0) and the interim answers
  * while a table builds are further out, and a threshold between extremes could put LOW and HIGH on one side.
  */
-function latencies(run: { sent: number[]; high: boolean[] }, arrivals: { address: string; value: number; t: number }[], address: string) {
+export function latencies(run: { sent: number[]; high: boolean[] }, arrivals: { address: string; value: number; t: number }[], address: string) {
   const watched = arrivals.filter((a) => a.address === address);
   const counts = new Map<number, number>();
   for (const a of watched) counts.set(a.value, (counts.get(a.value) ?? 0) + 1);
@@ -159,12 +162,12 @@ export interface DeskResult {
 }
 
 /** The bare UDP echo under the same fader, at eqmorph's priority: the floor this machine puts under any latency right now. */
-async function echoFloor(dir: string, seconds: number, nice: number): Promise<LatencySummary> {
+export async function echoFloor(dir: string, seconds: number, nice: number, hz = FADER_HZ): Promise<LatencySummary> {
   const rx = await startReceiver(dir, true);
   const echo = await startEcho(rx.port);
   if (nice !== 0) setNiceOf(echo.pid, nice);
   await pause(200);
-  const fader = startFader(echo.port, '/eqmorph/alpha');
+  const fader = startFader(echo.port, '/eqmorph/alpha', [[LOW], [HIGH]], hz);
   await pause(seconds * 1000);
   const run = fader.stop();
   await pause(200);

@@ -11,6 +11,7 @@ import { benchDecode } from './decode.js';
 import { benchDesk, deskRows } from './desk.js';
 import { benchEq } from './eq.js';
 import { benchLatency, freePort } from './latency.js';
+import { benchPad } from './pad.js';
 import { benchStages } from './stages.js';
 import { benchTrain } from './train.js';
 
@@ -71,6 +72,7 @@ const cold = await coldStartMs();
 progress('pair switch');
 const pair = await pairSwitchMs();
 const net = await benchLatency({ seconds: quick ? 2 : 5, memorySeconds: quick ? 8 : 60, log: progress });
+const pad = await benchPad({ seconds: quick ? 2 : 6, log: progress });
 const desk = await benchDesk({ sizes: quick ? [32] : [32, 64], afterSeconds: quick ? 2 : 4, switchSeconds: quick ? 3 : 6, log: progress });
 const train = skipTrain ? null : (progress('training the default configuration'), await benchTrain());
 const loadAfter = loadavg();
@@ -81,6 +83,7 @@ const result = {
   latency32: net.latency32,
   burst: net.burst,
   memory: net.memory,
+  pad,
   desk,
   coldStartMs: cold,
   pairSwitchMs: pair.median,
@@ -105,6 +108,12 @@ else {
     [`latency at 1 kHz, p50 / p99 / max (${L.seconds} s)`, `${f(L.p50Ms)} / ${f(L.p99Ms)} / ${f(L.maxMs, 1)} ms`, 'p99 <= 1.0 ms', ok(L.p99Ms <= 1)],
     ['floor: bare UDP echo, p50 / p99', `${f(L.floorP50Ms)} / ${f(L.floorP99Ms)} ms`, '', ''],
     ['overhead: p99 / floor p99', `${f(L.overheadRatio)}x`, '<= 2.5x', ok(L.overheadRatio <= 2.5)],
+    [
+      `XY pad at 200 Hz: p99 / floor p99 (a fader in turns with it; floor p99 ${f(pad.floor.p99Ms)} ms)`,
+      `pad ${f(pad.xyRatio)}x (p50 ${f(pad.xy.p50Ms)}, p99 ${f(pad.xy.p99Ms)} ms) | fader ${f(pad.alphaRatio)}x`,
+      '<= 2.5x',
+      ok(pad.xyRatio <= 2.5),
+    ],
     ['latency, 32 instances at 1 kHz in total, p50 / p99', `${f(result.latency32.p50Ms)} / ${f(result.latency32.p99Ms)} ms`, 'p99 <= 2.0 ms', ok(result.latency32.p99Ms <= 2)],
     [`burst of 10,000 events in 1 s: settle (${result.burst.processed} events reached the bridge)`, `${f(result.burst.settleMs)} ms`, '<= 5 ms', ok(result.burst.settleMs !== null && result.burst.settleMs <= 5)],
     ['burst: most output values pending at once', `${result.burst.maxQueue}`, '<= 15 parameters', ok(result.burst.maxQueue <= 15)],

@@ -64,6 +64,7 @@ export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Receiver {
   readonly port: number;
+  readonly pid: number;
   /** Stops receiving and returns what arrived (empty in count-only mode). */
   stop(): Promise<Arrival[]>;
 }
@@ -71,7 +72,8 @@ export interface Receiver {
 /** Starts bench/proc/`script` with `args` and waits for the "port N" line it prints once its socket is bound. */
 async function startProc(script: string, args: readonly string[], stdin: 'pipe' | 'ignore'): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [...TSX, `bench/proc/${script}`, ...args], { cwd: PACKAGE_ROOT, stdio: [stdin, 'pipe', 'inherit'] });
-  return { child, port: Number((await lineFrom(child, /^port (\d+)$/))[1]) };
+  // A run host says its port only once its start-up work is over (up to 15 s more on a busy machine).
+  return { child, port: Number((await lineFrom(child, /^port (\d+)$/, 60_000))[1]) };
 }
 
 export async function startReceiver(dir: string, record: boolean): Promise<Receiver> {
@@ -79,6 +81,7 @@ export async function startReceiver(dir: string, record: boolean): Promise<Recei
   const { child, port } = await startProc('receiver.ts', [file], 'pipe');
   return {
     port,
+    pid: child.pid!,
     stop: async () => {
       const done = lineFrom(child, /^done \d+$/);
       child.stdin!.write('stop\n');
@@ -113,7 +116,7 @@ export interface Target {
 }
 
 /** `eqmorph run` as a user starts it, its input on a free port and its output aimed at the receiver. */
-async function startEqmorph(mappingFile: string, outPort: number): Promise<Target> {
+export async function startEqmorph(mappingFile: string, outPort: number): Promise<Target> {
   const port = await freePort();
   const args = ['bin/eqmorph.js', 'run', '--mapping', mappingFile, '--osc-in', `127.0.0.1:${port}`, '--osc-out', `127.0.0.1:${outPort}`, '--no-web'];
   const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -2,38 +2,34 @@
 // events (50 makes 100,000 words in 2 s), and records when each alpha left.
 // Run: node --import tsx bench/proc/flood-sender.ts PORT EVENTS WORDS OUT_FILE
 
-import dgram from 'node:dgram';
-import { writeFileSync } from 'node:fs';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
 import { alphaAt } from '../frames.js';
+import { connectedSocket, sendPaced, writeSent } from './paced.js';
 
 const port = Number(process.argv[2]);
 const [events, words] = process.argv.slice(3, 5).map(Number) as [number, number];
 const outFile = process.argv[5]!;
 
 const alphas = Array.from({ length: events }, (_, k) => Buffer.from(encodeOscMessage('/eqmorph/alpha', [alphaAt(k)], 'f')));
-// Distinct words, none a term or near one (no vowels a vocabulary would share), encoded before the clock starts.
-const flood = Array.from({ length: events * words }, (_, i) => Buffer.from(encodeOscMessage('/eqmorph/termB', [`zq${i.toString(36)}x`], 's')));
-const sent = new Float64Array(events);
-const socket = dgram.createSocket('udp4');
-await new Promise<void>((r) => socket.connect(port, '127.0.0.1', r));
+// Distinct words, none a term or near one (no vowels a vocabulary would share), encoded before the clock starts into
+// one buffer: 100,000 Buffer objects kept alive are that many more for each garbage collection of this process to
+// visit, and a collection that pauses the sender turns the paced words into a burst.
+const encoded = Array.from({ length: events * words }, (_, i) => encodeOscMessage('/eqmorph/termB', [`zq${i.toString(36)}x`], 's'));
+const ends = new Uint32Array(encoded.length + 1);
+encoded.forEach((m, i) => (ends[i + 1] = ends[i]! + m.length));
+const flood = Buffer.allocUnsafe(ends[encoded.length]!);
+encoded.forEach((m, i) => flood.set(m, ends[i]!));
+encoded.length = 0;
+const socket = await connectedSocket(port);
 
-const periodNs = 1e6;
-const t0 = Number(process.hrtime.bigint());
-let k = 0;
-await new Promise<void>((done) => {
-  const tick = () => {
-    const now = Number(process.hrtime.bigint());
-    while (k < events && t0 + k * periodNs <= now) {
-      for (let w = 0; w < words; w++) socket.send(flood[k * words + w]!);
-      sent[k] = Number(process.hrtime.bigint());
-      socket.send(alphas[k]!);
-      k++;
-    }
-    if (k < events) setTimeout(tick, Math.max(0, (t0 + k * periodNs - now) / 1e6 - 0.5));
-    else done();
-  };
-  tick();
-});
-writeFileSync(outFile, JSON.stringify({ sent: Array.from(sent) }));
+// The words of each event go out just before it, so its stamp is taken behind them, as a surface's would be.
+const sent = await sendPaced(
+  events,
+  1000,
+  (k) => socket.send(alphas[k]!),
+  (k) => {
+    for (let i = k * words; i < (k + 1) * words; i++) socket.send(flood, ends[i]!, ends[i + 1]! - ends[i]!);
+  },
+);
+writeSent(outFile, sent);
 socket.close();

@@ -1,19 +1,48 @@
 // Bench process: `eqmorph run`'s own startRun with the default mapping, which on "stop" also reports its OSC output's
-// counters (the most datagrams ever waiting in the socket), which the real command does not print.
-// Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running)
+// counters (the most datagrams ever waiting in the socket), its input's and the CPU time it used since it said its port,
+// which the real command does not print.
+// Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running and idle)
+//
+// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority; and it
+// says its port only once its start-up work is done. Without these, bench/flood.ts measured alpha alone at 1 kHz with
+// p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
 
+import { setFlagsFromString } from 'node:v8';
 import { createInterface } from 'node:readline';
+import { DEFAULT_NICE, raisePriority } from '../../src/cli/priority.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
+setFlagsFromString('--semi-space-growth-factor=1');
+const priority = raisePriority(DEFAULT_NICE);
 const outPort = Number(process.argv[2]);
 const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);
 const input = [...run.oscInputs.values()][0] as OscUdpTransport;
+
+/**
+ * Waits until the process is idle: the rehearsal and the background tables (the pad's edges, the sound map) go on for
+ * a second or more after startRun returns, and a measurement that overlapped them measured them.
+ */
+async function idle(cpuMsPer100Ms = 5, maxMs = 15_000): Promise<void> {
+  const t0 = performance.now();
+  let last = process.cpuUsage();
+  while (performance.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    const used = process.cpuUsage(last);
+    last = process.cpuUsage();
+    if ((used.user + used.system) / 1000 < cpuMsPer100Ms) return;
+  }
+}
+await idle();
+const cpuAtStart = process.cpuUsage();
 process.stdout.write(`port ${input.localAddress()!.port}\n`);
 createInterface({ input: process.stdin }).on('line', async (line) => {
   if (line !== 'stop') return;
   const output = [...run.oscOutputs.values()][0] as OscUdpTransport;
-  process.stdout.write(`counters ${JSON.stringify({ ...output.counters(), ...output.sendQueue(), events: run.bridge().counters().events })}\n`);
+  const bridge = run.bridge().counters();
+  const cpu = process.cpuUsage(cpuAtStart);
+  const report = { ...output.counters(), ...output.sendQueue(), received: input.counters().in, inputDropped: input.counters().dropped, events: bridge.events, rejected: bridge.rejected, nice: priority.nice, lastAlpha: run.bridge().state().values().next().value?.alpha ?? NaN, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  process.stdout.write(`counters ${JSON.stringify(report)}\n`);
   await run.stop();
   process.exit(0);
 });

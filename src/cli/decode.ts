@@ -45,7 +45,7 @@ and map are read from the same tables as a running bridge reads them.
 /** Resolves a term the user typed, or fails with exit code 2 naming the closest known terms. */
 export function requireTerm(model: EqModel, input: string): string {
   // Hidden words (thin support, poor fit) are accepted when named exactly, but never suggested.
-  const found = lookupTerm(input, [...model.files.terms.keys()]);
+  const found = lookupTerm(input, model.allTerms);
   if (found.ok) return found.term;
   const suggestions = closestTerms(input, model.terms);
   throw new UsageError(`unknown term "${input}"; closest known terms: ${suggestions.join(', ')} (see \`eqmorph terms\`)`);

@@ -25,7 +25,6 @@ export async function loadModelOption(dir: string | undefined): Promise<EqModel>
  * Which terms a mapping may name, as `run` and `validate` check them: hidden words are accepted when named exactly (as
  * in decode), and only the default vocabulary is suggested for a word the model does not know.
  */
-export function mappingTerms(model: EqModel): KnownTerms {
-  const known = [...model.files.terms.keys()];
+export function mappingTerms(model: EqModel, known: readonly string[] = model.allTerms): KnownTerms {
   return (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, model.terms) });
 }

@@ -199,17 +199,18 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // One queue for every table built in the background, 5-band and fitted, of every instance and output.
   const scheduler = new BuildScheduler();
   // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
-  const soundMap = soundMapFor(model, resolve(opts.model ?? DEFAULT_MODEL_DIR)).map;
+  const modelDir = resolve(opts.model ?? DEFAULT_MODEL_DIR);
+  const soundMap = soundMapFor(model, modelDir).map;
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
-  // New pairs' paths are shaped in the pool's workers too: the scheduler's slices only decode their samples.
+  // New pairs' paths are decoded and shaped in the pool's workers too (see CachedDecoder's pool).
   const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool });
   decoder.map?.prepare();
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
-  const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(resolve(opts.model ?? DEFAULT_MODEL_DIR)) });
-  const known = [...model.files.terms.keys()];
-  const knownTerms = mappingTerms(model);
+  const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });
+  const known = model.allTerms;
+  const knownTerms = mappingTerms(model, known);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);

@@ -28,6 +28,16 @@ export interface BandSpec {
   readonly gain?: Range;
   /** The band's Q range where it is not eqmorph's Q_RANGE. */
   readonly q?: Range;
+  /** The values the device can hold for each parameter, where it holds only some (a desk's steps); absent: any. */
+  readonly steps?: { readonly gain?: ParamSteps; readonly freq?: ParamSteps; readonly q?: ParamSteps };
+}
+
+/** The values of a stepped scale: `count` values from min to max, evenly spaced (linear) or in equal ratios (log). */
+export interface ParamSteps {
+  readonly kind: 'linear' | 'log';
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
 }
 
 export const GAIN_RANGE: Range = { min: -12, max: 12 };

@@ -24,7 +24,7 @@ export function modelProblem(model: EqModel, opts: { decode?: boolean } = {}): {
       if (bad >= 0) return { file: `${name}.weights.bin`, problem: `weight ${w.name || '?'}[${bad}] is ${values[bad]}; the model is damaged, train it again or use another --model` };
     }
   }
-  const terms = [...model.files.terms.keys()];
+  const terms = model.allTerms;
   const zs = terms.map((t) => model.files.terms.get(t)!.z);
   const badZ = zs.findIndex((z) => z.some((v) => !Number.isFinite(v)));
   if (badZ >= 0) return { file: 'terms.json', problem: `the centroid of "${terms[badZ]}" is not finite; the model is damaged, train it again or use another --model` };

@@ -17,6 +17,11 @@ export class EqModel {
     return [...this.files.terms].filter(([, t]) => !t.hidden).map(([term]) => term);
   }
 
+  /** Every term the model holds, hidden ones included (the words a mapping or `decode` may name exactly). */
+  get allTerms(): string[] {
+    return [...this.files.terms.keys()];
+  }
+
   get latentDim(): number {
     return this.files.meta.config.latentDim;
   }

@@ -1,6 +1,7 @@
 // A target profile's band layout as the fitter sees it: each band's type and the ranges its wire scaling can express.
 
-import { BAND_SPECS, GAIN_RANGE, Q_RANGE, SHELF_Q, type BandSpec, type BandType, type Range } from '../eq/bands.js';
+import { BAND_SPECS, GAIN_RANGE, Q_RANGE, SHELF_Q, type BandSpec, type BandType, type ParamSteps, type Range } from '../eq/bands.js';
+import { nearestStep } from './layout-steps.js';
 import { clamp } from '../eq/units.js';
 import type { TargetProfile, TargetScaling } from '../profiles/types.js';
 
@@ -47,6 +48,17 @@ function rangeOf(s: TargetScaling, fallback: Range): Range {
 }
 
 /**
+ * The steps of a scaling that holds only some values, where they are coarse enough to matter (a desk's 0.25 dB gain
+ * steps, 201 frequencies, 72 Qs); undefined for a continuous one or a fine fixed-point one (hundredths of a dB).
+ */
+function stepsOf(s: TargetScaling): ParamSteps | undefined {
+  return (s.kind === 'linear' || s.kind === 'log') && s.steps !== undefined && s.steps > 1 && s.steps <= MAX_STEPS ? { kind: s.kind, min: s.min, max: s.max, count: s.steps } : undefined;
+}
+
+/** Scales with more steps than this are treated as continuous: a step is then below what a fit can resolve. */
+const MAX_STEPS = 1024;
+
+/**
  * The fitter's layout for a target, or why it cannot be fitted: every band needs a gain and a frequency the target
  * accepts. A shelf keeps eqmorph's fixed shelf Q (0.71, clamped into the target's Q range) and sends it where the
  * target has a Q for shelves: what a shelf's Q means differs between EQs, so fitting it would chase a model of the
@@ -65,13 +77,17 @@ export function targetLayout(target: TargetProfile): { ok: true; specs: BandSpec
     if (!(gainRange.min < 0 && gainRange.max > 0)) {
       return { ok: false, problem: `band ${band.number}'s gain range ${gainRange.min}..${gainRange.max} dB does not contain 0 dB, so it cannot be fitted` };
     }
-    const fixedQ = band.type === 'peaking' ? (q ? null : UNEXPOSED_PEAKING_Q) : clamp(SHELF_Q, qRange.min, qRange.max);
+    const steps = { gain: stepsOf(gain.scaling), freq: stepsOf(freq.scaling), q: q ? stepsOf(q.scaling) : undefined };
+    // A shelf's fixed Q is the step the desk will hold, so the fit sees the shelf the desk makes.
+    const shelfQ = clamp(SHELF_Q, qRange.min, qRange.max);
+    const fixedQ = band.type === 'peaking' ? (q ? null : UNEXPOSED_PEAKING_Q) : steps.q ? nearestStep(steps.q, shelfQ) : shelfQ;
     const own = EQMORPH_FREQ[band.type];
     const fitRange = { min: Math.max(freqRange.min, own.min), max: Math.min(freqRange.max, own.max) };
     if (!(fitRange.min < fitRange.max)) {
       return { ok: false, problem: `band ${band.number}'s frequency range ${freqRange.min}..${freqRange.max} Hz misses eqmorph's ${band.type} range ${own.min}..${own.max} Hz` };
     }
-    specs.push({ type: band.type, freq: fitRange, fixedQ, gain: gainRange, q: qRange });
+    const stepped = Object.fromEntries(Object.entries(steps).filter(([, v]) => v !== undefined));
+    specs.push({ type: band.type, freq: fitRange, fixedQ, gain: gainRange, q: qRange, ...(Object.keys(stepped).length ? { steps: stepped } : {}) });
   }
   return { ok: true, specs };
 }

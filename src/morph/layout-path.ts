@@ -2,7 +2,8 @@
 
 import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
 import { fitParametric, gainRangeOf, qRangeOf, type FitResult } from '../eq/fit.js';
-import { logGrid } from '../eq/grid.js';
+import { DEFAULT_GRID, logGrid } from '../eq/grid.js';
+import { snapToSteps } from './layout-steps.js';
 import { responseDb, responseFromParams } from '../eq/response.js';
 import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
 
@@ -121,6 +122,35 @@ const INTERPOLATION_SLACK_DB = 0.02;
  * interpolation, and each half is checked again. The rows interpolated cost one response each, a fit costs about 30.
  */
 export function* fitAlongPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
+  return onDeskSteps(rows, specs, yield* fitContinuous(rows, specs));
+}
+
+/**
+ * The path's two ends moved onto the desk's steps together (layout-steps.ts), where the layout has steps: a fader
+ * parks at its ends, and there the desk then holds the values chosen for it rather than ones rounded one by one. The
+ * samples between are left as fitted: the table is read between them, and the target encoder rounds what it reads.
+ */
+function onDeskSteps(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[], fits: FitResult[]): FitResult[] {
+  if (!specs.some((s) => s.steps)) return fits;
+  const respond = (params: readonly number[]) => responseDb(layoutBands(specs, params), DEFAULT_GRID);
+  for (const k of new Set([0, rows.length - 1])) {
+    const target = responseFromParams(rows[k]!, DEFAULT_GRID);
+    const params = snapToSteps(specs, fits[k]!.params, target, respond);
+    // Its error on the fit's own grid, as every other sample's is kept.
+    const r = responseDb(layoutBands(specs, params), FIT_GRID);
+    const t = responseFromParams(rows[k]!, FIT_GRID);
+    let abs = 0;
+    let sq = 0;
+    for (let i = 0; i < r.length; i++) {
+      abs += Math.abs(r[i]! - t[i]!);
+      sq += (r[i]! - t[i]!) ** 2;
+    }
+    fits[k] = { params, bands: layoutBands(specs, params), maeDb: abs / r.length, rmsDb: Math.sqrt(sq / r.length) };
+  }
+  return fits;
+}
+
+function* fitContinuous(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
   const n = rows.length;
   // A chain (a layout smaller than eqmorph's) follows one optimum from sample to sample: warm-started from neighbours
   // COARSE samples apart it can settle on another one, which at the ends of a path cost up to 0.3 dB against the

@@ -71,12 +71,25 @@ export function bridgePathResponses(decoder: CachedDecoder, termA: string, termB
   return Array.from({ length: samples }, (_, i) => responseDb(paramsToBands(readPairTable(table, i / (samples - 1), row)), DEFAULT_GRID));
 }
 
+export interface VocabularyPathOptions {
+  /** Pairs drawn at random besides the best-supported words' (default SAMPLED_PAIRS). */
+  readonly sampled?: number;
+  /** How many best-supported words have every pair among them measured (default TOP_WORDS). */
+  readonly top?: number;
+  /** Called after each pair, with how many are done of how many. */
+  readonly onPair?: (done: number, total: number) => void;
+}
+
 /** Every measured pair's path metrics, through the same pair tables a running bridge builds. */
-export function measureVocabularyPaths(model: EqModel, seed = 1): VocabularyPaths {
+export function measureVocabularyPaths(model: EqModel, seed = 1, opts: VocabularyPathOptions = {}): VocabularyPaths {
   const terms = model.terms.map((t) => ({ term: t, count: model.term(t)!.count }));
-  const pairs = vocabularyPairs(terms, seed);
+  const pairs = vocabularyPairs(terms, seed, opts.sampled ?? SAMPLED_PAIRS, opts.top ?? TOP_WORDS);
   const decoder = new CachedDecoder(model, { maxPairs: 4 });
-  const measured: { pair: string; m: PathMetrics }[] = pairs.map(([a, b]) => ({ pair: `${a}→${b}`, m: pathMetrics(bridgePathResponses(decoder, a, b)) }));
+  const measured: { pair: string; m: PathMetrics }[] = pairs.map(([a, b], k) => {
+    const m = pathMetrics(bridgePathResponses(decoder, a, b));
+    opts.onPair?.(k + 1, pairs.length);
+    return { pair: `${a}→${b}`, m };
+  });
   const worst = measured
     .slice()
     .sort((x, y) => y.m.worstBacktrackDb - x.m.worstBacktrackDb)

@@ -35,6 +35,8 @@ export interface BridgeCounters {
   /** MIDI messages that were not one complete message (half-sent, a status byte among data bytes, broken SysEx). */
   malformed: number;
   rejected: number;
+  /** Words (term A or B) replaced by a newer one from the same control before they were looked up (a flood of words). */
+  superseded: number;
   sent: number;
   /** Feedback messages sent to controls, and motor-fader echoes of them dropped. */
   feedbackSent: number;
@@ -105,7 +107,7 @@ interface Frame {
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, superseded: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
   // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
@@ -192,7 +194,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const feedback = createFeedback({ mapping, sinks: opts.feedbackSinks ?? new Map() });
   // Injected changes come from elsewhere (the monitor, a reload): every control that can show them gets them.
   const injected = new WeakSet<ControlEvent>();
-  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(coalesceTerms(), feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
+  const events$ = merge(merge(...oscEvents, ...midiEvents).pipe(coalesceTerms({ onSuperseded: (n) => (counters.superseded += n) }), feedback.dropEchoes), injected$.pipe(tap((e) => injected.add(e)))).pipe(share());
 
   const desk = createDeskWatch({ mapping, outputs: opts.oscOutputs });
   const deskSub = desk.edits$.subscribe((e) => {

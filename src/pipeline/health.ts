@@ -77,7 +77,7 @@ export function healthLines(h: Health): string[] {
   });
   const b = h.bridge;
   lines.push(
-    `stats: bridge: events ${b.events}, sent ${b.sent}, unknown addresses ${b.unknownAddress}, bad arguments ${b.badArgument}, clamped ${b.clamped}, out of range ${b.outOfRange}, malformed MIDI ${b.malformed}, rejected ${b.rejected}, not allowed ${b.notAllowed}, errors ${b.errors}, resyncs ${b.resyncs}, feedback ${b.feedbackSent}, echoes dropped ${b.echoesDropped}`,
+    `stats: bridge: events ${b.events}, sent ${b.sent}, unknown addresses ${b.unknownAddress}, bad arguments ${b.badArgument}, clamped ${b.clamped}, out of range ${b.outOfRange}, malformed MIDI ${b.malformed}, rejected ${b.rejected}, superseded ${b.superseded}, not allowed ${b.notAllowed}, errors ${b.errors}, resyncs ${b.resyncs}, feedback ${b.feedbackSent}, echoes dropped ${b.echoesDropped}`,
   );
   return lines;
 }

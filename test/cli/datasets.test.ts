@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
+import { eqmorph } from '../support/cli.js';
 
 // The datasets do not ship with eqmorph: a command that needs one and cannot find it says where to get it and which flag to pass.
-function eqmorph(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stderr: r.stderr };
-}
 const missing = (name: string) => join(tmpdir(), 'eqmorph-no-such-dataset', name);
 
 test('eval without SAFE-DB names the file it looked for, where to get it and --data, exit 2', () => {

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { eqmorph } from '../support/cli.js';
 
-// The CLI as a user runs it: through tsx so the test needs no build step.
-function eqmorph(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 test('decode --corners --xy --json prints decode\'s object with corners and xy in place of the term pair', () => {
   const r = eqmorph('decode', '--corners', 'warm,bright,full,airy', '--xy', '0.25,0.75', '--json');

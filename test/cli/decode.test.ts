@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../../src/data/paths.js';
-
-// The CLI as a user runs it: through tsx so the test needs no build step.
-function eqmorph(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { eqmorph } from '../support/cli.js';
 
 test('decode --json prints exactly one object with five bands in the documented order', () => {
   const r = eqmorph('decode', 'warm', 'bright', '--alpha', '0.5', '--json');
@@ -38,12 +31,6 @@ test('alpha or strength outside 0..1 is a clear error with exit 2', () => {
   assert.match(negative.stderr, /--alpha must be a number in 0\.\.1, got "-1"/);
 });
 
-test('a missing model directory is an error naming the path, exit 2', () => {
-  const r = eqmorph('terms', '--model', '/nonexistent/model');
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /\/nonexistent\/model: no model directory here/);
-});
-
 test('decode --plot writes an SVG of the response', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-plot-'));
   const file = join(dir, 'p.svg');
@@ -52,37 +39,6 @@ test('decode --plot writes an SVG of the response', () => {
   assert.match(readFileSync(file, 'utf8'), /^<svg[\s\S]*<path[\s\S]*<\/svg>$/);
   assert.match(r.stdout, /lowshelf[\s\S]*highshelf/);
   rmSync(dir, { recursive: true });
-});
-
-test('eval --json reports every key the evaluation promises (needs ../shared/datasets)', { skip: existsSync(DEFAULT_SAFE_DB) ? false : `dataset absent at ${DEFAULT_SAFE_DB}` }, () => {
-  const r = eqmorph('eval', '--json');
-  assert.equal(r.code, 0, r.stderr);
-  const e = JSON.parse(r.stdout);
-  for (const k of ['model', 'pca', 'termMean']) assert.equal(typeof e.reconstruction[k].responseMaeDb, 'number');
-  for (const k of ['silhouette', 'daviesBouldin', 'centroidAccuracy']) assert.equal(typeof e.latent[k], 'number');
-  for (const t of ['warm', 'bright']) assert.equal(typeof e.endpoints[t].responseMaeDb, 'number');
-  assert.equal(typeof e.paths.maxStepRatio, 'number');
-  assert.equal(typeof e.paths.monotonic, 'boolean');
-  assert.ok(e.blends.model.nearestDb > 0 && e.blends.paramAverage.nearestDb > 0);
-  if (existsSync(DEFAULT_SOCIALEQ)) {
-    for (const k of ['usableEnglish', 'medianFitErrorDb', 'medianParametricFitDb']) assert.equal(typeof e.vocabulary[k], 'number', k);
-    for (const k of ['medianDb', 'within1Db', 'worstDb']) assert.equal(typeof e.vocabulary.socialEndpoints[k], 'number', k);
-    for (const t of ['warm', 'bright']) assert.equal(typeof e.vocabulary.agreement[t], 'number', t);
-    assert.ok(e.vocabulary.mixedPaths.pairs > 0 && e.vocabulary.mixedPaths.maxStepRatio >= 1);
-  }
-});
-
-test('terms --json lists the default vocabulary with its metadata, at least 100 English words, and --all adds the hidden ones', () => {
-  const shown = JSON.parse(eqmorph('terms', '--json').stdout) as { term: string; source: string; language: string; count: number; agreement: number | null; fitErrorDb: number | null; hidden: boolean }[];
-  assert.ok(shown.filter((t) => t.language === 'English').length >= 100, `${shown.filter((t) => t.language === 'English').length} English terms`);
-  for (const t of shown) {
-    assert.equal(t.hidden, false);
-    assert.ok(['safe', 'socialeq'].includes(t.source));
-    assert.ok(t.count > 0 && typeof t.fitErrorDb === 'number', t.term);
-    if (t.source === 'socialeq') assert.ok(t.agreement !== null && t.agreement >= 0 && t.agreement <= 1, t.term);
-  }
-  const all = JSON.parse(eqmorph('terms', '--all', '--json').stdout) as { term: string; hidden: boolean }[];
-  assert.ok(all.length > shown.length && all.some((t) => t.hidden));
 });
 
 test('decode takes a SocialEQ word in any spelling the lookup forgives', () => {

@@ -1,4 +1,4 @@
-// eqmorph run with the shipped WING and Yamaha DM7 mappings, against doubles built from the cited documents: what the
+// eqmorph run with the shipped WING, Yamaha DM7, RIVAGE PM and DM3 mappings, against doubles built from the cited documents: what the
 // desk holds is eqmorph's encoding of its fitted bands, inside the desk's documented ranges; the DM7's NOTIFY lines
 // are read as desk edits, and a lost TCP connection comes back with the whole EQ.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { createFakeMidiBackend, type FakeMidiBackend } from '../../src/transport
 import type { RcpTcpTransport } from '../../src/transports/rcp-tcp.js';
 import { until } from '../support/until.js';
 import { startWingDouble } from '../support/wing-double.js';
-import { startYamahaDouble } from '../support/yamaha-double.js';
+import { DM3_MIX_PEQ, RIVAGE_INPUT_PEQ, startYamahaDouble, type RcpParameterList, type YamahaDouble } from '../support/yamaha-double.js';
 
 const PORT = 'nanoKONTROL2:nanoKONTROL2 MIDI 1 20:0';
 type Run = Awaited<ReturnType<typeof startRun>>;
@@ -36,16 +36,16 @@ async function withShippedMapping(file: string, from: string, to: string, body: 
   }
 }
 
-/** Channel 1's expected messages (address and wire value) for its current state. */
+/** The first instance's expected messages (address and wire value) for its current state. */
 function expected(run: Run, output: string) {
   const instance = run.mapping().instances[0]!;
   const profile = run.mapping().outputs.get(output)!.profile;
-  return targetEncoder(profile, instance.index, instance.name)(morphBands(run.bridge().state().get('ch1')!, run.layoutDecoders().get(output)!));
+  return targetEncoder(profile, instance.index, instance.name)(morphBands(run.bridge().state().get(instance.name)!, run.layoutDecoders().get(output)!));
 }
 
 /** The largest difference over the response grid between the fitted bands eqmorph sends and its own five. */
 function fitError(run: Run, output: string): number {
-  const s = run.bridge().state().get('ch1')!;
+  const s = run.bridge().state().get(run.mapping().instances[0]!.name)!;
   const fitted = responseDb(run.layoutDecoders().get(output)!.decode(s.termA, s.termB, s.alpha), DEFAULT_GRID);
   const own = responseDb(run.decoder.decode(s.termA, s.termB, s.alpha), DEFAULT_GRID);
   return fitted.reduce((m, v, i) => Math.max(m, Math.abs(v - own[i]!)), 0);
@@ -111,3 +111,62 @@ test('mappings/nanokontrol2-yamaha-dm7.yaml: the DM7 double holds eqmorph\'s fit
     await desk.close();
   }
 });
+
+/**
+ * A shipped Yamaha mapping against a double built from the desk's parameter list: a fader move reaches the desk as
+ * eqmorph's encoding of its fitted bands, nothing is refused, and an edit made on the desk is counted and not answered.
+ */
+function yamahaDeskTest(title: string, file: string, list: RcpParameterList, output: string, queries: number, edit: [string, number], holds: (desk: YamahaDouble) => void): void {
+  test(title, async (t) => {
+    const desk = await startYamahaDouble(list);
+    try {
+      await withShippedMapping(file, '127.0.0.1:49280', `127.0.0.1:${desk.port}`, async (run, backend, log) => {
+        const first = run.mapping().instances[0]!.name;
+        assert.ok(log.some((l) => l.includes(`instance ${first} -> ${output}: `) && l.includes("fitted to the target's 4")), log.join('\n'));
+        await until('the fitted table', () => run.layoutDecoders().get(output)!.ready('warm', 'bright'), 60000);
+        backend.emit(PORT, [0xb0, 0, 0]);
+        backend.emit(PORT, [0xb0, 0, 100]);
+        await until('the move reaches the desk', () => expected(run, output).every((m) => m.transport === 'osc' && desk.value(m.address) === m.value), 15000);
+        holds(desk);
+        assert.deepEqual(desk.refused, []);
+        t.diagnostic(`${output} 4-band fit: max ${fitError(run, output).toFixed(3)} dB from eqmorph's five bands (warm -> bright, fader 100)`);
+
+        await until('the start queries answered', () => run.bridge().deskCounters().get(output)!.answers >= queries, 10000);
+        const sent = run.bridge().counters().sent;
+        desk.edit(...edit);
+        await until('the edit is counted', () => run.bridge().deskCounters().get(output)!.edits === 1, 5000);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(run.bridge().counters().sent, sent, 'a desk report made eqmorph send');
+      });
+    } finally {
+      await desk.close();
+    }
+  });
+}
+
+yamahaDeskTest(
+  "mappings/nanokontrol2-yamaha-rivage.yaml: a double built from the RIVAGE PM's parameter list holds eqmorph's fitted bands; a NOTIFY is a desk edit",
+  'mappings/nanokontrol2-yamaha-rivage.yaml',
+  RIVAGE_INPUT_PEQ,
+  'rivage',
+  8 * 14,
+  ['MIXER:Current/InCh/PEQ/Band/Freq 0 2', 25000],
+  (desk) => {
+    assert.equal(desk.value('MIXER:Current/InCh/PEQ/On 0 0'), 1);
+    assert.equal(desk.value('MIXER:Current/InCh/PEQ/LowShelving/On 0 0'), 1);
+    assert.equal(desk.value('MIXER:Current/InCh/PEQ/HighShelving/On 7 0'), 1);
+  },
+);
+
+yamahaDeskTest(
+  "mappings/nanokontrol2-yamaha-dm3.yaml: a double built from the DM3's parameter list holds eqmorph's bands fitted to 4 bells on mix 1; a NOTIFY is a desk edit",
+  'mappings/nanokontrol2-yamaha-dm3.yaml',
+  DM3_MIX_PEQ,
+  'dm3',
+  6 * 16,
+  ['MIXER:Current/Mix/PEQ/Band/Gain 0 0', -600],
+  (desk) => {
+    assert.equal(desk.value('MIXER:Current/Mix/PEQ/On 5 0'), 1);
+    assert.equal(desk.value('MIXER:Current/Mix/PEQ/Band/Type 0 3'), 'Bell');
+  },
+);

@@ -22,11 +22,10 @@ const skip = unavailable ?? false;
 const PORT = 'nanoKONTROL2:nanoKONTROL2 MIDI 1 20:0';
 const profiles = resolve('firmware-profiles');
 /**
- * How far the desk's 4-band EQ may be from eqmorph's five bands (max dB over the grid). The aim is 0.25 dB; bright (α 1)
- * is 0.29 dB away on the 4-band channel and on the 6-band bus alike, so it is the desk's steps (gains in 0.25 dB),
- * not the fit, that put it there: values are rounded to the nearest step one by one (0.10-0.19 dB at the other moves).
+ * How far the desk's 4-band EQ may be from eqmorph's five bands (max dB over the grid). Measured: 0.23, 0.17, 0.23 and
+ * 0.18 dB at the four moves; the ends' values are chosen on the desk's steps together (rounded one by one, 0.31 dB).
  */
-const MAX_DB = 0.3;
+const MAX_DB = 0.25;
 
 /** The fader positions of the moves: α 0, 0.25, 0.5 and 1 as near as a 7-bit CC gets (0, 32/127, 64/127, 1). */
 const MOVES = [0, 32, 64, 127];
@@ -120,7 +119,7 @@ async function withRun(mappingText: string, body: (run: Run, backend: FakeMidiBa
   }
 }
 
-test('nanoKONTROL2 -> eight X32 channels: after warm -> bright moves the emulator holds exactly eqmorph\'s values, within 0.3 dB of its five bands', { skip }, async (t) => {
+test('nanoKONTROL2 -> eight X32 channels: after warm -> bright moves the emulator holds exactly eqmorph\'s values, within 0.25 dB of its five bands', { skip }, async (t) => {
   // The shipped mapping, every channel on warm -> bright.
   const text = readFileSync(resolve('mappings/nanokontrol2-x32.yaml'), 'utf8').replace(/initial: \{ term_a: \w+, term_b: \w+,/g, 'initial: { term_a: warm, term_b: bright,');
   await withRun(text, async (run, backend) => {
@@ -136,7 +135,7 @@ test('nanoKONTROL2 -> eight X32 channels: after warm -> bright moves the emulato
   });
 });
 
-test('the X32 bus profile (6 bands) and the X-Air channel profile\'s addresses on the emulator: exact values, within 0.3 dB', { skip }, async (t) => {
+test('the X32 bus profile (6 bands) and the X-Air channel profile\'s addresses on the emulator: exact values, within 0.25 dB', { skip }, async (t) => {
   const text = `version: 1
 kind: mapping
 name: buses and X-Air channels on the emulator
