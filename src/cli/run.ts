@@ -203,9 +203,6 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const soundMap = soundMapFor(model, modelDir).map;
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
-  // New pairs' paths are decoded and shaped in the pool's workers too (see CachedDecoder's pool).
-  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool });
-  decoder.map?.prepare();
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });
@@ -215,6 +212,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
   if (layoutProblem) throw new UsageError(layoutProblem);
+  // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
+  // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
+  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool: bandLayoutsFitted(mapping) ? pool : null });
+  decoder.map?.prepare();
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 
