@@ -201,8 +201,6 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The sound map ships beside the model; a model without one (or with a stale one) gets it computed now.
   const modelDir = resolve(opts.model ?? DEFAULT_MODEL_DIR);
   const soundMap = soundMapFor(model, modelDir).map;
-  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points });
-  decoder.map?.prepare();
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
   const pool = workers > 0 ? new FitPool(workers) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
@@ -214,6 +212,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
   if (layoutProblem) throw new UsageError(layoutProblem);
+  // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
+  // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
+  const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool: bandLayoutsFitted(mapping) ? pool : null });
+  decoder.map?.prepare();
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 

@@ -24,6 +24,7 @@ export interface BuildResult {
   readonly data: PreparedData;
   readonly evaluation: Evaluation;
   readonly trainSeconds: number;
+  readonly trainCpuSeconds: number;
   /** Rows trained on per epoch: SAFE-DB's training part plus the SocialEQ words' examples. */
   readonly trainingRows: number;
 }
@@ -49,9 +50,8 @@ export interface BuildOptions {
   readonly onDataset?: (dataset: SafeDataset) => void;
 }
 
-export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
-  const { onEpoch } = opts;
-  const backend = await initBackend();
+/** What training reads: SAFE-DB prepared, the SocialEQ words fitted and turned into examples, and the anchors. */
+export function trainingInputs(dataPath: string, cfg: ModelConfig, opts: Pick<BuildOptions, 'socialEqPath' | 'onVocabulary' | 'onDataset'> = {}) {
   const dataset = loadSafeDb(dataPath);
   // Nothing usable is one error line; otherwise the rows skipped are reported before training starts.
   const problem = datasetProblem(dataset);
@@ -76,7 +76,13 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
     cfg.anchorWeight > 0
       ? groupedAnchors(termAnchors(data.train, data.terms, data.stats), words.map((w) => w.params), cfg.socialAnchorWeight, cfg.socialAnchorsPerStep)
       : undefined;
-  const result = await train(trainingData, cfg, onEpoch, anchors);
+  return { dataset, data, social, fitted, words, wordExamples, trainingData, anchors };
+}
+
+export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: string | null, opts: BuildOptions = {}): Promise<BuildResult> {
+  const backend = await initBackend();
+  const { dataset, data, social, fitted, words, wordExamples, trainingData, anchors } = trainingInputs(dataPath, cfg, opts);
+  const result = await train(trainingData, cfg, opts.onEpoch, anchors);
   const centroids = termCentroids(result.networks.encoder, data.train, data.stats);
   const terms = new Map<string, TermInfo>(
     data.terms.map((t) => [t, { z: centroids.get(t)!.z, source: 'safe', language: 'English', count: centroids.get(t)!.count, agreement: null, fitErrorDb: null }]),
@@ -114,5 +120,5 @@ export async function buildModel(dataPath: string, cfg: ModelConfig, outDir: str
   }
   model = new EqModel({ ...model.files, meta: { ...model.files.meta, metrics: evaluation, vocabulary } });
   if (outDir) await saveModelDir(outDir, model.files);
-  return { model, data, evaluation, trainSeconds: result.seconds, trainingRows: trainingData.train.length };
+  return { model, data, evaluation, trainSeconds: result.seconds, trainCpuSeconds: result.cpuSeconds, trainingRows: trainingData.train.length };
 }

@@ -7,7 +7,8 @@ import { DataFileError } from '../data/errors.js';
 import type { NormStats } from '../data/normalise.js';
 import type { ModelConfig } from './config.js';
 import type { Networks } from './network.js';
-import './param-heads.js'; // registers the custom layers before any load
+import './layer-norm.js'; // registers the custom layers before any load
+import './param-heads.js';
 import './seeded-dropout.js';
 
 export type TermSource = 'safe' | 'socialeq';

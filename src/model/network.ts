@@ -3,6 +3,7 @@
 import * as tf from './tf.js';
 import { PARAM_COUNT } from '../eq/bands.js';
 import type { ModelConfig } from './config.js';
+import { LayerNorm } from './layer-norm.js';
 import { ParamHeads } from './param-heads.js';
 import { SeededDropout } from './seeded-dropout.js';
 
@@ -24,10 +25,10 @@ function init(seed: number) {
 function resBlock(x: tf.SymbolicTensor, width: number, dropout: number, seed: number, name: string): tf.SymbolicTensor {
   const inWidth = x.shape[x.shape.length - 1]!;
   let h = tf.layers.dense({ units: width, activation: 'relu', kernelInitializer: init(seed), name: `${name}_fc1` }).apply(x) as tf.SymbolicTensor;
-  h = tf.layers.layerNormalization({ name: `${name}_ln1` }).apply(h) as tf.SymbolicTensor;
+  h = new LayerNorm({ name: `${name}_ln1` }).apply(h) as tf.SymbolicTensor;
   if (dropout > 0) h = new SeededDropout({ rate: dropout, seed: seed + layerSeed++, name: `${name}_drop` }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dense({ units: width, kernelInitializer: init(seed), name: `${name}_fc2` }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.layerNormalization({ name: `${name}_ln2` }).apply(h) as tf.SymbolicTensor;
+  h = new LayerNorm({ name: `${name}_ln2` }).apply(h) as tf.SymbolicTensor;
   const skip =
     inWidth === width
       ? x

@@ -6,7 +6,25 @@
 // The whole @tensorflow/tfjs bundle also loads the WebGL backend, the graph-model converter and tfjs-data, which Node
 // never uses here: about a third of the import time.
 
-import { add, cast, div, mean, mul, slice, square, sub, sum, Tensor, version_core, type Rank, type TensorLike } from '@tensorflow/tfjs-core';
+import {
+  add,
+  cast,
+  div,
+  mean,
+  mul,
+  registerGradient,
+  reshape,
+  slice,
+  square,
+  sub,
+  sum,
+  Tensor,
+  Tile,
+  version_core,
+  type Rank,
+  type TensorLike,
+  type TileAttrs,
+} from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -55,3 +73,22 @@ for (const [name, op] of Object.entries(reductions)) {
 proto.slice ??= function (this: Tensor, begin: number | number[], size?: number | number[]) {
   return slice(this, begin, size);
 };
+
+/**
+ * The gradient of tile(x, reps): the sum of dy's reps tiles. Seen as [reps0, x0, reps1, x1, ...], dy sums over the
+ * reps axes in one reduction. tfjs's own gradient adds the tiles one slice at a time, two kernels per tile; the
+ * layer normalisation of tfjs-layers tiles its mean, variance, scale and offset to the full batch x width, so
+ * training through it ran thousands of kernels per step for this alone.
+ */
+export function tileGradient(dy: Tensor, xShape: readonly number[], reps: readonly number[]): Tensor {
+  const interleaved = xShape.flatMap((size, i) => [reps[i]!, size]);
+  return sum(reshape(dy, interleaved), xShape.map((_, i) => 2 * i));
+}
+registerGradient({
+  kernelName: Tile,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const { reps } = attrs as unknown as TileAttrs;
+    return { x: () => tileGradient(dy as Tensor, saved[0]!.shape, reps) };
+  },
+});

@@ -23,6 +23,8 @@ export interface TrainResult {
   readonly networks: Networks;
   readonly history: readonly EpochReport[];
   readonly seconds: number;
+  /** Processor time of this process while training (user + system): on a shared machine, nearer what a quiet one takes. */
+  readonly cpuSeconds: number;
   /** Epoch whose weights were kept (the best held-out reconstruction when early stopping is on). */
   readonly bestEpoch: number;
   readonly stoppedEarly: boolean;
@@ -43,6 +45,7 @@ export type Anchors = readonly AnchorGroup[];
 
 export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const nets = buildNetworks(cfg);
   const optimizer = tf.train.adam(cfg.learningRate);
   const vars = [...nets.encoder.trainableWeights, ...nets.head.trainableWeights, ...nets.decoder.trainableWeights].map(
@@ -92,34 +95,20 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       const { xb, yb } = batchTensors(tr, idx, data.terms.length);
       const drawn = drawAnchors?.() ?? null;
 
-      let recon = 0;
-      let con = 0;
       let parts: tf.Tensor | null = null;
       const lossT = stepOptimizer.minimize(
         () => {
-          const z = nets.encoder.apply(xb, { training: true }) as tf.Tensor2D;
-          const emb = nets.head.apply(z, { training: true }) as tf.Tensor2D;
-          const phys = nets.decoder.apply(z, { training: true }) as tf.Tensor2D;
-          const r = reconstructionLoss(phys, xb, data.stats);
-          const c = supervisedContrastiveLoss(emb, yb, cfg.temperature);
-          let loss = r.add(c.mul(cfg.contrastiveWeight));
-          let a: tf.Scalar = tf.scalar(0);
-          if (centroids && anchorNorm && drawn) {
-            const decoded = nets.decoder.apply(tf.gather(centroids, drawn.rows), { training: false }) as tf.Tensor2D;
-            const sq = tf.squaredDifference(tf.gather(anchorNorm, drawn.rows), normaliseTensor(decoded, data.stats));
-            a = tf.sum(sq.mul(drawn.weights)).div(sq.shape[1]!) as tf.Scalar;
-            loss = loss.add(a.mul(polishing ? cfg.polishAnchorWeight : cfg.anchorWeight));
-          }
-          parts = tf.keep(tf.stack([r, c, a]));
-          return loss as tf.Scalar;
+          const step = stepLoss(nets, { xb, yb }, { cfg, stats: data.stats, polishing }, centroids && anchorNorm && drawn ? { centroids, targets: anchorNorm, ...drawn } : null);
+          parts = tf.keep(step.parts);
+          return step.loss;
         },
         true,
         stepVars,
       );
       // Reading the parts back waits for the step, which also keeps memory flat.
       const partValues = await (parts as tf.Tensor | null)!.data();
-      recon = partValues[0]!;
-      con = partValues[1]!;
+      reconSum += partValues[0]!;
+      conSum += partValues[1]!;
       anchorSum += partValues[2]!;
       (parts as tf.Tensor | null)!.dispose();
       lossT?.dispose();
@@ -127,8 +116,6 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
       yb.dispose();
       drawn?.rows.dispose();
       drawn?.weights.dispose();
-      reconSum += recon;
-      conSum += con;
       batches++;
     }
     const heldOutReconstruction = evaluateReconstruction(nets, hoX, data.stats);
@@ -165,7 +152,44 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   centroids?.dispose();
   optimizer.dispose();
   polishOptimizer?.dispose();
-  return { networks: nets, history, seconds: (performance.now() - t0) / 1000, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
+  const cpu = process.cpuUsage(cpu0);
+  return { networks: nets, history, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly };
+}
+
+/** One step's anchor terms: their rows in the centroid and target tables, and each row's weight as a column. */
+export interface AnchorDraw {
+  readonly centroids: tf.Tensor2D;
+  /** Anchor settings, normalised, one row per term. */
+  readonly targets: tf.Tensor2D;
+  readonly rows: tf.Tensor1D;
+  readonly weights: tf.Tensor2D;
+}
+
+/**
+ * One training step's loss, to be minimised: reconstruction + contrastive weight x supervised contrastive + anchor
+ * weight x anchor loss. `parts` stacks the three unweighted losses for reporting.
+ */
+export function stepLoss(
+  nets: Networks,
+  batch: { readonly xb: tf.Tensor2D; readonly yb: tf.Tensor2D },
+  ctx: { readonly cfg: ModelConfig; readonly stats: NormStats; readonly polishing: boolean },
+  anchor: AnchorDraw | null,
+): { loss: tf.Scalar; parts: tf.Tensor1D } {
+  const { cfg, stats } = ctx;
+  const z = nets.encoder.apply(batch.xb, { training: true }) as tf.Tensor2D;
+  const emb = nets.head.apply(z, { training: true }) as tf.Tensor2D;
+  const phys = nets.decoder.apply(z, { training: true }) as tf.Tensor2D;
+  const r = reconstructionLoss(phys, batch.xb, stats);
+  const c = supervisedContrastiveLoss(emb, batch.yb, cfg.temperature);
+  let loss = r.add(c.mul(cfg.contrastiveWeight));
+  let a: tf.Scalar = tf.scalar(0);
+  if (anchor) {
+    const decoded = nets.decoder.apply(tf.gather(anchor.centroids, anchor.rows), { training: false }) as tf.Tensor2D;
+    const sq = tf.squaredDifference(tf.gather(anchor.targets, anchor.rows), normaliseTensor(decoded, stats));
+    a = tf.sum(sq.mul(anchor.weights)).div(sq.shape[1]!) as tf.Scalar;
+    loss = loss.add(a.mul(ctx.polishing ? cfg.polishAnchorWeight : cfg.anchorWeight));
+  }
+  return { loss: loss as tf.Scalar, parts: tf.stack([r, c, a]) as tf.Tensor1D };
 }
 
 /** Each call draws one step's anchor rows (indices into the concatenated groups) and their weights as a column. */

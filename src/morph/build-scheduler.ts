@@ -3,6 +3,11 @@
 /** A table built in small slices: each call to `step` does one slice (a few samples, one fit) and says whether the job is done. */
 export interface BuildJob {
   step(): boolean;
+  /**
+   * True while the job waits for work done elsewhere (a worker thread): the scheduler passes it over, and whoever
+   * finishes that work calls `wake`.
+   */
+  waiting?(): boolean;
 }
 
 export interface BuildSchedulerOptions {
@@ -136,12 +141,13 @@ export class BuildScheduler {
 
   private first(): Queued | undefined {
     let best: Queued | undefined;
-    for (const q of this.queue.values()) if (!best || byPriority(q, best) < 0) best = q;
+    for (const q of this.queue.values()) if ((!best || byPriority(q, best) < 0) && !q.job.waiting?.()) best = q;
     return best;
   }
 
-  private wake(): void {
-    if (this.scheduled || this.paused > 0 || this.queue.size === 0) return;
+  /** Schedules a turn if a job can run: called when a job stops waiting (see BuildJob.waiting). */
+  wake(): void {
+    if (this.scheduled || this.paused > 0 || !this.first()) return;
     this.scheduled = true;
     this.defer(() => this.runTurn());
   }

@@ -1,8 +1,9 @@
 // The bridge's decoder: pair tables computed by the tfjs model on first use of a pair, kept in a small LRU cache.
 
-import { paramsToBands, type EqSettings } from '../eq/bands.js';
+import { PARAM_COUNT, paramsToBands, type EqSettings } from '../eq/bands.js';
 import type { EqModel } from '../model/eq-model.js';
 import { BuildScheduler } from './build-scheduler.js';
+import type { FitPool } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
 import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 import type { SoundMapPoint } from '../model/sound-map.js';
@@ -28,6 +29,9 @@ const SLICE_TFJS = 8;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 
+/** What the decoder needs of a worker pool (FitPool has it). */
+export type PathPool = Pick<FitPool, 'shape' | 'samplePath' | 'useDecoder' | 'touch'>;
+
 export interface CachedDecoderOptions {
   /** Alpha samples per pair; 129 keeps interpolation error far below what a listener or a 7-bit fader can resolve. */
   readonly steps?: number;
@@ -39,6 +43,12 @@ export interface CachedDecoderOptions {
   readonly javascript?: boolean;
   /** The sound map's words, for decoding map points (see map-grid.ts). */
   readonly soundMap?: readonly SoundMapPoint[];
+  /**
+   * Worker threads that decode a new pair's samples and shape its path (path-shape.ts, tens of ms of fits per pair),
+   * where the decoder runs in plain JavaScript; with tfjs the samples are decoded here, in the scheduler's slices, and
+   * shaped there. Without a pool, or when it fails, all of it runs in the scheduler's slices.
+   */
+  readonly pool?: PathPool | null;
 }
 
 /** A built table and when it was last used (a running count of lookups), for evicting the least recently used. */
@@ -58,6 +68,9 @@ export class CachedDecoder {
   /** The decoder network in plain JavaScript, where it agrees with tfjs (see DenseDecoder); null: tfjs decodes. */
   readonly dense: DenseDecoder | null;
   private readonly slice: number;
+  private readonly pool: PathPool | null;
+  /** Pairs whose samples are being shaped in the pool. */
+  private readonly shaping = new Set<string>();
 
   constructor(
     readonly model: EqModel,
@@ -73,6 +86,8 @@ export class CachedDecoder {
         : DenseDecoder.from(model.files.networks.decoder, { zs: [0, 0.37, 1].map((x) => model.interpolate(a, b, x)), tfjs: (zs) => model.decodeLatents(zs, UNSORTED) });
     this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
     this.map = opts.soundMap ? new MapGrid(model, opts.soundMap) : null;
+    this.pool = opts.pool ?? null;
+    if (this.pool && this.dense) this.pool.useDecoder(this.dense.toData());
   }
 
   private readonly pad = new XyPatch(this);
@@ -156,18 +171,28 @@ export class CachedDecoder {
    * Queues a pair's table to be built in the background, a few samples per slice of the shared scheduler, so a fader
    * event never waits behind a whole table.
    */
-  request(termA: string, termB: string): void {
+  request(termA: string, termB: string, inThread = false): void {
     const key = pairKey(termA, termB);
-    if (this.tables.has(key)) return;
+    if (this.tables.has(key) || this.shaping.has(key)) return;
+    const pool = inThread ? null : this.pool;
+    if (pool && this.dense) {
+      if (this.model.term(termA) && this.model.term(termB)) this.inPool(pool.samplePath(this.jobKey(termA, termB), this.model.interpolate(termA, termB, 0), this.model.interpolate(termA, termB, 1), this.steps), termA, termB);
+      return;
+    }
     const rows: number[][] = [];
-    // Sampling, then shaping the path (a few fits, see path-shape.ts), each a slice at a time.
+    // Sampling, then shaping the path (a few fits, see path-shape.ts): in the pool, or here a slice at a time.
     let shaping: Generator<void, number[][], void> | null = null;
     this.scheduler.add(this.jobKey(termA, termB), {
       step: () => {
         if (!this.model.term(termA) || !this.model.term(termB)) return true;
         if (!shaping) {
           rows.push(...this.samples(termA, termB, rows.length, Math.min(this.steps, rows.length + this.slice)));
-          if (rows.length === this.steps) shaping = shapePathSteps(rows);
+          if (rows.length < this.steps) return false;
+          if (pool) {
+            this.shapeInPool(pool, termA, termB, rows);
+            return true;
+          }
+          shaping = shapePathSteps(rows);
           return false;
         }
         const next = shaping.next();
@@ -178,9 +203,39 @@ export class CachedDecoder {
     });
   }
 
+  /** Hands a pair's decoded samples to the pool to be shaped. */
+  private shapeInPool(pool: PathPool, termA: string, termB: string, rows: readonly (readonly number[])[]): void {
+    const flat = new Float64Array(rows.length * PARAM_COUNT);
+    rows.forEach((r, i) => flat.set(r, i * PARAM_COUNT));
+    this.inPool(pool.shape(this.jobKey(termA, termB), flat), termA, termB);
+  }
+
+  /** Stores the pair's table when the pool's rows come; a failure builds it here instead, in slices. */
+  private inPool(rows: Promise<Float64Array>, termA: string, termB: string): void {
+    const key = pairKey(termA, termB);
+    this.shaping.add(key);
+    rows.then(
+      (shaped) => {
+        this.shaping.delete(key);
+        if (!this.tables.has(key)) this.store(key, pairTable(termA, termB, Array.from({ length: shaped.length / PARAM_COUNT }, (_, i) => Array.from(shaped.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT)))));
+        this.scheduler.wake();
+      },
+      () => {
+        this.shaping.delete(key);
+        this.request(termA, termB, true);
+      },
+    );
+  }
+
+  /** True while the pair's table is being made in the pool (jobs waiting for it are woken when it is stored). */
+  building(termA: string, termB: string): boolean {
+    return this.shaping.has(pairKey(termA, termB));
+  }
+
   /** Puts a pair's background build first in line (a performer is moving it). */
   touch(termA: string, termB: string): void {
     this.scheduler.touch(this.jobKey(termA, termB));
+    this.pool?.touch(this.jobKey(termA, termB));
   }
 
   /**
@@ -198,6 +253,11 @@ export class CachedDecoder {
 
   /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
   private firstAnswer(termA: string, termB: string, alpha: number): number[] {
+    // At an end the straightened sample is that end's own decode (a desk's channels start at α 0): one decode, not three.
+    if (alpha <= 0 || alpha >= 1) {
+      const z = [this.model.interpolate(termA, termB, alpha <= 0 ? 0 : 1)];
+      return this.dense ? Array.from(this.dense.decode(z[0]!)) : this.model.decodeLatents(z, UNSORTED)[0]!;
+    }
     const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
     const dense = this.dense;
     const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);

@@ -4,13 +4,20 @@ import { GAIN_RANGE, PARAMS } from '../eq/bands.js';
 import type * as tf from '../model/tf.js';
 
 /** One layer of the network as this evaluator runs it, reading its inputs by layer name. */
-type Step =
+export type Step =
   | { readonly kind: 'dense'; readonly name: string; readonly input: string; readonly kernel: Float32Array; readonly bias: Float32Array | null; readonly units: number; readonly relu: boolean }
   | { readonly kind: 'norm'; readonly name: string; readonly input: string; readonly gamma: Float32Array | null; readonly beta: Float32Array | null; readonly epsilon: number }
   | { readonly kind: 'same'; readonly name: string; readonly input: string }
   | { readonly kind: 'add'; readonly name: string; readonly inputs: readonly string[] }
   | { readonly kind: 'relu'; readonly name: string; readonly input: string }
   | { readonly kind: 'heads'; readonly name: string; readonly input: string };
+
+/** A DenseDecoder as plain data (see toData). */
+export interface DenseDecoderData {
+  readonly steps: readonly Step[];
+  readonly inputName: string;
+  readonly output: string;
+}
 
 /** How far the evaluator may differ from tfjs (float32 there, float64 here): dB for gains, a ratio for frequency and Q. */
 const TOLERANCE = 1e-3;
@@ -107,6 +114,16 @@ export class DenseDecoder {
       return got.length === PARAMS.length && got.every((v, j) => (IS_GAIN[j] ? Math.abs(v - want[i]![j]!) : Math.abs(v / want[i]![j]! - 1)) <= TOLERANCE);
     });
     return agrees ? d : null;
+  }
+
+  /** The evaluator's layers as plain data (typed arrays and strings), which a worker thread can be sent. */
+  toData(): DenseDecoderData {
+    return { steps: this.steps, inputName: this.inputName, output: this.output };
+  }
+
+  /** An evaluator from `toData`'s result, in a worker thread: the network was checked against tfjs where it was made. */
+  static fromData(data: DenseDecoderData): DenseDecoder {
+    return new DenseDecoder(data.steps, data.inputName, data.output);
   }
 
   /** Writes each step's output into its own buffer, allocated on first use: a decode allocates only its result. */

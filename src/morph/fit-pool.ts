@@ -1,13 +1,22 @@
-// A small pool of worker threads that fit layouts along morph paths, so the thread serving the faders never runs a table's fits.
+// A small pool of worker threads that shape eqmorph's pair paths and fit layouts along them, so the thread serving the faders never runs a table's fits.
 
 import { Worker } from 'node:worker_threads';
 import type { BandSpec } from '../eq/bands.js';
+import type { DenseDecoderData } from './dense-decoder.js';
 
-export interface FitRequest {
-  readonly id: number;
-  /** The pair table's rows, physical units, PARAM_COUNT per row. */
-  readonly rows: Float64Array;
-  readonly specs: readonly BandSpec[];
+/**
+ * What a worker is asked: `fit` fits a layout along a pair table's rows; `shape` shapes a pair's decoded samples into
+ * its table's path (path-shape.ts), the 5-band work of a new pair. Rows are physical units, PARAM_COUNT per row.
+ */
+export type FitRequest =
+  | { readonly id: number; readonly kind: 'fit'; readonly rows: Float64Array; readonly specs: readonly BandSpec[] }
+  | { readonly id: number; readonly kind: 'shape'; readonly rows: Float64Array }
+  | { readonly id: number; readonly kind: 'path'; readonly za: Float64Array; readonly zb: Float64Array; readonly steps: number };
+
+/** Sent to every worker before its first request once the pool has a decoder: what `path` requests decode with. */
+export interface DecoderMessage {
+  readonly kind: 'decoder';
+  readonly decoder: DenseDecoderData;
 }
 
 export type FitReply =
@@ -57,15 +66,44 @@ export class FitPool {
   private ids = 0;
   private touches = 0;
   private closed = false;
+  private decoder: DecoderMessage | null = null;
 
   constructor(readonly size: number) {
     if (!(size >= 1)) throw new RangeError('a fit pool needs at least one worker');
   }
 
   fit(key: string, rows: Float64Array, specs: readonly BandSpec[]): Promise<PathFits> {
+    return this.ask(key, { id: ++this.ids, kind: 'fit', rows, specs });
+  }
+
+  /** A pair's shaped path (shapePath of its decoded samples), flat as the samples came; `maeDb` is empty. */
+  async shape(key: string, rows: Float64Array): Promise<Float64Array> {
+    return (await this.ask(key, { id: ++this.ids, kind: 'shape', rows })).params;
+  }
+
+  /**
+   * A pair's table rows, decoded and shaped in a worker: `steps` samples of the latent line from `za` to `zb`, decoded
+   * by the pool's decoder (useDecoder), then shaped (shapePath). Flat, PARAM_COUNT per row.
+   */
+  async samplePath(key: string, za: readonly number[], zb: readonly number[], steps: number): Promise<Float64Array> {
+    if (!this.decoder) throw new Error('the fit pool has no decoder');
+    return (await this.ask(key, { id: ++this.ids, kind: 'path', za: Float64Array.from(za), zb: Float64Array.from(zb), steps })).params;
+  }
+
+  /** The decoder that `samplePath` decodes with, sent to every worker once (a few MB of weights). */
+  useDecoder(decoder: DenseDecoderData): void {
+    this.decoder = { kind: 'decoder', decoder };
+    for (const w of [...this.idle, ...this.busy.keys()]) w.postMessage(this.decoder);
+  }
+
+  get hasDecoder(): boolean {
+    return this.decoder !== null;
+  }
+
+  private ask(key: string, req: FitRequest): Promise<PathFits> {
     if (this.closed) return Promise.reject(new Error('the fit pool is closed'));
     return new Promise((resolve, reject) => {
-      this.line.push({ req: { id: ++this.ids, rows, specs }, key, touched: 0, resolve, reject });
+      this.line.push({ req, key, touched: 0, resolve, reject });
       this.pump();
     });
   }
@@ -110,6 +148,7 @@ export class FitPool {
     this.started++;
     const worker = startWorker();
     worker.unref();
+    if (this.decoder) worker.postMessage(this.decoder);
     worker.on('message', (reply: FitReply) => {
       const w = this.busy.get(worker);
       this.busy.delete(worker);

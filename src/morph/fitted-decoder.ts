@@ -21,6 +21,8 @@ export interface PairTableSource {
   /** Queues the pair's table to be built in the background, and puts it first in line. */
   request(termA: string, termB: string): void;
   touch(termA: string, termB: string): void;
+  /** True while the pair's table is being made off this thread (a fit of it waits without taking slices). */
+  building?(termA: string, termB: string): boolean;
 }
 
 export interface FittedDecoderOptions {
@@ -170,6 +172,7 @@ export class FittedDecoder {
     let fits: Generator<void, FitResult[], void> | null = null;
     const pool = this.opts.pool;
     this.scheduler.add(this.jobKey(termA, termB), {
+      waiting: () => this.source.building?.(termA, termB) ?? false,
       step: () => {
         if (!fits) {
           if (!this.source.ready(termA, termB)) {

@@ -45,6 +45,8 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
   decodeXY?(corners: Corners, x: number, y: number): B;
   /** A point of the sound map, 0..1 each. */
   decodeMap?(x: number, y: number): B;
+  /** False while the pair's table is being built: its decode is then a first answer of a few ms, not a table read. */
+  ready?(termA: string, termB: string): boolean;
 }
 
 /** What the bridge needs of a decoder: synchronous, and fast enough for every fader event. */

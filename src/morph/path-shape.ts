@@ -25,7 +25,7 @@ const SAMPLE_PULL = 0.05;
 /**
  * How soon a chain turns from the near end's arrangement of bands to the far end's: its start at distance d (0..1)
  * from the near end is moved d^POWER of the way toward the far end's settings. The first is tried for every pair; the
- * others (sooner, later) only for a pair whose first path falls short (see pathScore).
+ * others (sooner, later) only for a pair whose paths so far fall short (see pathScore).
  */
 const POWERS = [3, 1.5, 6] as const;
 /** A path scoring this or less (see pathScore: a monotonic path with no large excursion, this near the straight line, RMS dB) is kept at once. */
@@ -100,9 +100,9 @@ function worstStrayDb(path: readonly (readonly number[])[], a: Float64Array, b: 
  * as a chain from A (see chain): a fit of B's sound started from A's arrangement of bands would often use its bands
  * otherwise than the model does for B (two peaking bands trading jobs), and B's own settings could then only be
  * reached by a jump; the chain's growing pull toward B's settings makes that change gradually, where it costs the
- * least departure from the straight line. Where the path still strays from the straight line by more than
- * GOOD_ENOUGH_DB, the chain from B is tried and the nearer of the two kept. `worstStrayDb` is that path's largest
- * distance from the straight line (RMS dB).
+ * least departure from the straight line. Where that path falls short (pathScore over GOOD_ENOUGH), other paths are
+ * tried in turn (see straightenSteps) and the best kept. `worstStrayDb` is the kept path's largest distance from the
+ * straight line (RMS dB).
  */
 export function straightenPath(rows: readonly (readonly number[])[]): { rows: number[][]; worstStrayDb: number } {
   return runToEnd(straightenSteps(rows));
@@ -125,20 +125,20 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
   const b = responseFromParams(rows[n - 1]!, GRID);
   const first = fillRows(yield* chain(a, b, rows, 0, n - 1, POWERS[0]), n);
   let best = { rows: first, score: pathScore(first, a, b) };
-  if (best.score > GOOD_ENOUGH) {
-    // Sooner or later turns, the chain from B, the model's own path and the straight line between the ends' settings.
-    const others: (() => Generator<void, number[][], void>)[] = [
-      ...POWERS.slice(1).map((power) => function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power), n); }),
-      function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, POWERS[0]), n); },
-      function* () { return rows.map((r) => Array.from(r)); },
-      function* () { return rows.map((_, i) => mixRows(rows[0]!, rows[n - 1]!, i / (n - 1))); },
-    ];
-    for (const make of others) {
-      const path = yield* make();
-      yield;
-      const score = pathScore(path, a, b);
-      if (score < best.score) best = { rows: path, score };
-    }
+  // Then, while the best so far falls short: the chain from B (which alone mends most of them), sooner and later turns,
+  // the model's own path and the straight line between the ends' settings (these two cost no fit).
+  const others: (() => Generator<void, number[][], void>)[] = [
+    function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, POWERS[0]), n); },
+    ...POWERS.slice(1).map((power) => function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power), n); }),
+    function* () { return rows.map((r) => Array.from(r)); },
+    function* () { return rows.map((_, i) => mixRows(rows[0]!, rows[n - 1]!, i / (n - 1))); },
+  ];
+  for (const make of others) {
+    if (best.score <= GOOD_ENOUGH) break;
+    const path = yield* make();
+    yield;
+    const score = pathScore(path, a, b);
+    if (score < best.score) best = { rows: path, score };
   }
   return { rows: best.rows, worstStrayDb: worstStrayDb(best.rows, a, b) };
 }

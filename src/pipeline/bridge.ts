@@ -19,6 +19,7 @@ import { limitedText, throttleLog } from './throttle-log.js';
 import { printable } from '../codecs/printable.js';
 // setImmediate, not RxJS's asap: that is a microtask, which runs after every single datagram.
 import { coalesceTerms, nextTurn } from './coalesce-terms.js';
+import { TurnGate } from './turn-gate.js';
 
 export type OscTransport = Transport<OscInMessage, OscOutMessage>;
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
@@ -255,6 +256,10 @@ export function startBridge(opts: BridgeOptions): Bridge {
     }),
   );
 
+  // Frames of pairs whose tables are still being built cost a first answer each (ms): one turn at a time, so a scene
+  // switching many channels (or the start snapshot of a desk) never holds up a fader's datagrams for all of them.
+  const gate = new TurnGate();
+
   // The send path is always subscribed, so it is the one place that records the current state.
   const frames$ = merge(reactions$, resync$).pipe(
     mergeMap((r) => {
@@ -285,10 +290,15 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // frame, so a burst never queues), or once per window under a rate limit. A full frame (start, dump) forgets
         // what was sent and goes out at once; it also takes part in the audit (as a plain frame, so the on switch is not
         // repeated), so whichever state is newest ends up sent.
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(nextTurn);
+        const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gate.slot() : nextTurn()));
+        // A gated full frame goes out with the newest state when its turn comes, behind every channel being moved.
+        let newest: Frame | null = null;
         const paced = merge(
           group.pipe(
+            tap((f) => (newest = f)),
             filter((f) => f.full),
+            mergeMap((f) => (costly(f) ? gate.slot(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
           group.pipe(

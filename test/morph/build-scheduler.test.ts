@@ -142,3 +142,23 @@ test('cancel drops a queued job', () => {
   s.runTurn();
   assert.deepEqual(log, ['b']);
 });
+
+test('a waiting job is passed over without a slice, and runs once it stops waiting and the scheduler is woken', () => {
+  const { s, tick, deferred } = manual(100);
+  const log: string[] = [];
+  let waiting = true;
+  s.add('a', { ...job(log, 'a', 1, tick), waiting: () => waiting });
+  s.add('b', job(log, 'b', 1, tick));
+  s.runTurn();
+  assert.deepEqual(log, ['b']);
+  const turns = deferred();
+  s.runTurn();
+  assert.deepEqual(log, ['b'], 'nothing to run while a waits');
+  assert.equal(deferred(), turns, 'no turn is scheduled while every job waits');
+  waiting = false;
+  s.wake();
+  assert.equal(deferred(), turns + 1);
+  s.runTurn();
+  assert.deepEqual(log, ['b', 'a']);
+  assert.equal(s.pending, 0);
+});

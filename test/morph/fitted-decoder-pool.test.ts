@@ -8,7 +8,7 @@ import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { targetLayout } from '../../src/morph/band-layout.js';
 import { BuildScheduler } from '../../src/morph/build-scheduler.js';
-import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { CachedDecoder, type PathPool } from '../../src/morph/cached-decoder.js';
 import { FitPool } from '../../src/morph/fit-pool.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import { TableCache } from '../../src/morph/table-cache.js';
@@ -54,6 +54,27 @@ test('a table fitted in a worker is the table fitted on the main thread, and is 
   assert.equal(next.ready('warm', 'bright'), true, 'read from the cache at once');
   assert.deepEqual(next.counts, { fromCache: 1, built: 0 });
   for (const alpha of [0, 0.3, 1]) assert.deepEqual(next.decode('warm', 'bright', alpha), inThread.decode('warm', 'bright', alpha));
+});
+
+test("a pair's path decoded and shaped in a worker is the path built in the scheduler's slices", async () => {
+  const asked: string[] = [];
+  const spy: PathPool = {
+    shape: (key, rows) => (asked.push('shape'), pool.shape(key, rows)),
+    samplePath: (key, za, zb, steps) => (asked.push('path'), pool.samplePath(key, za, zb, steps)),
+    useDecoder: (d) => pool.useDecoder(d),
+    touch: (key) => pool.touch(key),
+  };
+  // Decoded and shaped in the worker (JavaScript decoder); decoded here and shaped there (tfjs); all here.
+  const inWorker = new CachedDecoder(model, { scheduler: new BuildScheduler(), pool: spy });
+  const shapedThere = new CachedDecoder(model, { scheduler: new BuildScheduler(), pool: spy, javascript: false });
+  const inThread = new CachedDecoder(model, { scheduler: new BuildScheduler() });
+  for (const d of [inWorker, shapedThere, inThread]) d.request('clear', 'rich');
+  await until(() => [inWorker, shapedThere, inThread].every((d) => d.ready('clear', 'rich')));
+  assert.deepEqual(asked.sort(), ['path', 'shape']);
+  const want = Array.from(inThread.table('clear', 'rich').values);
+  assert.deepEqual(Array.from(inWorker.table('clear', 'rich').values), want);
+  // tfjs decodes in float32: the same path within its precision.
+  Array.from(shapedThere.table('clear', 'rich').values).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-2, `value ${i}: ${v} vs ${want[i]}`));
 });
 
 test('a cached table is not used for another layout or another model', async () => {
