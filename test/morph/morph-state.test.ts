@@ -11,7 +11,7 @@ const band = (gain: number, freq: number, q: number): Band => ({ type: 'peaking'
 
 /** Each path answers with one band whose gain says which path it was and whose freq and q carry the arguments. */
 const calls: string[] = [];
-const decoder: Required<BandDecoder> = {
+const decoder: Required<Pick<BandDecoder, 'decode' | 'decodeXY' | 'decodeMap'>> = {
   decode: (a, b, alpha) => (calls.push(`pair ${a} ${b} ${alpha}`), [band(1, 100, 1)]),
   decodeXY: (corners, x, y) => (calls.push(`xy ${corners.join(' ')} ${x} ${y}`), [band(2, 100, 1)]),
   decodeMap: (x, y) => (calls.push(`map ${x} ${y}`), [band(3, 100, 1)]),
