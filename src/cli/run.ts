@@ -215,7 +215,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
   // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
   const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool: bandLayoutsFitted(mapping) ? pool : null });
-  decoder.map?.prepare();
+  // The sound map's grid is built at start only where it will be played (the page shows it; a mapping binds it);
+  // elsewhere its first use builds it.
+  if (web || mapping.instances.some((i) => i.bindings.some((b) => b.target === 'map'))) decoder.map?.prepare();
   out(`eqmorph: model ${model.files.meta.dataset.sha256.slice(0, 12)} (${model.terms.length} terms: ${model.terms.slice(0, 12).join(', ')}${model.terms.length > 12 ? ', ...' : ''})`);
   out(`eqmorph: mapping ${mapping.file} (${mapping.name})`);
 

@@ -85,7 +85,8 @@ export class CachedDecoder {
         ? null
         : DenseDecoder.from(model.files.networks.decoder, { zs: [0, 0.37, 1].map((x) => model.interpolate(a, b, x)), tfjs: (zs) => model.decodeLatents(zs, UNSORTED) });
     this.slice = this.dense ? SLICE_JS : SLICE_TFJS;
-    this.map = opts.soundMap ? new MapGrid(model, opts.soundMap) : null;
+    const dense = this.dense;
+    this.map = opts.soundMap ? new MapGrid(model, opts.soundMap, undefined, undefined, dense ? (zs) => zs.map((z) => dense.decode(z)) : undefined) : null;
     this.pool = opts.pool ?? null;
     if (this.pool && this.dense) this.pool.useDecoder(this.dense.toData());
   }

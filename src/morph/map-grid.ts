@@ -15,8 +15,11 @@ export const MAP_KERNEL = 0.06;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 const UNSORTED = { sorted: false } as const;
-/** Nodes blended per event-loop turn while the grid builds in the background. */
-const CHUNK = 41;
+/**
+ * Milliseconds of background work per event-loop turn while the grid builds (words decoded, then nodes blended), so a
+ * fader's datagrams are read between: decoding the ~360 words in one turn took 110 ms, and a row of 41 nodes 10-20 ms.
+ */
+const TURN_BUDGET_MS = 1;
 
 /**
  * How the map blends words around a point: a Gaussian of width `kernel`, widened where words are sparse to `spread`
@@ -61,6 +64,15 @@ export function mapBlend(points: readonly SoundMapPoint[], words: Float64Array, 
  * kernel: the decoder between far-apart centroids is not (see docs), and words that sound alike can lie far apart in
  * the latent space.
  */
+/** Decoded rows (physical units) as one array in interpolation space: gains in dB, frequencies and Qs as log2. */
+function toInterpolationSpace(rows: readonly ArrayLike<number>[]): Float64Array {
+  const v = new Float64Array(rows.length * PARAM_COUNT);
+  rows.forEach((row, k) => {
+    for (let j = 0; j < PARAM_COUNT; j++) v[k * PARAM_COUNT + j] = LOG[j] ? Math.log2(row[j]!) : row[j]!;
+  });
+  return v;
+}
+
 export class MapGrid {
   private words: Float64Array | null = null;
   private values: Float64Array | null = null;
@@ -72,6 +84,12 @@ export class MapGrid {
     readonly points: readonly SoundMapPoint[],
     readonly size = MAP_GRID_SIZE,
     readonly blend: MapKernel = MAP_BLEND,
+    /**
+     * Decodes latent points to parameter rows in eqmorph's band order; by default the model's tfjs decoder. The bridge
+     * passes its JavaScript decoder: the map's first use then costs no tfjs call (the first in a process warms the
+     * backend's kernels: about 0.4 s, which a fader moved at start waited for).
+     */
+    private readonly decodeRows: (zs: readonly (readonly number[])[]) => ArrayLike<number>[] = (zs) => model.decodeLatents(zs, UNSORTED),
   ) {}
 
   get ready(): boolean {
@@ -81,14 +99,8 @@ export class MapGrid {
   /** The words' decoded parameters in interpolation space, decoding them on first use (one batched call). */
   private wordParams(): Float64Array {
     if (this.words) return this.words;
-    const rows = this.model.decodeLatents(
-      this.points.map((p) => this.model.term(p.term)!.z),
-      UNSORTED,
-    );
-    const v = new Float64Array(rows.length * PARAM_COUNT);
-    rows.forEach((row, k) => row.forEach((p, j) => (v[k * PARAM_COUNT + j] = LOG[j] ? Math.log2(p) : p)));
-    this.words = v;
-    return v;
+    this.words = toInterpolationSpace(this.decodeRows(this.points.map((p) => this.model.term(p.term)!.z)));
+    return this.words;
   }
 
   private node(k: number, words: Float64Array, into: Float64Array): void {
@@ -105,16 +117,28 @@ export class MapGrid {
     this.values = v;
   }
 
-  /** Builds the grid in the background, a row of nodes per turn of the event loop, so no event waits behind it. */
+  /**
+   * Builds the grid in the background, TURN_BUDGET_MS of work per turn of the event loop (at least one word or node),
+   * so no event waits behind it: first the words are decoded one by one, then the nodes blended.
+   */
   prepare(): void {
     if (this.values || this.building) return;
     this.building = true;
     const v = new Float64Array(this.size * this.size * PARAM_COUNT);
+    const zs = this.points.map((p) => this.model.term(p.term)!.z);
+    const rows: ArrayLike<number>[] = [];
     let k = 0;
     const step = () => {
-      const words = this.wordParams();
-      for (const end = Math.min(this.size * this.size, k + CHUNK); k < end; k++) this.node(k, words, v.subarray(k * PARAM_COUNT, (k + 1) * PARAM_COUNT));
-      if (k < this.size * this.size) return void setImmediate(step);
+      const until = performance.now() + TURN_BUDGET_MS;
+      do {
+        if (!this.words && rows.length < zs.length) rows.push(...this.decodeRows([zs[rows.length]!]));
+        else if (!this.words) this.words = toInterpolationSpace(rows);
+        else if (k < this.size * this.size) {
+          this.node(k, this.words, v.subarray(k * PARAM_COUNT, (k + 1) * PARAM_COUNT));
+          k++;
+        } else break;
+      } while (performance.now() < until);
+      if (!this.words || k < this.size * this.size) return void setImmediate(step);
       this.values = v;
       this.building = false;
     };
