@@ -13,6 +13,8 @@ import { niceOf, pause, startEqmorph, startReceiver } from './latency.js';
 const HZ = 200;
 /** The watched output: band 5's gain moves between warm and bright, and between the pad's two points. */
 const WATCHED = '/eqmorph/band/5/gain';
+/** How long the bridge is left to finish its start-up work before the first move. */
+const START_UP_MS = 5000;
 /** The share of each phase not counted: the first pad message switches the instance into XY mode, the first alpha back. */
 const SETTLE = 0.1;
 
@@ -39,7 +41,9 @@ export async function benchPad(opts: { seconds: number; rounds?: number; log?: (
     const rx = await startReceiver(dir, true);
     const bridge = await startEqmorph(DEFAULT_MAPPING, rx.port);
     const nice = niceOf(bridge.pid);
-    await pause(300);
+    // Its start-up work (the rehearsal, the pad's edge tables, the sound map's grid) runs in slices for a few seconds
+    // after "running"; both kinds of move are timed after it, as in a show.
+    await pause(START_UP_MS);
     const phases: { kind: 'alpha' | 'xy'; run: { sent: number[]; high: boolean[] }; from: number; to: number }[] = [];
     const rounds = opts.rounds ?? 2;
     for (let r = 0; r < rounds; r++) {
