@@ -22,7 +22,9 @@ function pair(width: number, seed: number) {
   return { ours, theirs };
 }
 
-const cases = fc.record({ rows: fc.integer({ min: 1, max: 12 }), width: fc.integer({ min: 2, max: 40 }), seed: fc.integer({ min: 0, max: 1e6 }), scale: fc.double({ min: 0.01, max: 100, noNaN: true }) });
+// Widths from 3: two values normalise to -1 and +1 whatever they are, so the input gradient there is rounding noise
+// (float32), which the two layers round differently.
+const cases = fc.record({ rows: fc.integer({ min: 1, max: 12 }), width: fc.integer({ min: 3, max: 40 }), seed: fc.integer({ min: 0, max: 1e6 }), scale: fc.double({ min: 0.01, max: 100, noNaN: true }) });
 
 test("the layer computes tfjs-layers' layer normalisation, for any rows, width, scale, gamma and beta", () => {
   fc.assert(
