@@ -25,10 +25,10 @@ const SAMPLE_PULL = 0.05;
 /**
  * How soon a chain turns from the near end's arrangement of bands to the far end's: its start at distance d (0..1)
  * from the near end is moved d^POWER of the way toward the far end's settings. The first is tried for every pair; the
- * others (sooner, later) only for a pair whose paths so far fall short (see pathScore).
+ * others (sooner, later) only for a pair whose paths so far fall short (see assess).
  */
 const POWERS = [3, 1.5, 6] as const;
-/** A path scoring this or less (see pathScore: a monotonic path with no large excursion, this near the straight line, RMS dB) is kept at once. */
+/** A path scoring this or less (see assess: a monotonic path with no large excursion, this near the straight line, RMS dB) is kept at once. */
 const GOOD_ENOUGH = 0.25;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
@@ -77,13 +77,12 @@ function fillRows(anchors: ReadonlyMap<number, readonly number[]>, n: number): n
   });
 }
 
-/** How far a path strays from the straight line between its ends' responses: RMS dB at its worst row. */
-function worstStrayDb(path: readonly (readonly number[])[], a: Float64Array, b: Float64Array): number {
-  const n = path.length;
+/** How far a path strays from the straight line between its ends' responses (a, b): RMS dB at its worst row. */
+function worstStrayDb(responses: readonly Float64Array[], a: Float64Array, b: Float64Array): number {
+  const n = responses.length;
   let worst = 0;
-  path.forEach((row, i) => {
+  responses.forEach((r, i) => {
     const alpha = i / (n - 1);
-    const r = responseFromParams(row, GRID);
     let s = 0;
     for (let f = 0; f < r.length; f++) s += (r[f]! - ((1 - alpha) * a[f]! + alpha * b[f]!)) ** 2;
     worst = Math.max(worst, Math.sqrt(s / r.length));
@@ -100,7 +99,7 @@ function worstStrayDb(path: readonly (readonly number[])[], a: Float64Array, b: 
  * as a chain from A (see chain): a fit of B's sound started from A's arrangement of bands would often use its bands
  * otherwise than the model does for B (two peaking bands trading jobs), and B's own settings could then only be
  * reached by a jump; the chain's growing pull toward B's settings makes that change gradually, where it costs the
- * least departure from the straight line. Where that path falls short (pathScore over GOOD_ENOUGH), other paths are
+ * least departure from the straight line. Where that path falls short (its score over GOOD_ENOUGH, see assess), other paths are
  * tried in turn (see straightenSteps) and the best kept. `worstStrayDb` is the kept path's largest distance from the
  * straight line (RMS dB).
  */
@@ -113,9 +112,11 @@ export function straightenPath(rows: readonly (readonly number[])[]): { rows: nu
  * monotonic slack weighs ten times, an excursion beyond 1 dB past both ends once, plus its largest distance from the
  * straight line (RMS dB), which decides between paths that are both fine.
  */
-function pathScore(path: readonly (readonly number[])[], a: Float64Array, b: Float64Array): number {
-  const m = pathMetrics(path.map((r) => responseFromParams(r, GRID)));
-  return 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + Math.max(0, m.excursionDb - 1) + worstStrayDb(path, a, b);
+function assess(rows: number[][], a: Float64Array, b: Float64Array): { rows: number[][]; score: number; stray: number } {
+  const responses = rows.map((r) => responseFromParams(r, GRID));
+  const m = pathMetrics(responses);
+  const stray = worstStrayDb(responses, a, b);
+  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + Math.max(0, m.excursionDb - 1) + stray };
 }
 
 /** straightenPath, yielding after each fit (see chain) and each candidate's score. */
@@ -123,8 +124,7 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
   const n = rows.length;
   const a = responseFromParams(rows[0]!, GRID);
   const b = responseFromParams(rows[n - 1]!, GRID);
-  const first = fillRows(yield* chain(a, b, rows, 0, n - 1, POWERS[0]), n);
-  let best = { rows: first, score: pathScore(first, a, b) };
+  let best = assess(fillRows(yield* chain(a, b, rows, 0, n - 1, POWERS[0]), n), a, b);
   // Then, while the best so far falls short: the chain from B (which alone mends most of them), sooner and later turns,
   // the model's own path and the straight line between the ends' settings (these two cost no fit).
   const others: (() => Generator<void, number[][], void>)[] = [
@@ -137,10 +137,10 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
     if (best.score <= GOOD_ENOUGH) break;
     const path = yield* make();
     yield;
-    const score = pathScore(path, a, b);
-    if (score < best.score) best = { rows: path, score };
+    const candidate = assess(path, a, b);
+    if (candidate.score < best.score) best = candidate;
   }
-  return { rows: best.rows, worstStrayDb: worstStrayDb(best.rows, a, b) };
+  return { rows: best.rows, worstStrayDb: best.stray };
 }
 
 /**

@@ -1,23 +1,15 @@
 // The ready mappings' XY pads (OSC and two MIDI knobs) and the default mapping's sound-map address reach the pad, its corners and the map.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import { initialBridgeState, reduceControl } from '../../src/pipeline/bindings.js';
 import { decodeOscControl, oscAddressTable } from '../../src/pipeline/decode-osc-control.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from '../../src/pipeline/decode-midi-control.js';
 import { loadMapping } from '../../src/profiles/load.js';
 import type { MidiControl, OscControl } from '../../src/profiles/types.js';
+import { VOCABULARY, vocabularyDecoder } from '../support/vocabulary.js';
 
-const VOCABULARY = Object.keys(JSON.parse(readFileSync('models/default/terms.json', 'utf8')) as Record<string, unknown>);
-const decoder: MorphDecoder = {
-  terms: VOCABULARY,
-  hasTerm: (t) => VOCABULARY.includes(t),
-  decode: () => {
-    throw new Error('reduceControl does not decode');
-  },
-};
+const decoder = vocabularyDecoder;
 
 async function play(messages: { address: string; args: unknown[] }[]) {
   const m = await loadMapping('mappings/default.yaml', { knownTerms: (t) => VOCABULARY.includes(t) });

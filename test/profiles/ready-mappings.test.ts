@@ -4,24 +4,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ControlEvent } from '../../src/codecs/control-value.js';
-import type { MorphDecoder, MorphState } from '../../src/morph/morph-state.js';
+import type { MorphState } from '../../src/morph/morph-state.js';
 import { initialBridgeState, reduceControl } from '../../src/pipeline/bindings.js';
 import { decodeMidiControl, EMPTY_MIDI_STATE, midiControlTable, type MidiDecodeState } from '../../src/pipeline/decode-midi-control.js';
 import { decodeOscControl, oscAddressTable } from '../../src/pipeline/decode-osc-control.js';
 import { matchesPort } from '../../src/profiles/endpoints.js';
 import { loadMapping } from '../../src/profiles/load.js';
 import type { Mapping, MidiControl, OscControl } from '../../src/profiles/types.js';
+import { VOCABULARY, vocabularyDecoder } from '../support/vocabulary.js';
 
-const VOCABULARY = Object.keys(JSON.parse(readFileSync('models/default/terms.json', 'utf8')) as Record<string, unknown>);
-
-// reduceControl only resolves terms; decoding an EQ is the bridge's job after it, so this decoder never decodes.
-const decoder: MorphDecoder = {
-  terms: VOCABULARY,
-  hasTerm: (t) => VOCABULARY.includes(t),
-  decode: () => {
-    throw new Error('reduceControl does not decode');
-  },
-};
+const decoder = vocabularyDecoder;
 
 type Message = string | { address: string; args: unknown[] };
 
