@@ -21,7 +21,8 @@ import { printable } from '../codecs/printable.js';
 import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 import { TurnGate } from './turn-gate.js';
 
-export type OscTransport = Transport<OscInMessage, OscOutMessage>;
+/** An OSC transport; one that can hold a word's messages until the newest (`OscUdpTransport.holdLatest`) is told which. */
+export type OscTransport = Transport<OscInMessage, OscOutMessage> & { holdLatest?(addresses: Iterable<string>): void };
 export type MidiTransportLike = Transport<MidiInMessage, MidiOutMessage>;
 
 export interface BridgeCounters {
@@ -135,6 +136,8 @@ export function startBridge(opts: BridgeOptions): Bridge {
   const oscEvents = [...opts.oscInputs].map(([name, transport]) => {
     const input = mapping.inputs.get(name)!;
     const table = oscAddressTable(input.profile.controls as ReadonlyMap<string, OscControl>);
+    // Words: of a burst from one sender only the newest is decoded (the rest are counted as superseded below).
+    transport.holdLatest?.([...table.values()].filter((c) => c.osc.type === 's').map((c) => c.osc.address));
     const allowed = input.connection.transport === 'osc' && input.connection.allow ? allowChecker(input.connection.allow) : null;
     // The last sender's verdict, so a surface's stream of messages is checked once.
     let lastSource = '';
@@ -148,11 +151,12 @@ export function startBridge(opts: BridgeOptions): Bridge {
             lastVerdict = allowed(lastSource);
           }
           if (!lastVerdict) {
-            counters.notAllowed++;
+            counters.notAllowed += 1 + (msg.superseded ?? 0);
             warn(`not-allowed:${name}`, `${name}: dropped a message from ${msg.from.address}:${msg.from.port}, which its allow list does not name`);
             return null;
           }
         }
+        if (msg.superseded) counters.superseded += msg.superseded;
         const r = contain(`${name} decode`, null, () => decodeOscControl(name, table, msg));
         if (r === null) return null;
         if (r.ok) {

@@ -21,6 +21,11 @@ export interface OscInMessage {
   readonly from: { readonly address: string; readonly port: number };
   /** Arrival time, `now()` milliseconds (performance.now() by default). Bundle time tags are not applied. */
   readonly time: number;
+  /**
+   * How many older messages to the same address from the same sender this one replaced before it was passed on (an
+   * address given to `holdLatest`); absent when none.
+   */
+  readonly superseded?: number;
 }
 
 export interface OscOutMessage {
@@ -66,7 +71,10 @@ export interface OscUdpOptions {
  */
 const DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
 
-/** The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). */
+/**
+ * The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). `in`
+ * also counts the messages a newer one replaced before they were passed on (`holdLatest`), so it is every message read.
+ */
 export interface OscUdpCounters extends TransportCounters {
   readonly malformed: number;
   readonly oversized: number;
@@ -88,6 +96,8 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
+/** Held messages (`holdLatest`) of distinct addresses and senders in one turn; one more passes them all on at once. */
+const MAX_HELD = 64;
 const DEFAULT_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 /** The OS reports these, after the fact, for datagrams a connected socket sent: the remote is not taking them. */
@@ -129,6 +139,11 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private retryWait = 0;
   /** An unconnected socket for messages that name another destination than the connected remote (`to`). */
   private side: dgram.Socket | null = null;
+  /** `holdLatest`: each address's bytes up to its string argument (padded address, then ",s" padded). */
+  private holdPrefixes: Uint8Array[] = [];
+  /** Messages held until the end of this turn, in the order their address and sender first came in it. */
+  private held: Held[] = [];
+  private heldTurn: NodeJS.Immediate | null = null;
 
   readonly status$: Observable<TransportStatus> = this.status.status$;
   readonly messages$: Observable<OscInMessage> = this.incoming.asObservable();
@@ -160,6 +175,22 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Messages to these addresses that only matter as the newest one (a word, where a flood of them must not cost the
+   * fader): a datagram of one such message with one string argument is not decoded as it comes in but held, replacing
+   * the one held from the same sender to the same address, and passed on at the end of the turn of the event loop, or
+   * at once before any other message this socket reads, so that what came in before that message still goes on before
+   * it. The one passed on says in `superseded` how many it replaced. An empty set holds nothing (the default).
+   */
+  holdLatest(addresses: Iterable<string>): void {
+    this.passHeld();
+    // The bytes of a message with an empty string, less that string's four NULs: the address and type tags as sent.
+    this.holdPrefixes = [...new Set(addresses)].map((a) => {
+      const empty = encodeOscMessage(a, [''], 's');
+      return empty.subarray(0, empty.length - 4);
+    });
   }
 
   open(): Promise<void> {
@@ -215,6 +246,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.connectedTo = null;
     this.refusedAt = -Infinity;
     this.lastToRemote = null;
+    this.dropHeld();
     const side = this.side;
     this.side = null;
     side?.close();
@@ -430,27 +462,112 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
         this.counts.dropped += 1;
         return;
       }
-      const decoded = decodeOscPacket(buf, this.maxPacketBytes);
-      if (!decoded.ok) {
-        this.countDrop(decoded.drop.reason);
-        return;
+      if (this.holdPrefixes.length > 0) {
+        const address = buf.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, buf) : -1;
+        if (address >= 0) return this.hold(address, buf, rinfo);
+        this.passHeld();
       }
-      for (const d of decoded.drops) this.countDrop(d.reason);
-      const time = this.now();
-      const from = { address: rinfo.address, port: rinfo.port };
-      for (const m of decoded.messages) {
-        this.counts.in += 1;
-        this.incoming.next({ address: m.address, args: m.args, types: m.types, from, time });
-      }
+      this.deliver(buf, rinfo, null);
     } catch {
       this.counts.dropped += 1;
     }
+  }
+
+  /** Decodes a datagram and passes its messages on; `held` when it was held (counted already, see `hold`). */
+  private deliver(buf: Buffer, rinfo: dgram.RemoteInfo, held: Held | null): void {
+    const decoded = decodeOscPacket(buf, this.maxPacketBytes);
+    if (!decoded.ok) {
+      this.countDrop(decoded.drop.reason);
+      return;
+    }
+    for (const d of decoded.drops) this.countDrop(d.reason);
+    const time = this.now();
+    const from = { address: rinfo.address, port: rinfo.port };
+    for (const m of decoded.messages) {
+      if (held === null) this.counts.in += 1;
+      const msg: OscInMessage = { address: m.address, args: m.args, types: m.types, from, time };
+      this.incoming.next(held === null || held.superseded === 0 ? msg : { ...msg, superseded: held.superseded });
+    }
+  }
+
+  /**
+   * A held address's message (see `holdLatest`): it replaces the one held from the same sender to the same address, or
+   * waits for the end of the turn. Counted in `in` here, as read; nothing of it is decoded or allocated until it passes.
+   */
+  private hold(address: number, buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    this.counts.in += 1;
+    for (const h of this.held) {
+      if (h.address === address && h.rinfo.port === rinfo.port && h.rinfo.address === rinfo.address) {
+        h.buf = buf;
+        h.rinfo = rinfo;
+        h.superseded += 1;
+        return;
+      }
+    }
+    if (this.held.length >= MAX_HELD) this.passHeld();
+    this.held.push({ address, buf, rinfo, superseded: 0 });
+    this.heldTurn ??= setImmediate(() => {
+      this.heldTurn = null;
+      this.passHeld();
+    });
+  }
+
+  /** Passes on every held message, in the order their address and sender first came in this turn. */
+  private passHeld(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const h of held) {
+      try {
+        this.deliver(h.buf, h.rinfo, h);
+      } catch {
+        this.counts.dropped += 1;
+      }
+    }
+  }
+
+  private dropHeld(): void {
+    if (this.heldTurn) clearImmediate(this.heldTurn);
+    this.heldTurn = null;
+    this.held = [];
   }
 
   private countDrop(reason: OscDropReason): void {
     this.counts.dropped += 1;
     this.drops[DROP_KEY[reason]] += 1;
   }
+}
+
+/** A message held by `holdLatest`: the newest datagram of one address from one sender in this turn. */
+interface Held {
+  /** Index into the held addresses. */
+  readonly address: number;
+  buf: Buffer;
+  rinfo: dgram.RemoteInfo;
+  superseded: number;
+}
+
+/**
+ * Which of `prefixes` (a held address and its ",s" type tags, as `holdLatest` encodes them) the datagram `b` is, with
+ * one string argument, NUL-terminated and zero-padded to its end; -1 for anything else (that goes through the full
+ * decoder). Reads only the bytes it compares: a flood of words costs this and Node's own read per datagram.
+ */
+export function heldAddress(prefixes: readonly Uint8Array[], b: Uint8Array): number {
+  for (let p = 0; p < prefixes.length; p++) {
+    const prefix = prefixes[p]!;
+    const n = prefix.length;
+    if (b.length < n + 4 || (b.length & 3) !== 0) continue;
+    let i = 0;
+    while (i < n && b[i] === prefix[i]) i++;
+    if (i < n) continue;
+    // The string ends at its first NUL, which must lie in the last four bytes, with only NULs after it.
+    let end = n;
+    while (end < b.length && b[end] !== 0) end++;
+    if (end < b.length - 4) return -1;
+    for (let k = end; k < b.length; k++) if (b[k] !== 0) return -1;
+    return end < b.length ? p : -1;
+  }
+  return -1;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
