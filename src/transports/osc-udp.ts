@@ -182,7 +182,9 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
    * fader): a datagram of one such message with one string argument is not decoded as it comes in but held, replacing
    * the one held from the same sender to the same address, and passed on at the end of the turn of the event loop, or
    * at once before any other message this socket reads, so that what came in before that message still goes on before
-   * it. The one passed on says in `superseded` how many it replaced. An empty set holds nothing (the default).
+   * it. The one passed on says in `superseded` how many it replaced, and its `time` is when it was passed on (in the
+   * same turn). Keyed by sender too, so one sender's flood never replaces another's word (nor a word from an allowed
+   * sender). An empty set holds nothing (the default).
    */
   holdLatest(addresses: Iterable<string>): void {
     this.passHeld();

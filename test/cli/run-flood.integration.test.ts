@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
 import { startCaughtRun, type CaughtRun } from '../support/caught-run.js';
@@ -86,4 +87,32 @@ test('words and addresses with terminal escapes or new lines reach the log escap
   await until('both warnings', () => bridge.log.slice(from).filter((l) => /red|bold/.test(l)).length >= 2, 5000);
   for (const line of bridge.log.slice(from)) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(line));
   assert.ok(bridge.log.slice(from).some((l) => l.includes('\\x1b[31mred\\x0aFAKE')));
+});
+
+test('a burst of unknown words, a known word and an alpha sent right after it: the alpha morphs on the new word, and every word is accounted for', async () => {
+  const before = bridge.run.bridge().counters();
+  const inBefore = input();
+  // A connected socket sends at once: the burst reaches the input's buffer before the bridge reads any of it.
+  const burst = dgram.createSocket('udp4');
+  await new Promise<void>((r) => burst.connect(bridge.inPort, '127.0.0.1', r));
+  const seen: { alpha: number; termB: string }[] = [];
+  const sub = bridge.run.bridge().states$.subscribe((s) => seen.push({ alpha: s.get('main')!.alpha, termB: s.get('main')!.termB }));
+  try {
+    for (let i = 0; i < 30; i++) burst.send(encodeOscMessage('/eqmorph/termB', [`qv${i}zx`], 's'));
+    burst.send(encodeOscMessage('/eqmorph/termB', ['dark'], 's'));
+    burst.send(encodeOscMessage('/eqmorph/alpha', [0.625], 'f'));
+    await until('the alpha', () => seen.some((s) => s.alpha === 0.625), 5000);
+    assert.deepEqual(seen.find((s) => s.alpha === 0.625), { alpha: 0.625, termB: 'dark' });
+    // 32 datagrams read: the alpha and the words looked up are events, the others were superseded unread.
+    await until('all 32 datagrams read and accounted for', () => {
+      const c = bridge.run.bridge().counters();
+      return input() - inBefore === 32 && c.events - before.events + (c.superseded - before.superseded) === 32;
+    }, 5000);
+    assert.ok(bridge.run.bridge().counters().superseded - before.superseded > 0);
+  } finally {
+    sub.unsubscribe();
+    burst.send(encodeOscMessage('/eqmorph/termB', ['bright'], 's'));
+    await until('term B back to bright', () => bridge.run.bridge().state().get('main')!.termB === 'bright', 5000);
+    burst.close();
+  }
 });

@@ -101,6 +101,10 @@ instances:
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0]!, /surface: dropped a message from 127\.0\.0\.1:\d+, which its allow list does not name/);
     assert.match(healthLines(run.health()).join('\n'), /not allowed 50/);
+    // A burst of words from that sender, held by the input until the newest: each one still counts as not allowed.
+    for (let i = 0; i < 20; i++) tx.send(encodeOscMessage('/eqmorph/termB', [`w${i}`], 's'), inPort, '127.0.0.1');
+    await until('all 20 words dropped', () => run.bridge().counters().notAllowed === 70, 5000);
+    assert.equal(run.bridge().counters().superseded, 0);
     // The same input allowing loopback takes the move.
     writeFileSync(file, mapping('[127.0.0.0/8]'));
     assert.equal(await run.reload(), true);
