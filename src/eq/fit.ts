@@ -275,8 +275,8 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
         lambda *= 5;
       }
     }
+    // The last residuals computed were the accepted trial's, which is u now: r and bandDb describe u for the next Jacobian.
     if (!accepted) break;
-    residuals(p, u, bandDb, r); // r must describe u (a rejected trial overwrote it) before the next Jacobian
   }
   return { u, cost };
 }
