@@ -55,8 +55,8 @@ function startWorker(): Worker {
 
 /**
  * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that
- * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request and do
- * not keep the process alive.
+ * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request (or ahead,
+ * with `start`) and do not keep the process alive.
  */
 export class FitPool {
   private readonly idle: Worker[] = [];
