@@ -301,8 +301,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const layout = fitted.get(inst.output);
     const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
-    // A fitted output needs eqmorph's table only to fit it, in the background; a native one's is built below.
+    // A fitted output needs eqmorph's table only to fit it, in the background. A native one reads it from the first
+    // event; one that starts at an end of its pair is built just after the start snapshot (below).
     if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
+    else if (inst.initial.alpha > 0 && inst.initial.alpha < 1) decoder.prepare(inst.initial.termA, inst.initial.termB);
     // The pad's edge tables build in the background, so its first move is already a table read.
     if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) decoder.request(a, b);
   }
@@ -320,9 +322,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
-  // The start snapshot does not wait for the tables: at alpha 0 or 1 a pair's first answer is one decode, the table's
-  // own end. It goes out on the next turn; the tables of the native outputs' initial pairs are built on the turn after
-  // it (about 0.15 s), before the rehearsal plays them and before startRun returns, so the first fader move reads one.
+  // The start snapshot does not wait for the tables of pairs that start at an end: there a pair's first answer is one
+  // decode, the table's own end. It goes out on the next turn; those tables are built on the turn after it (about
+  // 0.15 s), before the rehearsal plays them and before startRun returns, so the first fader move reads one.
   const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
   if (moves > 0) scheduler.pause();
   await new Promise((r) => setImmediate(r));
