@@ -25,6 +25,7 @@ export type * from '@tensorflow/tfjs-layers';
 
 export const {
   abs,
+  AdamOptimizer,
   atanh,
   clone,
   dispose,
@@ -82,7 +83,8 @@ export const {
 } = core;
 export const { initializers, input, layers, loadLayersModel, model } = layersPackage;
 
-// The namespaces above are values; the types of theirs that the code names are given here as well.
+// Classes and namespaces above are values; as types, they (or the types of theirs that the code names) are given here.
+export type AdamOptimizer = Core.AdamOptimizer;
 export declare namespace io {
   export type WeightsManifestEntry = Core.io.WeightsManifestEntry;
 }
