@@ -12,6 +12,7 @@ import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
 import { BuildScheduler } from '../morph/build-scheduler.js';
 import { FitPool } from '../morph/fit-pool.js';
+import { afterWorkerStart } from './young-generation.js';
 import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
@@ -202,7 +203,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const modelDir = resolve(opts.model ?? DEFAULT_MODEL_DIR);
   const soundMap = soundMapFor(model, modelDir).map;
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
-  const pool = workers > 0 ? new FitPool(workers) : null;
+  const pool = workers > 0 ? new FitPool(workers, afterWorkerStart) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });
@@ -212,6 +213,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
   if (layoutProblem) throw new UsageError(layoutProblem);
+  // The workers start while nothing else runs: a worker's start resets V8's young-generation setting until it is online,
+  // and the start's allocations meanwhile grew the young generation to 8-16 MB (see young-generation.ts).
+  if (pool && bandLayoutsFitted(mapping)) await pool.start();
   // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
   // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
   const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool: bandLayoutsFitted(mapping) ? pool : null });
