@@ -43,7 +43,7 @@ on_exit: ${onExit}
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => child.on('exit', (code, sig) => r({ code, signal: sig, at: performance.now() })));
   try {
-    await until(`start: ${stdout}${stderr}`, () => ready.test(stdout) && received.length >= 15, 20000);
+    await until(`start: ${stdout}${stderr}`, () => ready.test(stdout) && received.length >= 15, 60000);
     const before = received.length;
     const sentAt = performance.now();
     // Several signals: the later ones come while the first one's shutdown is under way.
@@ -57,6 +57,8 @@ on_exit: ${onExit}
     await new Promise((r) => setTimeout(r, 100)); // datagrams sent just before exit are still being read
     return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before), written: [...readdirSync(cwd), ...readdirSync(dir).filter((f) => f !== 'm.yaml')] };
   } finally {
+    // A start that never came (a failed wait above) leaves the bridge running: it must not outlive the test.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rx.close();
     rmSync(dir, { recursive: true });
     rmSync(cwd, { recursive: true });
