@@ -17,7 +17,7 @@ export const SETS = {
       'decode-midi-control': ['decode-midi-control', 'classify-midi', 'midi-round-trip'],
       'decode-osc-control': ['decode-osc-control'],
       'encode-target': ['encode-target', 'x32-encoding', 'midi-round-trip'],
-      feedback: ['feedback', 'encode-feedback'],
+      feedback: ['feedback', 'feedback-bindings', 'encode-feedback'],
     }).map(([file, tests]) => [`pipeline/${file}`, { mutate: [`src/pipeline/${file}.ts`], tests: tests.map((t) => `test/pipeline/${t}.test.ts`) }]),
   ),
   'osc-packet': {
