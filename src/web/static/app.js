@@ -29,7 +29,10 @@ const ui = {
   log: $('log'),
 };
 
-const page = { hello: null, frame: null, socket: null, instance: null, strength: 1, dragging: new Set() };
+const page = { hello: null, frame: null, socket: null, instance: null, strength: 1, dragging: new Set(), sent: new Map() };
+
+// How long a value this page sent wins over state frames that do not carry it yet (frames already on their way).
+const ECHO_WAIT_MS = 1000;
 
 /** The token this page was opened with travels on to the socket (the server also set a cookie for it). */
 function socketUrl() {
@@ -63,6 +66,22 @@ const soundMap = mapAndPad(ui, (control, value) => send(control, value));
 function send(control, value) {
   if (page.socket?.readyState !== WebSocket.OPEN || !page.instance) return;
   page.socket.send(JSON.stringify({ type: 'set', instance: page.instance, control, value }));
+  page.sent.set(control, { value, at: performance.now() });
+}
+
+/**
+ * Whether a frame's value for a control the player just moved is older than their move: frames sent before the bridge
+ * heard it still carry an earlier value, and drawing it would step the control back (and the next key press from there).
+ * The move's own echo, or a second without it, ends the wait.
+ */
+function staleEcho(control, value) {
+  const sent = page.sent.get(control);
+  if (!sent) return false;
+  if (Math.abs(sent.value - value) < 1e-9 || performance.now() - sent.at > ECHO_WAIT_MS) {
+    page.sent.delete(control);
+    return false;
+  }
+  return true;
 }
 
 function receive(msg) {
@@ -112,9 +131,11 @@ function render() {
   ui.pair.textContent = `${heard}${view.bypass ? ' · bypassed' : ''}`;
   renderBands(view.bands);
   // A control the player is holding is not moved under their hand by the echo of their own move.
-  if (!page.dragging.has('alpha')) ui.alpha.value = String(view.alpha);
-  ui.alphaOut.textContent = view.alpha.toFixed(2);
-  if (!page.dragging.has('strength')) setKnob(view.strength);
+  if (!page.dragging.has('alpha') && !staleEcho('alpha', view.alpha)) {
+    ui.alpha.value = String(view.alpha);
+    ui.alphaOut.textContent = view.alpha.toFixed(2);
+  }
+  if (!page.dragging.has('strength') && !staleEcho('strength', view.strength)) setKnob(view.strength);
   if (document.activeElement !== ui.termA) selectTerm(ui.termA, view.termA);
   if (document.activeElement !== ui.termB) selectTerm(ui.termB, view.termB);
   ui.bypass.checked = view.bypass;
