@@ -22,11 +22,13 @@ export const SETS = {
   ),
   'osc-packet': {
     mutate: ['src/transports/osc-packet.ts'],
-    tests: ['test/transports/osc-packet.test.ts', 'test/transports/osc-encode-cached.test.ts'],
+    tests: ['test/transports/osc-packet-framing.test.ts', 'test/transports/osc-packet.test.ts', 'test/transports/osc-encode-cached.test.ts'],
   },
   eq: {
     mutate: ['src/eq/**/*.ts'],
-    tests: ['test/eq/*.test.ts', 'test/data/normalise.test.ts', 'test/data/terms.test.ts', 'test/model/param-heads.test.ts'],
+    // fast files first: a mutant runs its covering files in this order and stops at the first that fails, so the
+    // fitter's file (the slowest) runs only for mutants the others let through
+    tests: ['test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit.test.ts'],
   },
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
