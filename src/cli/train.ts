@@ -20,7 +20,10 @@ held-out split and evaluation are those of SAFE-DB alone.
   --out DIR            where to write the model (default ./models/trained)
   --epochs N           training epochs (default ${DEFAULT_CONFIG.epochs})
   --batch-size N       examples per step (default ${DEFAULT_CONFIG.batchSize})
-  --learning-rate X    Adam learning rate (default ${DEFAULT_CONFIG.learningRate})
+  --learning-rate X    Adam learning rate at the first epoch (default ${DEFAULT_CONFIG.learningRate})
+  --final-learning-rate X
+                       learning rate at the last epoch before the decoder-only polish: it falls along a half
+                       cosine (default ${DEFAULT_CONFIG.finalLearningRate}; the same as --learning-rate: constant)
   --latent-dim K       latent dimension (default ${DEFAULT_CONFIG.latentDim})
   --patience N         stop after N epochs without held-out improvement, 0 = never (default ${DEFAULT_CONFIG.patience})
   --min-examples N     smallest number of examples a term needs (default ${DEFAULT_CONFIG.minExamples})
@@ -37,6 +40,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     'learning-rate': { type: 'string' },
+    'final-learning-rate': { type: 'string' },
     'latent-dim': { type: 'string' },
     patience: { type: 'string' },
     'min-examples': { type: 'string' },
@@ -54,6 +58,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     epochs: numberFlag('epochs', values.epochs, { min: 1, integer: true }),
     batchSize: numberFlag('batch-size', values['batch-size'], { min: 2, integer: true }),
     learningRate: numberFlag('learning-rate', values['learning-rate'], { min: 1e-7, max: 1 }),
+    finalLearningRate: numberFlag('final-learning-rate', values['final-learning-rate'], { min: 1e-7, max: 1 }),
     latentDim: numberFlag('latent-dim', values['latent-dim'], { min: 2, max: 512, integer: true }),
     patience: numberFlag('patience', values.patience, { min: 0, integer: true }),
     minExamples: numberFlag('min-examples', values['min-examples'], { min: 2, integer: true }),

@@ -33,6 +33,11 @@ export interface ModelConfig {
   /** Jitter of a word's extra copies, in standard deviations of the training data. */
   readonly socialJitter: number;
   readonly learningRate: number;
+  /**
+   * Learning rate of the last epoch before the polish epochs: the rate falls from `learningRate` along a half cosine
+   * over those epochs (equal to `learningRate`: constant). The polish epochs start again from `learningRate`.
+   */
+  readonly finalLearningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
   /** Stop when the held-out reconstruction loss has not improved by minDelta for this many epochs (0: never). */
@@ -62,6 +67,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   socialMaxCopies: 3,
   socialJitter: 0.3,
   learningRate: 1e-3,
+  finalLearningRate: 1e-3,
   batchSize: 64,
   epochs: 60,
   patience: 0,

@@ -43,11 +43,31 @@ export interface AnchorGroup {
 }
 export type Anchors = readonly AnchorGroup[];
 
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+
+/** Adam whose rate the loop sets before each epoch (tfjs reads the rate at every step). */
+class ScheduledAdam extends tf.AdamOptimizer {
+  setRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+
+/**
+ * The learning rate of main epoch `epoch` (1-based) of `mainEpochs`: from `learningRate` at the first down to
+ * `finalLearningRate` at the last along a half cosine, so the last epochs take small steps and the loss settles.
+ */
+export function learningRateAt(epoch: number, mainEpochs: number, cfg: Pick<ModelConfig, 'learningRate' | 'finalLearningRate'>): number {
+  if (mainEpochs <= 1) return cfg.learningRate;
+  const t = Math.min(1, Math.max(0, (epoch - 1) / (mainEpochs - 1)));
+  return cfg.finalLearningRate + ((cfg.learningRate - cfg.finalLearningRate) * (1 + Math.cos(Math.PI * t))) / 2;
+}
+
 export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const nets = buildNetworks(cfg);
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = new ScheduledAdam(cfg.learningRate, ADAM_BETA1, ADAM_BETA2);
   const vars = [...nets.encoder.trainableWeights, ...nets.head.trainableWeights, ...nets.decoder.trainableWeights].map(
     (w) => w.read() as tf.Variable,
   );
@@ -85,6 +105,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
     // tfjs's Adam keeps its moments by position in the variable list, so the decoder-only phase needs its own.
     const stepOptimizer = polishing ? (polishOptimizer ??= tf.train.adam(cfg.learningRate)) : optimizer;
     const firstPolish = polishing && epoch === cfg.epochs - cfg.polishEpochs + 1;
+    if (!polishing) optimizer.setRate(learningRateAt(epoch, useAnchors ? cfg.epochs - cfg.polishEpochs : cfg.epochs, cfg));
     if (memberOf && (!polishing || firstPolish || centroids === null)) {
       centroids?.dispose();
       centroids = tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D));
