@@ -2,6 +2,7 @@
 // exact edges, and the sentence each argument the encoder refuses is refused with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import oscModule from 'osc-js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_BUNDLE_DEPTH, type OscArg } from '../../src/transports/osc-packet.js';
 import { bundle, rawMessage } from './osc-bytes.js';
 
@@ -115,4 +116,33 @@ test('the 32-bit integer range includes both of its ends, with the tag given or 
   const chosen = decodeOscPacket(encodeOscMessage('/t', ['w', true, false, new Uint8Array([1])]));
   assert.deepEqual(chosen, { ok: true, messages: [{ address: '/t', args: ['w', true, false, new Uint8Array([1])], types: 'sTFb' }], drops: [] });
   assert.deepEqual([...encodeOscMessage('/t')], [0x2f, 0x74, 0, 0, 0x2c, 0, 0, 0]);
+});
+
+test('a plain message of numbers, ASCII words and booleans is read without osc-js; bundles, blobs and other text go through it', () => {
+  const OSC = ((oscModule as unknown as { default?: unknown }).default ?? oscModule) as unknown as { Packet: { prototype: { unpack(v: DataView): unknown } } };
+  const unpack = OSC.Packet.prototype.unpack;
+  let calls = 0;
+  OSC.Packet.prototype.unpack = function (this: unknown, v: DataView) {
+    calls++;
+    return unpack.call(this, v);
+  };
+  try {
+    const plain: [string, OscArg[], string][] = [
+      ['/eqmorph/alpha', [0.5], 'f'],
+      ['/1/fader1', [0.25, 7, 'warm', true, false], 'fisTF'],
+      ['/a', [], ''],
+      ['/t', ['a longer word, to pad'], 's'],
+    ];
+    for (const [address, args, types] of plain) {
+      assert.deepEqual(decodeOscPacket(encodeOscMessage(address, args, types)), { ok: true, messages: [{ address, args, types }], drops: [] });
+    }
+    assert.equal(calls, 0, 'plain messages never reach osc-js');
+    decodeOscPacket(bundle(encodeOscMessage('/a', [1])));
+    decodeOscPacket(encodeOscMessage('/b', [new Uint8Array([1])], 'b'));
+    decodeOscPacket(rawMessage('/t', ',s', [0x61, 0xe9, 0, 0]));
+    decodeOscPacket(rawMessage('/\u00e9', ',i', int32(1)));
+    assert.equal(calls, 4);
+  } finally {
+    OSC.Packet.prototype.unpack = unpack;
+  }
 });
