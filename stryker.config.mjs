@@ -33,7 +33,7 @@ export const SETS = {
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
     mutate: ['src/morph/pair-table.ts', 'src/morph/path-shape.ts', 'src/morph/layout-path.ts', 'src/morph/band-layout.ts', 'src/morph/morph-state.ts'],
-    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
+    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
   },
   'morph-model': {
     mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],
@@ -44,6 +44,12 @@ export const SETS = {
 const name = process.env.MUTATE_SET ?? 'codecs';
 const set = SETS[name];
 if (!set) throw new Error(`MUTATE_SET must be one of ${Object.keys(SETS).join(', ')}; got ${name}`);
+
+// MUTATE_LIST=1 lists the set's mutants without testing them (a command that always passes, so every mutant
+// "survives"), into reports/mutation/<set>/mutants.json, for scripts/mutate-recheck.mjs.
+const list = process.env.MUTATE_LIST
+  ? { testRunner: 'command', commandRunner: { command: 'true' }, coverageAnalysis: 'off', incremental: false, reporters: ['json'], jsonReporter: { fileName: `reports/mutation/${name}/mutants.json` } }
+  : {};
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -67,4 +73,5 @@ export default {
   // a rerun tests only the mutants whose code or covering tests changed since the last report
   incremental: true,
   incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
+  ...list,
 };
