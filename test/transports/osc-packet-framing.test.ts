@@ -132,6 +132,7 @@ test('a plain message of numbers, ASCII words and booleans is read without osc-j
       ['/1/fader1', [0.25, 7, 'warm', true, false], 'fisTF'],
       ['/a', [], ''],
       ['/t', ['a longer word, to pad'], 's'],
+      ['/t', ['del \u007f, the last ASCII byte'], 's'],
     ];
     for (const [address, args, types] of plain) {
       assert.deepEqual(decodeOscPacket(encodeOscMessage(address, args, types)), { ok: true, messages: [{ address, args, types }], drops: [] });
@@ -145,4 +146,11 @@ test('a plain message of numbers, ASCII words and booleans is read without osc-j
   } finally {
     OSC.Packet.prototype.unpack = unpack;
   }
+});
+
+test('a datagram that sits inside a larger buffer is read from its own first byte, blobs included', () => {
+  const message = encodeOscMessage('/b', [new Uint8Array([5, 6, 7]), 2], 'bi');
+  const buffer = new Uint8Array(8 + message.length).fill(0x2f);
+  buffer.set(message, 8);
+  assert.deepEqual(decodeOscPacket(buffer.subarray(8)), { ok: true, messages: [{ address: '/b', args: [new Uint8Array([5, 6, 7]), 2], types: 'bi' }], drops: [] });
 });
