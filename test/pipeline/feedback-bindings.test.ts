@@ -18,6 +18,7 @@ import type { Mapping } from '../../src/profiles/types.js';
 import { createMemoryLink } from '../../src/transports/memory.js';
 import type { OscOutMessage } from '../../src/transports/osc-udp.js';
 import { fader, strengthArb } from '../support/arbitraries.js';
+import { passesEchoFilter } from './echo-filter.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-fbkinds-'));
 after(() => rmSync(dir, { recursive: true }));
@@ -143,13 +144,7 @@ function stage(opts: Pick<FeedbackOptions, 'now' | 'echoWindowMs' | 'intervalMs'
     clock.flush();
   };
   /** What dropEchoes lets through of one event. */
-  const passes = (e: ControlEvent) => {
-    const out: ControlEvent[] = [];
-    const s = new Subject<ControlEvent>();
-    s.pipe(fb.dropEchoes).subscribe((x) => out.push(x));
-    s.next(e);
-    return out.length === 1;
-  };
+  const passes = (e: ControlEvent) => passesEchoFilter(fb, e);
   const bytes = () => rig.map((m) => m.bytes);
   const messages = () => surface.map((m) => m.message);
   return { fb, clock, reactions, touch, rig, surface, bytes, messages, show, passes, stop: () => sub.unsubscribe() };
