@@ -154,3 +154,9 @@ test('a datagram that sits inside a larger buffer is read from its own first byt
   buffer.set(message, 8);
   assert.deepEqual(decodeOscPacket(buffer.subarray(8)), { ok: true, messages: [{ address: '/b', args: [new Uint8Array([5, 6, 7]), 2], types: 'bi' }], drops: [] });
 });
+
+test('a decoded blob owns its bytes: it does not keep the datagram it came in alive', () => {
+  const r = decodeOscPacket(bundle(encodeOscMessage('/b', [new Uint8Array([5, 6, 7])], 'b')));
+  const blob = (r.ok ? r.messages[0]!.args[0] : null) as Uint8Array;
+  assert.deepEqual([blob, blob.byteOffset, blob.buffer.byteLength], [new Uint8Array([5, 6, 7]), 0, 3]);
+});
