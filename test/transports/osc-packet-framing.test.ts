@@ -20,6 +20,9 @@ const refused: [string, Uint8Array, string][] = [
   ['nothing', new Uint8Array(0), 'empty packet'],
   ['a length off the 4-byte grid', encodeOscMessage('/abc', [1]).slice(0, 10), 'length 10 is not a multiple of 4'],
   ['a bundle cut inside its time tag', bundle().slice(0, 12), 'bundle truncated in its time tag'],
+  ['nothing but the bundle head', bundle().slice(0, 8), 'bundle truncated in its time tag'],
+  // A 4-byte element that begins like a bundle head, the rest of the head following it: it is a message without "/".
+  ['an element shorter than a bundle head', sizedBundle(4, [...new TextEncoder().encode('#bundle'), 0]), 'address does not start with "/"'],
   ['a bundle element of size 0', sizedBundle(0, []), 'bundle element size 0 does not fit the bundle'],
   ['a bundle element of negative size', sizedBundle(-4, [0, 0, 0, 0]), 'bundle element size -4 does not fit the bundle'],
   ['a bundle element size off the grid', sizedBundle(6, [...encodeOscMessage('/a', [])]), 'bundle element size 6 does not fit the bundle'],
