@@ -5,7 +5,7 @@
 // fader's frames for 1.5-5 ms (13 ms seen) and added ~30 MB of RSS. Kept at its initial 1 MB per semi-space, collections
 // come more often but take ~0.4 ms (measured: docs/performance.md). A GC heuristic read at each collection, so it works
 // when set at run time; heap sizes (--max-semi-space-size) cannot be changed once the process runs.
-if (process.argv[2] === 'run') (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
+if (process.argv[2] === 'run') (await import('../dist/cli/young-generation.js')).keepYoungGenerationSmall();
 process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
 import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2))).then(
   (code) => { if (typeof code === 'number') process.exitCode = code; },

@@ -7,13 +7,13 @@
 // says its port only once its start-up work is done. Without these, bench/flood.ts measured alpha alone at 1 kHz with
 // p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
 
-import { setFlagsFromString } from 'node:v8';
 import { createInterface } from 'node:readline';
 import { DEFAULT_NICE, raisePriority } from '../../src/cli/priority.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
+import { keepYoungGenerationSmall } from '../../src/cli/young-generation.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
-setFlagsFromString('--semi-space-growth-factor=1');
+keepYoungGenerationSmall();
 const priority = raisePriority(DEFAULT_NICE);
 const outPort = Number(process.argv[2]);
 const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);

@@ -25,6 +25,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   mappings: { summary: 'list the shipped mappings (run one with run --mapping NAME)', load: async () => (await import('./mappings.js')).mappingsCommand },
 };
 
+/** Commands that load a model, and so need the TensorFlow.js backend. */
+const MODEL_COMMANDS = new Set(['run', 'decode', 'map', 'terms', 'eval', 'vocab', 'validate']);
+
 export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
   COMMANDS[name] = { summary, load };
 }
@@ -66,6 +69,8 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    // The backend's WASM compiles on other threads while the command's modules load (it is chosen once per process).
+    if (MODEL_COMMANDS.has(name)) void initBackend();
     return await (await command.load())(rest);
   } catch (err) {
     // Expected errors (bad input, a busy port, a missing file) are one sentence; nothing prints a stack trace unless --debug.

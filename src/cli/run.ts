@@ -12,6 +12,7 @@ import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
 import { BuildScheduler } from '../morph/build-scheduler.js';
 import { FitPool } from '../morph/fit-pool.js';
+import { afterWorkerStart } from './young-generation.js';
 import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
@@ -202,7 +203,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const modelDir = resolve(opts.model ?? DEFAULT_MODEL_DIR);
   const soundMap = soundMapFor(model, modelDir).map;
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
-  const pool = workers > 0 ? new FitPool(workers) : null;
+  const pool = workers > 0 ? new FitPool(workers, afterWorkerStart) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });
@@ -212,6 +213,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // Before any socket opens: a refused mapping must not leave ports behind.
   const layoutProblem = bandLayoutProblem(mapping);
   if (layoutProblem) throw new UsageError(layoutProblem);
+  // The workers start while nothing else runs: a worker's start resets V8's young-generation setting until it is online,
+  // and the start's allocations meanwhile grew the young generation to 8-16 MB (see young-generation.ts).
+  if (pool && bandLayoutsFitted(mapping)) await pool.start();
   // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
   // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
   const decoder = new CachedDecoder(model, { scheduler, soundMap: soundMap.points, pool: bandLayoutsFitted(mapping) ? pool : null });
@@ -301,9 +305,10 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     const layout = fitted.get(inst.output);
     const fitNote = layout ? `, eqmorph's 5 bands fitted to the target's ${layout.specs.length}` : '';
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
-    // A fitted output needs eqmorph's table only to fit it, in the background; a native one reads it from the first event.
+    // A fitted output needs eqmorph's table only to fit it, in the background. A native one reads it from the first
+    // event; one that starts at an end of its pair is built just after the start snapshot (below).
     if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
-    else decoder.prepare(inst.initial.termA, inst.initial.termB);
+    else if (inst.initial.alpha > 0 && inst.initial.alpha < 1) decoder.prepare(inst.initial.termA, inst.initial.termB);
     // The pad's edge tables build in the background, so its first move is already a table read.
     if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) decoder.request(a, b);
   }
@@ -321,16 +326,21 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const runs$ = new BehaviorSubject<RunningBridge>({ bridge, mapping: withSurfaces(mapping) });
   let logSub = bridge.log$.subscribe((e) => out(`eqmorph: ${e.text}`));
   let current = mapping;
+  // The start snapshot does not wait for the tables of pairs that start at an end: there a pair's first answer is one
+  // decode, the table's own end. It goes out on the next turn; those tables are built on the turn after it (about
+  // 0.15 s), before the rehearsal plays them and before startRun returns, so the first fader move reads one.
+  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
+  if (moves > 0) scheduler.pause();
+  await new Promise((r) => setImmediate(r));
+  for (const inst of mapping.instances) if (!fitted.has(inst.output)) decoder.prepare(inst.initial.termA, inst.initial.termB);
 
   // The rehearsal runs beside the real bridge, which has already sent its start snapshot and serves the faders: a real
   // move waits for one rehearsed move at most, where waiting for the whole rehearsal delayed the start by ~0.4 s.
-  const moves = opts.rehearse ?? DEFAULT_REHEARSAL_MOVES;
   let rehearsal: Promise<void> = Promise.resolve();
   if (moves > 0) {
     // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
-    // cost a millisecond each and reorder the build queue. Background builds wait meanwhile.
+    // cost a millisecond each and reorder the build queue. Background builds wait meanwhile (paused above).
     const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
-    scheduler.pause();
     rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves })
       .then((r) => {
         if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);

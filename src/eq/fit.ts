@@ -2,7 +2,7 @@
 
 import { BAND_SPECS, GAIN_RANGE, Q_RANGE, type Band, type BandSpec, type EqSettings, type ParamKind, type Range } from './bands.js';
 import { SAMPLE_RATE } from './grid.js';
-import { multiplyBandPower, warpGrid } from './response.js';
+import { bandDbDerivatives, multiplyBandPower, warpGrid } from './response.js';
 import { clamp, type Db, type Hz, type Q } from './units.js';
 
 export interface FitOptions {
@@ -79,6 +79,8 @@ interface Problem {
   readonly target: ArrayLike<number>;
   /** sqrt(weight) per point: residuals are scaled by it so least squares minimises the weighted sum. */
   readonly sw: Float64Array;
+  /** Every weight 1 (no weights given): the Jacobian needs no scaling. */
+  readonly unitWeights: boolean;
   /** A pull toward a point in search space (see FitOptions.stayNear), or null. */
   readonly prior: { readonly u: Float64Array; readonly weight: number } | null;
 }
@@ -185,13 +187,6 @@ function choleskySolve(a: Float64Array, y: Float64Array, n: number): boolean {
 }
 
 /**
- * Forward-difference steps in search space: small against each parameter's scale, large against round-off. Forward
- * rather than central differences halve the Jacobian's cost; their O(h) error only slows LM's last steps, it does not
- * move the optimum (the residuals themselves are exact).
- */
-const STEP: Record<ParamKind, number> = { gain: 1e-6, freq: 1e-6, q: 1e-6 };
-
-/**
  * Levenberg–Marquardt from u0 with projection onto the box. Parameters sitting on a bound whose gradient pushes
  * outward are frozen for the step (a projected-Newton active set): without that, the projected step of the others is
  * computed as if the frozen one moved, and the damping has to grow until the method crawls.
@@ -200,38 +195,38 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
   const n = p.slots.length;
   const m = p.target.length;
   const bandDb = p.specs.map(() => new Float64Array(m));
-  const plus = new Float64Array(m);
   const r = new Float64Array(m);
   const J = new Float64Array(m * n); // column-major: J[j * m + i]
+  const column = (j: number) => J.subarray(j * m, (j + 1) * m);
+  const columns = p.specs.map((_, b) => ({ gain: column(p.gainAt[b]!), freq: column(p.freqAt[b]!), q: p.qAt[b]! < 0 ? null : column(p.qAt[b]!) }));
   const H = new Float64Array(n * n);
   const g = new Float64Array(n);
   const A = new Float64Array(n * n);
   const step = new Float64Array(n);
   const trial = new Float64Array(n);
-  let u = Float64Array.from(u0);
+  const active = new Uint8Array(n);
+  const u = Float64Array.from(u0);
   let cost = residuals(p, u, bandDb, r);
   let lambda = 1e-3;
 
   for (let it = 0; it < iterations && cost > 0; it++) {
-    // Jacobian: a parameter moves only its own band, so each column costs one single-band evaluation.
-    for (let j = 0; j < n; j++) {
-      const slot = p.slots[j]!;
-      const h = STEP[slot.kind];
-      const saved = u[j]!;
-      const base = bandDb[slot.band]!; // residuals() left u's band responses here
-      u[j] = saved + h;
-      bandDbAt(plus, p, slot.band, u);
-      u[j] = saved;
-      for (let i = 0; i < m; i++) J[j * m + i] = ((plus[i]! - base[i]!) / h) * p.sw[i]!;
-    }
+    // Jacobian: a parameter moves only its own band; each band's columns come from one exact pass over the grid.
+    p.specs.forEach((spec, b) => {
+      const c = columns[b]!;
+      const qi = p.qAt[b]!;
+      bandDbDerivatives(c.gain, c.freq, c.q, spec.type, u[p.gainAt[b]!]!, Math.exp(u[p.freqAt[b]!]!), spec.fixedQ ?? Math.exp(u[qi]!), p.warped, p.fs);
+    });
+    if (!p.unitWeights) for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) J[j * m + i]! *= p.sw[i]!;
     let maxDiag = 0;
     for (let a = 0; a < n; a++) {
+      const ja = a * m;
       let s = 0;
-      for (let i = 0; i < m; i++) s += J[a * m + i]! * r[i]!;
+      for (let i = 0; i < m; i++) s += J[ja + i]! * r[i]!;
       g[a] = s;
       for (let b = 0; b <= a; b++) {
+        const jb = b * m;
         let t = 0;
-        for (let i = 0; i < m; i++) t += J[a * m + i]! * J[b * m + i]!;
+        for (let i = 0; i < m; i++) t += J[ja + i]! * J[jb + i]!;
         H[a * n + b] = t;
         H[b * n + a] = t;
       }
@@ -242,7 +237,10 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
       }
       maxDiag = Math.max(maxDiag, H[a * n + a]!);
     }
-    const active = p.slots.map((s, j) => (u[j]! <= s.lo && g[j]! > 0) || (u[j]! >= s.hi && g[j]! < 0));
+    for (let j = 0; j < n; j++) {
+      const s = p.slots[j]!;
+      active[j] = (u[j]! <= s.lo && g[j]! > 0) || (u[j]! >= s.hi && g[j]! < 0) ? 1 : 0;
+    }
     // Marquardt's diagonal scaling, floored: a band at 0 dB has no frequency or Q sensitivity at all.
     const floor = 1e-9 * maxDiag + 1e-12;
 
@@ -267,7 +265,8 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
       const trialCost = residuals(p, trial, bandDb, r);
       if (trialCost < cost) {
         const gain = cost - trialCost;
-        [u, cost] = [Float64Array.from(trial), trialCost];
+        u.set(trial);
+        cost = trialCost;
         lambda = Math.max(lambda / 3, 1e-12);
         accepted = true;
         if (gain <= 1e-12 * cost) it = iterations; // stalled: further iterations would only polish noise
@@ -275,8 +274,8 @@ function levenbergMarquardt(p: Problem, u0: Float64Array, iterations: number): {
         lambda *= 5;
       }
     }
+    // The last residuals computed were the accepted trial's, which is u now: r and bandDb describe u for the next Jacobian.
     if (!accepted) break;
-    residuals(p, u, bandDb, r); // r must describe u (a rejected trial overwrote it) before the next Jacobian
   }
   return { u, cost };
 }
@@ -456,6 +455,7 @@ export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<numb
     fs,
     target: targetDb,
     sw: Float64Array.from({ length: targetDb.length }, (_, i) => Math.sqrt(opts.weights?.[i] ?? 1)),
+    unitWeights: opts.weights === undefined,
     prior: opts.stayNear && opts.initial !== undefined ? { u: toSearch(opts.initial, slots), weight: opts.stayNear } : null,
   };
   if (opts.initial !== undefined && opts.initial.length !== slots.length) {

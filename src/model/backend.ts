@@ -30,7 +30,8 @@ async function tryNode(notes: string[]): Promise<boolean> {
 
 async function tryWasm(notes: string[]): Promise<boolean> {
   try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // required, not imported, for the reason tf.ts gives
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(join(dir, 'dist') + '/');
     // Threads need a worker setup tfjs does not provide under Node; SIMD is enough here.

@@ -2,34 +2,102 @@
 // is decided in one place.
 //
 // Only what runs is loaded: tfjs-core (tensors, ops, the engine), tfjs-layers (the networks) and the CPU backend, which
-// registers itself on import so that tensors work before backend.ts has chosen (WASM, or tfjs-node; both load there).
+// registers itself when loaded so that tensors work before backend.ts has chosen (WASM, or tfjs-node; both load there).
 // The whole @tensorflow/tfjs bundle also loads the WebGL backend, the graph-model converter and tfjs-data, which Node
 // never uses here: about a third of the import time.
 
-import {
-  add,
-  cast,
+import { createRequire } from 'node:module';
+import type * as Core from '@tensorflow/tfjs-core';
+import type * as Layers from '@tensorflow/tfjs-layers';
+import type { Rank, Tensor, TensorLike, TileAttrs } from '@tensorflow/tfjs-core';
+
+// Loaded with require, not import: Node lexes a CommonJS module an ES module imports for its export names, and the
+// three bundles are 3 MB of source (about a third of the start-up of `eqmorph run`, measured in docs/performance.md).
+// The price: each value used as tf.name is listed below (a name not listed is a type error until it is added); every
+// type is exported as it is.
+const require = createRequire(import.meta.url);
+const core = require('@tensorflow/tfjs-core') as typeof Core;
+const layersPackage = require('@tensorflow/tfjs-layers') as typeof Layers;
+require('@tensorflow/tfjs-backend-cpu');
+
+export type * from '@tensorflow/tfjs-core';
+export type * from '@tensorflow/tfjs-layers';
+
+export const {
+  abs,
+  AdamOptimizer,
+  atanh,
+  clone,
+  dispose,
   div,
-  mean,
-  mul,
-  registerGradient,
+  dropout,
+  env,
+  exp,
+  eye,
+  fill,
+  gather,
+  getBackend,
+  grad,
+  greater,
+  io,
+  keep,
+  log,
+  losses,
+  matMul,
+  max,
+  maximum,
+  memory,
+  moments,
+  neg,
+  norm,
+  oneHot,
+  op,
+  pow,
+  profile,
+  randomNormal,
+  randomUniform,
+  ready,
+  reciprocal,
   reshape,
-  slice,
+  rsqrt,
+  scalar,
+  serialization,
+  setBackend,
+  sigmoid,
   square,
+  squaredDifference,
+  stack,
   sub,
   sum,
-  Tensor,
-  Tile,
-  version_core,
-  type Rank,
-  type TensorLike,
-  type TileAttrs,
-} from '@tensorflow/tfjs-core';
-import { version_layers } from '@tensorflow/tfjs-layers';
-import '@tensorflow/tfjs-backend-cpu';
+  tan,
+  tanh,
+  tensor1d,
+  tensor2d,
+  tidy,
+  tile,
+  train,
+  variable,
+  variableGrads,
+  where,
+  zeros,
+} = core;
+export const { initializers, input, layers, loadLayersModel, model } = layersPackage;
 
-export * from '@tensorflow/tfjs-core';
-export * from '@tensorflow/tfjs-layers';
+// Classes and namespaces above are values; as types, they (or the types of theirs that the code names) are given here.
+export type AdamOptimizer = Core.AdamOptimizer;
+export declare namespace io {
+  export type WeightsManifestEntry = Core.io.WeightsManifestEntry;
+}
+export declare namespace serialization {
+  export type ConfigDict = Core.serialization.ConfigDict;
+  export type SerializationMap = Core.serialization.SerializationMap;
+}
+export declare namespace layers {
+  export type Layer = Layers.layers.Layer;
+}
+
+const { add, cast, mean, mul, registerGradient, slice, Tile, version_core } = core;
+const { version_layers } = layersPackage;
 
 /** The versions in use, named as the whole bundle names them (`tfjs` is the core's: the bundle's own number moves with it). */
 export const version = { 'tfjs-core': version_core, 'tfjs-layers': version_layers, tfjs: version_core } as const;
@@ -51,7 +119,7 @@ declare module '@tensorflow/tfjs-core/dist/tensor.js' {
     slice<T extends Tensor>(this: T, begin: number | number[], size?: number | number[]): T;
   }
 }
-const proto = Tensor.prototype as unknown as Record<string, unknown>;
+const proto = core.Tensor.prototype as unknown as Record<string, unknown>;
 const binary = { add, sub, mul, div } as const;
 for (const [name, op] of Object.entries(binary)) {
   proto[name] ??= function (this: Tensor, b: Tensor | TensorLike) {

@@ -151,9 +151,10 @@ export class CachedDecoder {
     return this.cachedTable(key) ?? this.store(key, pairTable(termA, termB, shapePath(this.samples(termA, termB, 0, this.steps))));
   }
 
-  /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move. */
+  /** Builds a pair's table now, e.g. for the initial pairs at start, before the first fader move; a queued build of it is dropped. */
   prepare(termA: string, termB: string): void {
     this.table(termA, termB);
+    this.scheduler.cancel(this.jobKey(termA, termB));
   }
 
   /** Decoded parameter rows for table samples from..to-1, in one batched call (or one by one in JavaScript). */

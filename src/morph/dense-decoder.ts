@@ -62,6 +62,12 @@ function stepsOf(model: tf.LayersModel): Step[] | null {
         steps.push({ kind: 'norm', name, input, gamma, beta, epsilon: Number(config.epsilon) });
         break;
       }
+      case 'EqmorphLayerNorm': {
+        // The same normalisation over the last axis, always with a scale and an offset (src/model/layer-norm.ts).
+        const [gamma, beta] = weights();
+        steps.push({ kind: 'norm', name, input, gamma: gamma!, beta: beta!, epsilon: Number(config.epsilon) });
+        break;
+      }
       case 'EqmorphSeededDropout':
       case 'Dropout':
         // Dropout is the identity at inference.

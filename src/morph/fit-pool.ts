@@ -55,8 +55,8 @@ function startWorker(): Worker {
 
 /**
  * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that
- * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request and do
- * not keep the process alive.
+ * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request (or ahead,
+ * with `start`) and do not keep the process alive.
  */
 export class FitPool {
   private readonly idle: Worker[] = [];
@@ -68,8 +68,23 @@ export class FitPool {
   private closed = false;
   private decoder: DecoderMessage | null = null;
 
-  constructor(readonly size: number) {
+  /** `onWorkerStart` runs on this thread as each worker comes online. */
+  constructor(
+    readonly size: number,
+    private readonly onWorkerStart: () => void = () => undefined,
+  ) {
     if (!(size >= 1)) throw new RangeError('a fit pool needs at least one worker');
+  }
+
+  /** Starts every worker now (instead of on the first request); resolves once all are online. */
+  async start(): Promise<void> {
+    const started: Worker[] = [];
+    while (this.started < this.size) {
+      const worker = this.spawn();
+      this.idle.push(worker);
+      started.push(worker);
+    }
+    await Promise.all(started.map((w) => new Promise<void>((resolve) => w.once('online', () => resolve()).once('error', () => resolve()))));
   }
 
   fit(key: string, rows: Float64Array, specs: readonly BandSpec[]): Promise<PathFits> {
@@ -148,6 +163,7 @@ export class FitPool {
     this.started++;
     const worker = startWorker();
     worker.unref();
+    worker.once('online', () => this.onWorkerStart());
     if (this.decoder) worker.postMessage(this.decoder);
     worker.on('message', (reply: FitReply) => {
       const w = this.busy.get(worker);
@@ -164,6 +180,8 @@ export class FitPool {
       // A worker that died takes its request with it; the pool starts another for what waits.
       const w = this.busy.get(worker);
       this.busy.delete(worker);
+      // A worker started ahead (start) waits among the idle ones.
+      if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
       this.started--;
       w?.reject(err);
       if (!this.closed) this.pump();

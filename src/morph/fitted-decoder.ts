@@ -3,7 +3,7 @@
 import { bandsToParams, PARAM_COUNT, type Band, type BandSpec, type EqSettings } from '../eq/bands.js';
 import type { PairTable } from './pair-table.js';
 import { readPairTable } from './pair-table.js';
-import { fitAlongPath, fitLayoutSample, layoutTable, layoutTableOf, readLayoutTable, seedFromSource, storedLayoutTable, type LayoutTable } from './layout-path.js';
+import { fitAlongPath, fitLayoutSample, layoutBands, layoutTable, layoutTableOf, readLayoutTable, seedFromSource, storedLayoutTable, type LayoutTable } from './layout-path.js';
 import { qRangeOf, type FitResult } from '../eq/fit.js';
 import type { BandDecoder, Corners } from './morph-state.js';
 import { BuildScheduler } from './build-scheduler.js';
@@ -36,6 +36,8 @@ export interface FittedDecoderOptions {
 
 /** Fitted pairs kept at once. */
 const MAX_PAIRS = 128;
+/** Steps of a pair's interim grid (see interimAnswer): a quarter of the table's resolution. */
+const INTERIM_STEPS = 32;
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 /** Tells decoders apart in a shared scheduler's keys: two outputs with the same layout each build their own tables. */
@@ -44,16 +46,18 @@ let decoders = 0;
 /**
  * Answers decode(termA, termB, alpha) with the target's own bands. Per pair, every α sample of eqmorph's pair table is
  * fitted once, each from its neighbour (see layout-path.ts), and events interpolate between samples, so the hot path
- * costs what the 5-band path costs plus a table read. Until a pair's table is built, an event is answered by one
- * warm-started fit from the pair's previous answer (or from eqmorph's own bands), which keeps a fader's moves continuous
- * while the table builds. Tables are built in the pool's workers where there is a pool, else in slices of the shared
+ * costs what the 5-band path costs plus a table read. Until a pair's table is built, an event is answered from a
+ * coarse grid of the pair's samples fitted as answers need them (see interimAnswer), which keeps a fader's moves
+ * continuous while the table builds. Tables are built in the pool's workers where there is a pool, else in slices of the shared
  * scheduler; either way the pair a performer moves goes first.
  */
 export class FittedDecoder {
   private readonly tables = new Map<string, LayoutTable>();
   private readonly pending = new Set<string>();
-  /** The last interim answer per pair (layout parameters), the warm start of the next one. */
-  private readonly interim = new Map<string, number[]>();
+  /** Per pair whose table is being built: the fitted samples of its coarse interim grid (layout parameters), by index. */
+  private readonly interim = new Map<string, Map<number, number[]>>();
+  /** The XY pad's and the sound map's last answer per surface (layout parameters), the warm start of the next one. */
+  private readonly points = new Map<string, number[]>();
   private readonly scheduler: BuildScheduler;
   private readonly layoutId: string;
   private readonly id = ++decoders;
@@ -75,10 +79,39 @@ export class FittedDecoder {
     if (hit) return readLayoutTable(hit, alpha);
     this.build(termA, termB);
     this.touch(termA, termB);
-    const row = bandsToParams(this.source.decode(termA, termB, alpha));
-    const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
-    this.interim.set(key, fit.params);
-    return [...fit.bands];
+    return this.interimAnswer(termA, termB, alpha);
+  }
+
+  /**
+   * A pair's answer while its table is built: the table's own reading (interpolation between samples) on a coarse
+   * grid of INTERIM_STEPS + 1 samples, each fitted when an answer first needs it, warm-started from the nearest one
+   * already fitted. A fader moved while the table builds then costs a fit only where it reaches a new stretch of the
+   * path (at most INTERIM_STEPS + 1 fits, each a short one from its neighbour), not one per event.
+   */
+  private interimAnswer(termA: string, termB: string, alpha: number): Band[] {
+    const key = pairKey(termA, termB);
+    let grid = this.interim.get(key);
+    if (!grid) this.interim.set(key, (grid = new Map()));
+    const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * INTERIM_STEPS;
+    const i = Math.min(Math.floor(x), INTERIM_STEPS - 1);
+    const at = (k: number): number[] => {
+      const known = grid.get(k);
+      if (known) return known;
+      let nearest: number[] | undefined;
+      let distance = Infinity;
+      for (const [j, params] of grid) {
+        if (Math.abs(j - k) < distance) [nearest, distance] = [params, Math.abs(j - k)];
+      }
+      const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
+      const params = fitLayoutSample(row, this.specs, nearest ?? seedFromSource(row, this.specs)).params;
+      grid.set(k, params);
+      return params;
+    };
+    const f = x - i;
+    // An answer on a grid point (a desk's channels start at alpha 0) needs that point alone.
+    if (f === 0) return layoutBands(this.specs, at(i));
+    if (f === 1) return layoutBands(this.specs, at(i + 1));
+    return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
   }
 
   /**
@@ -96,8 +129,8 @@ export class FittedDecoder {
 
   private fitPoint(key: string, own: EqSettings): Band[] {
     const row = bandsToParams(own);
-    const fit = fitLayoutSample(row, this.specs, this.interim.get(key) ?? seedFromSource(row, this.specs));
-    this.interim.set(key, fit.params);
+    const fit = fitLayoutSample(row, this.specs, this.points.get(key) ?? seedFromSource(row, this.specs));
+    this.points.set(key, fit.params);
     return [...fit.bands];
   }
 

@@ -96,6 +96,11 @@ export interface BridgeOptions {
   readonly layoutDecoders?: ReadonlyMap<string, BandDecoder>;
   /** Feedback transports by mapping input name (already open): where controls with `feedback: true` are shown the state. */
   readonly feedbackSinks?: ReadonlyMap<string, FeedbackSink>;
+  /**
+   * False: no start snapshot and no queries to the desks (a rehearsal's throwaway bridge, which nothing listens to: a
+   * desk's snapshot would be one long turn of every channel's frame). Default true.
+   */
+  readonly startSnapshot?: boolean;
 }
 
 
@@ -211,7 +216,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
   current = start.state;
   const reactions$ = merge(
     // The first reaction is a full snapshot of every instance, sent at start.
-    of(start),
+    opts.startSnapshot === false ? EMPTY : of(start),
     events$.pipe(
       scan((prev: CausedReaction, e: ControlEvent) => {
         counters.events++;
@@ -289,7 +294,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // Latest state wins: moves are encoded once per event-loop turn (the datagrams a socket read together cost one
         // frame, so a burst never queues), or once per window under a rate limit. A full frame (start, dump) forgets
         // what was sent and goes out at once; it also takes part in the audit (as a plain frame, so the on switch is not
-        // repeated), so whichever state is newest ends up sent.
+        // repeated), so whichever state is newest ends up sent. A gated full frame does not: it goes out with the newest
+        // state itself, and as a plain frame too it would cost a second first answer and send a building channel's start
+        // snapshot twice.
         const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
         const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gate.slot() : nextTurn()));
         // A gated full frame goes out with the newest state when its turn comes, behind every channel being moved.
@@ -302,6 +309,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
             tap(() => lastSent.clear()),
           ),
           group.pipe(
+            filter((f) => !f.full || !costly(f)),
             latest,
             map((f): Frame => (f.full ? { ...f, full: false } : f)),
           ),
@@ -352,7 +360,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
     .subscribe();
 
   // Once the start snapshot is out, desks that answer queries are asked what they hold (shown, and checked).
-  for (const name of mapping.outputs.keys()) desk.query(name);
+  if (opts.startSnapshot !== false) for (const name of mapping.outputs.keys()) desk.query(name);
 
   // A target that forgets its client (an X32's /xremote lasts 10 s) gets its keepalive from now on, until stop.
   const keepSub = merge(

@@ -113,7 +113,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     let played = 0;
     let sent = 0;
     for (let round = 0; round < rounds; round++) {
-      const bridge = startBridge({ mapping: opts.mapping, decoder: opts.decoder, oscInputs, oscOutputs, midiInputs: new Map(), midiOutputs: new Map(), feedbackSinks, layoutDecoders: opts.layoutDecoders });
+      const bridge = startBridge({ mapping: opts.mapping, decoder: opts.decoder, oscInputs, oscOutputs, midiInputs: new Map(), midiOutputs: new Map(), feedbackSinks, layoutDecoders: opts.layoutDecoders, startSnapshot: false });
       try {
         const last = Math.round(((round + 1) * opts.moves) / rounds);
         for (let k = played; k < last; k++) {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eqmorph } from '../support/cli.js';
 
-test('decode --json prints exactly one object with five bands in the documented order', () => {
-  const r = eqmorph('decode', 'warm', 'bright', '--alpha', '0.5', '--json');
+test('decode --json prints exactly one object with five bands in the documented order', async () => {
+  const r = await eqmorph('decode', 'warm', 'bright', '--alpha', '0.5', '--json');
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
@@ -18,38 +18,38 @@ test('decode --json prints exactly one object with five bands in the documented 
   for (const b of out.bands) assert.deepEqual(Object.keys(b), ['type', 'gain', 'freq', 'q']);
 });
 
-test('an unknown term exits 2 and names the closest known terms', () => {
-  const r = eqmorph('decode', 'warm', 'brite', '--alpha', '0.5');
+test('an unknown term exits 2 and names the closest known terms', async () => {
+  const r = await eqmorph('decode', 'warm', 'brite', '--alpha', '0.5');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown term "brite"; closest known terms: bright/);
 });
 
-test('alpha or strength outside 0..1 is a clear error with exit 2', () => {
-  assert.match(eqmorph('decode', 'warm', 'bright', '--alpha', '1.5').stderr, /--alpha must be a number in 0\.\.1, got "1\.5"/);
-  const negative = eqmorph('decode', 'warm', 'bright', '--alpha', '-1', '--strength', '-1');
+test('alpha or strength outside 0..1 is a clear error with exit 2', async () => {
+  assert.match((await eqmorph('decode', 'warm', 'bright', '--alpha', '1.5')).stderr, /--alpha must be a number in 0\.\.1, got "1\.5"/);
+  const negative = await eqmorph('decode', 'warm', 'bright', '--alpha', '-1', '--strength', '-1');
   assert.equal(negative.code, 2);
   assert.match(negative.stderr, /--alpha must be a number in 0\.\.1, got "-1"/);
 });
 
-test('decode --plot writes an SVG of the response', () => {
+test('decode --plot writes an SVG of the response', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-plot-'));
   const file = join(dir, 'p.svg');
-  const r = eqmorph('decode', 'warm', 'bright', '--alpha', '0.25', '--plot', file);
+  const r = await eqmorph('decode', 'warm', 'bright', '--alpha', '0.25', '--plot', file);
   assert.equal(r.code, 0, r.stderr);
   assert.match(readFileSync(file, 'utf8'), /^<svg[\s\S]*<path[\s\S]*<\/svg>$/);
   assert.match(r.stdout, /lowshelf[\s\S]*highshelf/);
   rmSync(dir, { recursive: true });
 });
 
-test('decode takes a SocialEQ word in any spelling the lookup forgives', () => {
-  const word = (JSON.parse(eqmorph('terms', '--json').stdout) as { term: string; source: string }[]).find((t) => t.source === 'socialeq' && /^[a-z]+$/.test(t.term))!.term;
-  const r = eqmorph('decode', 'warm', ` ${word.toUpperCase()}  `, '--alpha', '1', '--json');
+test('decode takes a SocialEQ word in any spelling the lookup forgives', async () => {
+  const word = (JSON.parse((await eqmorph('terms', '--json')).stdout) as { term: string; source: string }[]).find((t) => t.source === 'socialeq' && /^[a-z]+$/.test(t.term))!.term;
+  const r = await eqmorph('decode', 'warm', ` ${word.toUpperCase()}  `, '--alpha', '1', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).termB, word);
 });
 
 test('decode --steps --json prints the whole path from the pair table a running bridge reads', async () => {
-  const r = eqmorph('decode', 'warm', 'bright', '--steps', '5', '--json');
+  const r = await eqmorph('decode', 'warm', 'bright', '--steps', '5', '--json');
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim());
   assert.deepEqual(Object.keys(out), ['termA', 'termB', 'strength', 'path']);
@@ -69,11 +69,11 @@ test('decode --steps --json prints the whole path from the pair table a running 
   });
 });
 
-test('decode --steps prints a readable table, one row per blend; --steps with --alpha is refused with exit 2', () => {
-  const r = eqmorph('decode', 'warm', 'bright', '--steps', '3');
+test('decode --steps prints a readable table, one row per blend; --steps with --alpha is refused with exit 2', async () => {
+  const r = await eqmorph('decode', 'warm', 'bright', '--steps', '3');
   assert.equal(r.code, 0, r.stderr);
   const rows = r.stdout.trim().split('\n').slice(2);
   assert.deepEqual(rows.map((l) => l.split(/\s+/)[0]), ['0.000', '0.500', '1.000']);
-  assert.equal(eqmorph('decode', 'warm', 'bright', '--steps', '3', '--alpha', '0.5').code, 2);
-  assert.match(eqmorph('decode', 'warm', 'bright', '--steps', '1').stderr, /--steps/);
+  assert.equal((await eqmorph('decode', 'warm', 'bright', '--steps', '3', '--alpha', '0.5')).code, 2);
+  assert.match((await eqmorph('decode', 'warm', 'bright', '--steps', '1')).stderr, /--steps/);
 });

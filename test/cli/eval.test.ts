@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import { DEFAULT_SAFE_DB, DEFAULT_SOCIALEQ } from '../../src/data/paths.js';
 import { eqmorph } from '../support/cli.js';
 
-test('eval --json reports every key the evaluation promises (needs ../shared/datasets)', { skip: existsSync(DEFAULT_SAFE_DB) ? false : `dataset absent at ${DEFAULT_SAFE_DB}` }, () => {
+test('eval --json reports every key the evaluation promises (needs ../shared/datasets)', { skip: existsSync(DEFAULT_SAFE_DB) ? false : `dataset absent at ${DEFAULT_SAFE_DB}` }, async () => {
   // Fewer word pairs than the default 300 + 190: the keys and counts are what is checked here.
-  const r = eqmorph('eval', '--json', '--pairs', '6', '--top', '4');
+  const r = await eqmorph('eval', '--json', '--pairs', '6', '--top', '4');
   assert.equal(r.code, 0, r.stderr);
   const e = JSON.parse(r.stdout);
   assert.equal(e.vocabularyPaths.pairs, 6 + 6);
@@ -14,7 +14,7 @@ test('eval --json reports every key the evaluation promises (needs ../shared/dat
   for (const k of ['lengthRatio', 'stepRatio']) assert.ok(e.vocabularyPaths[k].median >= 1 && e.vocabularyPaths[k].p95 >= e.vocabularyPaths[k].median, k);
   assert.ok(e.vocabularyPaths.midpointDb.median >= 0 && e.vocabularyPaths.excursionDb.max >= 0);
   assert.ok(e.wordAgreement.words > 200 && e.wordAgreement.median <= 1);
-  assert.equal(eqmorph('eval', '--pairs', 'many').code, 2);
+  assert.equal((await eqmorph('eval', '--pairs', 'many')).code, 2);
   for (const k of ['model', 'pca', 'termMean']) assert.equal(typeof e.reconstruction[k].responseMaeDb, 'number');
   for (const k of ['silhouette', 'daviesBouldin', 'centroidAccuracy']) assert.equal(typeof e.latent[k], 'number');
   for (const t of ['warm', 'bright']) assert.equal(typeof e.endpoints[t].responseMaeDb, 'number');

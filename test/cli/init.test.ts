@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { loadModelOption, mappingTerms } from '../../src/cli/model-option.js';
 import { PACKAGE_ROOT } from '../../src/data/paths.js';
 import { loadMapping, loadTargetProfile } from '../../src/profiles/load.js';
+import { eqmorph } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-init-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,14 +83,13 @@ test('--channels reads ranges and lists, and refuses anything else', () => {
   for (const bad of ['0', '4-2', 'a', '1-', '']) assert.throws(() => parseChannels(bad), UsageError, bad);
 });
 
-test('eqmorph init with flags writes the file, refuses to overwrite it, and validate accepts it', () => {
+test('eqmorph init with flags writes the file, refuses to overwrite it, and validate accepts it', async () => {
   const file = join(dir, 'cli.yaml');
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { encoding: 'utf8' });
-  const r = cli('init', '--controller', 'akai-midimix', '--target', 'behringer-xair-channel', '--host', '192.168.0.40', '--channels', '1-4', '--out', file);
-  assert.equal(r.status, 0, r.stderr);
+  const r = await eqmorph('init', '--controller', 'akai-midimix', '--target', 'behringer-xair-channel', '--host', '192.168.0.40', '--channels', '1-4', '--out', file);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^wrote .*cli\.yaml\nnext: eqmorph validate /);
-  assert.match(cli('validate', file).stdout, /^ok {2}.*cli\.yaml \(mapping, /);
-  const again = cli('init', '--controller', 'akai-midimix', '--out', file);
-  assert.equal(again.status, 2);
+  assert.match((await eqmorph('validate', file)).stdout, /^ok {2}.*cli\.yaml \(mapping, /);
+  const again = await eqmorph('init', '--controller', 'akai-midimix', '--out', file);
+  assert.equal(again.code, 2);
   assert.match(again.stderr, /cli\.yaml exists; choose another file/);
 });

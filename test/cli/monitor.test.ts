@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { after, test } from 'node:test';
 import { startMonitor } from '../../src/cli/monitor.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { mappingText } from '../pipeline/mapping-text.js';
+import { eqmorph } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-monitor-'));
 after(() => rmSync(dir, { recursive: true }));
@@ -50,8 +50,8 @@ test('monitor where MIDI is unavailable says so in one line, and has nothing to 
   assert.equal(monitor.listening, 0);
 });
 
-test('eqmorph monitor with nothing it can open says so and exits 1 at once', { skip: existsSync('/dev/snd/seq') ? 'an ALSA sequencer exists here, so MIDI is available' : false }, () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'monitor', '--mapping', mappingFile], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 1);
+test('eqmorph monitor with nothing it can open says so and exits 1 at once', { skip: existsSync('/dev/snd/seq') ? 'an ALSA sequencer exists here, so MIDI is available' : false }, async () => {
+  const r = await eqmorph('monitor', '--mapping', mappingFile);
+  assert.equal(r.code, 1);
   assert.match(r.stderr, /^eqmorph monitor: nothing to monitor: none of the mapping's inputs could be opened/m);
 });

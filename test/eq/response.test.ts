@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { BAND_SPECS, GAIN_RANGE, PARAMS, Q_RANGE, SHELF_Q, paramsToBands, type Band, type BandType } from '../../src/eq/bands.js';
 import { DEFAULT_GRID, SAMPLE_RATE, logGrid } from '../../src/eq/grid.js';
-import { bandResponseDb, biquadCoeffs, meanAbsDiffDb, pearson, responseDb, responseFromParams, type Biquad } from '../../src/eq/response.js';
+import { bandDbDerivatives, bandResponseDb, biquadCoeffs, meanAbsDiffDb, pearson, responseDb, responseFromParams, warpGrid, type Biquad } from '../../src/eq/response.js';
 import type { Db, Hz, Q } from '../../src/eq/units.js';
 
 const band = (type: BandType, gain: number, freq: number, q: number): Band => ({ type, gain: gain as Db, freq: freq as Hz, q: q as Q });
@@ -150,4 +150,27 @@ test('curves of different lengths are refused with both lengths; an empty pair h
   assert.throws(() => meanAbsDiffDb([1, 2], [1]), { name: 'RangeError', message: 'responses differ in length: 2 vs 1' });
   assert.throws(() => pearson([1], [1, 2, 3]), { name: 'RangeError', message: 'responses differ in length: 1 vs 3' });
   assert.equal(pearson([], []), 0);
+});
+
+test("bandDbDerivatives agrees with central differences of the band's dB response in gain, ln frequency and ln Q", () => {
+  const grid = logGrid(64);
+  const h = 1e-5;
+  fc.assert(
+    fc.property(bandArb, fc.constantFrom(44100, 48000), (b, fs) => {
+      const dGain = new Float64Array(grid.length);
+      const dLogFreq = new Float64Array(grid.length);
+      const dLogQ = new Float64Array(grid.length);
+      bandDbDerivatives(dGain, dLogFreq, dLogQ, b.type, b.gain, b.freq, b.q, warpGrid(grid, fs), fs);
+      const at = (d: Partial<Band>) => bandResponseDb({ ...b, ...d }, grid, fs);
+      const central = (lo: Float64Array, hi: Float64Array) => hi.map((v, i) => (v - lo[i]!) / (2 * h));
+      const expected = [
+        [dGain, central(at({ gain: (b.gain - h) as Db }), at({ gain: (b.gain + h) as Db }))],
+        [dLogFreq, central(at({ freq: (b.freq * Math.exp(-h)) as Hz }), at({ freq: (b.freq * Math.exp(h)) as Hz }))],
+        [dLogQ, central(at({ q: (b.q * Math.exp(-h)) as Q }), at({ q: (b.q * Math.exp(h)) as Q }))],
+      ] as const;
+      for (const [exact, numeric] of expected) {
+        exact.forEach((v, i) => assert.ok(Math.abs(v - numeric[i]!) <= 1e-5 * (1 + Math.abs(v)), `${b.type} ${b.gain} dB ${b.freq} Hz Q ${b.q}: ${v} vs ${numeric[i]} at point ${i}`));
+      }
+    }),
+  );
 });

@@ -5,6 +5,8 @@ import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { PARAMS } from '../../src/eq/bands.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
+import { DEFAULT_CONFIG } from '../../src/model/config.js';
+import { buildNetworks } from '../../src/model/network.js';
 import * as tf from '../../src/model/tf.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
 import { DenseDecoder } from '../../src/morph/dense-decoder.js';
@@ -46,4 +48,26 @@ test('a network that decodes otherwise than the evaluator computes gives no Java
   const zs = [model.interpolate(model.terms[0]!, model.terms[1]!, 0.5)];
   const shifted = (z: readonly (readonly number[])[]) => model.decodeLatents(z, { sorted: false }).map((row) => row.map((v) => v + 1));
   assert.equal(DenseDecoder.from(model.files.networks.decoder, { zs, tfjs: shifted }), null);
+});
+
+test("a network trained with eqmorph's own layer normalisation is decoded in JavaScript too, its scale and offset each in its place", () => {
+  const { decoder } = buildNetworks(DEFAULT_CONFIG);
+  const norms = decoder.layers.filter((l) => l.getClassName() === 'EqmorphLayerNorm');
+  assert.ok(norms.length > 0, 'the decoder a training builds normalises with EqmorphLayerNorm');
+  // Weights away from their initial 1 and 0, and unlike each other, so a scale read as the offset shows.
+  let seed = 7;
+  const next = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 0.5;
+  for (const layer of norms) layer.setWeights(layer.getWeights().map((w) => tf.tensor1d(Array.from({ length: w.size }, next))));
+  const zs = Array.from({ length: 4 }, () => Array.from({ length: DEFAULT_CONFIG.latentDim }, next));
+  const tfjs = (z: readonly (readonly number[])[]) => (decoder.predict(tf.tensor2d(z as number[][])) as tf.Tensor).arraySync() as number[][];
+  const js = DenseDecoder.from(decoder, { zs: zs.slice(0, 2), tfjs });
+  assert.ok(js, 'the evaluator knows the layer');
+  const want = tfjs(zs);
+  zs.forEach((z, i) => {
+    const got = js.decode(z);
+    PARAMS.forEach((p, j) => {
+      if (p.kind === 'gain') assert.ok(Math.abs(got[j]! - want[i]![j]!) <= 1e-3, `${p.name}: ${got[j]} vs ${want[i]![j]}`);
+      else assert.ok(Math.abs(got[j]! / want[i]![j]! - 1) <= 1e-3, `${p.name}: ${got[j]} vs ${want[i]![j]}`);
+    });
+  });
 });

@@ -13,7 +13,8 @@ import { FitPool } from '../../src/morph/fit-pool.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import { TableCache } from '../../src/morph/table-cache.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
-import type { BandSpec } from '../../src/eq/bands.js';
+import { PARAM_COUNT, type BandSpec } from '../../src/eq/bands.js';
+import { readPairTable } from '../../src/morph/pair-table.js';
 
 // The shipped model and the X32 channel layout (4 bands, fitted as a chain: the costly case).
 let model: EqModel;
@@ -102,4 +103,22 @@ test('the pair being moved is built before the pairs only waiting', async () => 
   await until(() => d.ready('melodic', 'fun'));
   assert.equal(waiting.filter(([a, b]) => d.ready(a, b)).length, 0);
   for (const [a, b] of waiting) scheduler.cancel(d.jobKey(a, b));
+});
+
+test('a pool started ahead has its workers online before the first request, each announced once, and still fits', async () => {
+  let online = 0;
+  const ahead = new FitPool(2, () => online++);
+  try {
+    await ahead.start();
+    assert.equal(online, 2);
+    assert.equal(ahead.pending, 0);
+    const t = new CachedDecoder(model).table('warm', 'bright');
+    const rows = new Float64Array(t.steps * PARAM_COUNT);
+    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const fits = await ahead.fit('k', rows, specs);
+    assert.equal(fits.maeDb.length, t.steps);
+    assert.equal(online, 2);
+  } finally {
+    await ahead.close();
+  }
 });

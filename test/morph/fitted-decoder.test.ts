@@ -95,7 +95,7 @@ test('strength scales the fitted gains and bypass zeroes them, keeping frequenci
   });
 });
 
-test('before a pair is fitted, an event is answered at once by one fit, inside the layout; the table follows', async () => {
+test('before a pair is fitted, an event is answered at once from fits on a coarse grid, inside the layout; the table follows', async () => {
   const decoder = new CachedDecoder(model);
   const fresh = await fitted('behringer-x32-channel.yaml', decoder);
   const bands = fresh.decode('bright', 'warm', 0.3);
@@ -110,4 +110,33 @@ test('before a pair is fitted, an event is answered at once by one fit, inside t
   });
   while (!fresh.ready('bright', 'warm')) await new Promise((r) => setTimeout(r, 20));
   assert.equal(fresh.fitted('bright', 'warm')!.steps, decoder.steps);
+});
+
+test('while a pair builds, a fader going back and forth costs fits only where it first reaches, and its answers move continuously', async () => {
+  const decoder = new CachedDecoder(model);
+  const layout = targetLayout(await loadTargetProfile('firmware-profiles/targets/behringer-x32-channel.yaml'));
+  assert.ok(layout.ok);
+  // The pair's own decodes, counted: each fit of the interim grid asks for one.
+  let asked = 0;
+  const source = Object.assign(Object.create(decoder) as CachedDecoder, {
+    decode: (a: string, b: string, alpha: number) => {
+      asked++;
+      return decoder.decode(a, b, alpha);
+    },
+  });
+  const fresh = new FittedDecoder(source, layout.specs);
+  for (let k = 0; k < 6; k++) fresh.decode('clear', 'bright', k % 2 ? 0.9 : 0.1);
+  assert.equal(fresh.ready('clear', 'bright'), false);
+  // Two grid samples around 0.1 and two around 0.9, whatever the number of events.
+  assert.equal(asked, 4);
+  fc.assert(
+    fc.property(alphaArb(33), (alpha) => {
+      const [p, q] = [fresh.decode('clear', 'bright', alpha), fresh.decode('clear', 'bright', Math.min(1, alpha + 1e-9))];
+      p.forEach((band, k) => {
+        assert.ok(Math.abs(band.gain - q[k]!.gain) < 1e-6);
+        assert.ok(Math.abs(Math.log2(band.freq / q[k]!.freq)) < 1e-6);
+      });
+    }),
+    { numRuns: 50 },
+  );
 });

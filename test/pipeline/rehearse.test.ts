@@ -61,12 +61,13 @@ test('a rehearsal plays every move as a frame through its own sockets and sends 
     const mapping = withOutputAt(await loadMapping(DEFAULT_MAPPING), watch.address().port);
     const r = await rehearse({ mapping, decoder, moves: 40, rounds: 1 });
     assert.equal(r.moves, 40);
-    // The start snapshot of 15 parameters, then the 5 gains this decoder changes, once per move: no two moves shared a frame.
-    assert.equal(r.sent, 15 + 40 * 5);
-    // In two rounds, two bridges: each sends its own start snapshot, and the moves are shared between them.
+    // No start snapshot: the first move sends all 15 parameters, then each move the 5 gains this decoder changes, once
+    // per move: no two moves shared a frame.
+    assert.equal(r.sent, 15 + 39 * 5);
+    // In two rounds, two bridges: each sends everything on its first move, and the moves are shared between them.
     const two = await rehearse({ mapping, decoder, moves: 40, rounds: 2 });
     assert.equal(two.moves, 40);
-    assert.equal(two.sent, 2 * 15 + 40 * 5);
+    assert.equal(two.sent, 2 * (15 + 19 * 5));
     await new Promise((res) => setTimeout(res, 50));
     assert.equal(leaked, 0);
   } finally {

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startBridge } from '../../src/pipeline/bridge.js';
+import { DEFAULT_MAPPING } from '../../src/cli/run.js';
+import { loadMapping } from '../../src/profiles/load.js';
+import { createMemoryLink } from '../../src/transports/memory.js';
+import type { OscInMessage, OscOutMessage } from '../../src/transports/osc-udp.js';
+import type { MorphDecoder } from '../../src/morph/morph-state.js';
+import type { EqSettings } from '../../src/eq/bands.js';
+
+// A decoder whose tables are never ready: every frame is a first answer, which the bridge lets through one turn at a time.
+function building(ready: boolean) {
+  const calls: number[] = [];
+  const decoder: MorphDecoder = {
+    terms: ['warm', 'bright'],
+    hasTerm: (t) => t === 'warm' || t === 'bright',
+    ready: () => ready,
+    decode: (_a, _b, alpha) => {
+      calls.push(alpha);
+      const types = ['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'] as const;
+      return types.map((type, i) => ({ type, gain: alpha * (i + 1), freq: 100 * 4 ** i, q: 0.71 })) as unknown as EqSettings;
+    },
+  };
+  return { decoder, calls };
+}
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+/** The default mapping over in-memory links: what its output received (addresses), and how to move its alpha. */
+async function start(ready: boolean, startSnapshot?: boolean) {
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+  const input = createMemoryLink<OscInMessage, OscOutMessage>({ a: 'surface-device', b: 'surface' });
+  const output = createMemoryLink<OscOutMessage, OscInMessage>({ a: 'eq', b: 'eq-device' });
+  await Promise.all([input.a.open(), input.b.open(), output.a.open(), output.b.open()]);
+  const received: string[] = [];
+  output.b.messages$.subscribe((m) => received.push(m.address));
+  const { decoder, calls } = building(ready);
+  const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot });
+  const move = (alpha: number) => input.a.send({ address: '/eqmorph/alpha', args: [alpha], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
+  return { bridge, received, calls, move };
+}
+
+async function startSnapshot(ready: boolean) {
+  const { bridge, received, calls } = await start(ready);
+  await turns(5);
+  bridge.stop();
+  return { received, calls };
+}
+
+test('a channel whose table is still building sends its start snapshot once, from one first answer', async () => {
+  const { received, calls } = await startSnapshot(false);
+  assert.equal(calls.length, 1);
+  assert.equal(received.length, 15);
+  assert.equal(new Set(received).size, 15);
+});
+
+test('a channel whose table is ready sends the same start snapshot', async () => {
+  const built = await startSnapshot(true);
+  const building = await startSnapshot(false);
+  assert.deepEqual(building.received, built.received);
+});
+
+test('a bridge started without a start snapshot sends nothing until a control moves', async () => {
+  const { bridge, received, move } = await start(true, false);
+  await turns(3);
+  assert.equal(received.length, 0);
+  move(0.5);
+  await turns(3);
+  assert.equal(received.length, 15);
+  bridge.stop();
+});
