@@ -17,21 +17,23 @@ export const SETS = {
       'decode-midi-control': ['decode-midi-control', 'classify-midi', 'midi-round-trip'],
       'decode-osc-control': ['decode-osc-control'],
       'encode-target': ['encode-target', 'x32-encoding', 'midi-round-trip'],
-      feedback: ['feedback', 'encode-feedback'],
+      feedback: ['feedback', 'feedback-bindings', 'encode-feedback'],
     }).map(([file, tests]) => [`pipeline/${file}`, { mutate: [`src/pipeline/${file}.ts`], tests: tests.map((t) => `test/pipeline/${t}.test.ts`) }]),
   ),
   'osc-packet': {
     mutate: ['src/transports/osc-packet.ts'],
-    tests: ['test/transports/osc-packet.test.ts', 'test/transports/osc-encode-cached.test.ts'],
+    tests: ['test/transports/osc-packet-framing.test.ts', 'test/transports/osc-packet.test.ts', 'test/transports/osc-encode-cached.test.ts'],
   },
   eq: {
     mutate: ['src/eq/**/*.ts'],
-    tests: ['test/eq/*.test.ts', 'test/data/normalise.test.ts', 'test/data/terms.test.ts', 'test/model/param-heads.test.ts'],
+    // fast files first: a mutant runs its covering files in this order and stops at the first that fails, so the
+    // fitter's file (the slowest) runs only for mutants the others let through
+    tests: ['test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit.test.ts'],
   },
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
     mutate: ['src/morph/pair-table.ts', 'src/morph/path-shape.ts', 'src/morph/layout-path.ts', 'src/morph/band-layout.ts', 'src/morph/morph-state.ts'],
-    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
+    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
   },
   'morph-model': {
     mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],
@@ -42,6 +44,12 @@ export const SETS = {
 const name = process.env.MUTATE_SET ?? 'codecs';
 const set = SETS[name];
 if (!set) throw new Error(`MUTATE_SET must be one of ${Object.keys(SETS).join(', ')}; got ${name}`);
+
+// MUTATE_LIST=1 lists the set's mutants without testing them (a command that always passes, so every mutant
+// "survives"), into reports/mutation/<set>/mutants.json, for scripts/mutate-recheck.mjs.
+const list = process.env.MUTATE_LIST
+  ? { testRunner: 'command', commandRunner: { command: 'true' }, coverageAnalysis: 'off', incremental: false, reporters: ['json'], jsonReporter: { fileName: `reports/mutation/${name}/mutants.json` } }
+  : {};
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -65,4 +73,5 @@ export default {
   // a rerun tests only the mutants whose code or covering tests changed since the last report
   incremental: true,
   incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
+  ...list,
 };

@@ -1,6 +1,6 @@
 // The feedback stage: shows every bound target's current value on the controls that can show it, paced per control, without echoes.
 
-import { auditTime, filter, groupBy, map, merge, mergeMap, tap, type MonoTypeOperatorFunction, type Observable, type Subscription } from 'rxjs';
+import { auditTime, filter, groupBy, map, merge, mergeMap, tap, type MonoTypeOperatorFunction, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { PAD_CENTRE, type MorphState } from '../morph/morph-state.js';
 import type { Binding, Control, Mapping, MorphInstance } from '../profiles/types.js';
@@ -97,6 +97,8 @@ export interface FeedbackOptions {
   readonly intervalMs?: number;
   readonly echoWindowMs?: number;
   readonly now?: () => number;
+  /** The clock of the pacing interval (RxJS's async scheduler unless given: tests pass a virtual one). */
+  readonly scheduler?: SchedulerLike;
 }
 
 interface Want {
@@ -198,7 +200,7 @@ export function createFeedback(opts: FeedbackOptions): FeedbackStage {
           let full = false;
           return group.pipe(
             tap((w) => (full ||= w.full)),
-            auditTime(opts.intervalMs ?? FEEDBACK_INTERVAL_MS),
+            auditTime(opts.intervalMs ?? FEEDBACK_INTERVAL_MS, opts.scheduler),
             map((w) => {
               const want = { ...w, full };
               full = false;

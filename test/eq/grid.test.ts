@@ -38,3 +38,9 @@ test('a one-point grid is its lower end; nonsense sizes and bounds are refused',
   assert.throws(() => logGrid(2.5), RangeError);
   assert.throws(() => logGrid(10, 0, 100), RangeError);
 });
+
+test('a refused grid says why, with the value given', () => {
+  assert.throws(() => logGrid(0), { name: 'RangeError', message: 'grid size must be a positive integer, got 0' });
+  assert.throws(() => logGrid(10, 20, -1), { name: 'RangeError', message: 'grid bounds must be positive, got 20..-1' });
+  assert.throws(() => logGrid(10, 20, 0), { name: 'RangeError', message: 'grid bounds must be positive, got 20..0' });
+});

@@ -146,6 +146,12 @@ test('pearson: 1 for a curve with any positive affine copy of itself, -1 with a 
   assert.equal(pearson([1, 1, 1], [1, 2, 3]), 0);
 });
 
+test('curves of different lengths are refused with both lengths; an empty pair has no shape to agree on', () => {
+  assert.throws(() => meanAbsDiffDb([1, 2], [1]), { name: 'RangeError', message: 'responses differ in length: 2 vs 1' });
+  assert.throws(() => pearson([1], [1, 2, 3]), { name: 'RangeError', message: 'responses differ in length: 1 vs 3' });
+  assert.equal(pearson([], []), 0);
+});
+
 test("bandDbDerivatives agrees with central differences of the band's dB response in gain, ln frequency and ln Q", () => {
   const grid = logGrid(64);
   const h = 1e-5;
