@@ -40,7 +40,17 @@ async function floodRun(dir: string, words: number) {
   return { words, sent, arrivals, report, load };
 }
 
-const words = Number(process.argv[2] ?? 50);
+const USAGE = 'usage: node --import tsx bench/flood.ts [WORDS_PER_ALPHA]   (default 50; 0: the same run without the flood)\n';
+const arg = process.argv[2];
+if (arg === '--help' || arg === '-h') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (arg !== undefined && !/^\d+$/.test(arg)) {
+  process.stderr.write(`bench/flood.ts: ${JSON.stringify(arg)} is not a number of words\n${USAGE}`);
+  process.exit(2);
+}
+const words = Number(arg ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-flood-'));
 try {
   await initBackend();
