@@ -30,6 +30,15 @@ const SAMPLE_PULL = 0.05;
 const POWERS = [3, 1.5, 6] as const;
 /** A path scoring this or less (see assess: a monotonic path with no large excursion, this near the straight line, RMS dB) is kept at once. */
 const GOOD_ENOUGH = 0.25;
+/** A path that leaves the range of both ends' responses by more than this (dB, at any frequency) bumps a band neither asked for. */
+const EXCURSION_LIMIT_DB = 1.5;
+/**
+ * Chains for a pair whose every path above still scores over LOOSE_RETRY: a looser pull and longer fits, from B's end
+ * first. Such a pair's ends use two bands with opposite gains that trade jobs between the words, and the default
+ * chain's pull holds the bands too near their start to follow the straight line while they trade.
+ */
+const LOOSE_RETRY = 1;
+const LOOSE = { pull: 0.5, iterations: 24, powers: [3, 6] } as const;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 
@@ -45,7 +54,15 @@ export function mixRows(a: ArrayLike<number>, b: ArrayLike<number>, t: number): 
  * far end the pull takes it onto the far end's own settings, which the last fit (started there, on their own response)
  * keeps exactly. Yields after each fit, so a background build can spread a chain over several slices of work.
  */
-function* chain(a: Float64Array, b: Float64Array, rows: readonly (readonly number[])[], near: number, far: number, power: number): Generator<void, Map<number, number[]>, void> {
+function* chain(
+  a: Float64Array,
+  b: Float64Array,
+  rows: readonly (readonly number[])[],
+  near: number,
+  far: number,
+  power: number,
+  { pull, iterations }: { pull: number; iterations: number } = { pull: PULL, iterations: ITERATIONS },
+): Generator<void, Map<number, number[]>, void> {
   const n = rows.length;
   const indices: number[] = [];
   const direction = far > near ? 1 : -1;
@@ -56,7 +73,7 @@ function* chain(a: Float64Array, b: Float64Array, rows: readonly (readonly numbe
     const alpha = i / (n - 1);
     const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
     const initial = mixRows(previous, rows[far]!, (Math.abs(i - near) / (n - 1)) ** power);
-    previous = fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations: ITERATIONS, stayNear: PULL }).params;
+    previous = fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations, stayNear: pull }).params;
     fits.set(i, previous);
     yield;
   }
@@ -109,14 +126,15 @@ export function straightenPath(rows: readonly (readonly number[])[]): { rows: nu
 
 /**
  * How much a candidate path falls short, from its responses on the 64-point grid: a fall back toward A beyond the
- * monotonic slack weighs ten times, an excursion beyond 1 dB past both ends once, plus its largest distance from the
- * straight line (RMS dB), which decides between paths that are both fine.
+ * monotonic slack weighs ten times, an excursion beyond 1 dB past both ends once and beyond EXCURSION_LIMIT_DB ten
+ * times more, plus its largest distance from the straight line (RMS dB), which decides between paths that are both fine.
  */
 function assess(rows: number[][], a: Float64Array, b: Float64Array): { rows: number[][]; score: number; stray: number } {
   const responses = rows.map((r) => responseFromParams(r, GRID));
   const m = pathMetrics(responses);
   const stray = worstStrayDb(responses, a, b);
-  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + Math.max(0, m.excursionDb - 1) + stray };
+  const excursion = Math.max(0, m.excursionDb - 1) + 10 * Math.max(0, m.excursionDb - EXCURSION_LIMIT_DB);
+  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + stray };
 }
 
 /** straightenPath, yielding after each fit (see chain) and each candidate's score. */
@@ -133,8 +151,12 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
     function* () { return rows.map((r) => Array.from(r)); },
     function* () { return rows.map((_, i) => mixRows(rows[0]!, rows[n - 1]!, i / (n - 1))); },
   ];
-  for (const make of others) {
-    if (best.score <= GOOD_ENOUGH) break;
+  const loose = LOOSE.powers.flatMap((power) => [
+    function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, power, LOOSE), n); },
+    function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power, LOOSE), n); },
+  ]);
+  for (const [make, enough] of [...others.map((m) => [m, GOOD_ENOUGH] as const), ...loose.map((m) => [m, LOOSE_RETRY] as const)]) {
+    if (best.score <= enough) break;
     const path = yield* make();
     yield;
     const candidate = assess(path, a, b);
