@@ -33,7 +33,7 @@ export const SETS = {
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
     mutate: ['src/morph/pair-table.ts', 'src/morph/path-shape.ts', 'src/morph/layout-path.ts', 'src/morph/band-layout.ts', 'src/morph/morph-state.ts'],
-    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
+    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
   },
   'morph-model': {
     mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],

@@ -8,6 +8,7 @@ import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { pathMetrics, rmsDistanceDb, summarisePaths } from '../../src/model/path-metrics.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
+import { straightenPath } from '../../src/morph/path-shape.js';
 import { bridgePathResponses, vocabularyPairs } from '../../src/morph/vocabulary-paths.js';
 
 // Against the shipped model, through the pair tables the bridge reads: every pair a performer can pick.
@@ -71,6 +72,15 @@ test('over a seeded sample of 60 word pairs the paths meet the vocabulary target
 test('a pair whose cancelling bands swap signs (meaty -> breezy) bumps no frequency more than 1.5 dB past both ends', () => {
   const m = pathMetrics(bridgePathResponses(decoder, 'meaty', 'breezy'));
   assert.ok(m.excursionDb <= 1.5, `excursion ${m.excursionDb.toFixed(2)} dB`);
+});
+
+// heavy -> clear: the chain from A strays 0.46 dB from the straight line (0.16 with its sooner turn), the chain from
+// B 0.12 dB: the path kept is the one from B's end.
+test("a pair whose chain from B's end keeps nearer the straight line than any from A's (heavy -> clear) keeps that path", () => {
+  const steps = 129;
+  const rows = model.decodeLatents(Array.from({ length: steps }, (_, i) => model.interpolate('heavy', 'clear', i / (steps - 1))), { sorted: false });
+  const kept = straightenPath(rows);
+  assert.ok(kept.worstStrayDb <= 0.14, `${kept.worstStrayDb.toFixed(3)} dB from the straight line`);
 });
 
 test('the measured pairs: every pair of the best-supported words plus a seeded sample, distinct, repeatable', () => {
