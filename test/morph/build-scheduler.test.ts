@@ -162,3 +162,22 @@ test('a waiting job is passed over without a slice, and runs once it stops waiti
   assert.deepEqual(log, ['b', 'a']);
   assert.equal(s.pending, 0);
 });
+
+test('touching a key that is not queued changes nothing', () => {
+  const { s, tick } = manual(1);
+  const log: string[] = [];
+  for (const k of ['a', 'b']) s.add(k, job(log, k, 1, tick));
+  s.touch('z');
+  assert.deepEqual(s.order(), ['a', 'b']);
+});
+
+test('a resume without a pause is ignored: the next pause still holds the work', () => {
+  const { s, tick } = manual(100);
+  const log: string[] = [];
+  s.resume();
+  s.pause();
+  s.add('a', job(log, 'a', 1, tick));
+  s.runTurn();
+  assert.deepEqual(log, []);
+  assert.equal(s.pending, 1);
+});

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { GAIN_RANGE, PARAMS, type BandSpec } from '../../src/eq/bands.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
-import { fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
+import { fitAlongPath, fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
 import { positionArb } from '../support/arbitraries.js';
 
 const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
@@ -89,4 +89,73 @@ test('a table read at a sample gives that sample back; between samples it interp
   });
   const mid = readLayoutTable(table, 0.25);
   mid.forEach((b, k) => assert.ok(Math.abs(b.gain - (fits[0]!.bands[k]!.gain + fits[1]!.bands[k]!.gain) / 2) < 1e-9));
+});
+
+/** A layout of two shelves around `peaks` peaking bands, every range wide enough to hold any of eqmorph's bands unclamped. */
+function wideLayout(peaks: number): BandSpec[] {
+  const range = { gain: { min: -15, max: 15 }, q: { min: 0.1, max: 10 } };
+  const peak: BandSpec = { type: 'peaking', freq: { min: 20, max: 20000 }, fixedQ: null, ...range };
+  return [{ type: 'lowshelf', freq: { min: 20, max: 20000 }, fixedQ: 0.71, ...range }, ...Array.from({ length: peaks }, () => peak), { type: 'highshelf', freq: { min: 20, max: 20000 }, fixedQ: 0.71, ...range }];
+}
+
+test('seed: for any setting, the shelves are copied, the peaking bands are the strongest by |gain| in ascending frequency, and spares start flat, spread evenly in log frequency', () => {
+  fc.assert(
+    fc.property(settingsArb, fc.integer({ min: 1, max: 5 }), (row, k) => {
+      const src = [[row[2]!, row[3]!, row[4]!], [row[5]!, row[6]!, row[7]!], [row[8]!, row[9]!, row[10]!]];
+      fc.pre(new Set(src.map((p) => Math.abs(p[0]!))).size === 3);
+      const specs = wideLayout(k);
+      const seed = layoutBands(specs, seedFromSource(row, specs));
+      assert.deepEqual([seed[0]!.gain, seed[0]!.freq, seed.at(-1)!.gain, seed.at(-1)!.freq], [row[0], row[1], row[11], row[12]]);
+      const strongest = src
+        .slice()
+        .sort((a, b) => Math.abs(b[0]!) - Math.abs(a[0]!))
+        .slice(0, Math.min(k, 3))
+        .sort((a, b) => a[1]! - b[1]!);
+      const peaks = seed.slice(1, -1);
+      assert.deepEqual(peaks.slice(0, strongest.length).map((b) => [b.gain, b.freq, b.q]), strongest);
+      const spares = peaks.slice(strongest.length);
+      spares.forEach((b, s) => {
+        assert.deepEqual([b.gain, b.q], [0, 1]);
+        assert.ok(Math.abs(Math.log(b.freq / 20) / Math.log(1000) - (s + 1) / (spares.length + 1)) < 1e-9, `spare ${s + 1} at ${b.freq} Hz`);
+      });
+    }),
+    { numRuns: 200, seed: 3 },
+  );
+});
+
+test('seed: named source peaks are used in the order given', () => {
+  const row = [3, 120, 4, 300, 1, -1, 1500, 2, 2, 4000, 1.5, -3, 9000];
+  const seed = layoutBands(wideLayout(2), seedFromSource(row, wideLayout(2), [2, 0]));
+  assert.deepEqual(seed.slice(1, 3).map((b) => [b.gain, b.freq, b.q]), [[2, 4000, 1.5], [4, 300, 1]]);
+});
+
+/** Runs fitAlongPath to its end, counting its yields: it yields once after each fit. */
+function countFits(rows: readonly number[][], specs: readonly BandSpec[]): { fits: number; result: ReturnType<typeof fitPath> } {
+  const run = fitAlongPath(rows, specs);
+  let fits = 0;
+  for (;;) {
+    const next = run.next();
+    if (next.done) return { fits, result: next.value };
+    fits++;
+  }
+}
+
+const A = [3, 120, 4, 300, 1, -1, 1500, 2, 2, 4000, 1.5, -3, 9000];
+const B = [-2, 200, 1, 250, 0.8, 3, 2000, 1, -1, 5000, 2, 4, 7000];
+
+test('a layout that copies every band fits a long path straight in its terms at every fourth row only, and interpolates the rows between', () => {
+  const rows = path(A, B, 33);
+  const { fits, result } = countFits(rows, SIX);
+  assert.equal(fits, 9); // rows 0, 4, ..., 32
+  assert.equal(result.length, 33);
+  for (const f of result) assert.ok(f.maeDb < 0.05, `${f.maeDb} dB`);
+});
+
+test('a short path, or a layout that cannot copy every band, is fitted at every row (a chain from both ends: twice)', () => {
+  assert.equal(countFits(path(A, B, 9), SIX).fits, 9);
+  assert.equal(countFits(path(A, B, 12), FOUR).fits, 24);
+  const noLowShelf = SIX.map((s) => (s.type === 'lowshelf' ? FOUR[1]! : s));
+  const noHighShelf = SIX.map((s) => (s.type === 'highshelf' ? FOUR[1]! : s));
+  const twoPeaks = [FOUR[0]!, FOUR[1]!, FOUR[1]!, FOUR[3]!, FOUR[3]!];
+  for (const specs of [noLowShelf, noHighShelf, twoPeaks]) assert.equal(countFits(path(A, B, 12), specs).fits, 24);
 });
