@@ -88,7 +88,9 @@ for (const [file, f] of Object.entries(json.files)) {
     writeFileSync(join(copy, file), f.source.slice(0, a) + m.replacement + f.source.slice(b));
     let killedBy = null;
     for (const t of tests) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/mutation-setup.ts', '--test', t], { cwd: copy, encoding: 'utf8', timeout: Number(opts.timeout) * 1000 });
+      // The file itself, as Stryker's tap runner runs it: no --test runner between, whose timeout would leave the
+      // file's own process behind, looping on.
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/mutation-setup.ts', t], { cwd: copy, encoding: 'utf8', timeout: Number(opts.timeout) * 1000, killSignal: 'SIGKILL' });
       if (r.status !== 0) {
         killedBy = r.signal ? `${t} (${r.signal})` : t;
         break;

@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { BuildScheduler, type BuildJob } from '../../src/morph/build-scheduler.js';
 
 /** A scheduler whose turns are run by hand and whose clock moves only when a slice says so. */
-function manual(budgetMs: number) {
-  let clock = 0;
+function manual(budgetMs: number, start = 0) {
+  let clock = start;
   let turns = 0;
   const s = new BuildScheduler({ budgetMs, now: () => clock, defer: () => void turns++ });
   return { s, tick: (ms: number) => (clock += ms), deferred: () => turns };
@@ -180,4 +180,42 @@ test('a resume without a pause is ignored: the next pause still holds the work',
   s.runTurn();
   assert.deepEqual(log, []);
   assert.equal(s.pending, 1);
+});
+
+test('the budget is measured from the start of the turn, whatever the clock read then', () => {
+  const { s, tick } = manual(2.5, 1000);
+  const log: string[] = [];
+  s.add('a', job(log, 'a', 10, tick, 1));
+  s.runTurn();
+  assert.equal(log.length, 3);
+});
+
+test('one turn is asked for at a time: jobs added before it runs share it', () => {
+  const { s, tick, deferred } = manual(100);
+  const log: string[] = [];
+  for (const k of ['a', 'b', 'c']) s.add(k, job(log, k, 1, tick));
+  s.wake();
+  assert.equal(deferred(), 1);
+});
+
+test('paused, added work asks for no turn until resumed', () => {
+  const { s, tick, deferred } = manual(100);
+  const log: string[] = [];
+  s.pause();
+  s.add('a', job(log, 'a', 1, tick));
+  assert.equal(deferred(), 0);
+  s.resume();
+  assert.equal(deferred(), 1);
+});
+
+test('idle can be waited for again after the queue has emptied once', async () => {
+  const { s, tick } = manual(100);
+  const log: string[] = [];
+  for (const k of ['a', 'b']) {
+    s.add(k, job(log, k, 1, tick));
+    const done = s.idle();
+    s.runTurn();
+    await done;
+  }
+  assert.deepEqual(log, ['a', 'b']);
 });

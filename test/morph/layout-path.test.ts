@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { GAIN_RANGE, PARAMS, type BandSpec } from '../../src/eq/bands.js';
+import { GAIN_RANGE, PARAMS, type Band, type BandSpec, type ParamSteps } from '../../src/eq/bands.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
-import { fitAlongPath, fitPath, fitLayoutSample, layoutBands, layoutTable, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
+import { FIT_GRID, fitAlongPath, fitPath, fitLayoutSample, layoutBands, layoutTable, pathPeaks, readLayoutTable, seedFromSource, storedLayoutTable } from '../../src/morph/layout-path.js';
+import { nearestStep } from '../../src/morph/layout-steps.js';
 import { positionArb } from '../support/arbitraries.js';
 
 const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
@@ -158,4 +159,68 @@ test('a short path, or a layout that cannot copy every band, is fitted at every 
   const noHighShelf = SIX.map((s) => (s.type === 'highshelf' ? FOUR[1]! : s));
   const twoPeaks = [FOUR[0]!, FOUR[1]!, FOUR[1]!, FOUR[3]!, FOUR[3]!];
   for (const specs of [noLowShelf, noHighShelf, twoPeaks]) assert.equal(countFits(path(A, B, 12), specs).fits, 24);
+});
+
+test('path peaks: the source peaking bands strongest on average over the path (mean |gain|), ordered by their mean frequency', () => {
+  fc.assert(
+    fc.property(fc.array(settingsArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (rows, k) => {
+      const stats = [0, 1, 2].map((i) => ({
+        i,
+        gain: rows.reduce((s, r) => s + Math.abs(r[2 + 3 * i]!), 0),
+        logFreq: rows.reduce((s, r) => s + Math.log(r[3 + 3 * i]!), 0),
+      }));
+      fc.pre(new Set(stats.map((x) => x.gain)).size === 3);
+      const expected = stats
+        .sort((a, b) => b.gain - a.gain)
+        .slice(0, k)
+        .sort((a, b) => a.logFreq - b.logFreq)
+        .map((x) => x.i);
+      assert.deepEqual(pathPeaks(rows, wideLayout(k)), expected);
+    }),
+    { numRuns: 200, seed: 9 },
+  );
+});
+
+test('a path fitted to a layout with steps has both ends on the steps, each with the error of its own parameters on the fit grid', () => {
+  const g: ParamSteps = { kind: 'linear', min: -15, max: 15, count: 121 };
+  const f: ParamSteps = { kind: 'log', min: 20, max: 20000, count: 201 };
+  const q: ParamSteps = { kind: 'log', min: 0.3, max: 10, count: 72 };
+  const stepped = FOUR.map((s) => ({ ...s, steps: { gain: g, freq: f, q } }));
+  const scales = stepped.flatMap((s) => (s.fixedQ === null ? [g, f, q] : [g, f]));
+  const rows = path(A, B, 5);
+  const fits = fitPath(rows, stepped);
+  const onStep = (j: number, v: number) => Math.abs(nearestStep(scales[j]!, v) - v) <= 1e-9 * Math.max(1, Math.abs(v));
+  for (const k of [0, rows.length - 1]) {
+    const fit = fits[k]!;
+    fit.params.forEach((v, j) => assert.ok(onStep(j, v), `row ${k} parameter ${j}: ${v}`));
+    const r = responseDb(layoutBands(stepped, fit.params), FIT_GRID);
+    const t = responseFromParams(rows[k]!, FIT_GRID);
+    assert.ok(Math.abs(fit.maeDb - meanAbsDiffDb(r, t)) < 1e-12);
+    assert.ok(Math.abs(fit.rmsDb - Math.sqrt(r.reduce((s, v, i) => s + (v - t[i]!) ** 2, 0) / r.length)) < 1e-12);
+    assert.deepEqual(fit.bands, layoutBands(stepped, fit.params));
+  }
+  const off = fits[2]!.params.filter((v, j) => !onStep(j, v));
+  assert.ok(off.length > 0, 'a sample between the ends is left as fitted');
+});
+
+test('a stored table is read back for its own layout, and refused for another width, a short table or values of another length', () => {
+  const fits = fitPath(path(A, B, 3), FOUR);
+  const table = layoutTable(FOUR, fits);
+  const back = storedLayoutTable(FOUR, table)!;
+  assert.deepEqual([back.steps, back.width, [...back.logColumn]], [3, 10, [0, 1, 0, 1, 1, 0, 1, 1, 0, 1]]);
+  assert.deepEqual(readLayoutTable(back, 0.3), readLayoutTable(table, 0.3));
+  assert.equal(storedLayoutTable(SIX, table), null);
+  assert.equal(storedLayoutTable(FOUR, { ...table, values: table.values.subarray(10) }), null);
+  assert.equal(storedLayoutTable(FOUR, { width: 10, values: table.values.subarray(0, 10), maeDb: table.maeDb.subarray(0, 1) }), null);
+  assert.throws(() => layoutTable(FOUR, fits.slice(0, 1)), RangeError);
+});
+
+test('a table read outside 0..1 gives its end samples', () => {
+  const fits = fitPath(path(A, B, 3), FOUR);
+  const table = layoutTable(FOUR, fits);
+  const close = (a: readonly Band[], b: readonly Band[]) =>
+    a.forEach((x, k) => assert.ok(Math.abs(x.gain - b[k]!.gain) < 1e-9 && Math.abs(x.freq / b[k]!.freq - 1) < 1e-9 && Math.abs(x.q / b[k]!.q - 1) < 1e-9));
+  close(readLayoutTable(table, -0.5), fits[0]!.bands);
+  close(readLayoutTable(table, 1), fits[2]!.bands);
+  close(readLayoutTable(table, 7), fits[2]!.bands);
 });
