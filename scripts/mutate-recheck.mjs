@@ -9,7 +9,7 @@
 // The test files whose name is the source file's (test/morph/x.test.ts, x-*.test.ts for src/morph/x.ts) run first, then
 // the set's others in their order; --tests replaces the set's list (a mutant only another file would kill then counts
 // as alive). --sample N rechecks N mutants per source file drawn at random (seeded by --seed, the same draw every time,
-// so a sampled run resumes too); --lines keeps the mutants that start on those lines. A test file still running after
+// so a sampled run resumes too), in the order drawn: the first k of a larger sample are the sample of k; --lines keeps the mutants that start on those lines. A test file still running after
 // --timeout seconds (300) is stopped, and counts as failing: the mutant made it loop (or the machine is that busy).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -79,11 +79,12 @@ for (const [file, f] of Object.entries(json.files)) {
   for (const line of f.source.split('\n')) starts.push(starts.at(-1) + line.length + 1);
   const offset = (p) => starts[p.line - 1] + p.column - 1;
   const candidates = f.mutants.filter((m) => ['Survived', 'NoCoverage'].includes(m.status) && m.location.start.line >= fromLine && m.location.start.line <= toLine);
-  const picked = sample < candidates.length ? new Set(shuffled(candidates, Number(opts.seed)).slice(0, sample)) : new Set(candidates);
-  if (picked.size < candidates.length) console.log(`${file}: a sample of ${picked.size} of its ${candidates.length} mutants (seed ${opts.seed})`);
+  // A sample is rechecked in the order it was drawn, so a run stopped part way has rechecked a smaller random sample.
+  const picked = sample < candidates.length ? shuffled(candidates, Number(opts.seed)).slice(0, sample) : candidates;
+  if (picked.length < candidates.length) console.log(`${file}: a sample of ${picked.length} of its ${candidates.length} mutants (seed ${opts.seed})`);
   const tests = testsFor(file);
-  for (const m of candidates) {
-    if (!picked.has(m) || done.has(`${file}#${m.id}`)) continue;
+  for (const m of picked) {
+    if (done.has(`${file}#${m.id}`)) continue;
     const [a, b] = [offset(m.location.start), offset(m.location.end)];
     writeFileSync(join(copy, file), f.source.slice(0, a) + m.replacement + f.source.slice(b));
     let killedBy = null;
@@ -97,7 +98,7 @@ for (const [file, f] of Object.entries(json.files)) {
       }
     }
     writeFileSync(join(copy, file), original);
-    const row = { id: m.id, ...(picked.size < candidates.length ? { sample: `${picked.size} of ${candidates.length}, seed ${opts.seed}` } : {}), file, line: m.location.start.line, mutator: m.mutatorName, original: f.source.slice(a, b), replacement: m.replacement, killedBy };
+    const row = { id: m.id, ...(picked.length < candidates.length ? { sample: `${picked.length} of ${candidates.length}, seed ${opts.seed}` } : {}), file, line: m.location.start.line, mutator: m.mutatorName, original: f.source.slice(a, b), replacement: m.replacement, killedBy };
     results.push(row);
     writeFileSync(out, JSON.stringify(results, null, 1));
     console.log(`${killedBy ? 'killed' : 'ALIVE '} ${file}:${row.line} ${row.mutator} ${JSON.stringify(row.original.slice(0, 60))} -> ${JSON.stringify(row.replacement.slice(0, 60))}${killedBy ? ` by ${killedBy}` : ''}`);

@@ -224,3 +224,11 @@ test('a table read outside 0..1 gives its end samples', () => {
   close(readLayoutTable(table, 1), fits[2]!.bands);
   close(readLayoutTable(table, 7), fits[2]!.bands);
 });
+
+test('where a path bends between two fitted rows, the row between is fitted too and each half checked again, so every row keeps its fit', () => {
+  const C = [0, 150, -4, 600, 3, 5, 1200, 0.7, -2, 6000, 1, 1, 8000];
+  const rows = [...path(A, C, 7), ...path(C, B, 27).slice(1)]; // 33 rows, the bend at row 6, between the fitted rows 4 and 8
+  const { fits, result } = countFits(rows, SIX);
+  assert.equal(fits, 10); // rows 0, 4, ..., 32, and 6
+  for (const f of result) assert.ok(f.maeDb < 0.05, `${f.maeDb} dB`);
+});

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import fc from 'fast-check';
-import { decodeTable, defaultCacheDir, encodeTable, TableCache, type StoredTable, type TableKey } from '../../src/morph/table-cache.js';
+import { decodeTable, defaultCacheDir, encodeTable, modelHash, TableCache, type StoredTable, type TableKey } from '../../src/morph/table-cache.js';
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -108,4 +109,26 @@ test('a folder that cannot be written is no error: the table is simply not kept'
   const cache = new TableCache({ dir: join(file, 'sub') });
   cache.put(key, table());
   assert.equal(cache.get(key), null);
+});
+
+test('files in the folder that are not tables are neither counted against the bound nor deleted', () => {
+  const dir = fresh();
+  const size = encodeTable(key, table()).length;
+  writeFileSync(join(dir, 'notes.txt'), Buffer.alloc(10 * size));
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'notes.txt'), old, old);
+  const cache = new TableCache({ dir, maxBytes: 2 * size });
+  for (const termA of ['a', 'b']) cache.put({ ...key, termA }, table());
+  assert.deepEqual(readdirSync(dir).length, 3);
+  assert.ok(cache.get({ ...key, termA: 'a' }));
+  assert.ok(cache.get({ ...key, termA: 'b' }));
+});
+
+test('a model folder is fingerprinted over each file name and its contents, in name order', () => {
+  const dir = fresh();
+  const names = ['weights.bin', 'model.json', 'centroids.json', 'a', 'z', 'm', 'b', 'y'];
+  for (const name of names) writeFileSync(join(dir, name), `contents of ${name}`);
+  const h = createHash('sha256');
+  for (const name of names.slice().sort()) h.update(name).update('\0').update(`contents of ${name}`);
+  assert.equal(modelHash(dir), h.digest('hex'));
 });
