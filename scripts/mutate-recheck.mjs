@@ -80,8 +80,8 @@ for (const [file, f] of Object.entries(json.files)) {
   const offset = (p) => starts[p.line - 1] + p.column - 1;
   const candidates = f.mutants.filter((m) => ['Survived', 'NoCoverage'].includes(m.status) && m.location.start.line >= fromLine && m.location.start.line <= toLine);
   // A sample is rechecked in the order it was drawn, so a run stopped part way has rechecked a smaller random sample.
-  const picked = sample < candidates.length ? shuffled(candidates, Number(opts.seed)).slice(0, sample) : candidates;
-  if (picked.length < candidates.length) console.log(`${file}: a sample of ${picked.length} of its ${candidates.length} mutants (seed ${opts.seed})`);
+  const picked = opts.sample === undefined ? candidates : shuffled(candidates, Number(opts.seed)).slice(0, sample);
+  if (opts.sample !== undefined) console.log(`${file}: a sample of ${picked.length} of its ${candidates.length} mutants (seed ${opts.seed})`);
   const tests = testsFor(file);
   for (const m of picked) {
     if (done.has(`${file}#${m.id}`)) continue;
@@ -98,7 +98,7 @@ for (const [file, f] of Object.entries(json.files)) {
       }
     }
     writeFileSync(join(copy, file), original);
-    const row = { id: m.id, ...(picked.length < candidates.length ? { sample: `${picked.length} of ${candidates.length}, seed ${opts.seed}` } : {}), file, line: m.location.start.line, mutator: m.mutatorName, original: f.source.slice(a, b), replacement: m.replacement, killedBy };
+    const row = { id: m.id, ...(opts.sample !== undefined ? { sample: `${picked.length} of ${candidates.length}, seed ${opts.seed}` } : {}), file, line: m.location.start.line, mutator: m.mutatorName, original: f.source.slice(a, b), replacement: m.replacement, killedBy };
     results.push(row);
     writeFileSync(out, JSON.stringify(results, null, 1));
     console.log(`${killedBy ? 'killed' : 'ALIVE '} ${file}:${row.line} ${row.mutator} ${JSON.stringify(row.original.slice(0, 60))} -> ${JSON.stringify(row.replacement.slice(0, 60))}${killedBy ? ` by ${killedBy}` : ''}`);

@@ -71,3 +71,21 @@ test('a layout without steps is returned as it is', () => {
   const p = [1, 200, -2, 1000, 2, 3, 3000, 1, -1, 8000];
   assert.deepEqual(snapToSteps(bare, p, respond(p), (q) => responseDb(layoutBands(bare, q), DEFAULT_GRID)), p);
 });
+
+test('where rounding one by one leans every band the same way, snapping chooses other neighbouring steps and lands nearer the target', () => {
+  // Every gain 0.12 dB above a step, every band near 632 Hz: rounding takes 0.12 dB off each, and they add up there.
+  const p = [3.12, 632.46, 2.12, 632.46, 1, 4.12, 632.46, 1, 1.12, 632.46];
+  const target = respond(p);
+  const rounded = p.map((v, j) => nearestStep(SCALES[j]!, v));
+  const snapped = snapToSteps(SPECS, p, target, respond);
+  assert.ok(maxAbs(respond(snapped), target) < maxAbs(respond(rounded), target) - 0.1, `${maxAbs(respond(snapped), target)} dB against ${maxAbs(respond(rounded), target)} dB`);
+});
+
+test('in a layout with some bands on steps, the others keep their values exactly', () => {
+  const mixed = SPECS.map((s, k) => (k === 1 ? (({ steps: _, ...rest }) => rest)(s) : s));
+  const p = [3.12, 632.46, 2.12, 632.46, 1, 4.12, 632.46, 1, 1.12, 632.46];
+  const respondMixed = (q: readonly number[]) => responseDb(layoutBands(mixed, q), DEFAULT_GRID);
+  const snapped = snapToSteps(mixed, p, respondMixed(p), respondMixed);
+  assert.deepEqual(snapped.slice(2, 5), p.slice(2, 5));
+  [0, 1, 5, 6, 7, 8, 9].forEach((j) => assert.ok(onScale(SCALES[j]!, snapped[j]!), `parameter ${j}: ${snapped[j]}`));
+});

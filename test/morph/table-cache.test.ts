@@ -71,7 +71,7 @@ test('a foreign file under the name of a key is ignored: another program\'s byte
   cache.put(key, table());
   writeFileSync(cache.fileOf(key), 'not a table at all, just some text of about the right length..............');
   assert.equal(cache.get(key), null);
-  for (const other of [{ termA: 'bright', termB: 'warm' }, { model: 'm2' }, { layout: '[6 bands]' }]) {
+  for (const other of [{ termA: 'bright', termB: 'warm' }, { termA: 'dark' }, { termB: 'dark' }, { model: 'm2' }, { layout: '[6 bands]' }]) {
     writeFileSync(cache.fileOf(key), encodeTable({ ...key, ...other }, table()));
     assert.equal(cache.get(key), null, JSON.stringify(other));
   }
@@ -131,4 +131,14 @@ test('a model folder is fingerprinted over each file name and its contents, in n
   const h = createHash('sha256');
   for (const name of names.slice().sort()) h.update(name).update('\0').update(`contents of ${name}`);
   assert.equal(modelHash(dir), h.digest('hex'));
+});
+
+test('a file whose digest is right but whose header is not JSON is ignored', () => {
+  const header = Buffer.from('{"format": 1, not json');
+  const head = Buffer.alloc(8);
+  Buffer.from('EQMT').copy(head);
+  head.writeUInt32LE(header.length, 4);
+  const body = Buffer.concat([head, header, Buffer.alloc(8 * 4)]);
+  const bytes = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  assert.equal(decodeTable(bytes, key), null);
 });
