@@ -40,7 +40,7 @@ export const SETS = {
   // 25 s): listed and rechecked per file against the files that reach it (scripts/mutate-recheck.mjs --tests).
   'morph-rest': {
     mutate: ['src/morph/build-scheduler.ts', 'src/morph/table-cache.ts', 'src/morph/fit-pool.ts', 'src/morph/fit-worker.ts', 'src/morph/map-grid.ts', 'src/morph/layout-steps.ts', 'src/morph/dense-decoder.ts', 'src/morph/vocabulary-paths.ts', 'src/morph/xy-patch.ts'],
-    tests: ['test/morph/build-scheduler.test.ts', 'test/morph/table-cache.test.ts', 'test/morph/layout-steps.test.ts', 'test/morph/map-grid.test.ts', 'test/morph/dense-decoder.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/model/shipped-vocabulary.test.ts', 'test/morph/fitted-decoder-pool.test.ts', 'test/morph/fitted-pad.test.ts', 'test/morph/xy-patch.test.ts'],
+    tests: ['test/morph/build-scheduler.test.ts', 'test/morph/table-cache.test.ts', 'test/morph/layout-steps.test.ts', 'test/morph/map-grid.test.ts', 'test/morph/dense-decoder.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/model/shipped-vocabulary.test.ts', 'test/morph/fit-pool.test.ts', 'test/morph/fitted-decoder-pool.test.ts', 'test/morph/fitted-pad.test.ts', 'test/morph/xy-patch.test.ts'],
   },
   'morph-model': {
     mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],
