@@ -85,6 +85,7 @@ test('text that is not 7-bit ASCII and messages in bundles are read the same as 
 
 const refusedArgs: [string, OscArg[], string | undefined, string][] = [
   ['x', [], undefined, 'OSC address "x" must start with "/"'],
+  [42 as unknown as string, [], undefined, 'OSC address "42" must start with "/"'], // a caller outside TypeScript
   ['/a b', [], undefined, 'OSC address "/a b" must be printable ASCII'],
   ['/x', [1, 2], 'i', '/x: 2 arguments but type tags "i"'],
   ['/x', [1.5], 'i', "/x: argument 1 (1.5) is not a 32-bit integer for 'i'"],
