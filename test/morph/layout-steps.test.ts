@@ -89,3 +89,25 @@ test('in a layout with some bands on steps, the others keep their values exactly
   assert.deepEqual(snapped.slice(2, 5), p.slice(2, 5));
   [0, 1, 5, 6, 7, 8, 9].forEach((j) => assert.ok(onScale(SCALES[j]!, snapped[j]!), `parameter ${j}: ${snapped[j]}`));
 });
+
+test('snapping goes on while a pass helps: where rounding leans, no single step of a parameter beside its nearest lowers the error further', () => {
+  const p = [3.12, 632.46, 2.12, 632.46, 1, 4.12, 632.46, 1, 1.12, 632.46];
+  const target = respond(p);
+  const snapped = snapToSteps(SPECS, p, target, respond);
+  // the error snapping minimises: the largest difference, the RMS difference a thousandth as heavy as a tie-breaker
+  const error = (q: readonly number[]) => {
+    const r = respond(q);
+    const d = Array.from(r, (v, i) => Math.abs(v - target[i]!));
+    return Math.max(...d) + 1e-3 * Math.sqrt(d.reduce((s, x) => s + x * x, 0) / d.length);
+  };
+  const best = error(snapped);
+  p.forEach((v, j) => {
+    const s = SCALES[j]!;
+    const at = Math.round(s.kind === 'linear' ? ((v - s.min) / (s.max - s.min)) * (s.count - 1) : (Math.log(v / s.min) / Math.log(s.max / s.min)) * (s.count - 1));
+    for (const i of [at - 1, at, at + 1]) {
+      const moved = snapped.slice();
+      moved[j] = stepValue(s, i);
+      assert.ok(error(moved) >= best - 1e-9, `parameter ${j} at step ${i}: ${error(moved)} dB against ${best} dB`);
+    }
+  });
+});
