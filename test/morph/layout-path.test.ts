@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { GAIN_RANGE, PARAMS, type Band, type BandSpec, type ParamSteps } from '../../src/eq/bands.js';
+import { fitParametric } from '../../src/eq/fit.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
 import { FIT_GRID, fitAlongPath, fitPath, fitLayoutSample, layoutBands, layoutTable, pathPeaks, readLayoutTable, seedFromSource, storedLayoutTable } from '../../src/morph/layout-path.js';
@@ -241,4 +242,26 @@ test('a warm-started fit keeps the bands in the order it was given, even where t
   const fit = fitLayoutSample(row, FOUR, previous);
   assert.ok(fit.bands[1]!.freq > 2000 && fit.bands[2]!.freq < 800, `${fit.bands[1]!.freq} Hz, ${fit.bands[2]!.freq} Hz`);
   assert.ok(fit.maeDb < 0.05, `${fit.maeDb} dB`);
+});
+
+test('a layout that cannot copy every band is fitted as a chain from each end, and the chain with the smaller worst error is kept', () => {
+  const chain = (rows: readonly number[][], peaks: readonly number[]) => {
+    let previous: number[] | undefined;
+    return rows.map((row) => {
+      const fit = previous ? fitLayoutSample(row, FOUR, previous) : fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: FOUR, initial: seedFromSource(row, FOUR, peaks), sort: false });
+      previous = fit.params;
+      return fit;
+    });
+  };
+  const worst = (fits: readonly { maeDb: number }[]) => Math.max(...fits.map((f) => f.maeDb));
+  const there = path(A, B, 9);
+  const fromA = chain(there, pathPeaks(there, FOUR));
+  const fromB = chain(there.slice().reverse(), pathPeaks(there, FOUR)).reverse();
+  assert.notEqual(worst(fromA), worst(fromB), 'a path whose two chains differ');
+  const better = worst(fromA) < worst(fromB) ? fromA : fromB;
+  const worse = better === fromA ? fromB : fromA;
+  // Either way round, the path keeps the better chain: read backwards, the chain from B is the forward one.
+  assert.deepEqual(fitPath(there, FOUR).map((f) => f.params), better.map((f) => f.params));
+  assert.deepEqual(fitPath(there.slice().reverse(), FOUR).map((f) => f.params), better.slice().reverse().map((f) => f.params));
+  assert.notDeepEqual(better.map((f) => f.params), worse.map((f) => f.params));
 });

@@ -60,3 +60,29 @@ test('before its grid is built, a map point is answered by the same blend the gr
   const early = Array.from(fresh.params(...node));
   assert.ok(maxAbsDiff(early, grid.params(...node)) < 1e-9);
 });
+
+test('prepared in the background, a grid becomes ready over some turns of the event loop, decoding each word once, and holds what build() holds', { timeout: 120_000 }, async () => {
+  let decoded = 0;
+  const background = new MapGrid(model, grid.points, undefined, undefined, (zs) => {
+    decoded += zs.length;
+    return model.decodeLatents(zs, { sorted: false });
+  });
+  background.prepare();
+  background.prepare(); // a second call while it builds starts nothing more
+  assert.equal(background.ready, false);
+  while (!background.ready) await new Promise((r) => setImmediate(r));
+  assert.equal(decoded, grid.points.length);
+  for (const [x, y] of [[0, 0], [0.25, 0.75], [1, 1], [0.51, 0.13]] as const) assert.ok(maxAbsDiff(background.params(x, y), grid.params(x, y)) < 1e-9, `${x}, ${y}`);
+  assert.equal(decoded, grid.points.length);
+});
+
+test('answered before its grid is built, a map decodes its words once for all the points asked', () => {
+  let decoded = 0;
+  const early = new MapGrid(model, grid.points, undefined, undefined, (zs) => {
+    decoded += zs.length;
+    return model.decodeLatents(zs, { sorted: false });
+  });
+  early.params(0.2, 0.3);
+  early.params(0.7, 0.1);
+  assert.equal(decoded, grid.points.length);
+});
