@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PARAM_COUNT } from '../../src/eq/bands.js';
+import { PARAM_COUNT, type BandSpec } from '../../src/eq/bands.js';
 import type { DenseDecoderData } from '../../src/morph/dense-decoder.js';
 import { FitPool } from '../../src/morph/fit-pool.js';
+import { fitPath } from '../../src/morph/layout-path.js';
 
 /** A pair's path of `steps` rows, straight from one five-band setting to another (flat, PARAM_COUNT per row). */
 function rows(steps: number): Float64Array {
@@ -60,4 +61,38 @@ test('closing rejects what waits and what runs, and every later request', async 
   await running;
   await waiting;
   await assert.rejects(pool.shape('c', rows(5)), /closed/);
+});
+
+test('a fit in a worker is the fit on this thread: parameters and each row error', async () => {
+  const wide = { gain: { min: -15, max: 15 }, q: { min: 0.3, max: 10 } };
+  const specs: BandSpec[] = [
+    { type: 'lowshelf', freq: { min: 22, max: 1000 }, fixedQ: 0.71, ...wide },
+    { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
+    { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
+    { type: 'highshelf', freq: { min: 580, max: 20000 }, fixedQ: 0.71, ...wide },
+  ];
+  const flat = rows(3);
+  const here = fitPath(Array.from({ length: 3 }, (_, i) => flat.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT)), specs);
+  const pool = new FitPool(1);
+  try {
+    const there = await pool.fit('k', flat, specs);
+    assert.deepEqual(Array.from(there.params), here.flatMap((f) => f.params));
+    assert.deepEqual(Array.from(there.maeDb), here.map((f) => f.maeDb));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker that dies fails its request, and the next request gets a worker of its own', async () => {
+  const pool = new FitPool(1);
+  try {
+    pool.useDecoder(null as unknown as DenseDecoderData); // a worker cannot build a decoder from nothing: it dies of it
+    const first = pool.shape('a', rows(3));
+    const second = pool.shape('b', rows(3));
+    await assert.rejects(first);
+    await assert.rejects(second); // its own worker, which dies of the same decoder
+    assert.equal(pool.pending, 0);
+  } finally {
+    await pool.close();
+  }
 });
