@@ -211,6 +211,7 @@ test('a stored table is read back for its own layout, and refused for another wi
   const table = layoutTable(FOUR, fits);
   const back = storedLayoutTable(FOUR, table)!;
   assert.deepEqual([back.steps, back.width, [...back.logColumn]], [3, 10, [0, 1, 0, 1, 1, 0, 1, 1, 0, 1]]);
+  assert.deepEqual([...table.maeDb], fits.map((f) => f.maeDb));
   assert.deepEqual(readLayoutTable(back, 0.3), readLayoutTable(table, 0.3));
   assert.equal(storedLayoutTable(SIX, table), null);
   assert.equal(storedLayoutTable(FOUR, { ...table, values: table.values.subarray(10) }), null);
