@@ -59,9 +59,10 @@ test('a table fitted in a worker is the table fitted on the main thread, and is 
 
 test("a pair's path decoded and shaped in a worker is the path built in the scheduler's slices", async () => {
   const asked: string[] = [];
+  const answered: string[] = [];
   const spy: PathPool = {
-    shape: (key, rows) => (asked.push('shape'), pool.shape(key, rows)),
-    samplePath: (key, za, zb, steps) => (asked.push('path'), pool.samplePath(key, za, zb, steps)),
+    shape: (key, rows) => (asked.push('shape'), pool.shape(key, rows).then((r) => (answered.push('shape'), r))),
+    samplePath: (key, za, zb, steps) => (asked.push('path'), pool.samplePath(key, za, zb, steps).then((r) => (answered.push('path'), r))),
     useDecoder: (d) => pool.useDecoder(d),
     touch: (key) => pool.touch(key),
   };
@@ -72,6 +73,7 @@ test("a pair's path decoded and shaped in a worker is the path built in the sche
   for (const d of [inWorker, shapedThere, inThread]) d.request('clear', 'rich');
   await until(() => [inWorker, shapedThere, inThread].every((d) => d.ready('clear', 'rich')));
   assert.deepEqual(asked.sort(), ['path', 'shape']);
+  assert.deepEqual(answered.sort(), ['path', 'shape'], 'each answered by the worker, not built here after a failure');
   const want = Array.from(inThread.table('clear', 'rich').values);
   assert.deepEqual(Array.from(inWorker.table('clear', 'rich').values), want);
   // tfjs decodes in float32: the same path within its precision.
