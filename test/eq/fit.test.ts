@@ -124,3 +124,11 @@ test('bad input is refused', () => {
   assert.throws(() => fitParametric(new Float64Array(40), GRID40, { weights: new Float64Array(40) }), RangeError);
   assert.throws(() => fitParametric(new Float64Array(40), GRID40, { initial: [1, 2] }), RangeError);
 });
+
+test('bounds tighter than the layout are kept: every fitted value inside them, however far the target lies outside', () => {
+  const target = responseFromParams([6, 100, 8, 300, 2, -6, 1500, 1, 4, 5000, 1, 3, 9000], GRID40);
+  const min = PARAMS.map((p) => (p.kind === 'gain' ? -2 : p.range.min));
+  const max = PARAMS.map((p) => (p.kind === 'gain' ? 2 : p.range.max));
+  const fit = fitParametric(target, GRID40, { bounds: { min, max } });
+  fit.params.forEach((v, j) => assert.ok(v >= min[j]! - 1e-9 && v <= max[j]! + 1e-9, `parameter ${j}: ${v}`));
+});

@@ -100,3 +100,12 @@ test('the SVG uses no clip path, mask, filter or transform, and its legend sits 
     }),
   );
 });
+
+test('the SVG dB scale steps 1, 2, 3, 6, 12 dB: a 20 dB peak gets ticks 6 dB apart up to +24, and each curve is one line from its first point', () => {
+  const db = new Float64Array(DEFAULT_GRID.length).map((_, i) => (i === 100 ? 20 : 0));
+  const svg = svgPlot([{ label: 'peak', db }], DEFAULT_GRID);
+  for (const tick of ['>+24<', '>+18<', '>+6<', '>-24<']) assert.ok(svg.includes(tick), tick);
+  assert.ok(!svg.includes('>+20<') && !svg.includes('>+5<'));
+  const d = /<path d="([^"]*)"/.exec(svg)![1]!;
+  assert.match(d, /^M[-\d.]+ [-\d.]+( L[-\d.]+ [-\d.]+)+$/);
+});
