@@ -68,3 +68,15 @@ test("a network trained with eqmorph's own layer normalisation is decoded in Jav
   const want = tfjs(zs);
   zs.forEach((z, i) => assertSameParams(js.decode(z), want[i]!));
 });
+
+test('a linear activation layer is evaluated as the identity, as tfjs evaluates it', () => {
+  const input = tf.input({ shape: [4] });
+  const hidden = tf.layers.dense({ units: 13, kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }) }).apply(input);
+  const out = tf.layers.activation({ activation: 'linear' }).apply(hidden) as tf.SymbolicTensor;
+  const net = tf.model({ inputs: input, outputs: out });
+  const tfjs = (z: readonly (readonly number[])[]) => (net.predict(tf.tensor2d(z as number[][])) as tf.Tensor).arraySync() as number[][];
+  const zs = [[0.1, -0.7, 0.3, 0.9], [-0.5, 0.2, -0.1, 0.4], [0.8, 0.6, -0.9, -0.3]];
+  const js = DenseDecoder.from(net, { zs: zs.slice(0, 2), tfjs });
+  assert.ok(js, 'the evaluator knows the layer');
+  tfjs(zs.slice(2))[0]!.forEach((v, j) => assert.ok(Math.abs(js.decode(zs[2]!)[j]! - v) < 1e-5, `output ${j}`));
+});
