@@ -217,6 +217,7 @@ test('a stored table is read back for its own layout, and refused for another wi
   assert.equal(storedLayoutTable(FOUR, { ...table, values: table.values.subarray(10) }), null);
   assert.equal(storedLayoutTable(FOUR, { width: 10, values: table.values.subarray(0, 10), maeDb: table.maeDb.subarray(0, 1) }), null);
   assert.throws(() => layoutTable(FOUR, fits.slice(0, 1)), RangeError);
+  assert.equal(layoutTable(FOUR, fits.slice(0, 2)).steps, 2, 'two samples make a table');
 });
 
 test('a table read outside 0..1 gives its end samples', () => {
