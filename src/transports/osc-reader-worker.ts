@@ -1,0 +1,79 @@
+// The OSC input's socket on a thread of its own: reads every datagram, holds a word's (see osc-hold.ts) and posts the
+// rest to the main thread as they come, so that the thread playing the faders never reads a flood of words itself.
+
+import dgram from 'node:dgram';
+import { parentPort, workerData } from 'node:worker_threads';
+import { heldAddress, LatestHold, type HeldDatagram } from './osc-hold.js';
+import type { ReaderItem, ReaderOptions, ReaderReport, ReaderRequest } from './osc-thread-reader.js';
+
+const opts = workerData as ReaderOptions;
+const port = parentPort!;
+const post = (r: ReaderReport, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
+
+/** What a socket error says, as plain data: an Error does not keep its code through postMessage. */
+function errorInfo(err: NodeJS.ErrnoException) {
+  return { message: err.message, code: err.code, errno: err.errno, syscall: err.syscall };
+}
+
+let prefixes: Uint8Array[] = [];
+/** Datagrams posted in one message (a flush of held words, then the datagram that caused it). */
+const transfer: ArrayBuffer[] = [];
+
+function item(bytes: Uint8Array, from: dgram.RemoteInfo | HeldDatagram['from'], superseded: number): ReaderItem {
+  // A copy of its own, moved to the main thread with the message rather than copied again.
+  const own = new Uint8Array(bytes);
+  transfer.push(own.buffer);
+  return { bytes: own, address: from.address, port: from.port, superseded };
+}
+
+function postItems(items: ReaderItem[]): void {
+  post({ kind: 'data', items }, transfer.splice(0));
+}
+
+const heldItems = (held: readonly HeldDatagram[]) => held.map((h) => item(h.bytes, h.from, h.superseded));
+const hold = new LatestHold((held) => postItems(heldItems(held)));
+
+const socket = dgram.createSocket(opts.socketType);
+const onBindError = (err: NodeJS.ErrnoException) => {
+  post({ kind: 'bind-error', error: errorInfo(err) });
+  port.close();
+};
+socket.once('error', onBindError);
+socket.on('message', (buf, rinfo) => {
+  try {
+    if (buf.length > opts.maxPacketBytes) {
+      postItems([...heldItems(hold.take()), { bytes: null, address: rinfo.address, port: rinfo.port, superseded: -1 }]);
+      return;
+    }
+    if (prefixes.length > 0) {
+      const address = heldAddress(prefixes, buf);
+      if (address >= 0) return hold.hold(address, buf, rinfo);
+    }
+    const items = heldItems(hold.take());
+    items.push(item(buf, rinfo, -1));
+    postItems(items);
+  } catch {
+    post({ kind: 'lost', count: 1 });
+  }
+});
+socket.bind(opts.port, opts.host, () => {
+  socket.off('error', onBindError);
+  socket.on('error', (err) => post({ kind: 'error', error: errorInfo(err) }));
+  try {
+    socket.setRecvBufferSize(opts.receiveBufferBytes);
+  } catch {
+    // the OS refused the size; its default still works, only with less room for bursts
+  }
+  const a = socket.address();
+  post({ kind: 'bound', address: a.address, port: a.port, receiveBufferBytes: socket.getRecvBufferSize() });
+});
+
+port.on('message', (r: ReaderRequest) => {
+  if (r.kind === 'hold') {
+    hold.flush();
+    prefixes = r.prefixes;
+    return;
+  }
+  hold.drop();
+  socket.close(() => port.close());
+});
