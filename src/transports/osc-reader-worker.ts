@@ -36,6 +36,11 @@ const hold = new LatestHold((held) => postItems(heldItems(held)));
 const socket = dgram.createSocket(opts.socketType);
 const onBindError = (err: NodeJS.ErrnoException) => {
   post({ kind: 'bind-error', error: errorInfo(err) });
+  try {
+    socket.close();
+  } catch {
+    // already closed by the failed bind
+  }
   port.close();
 };
 socket.once('error', onBindError);
