@@ -263,7 +263,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
     firstIn = false;
-    const t = new OscUdpTransport({ name, mode: 'in', bind });
+    const t = new OscUdpTransport({ name, mode: 'in', bind, onReaderStart: afterWorkerStart });
     await t.open();
     oscInputs.set(name, t);
     // The bound port, not the asked-for one, so that a caller who asked for any free port learns which.

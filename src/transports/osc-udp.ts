@@ -74,6 +74,11 @@ export interface OscUdpOptions {
   readonly receiveBufferBytes?: number;
   readonly retryMs?: number;
   readonly reader?: 'thread' | 'main';
+  /**
+   * Runs once the reader thread is online: starting a thread puts some V8 settings back to their defaults (the small
+   * young generation of `eqmorph run`, see cli/young-generation.ts), which this may make again.
+   */
+  readonly onReaderStart?: () => void;
   /** Starts the reader thread (tests pass one that fails, or that ends later). */
   readonly startReader?: (options: ReaderOptions, on: ReaderEvents) => Promise<ThreadReader>;
 }
@@ -127,6 +132,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private readonly receiveBufferBytes: number;
   private readonly onThread: boolean;
   private readonly startReader: (options: ReaderOptions, on: ReaderEvents) => Promise<ThreadReader>;
+  private readonly onReaderStart: () => void;
 
   private readonly status = new StatusCell();
   private readonly counts = new CounterCell();
@@ -176,6 +182,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
     this.onThread = this.mode === 'in' && (options.reader ?? 'thread') === 'thread';
     this.startReader = options.startReader ?? startThreadReader;
+    this.onReaderStart = options.onReaderStart ?? (() => undefined);
   }
 
   /** True when sends to the remote go through a connected socket (mode out with a remote). */
@@ -268,6 +275,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       throw new TransportError(this.name, sentence, errorCode(why.error), { cause: why.error });
     }
     this.reader = reader;
+    this.onReaderStart();
     if (this.holdPrefixes.length > 0) reader.hold(this.holdPrefixes);
     this.sendFailed = false;
     this.status.set('open');

@@ -42,6 +42,16 @@ test('osc-udp reader: an input reads its socket on a thread of its own unless to
   }
 });
 
+test('osc-udp reader: `onReaderStart` runs once when the reader thread is online, and never for a socket read on this thread', async () => {
+  const starts = { thread: 0, main: 0 };
+  const inputs = [await input({ onReaderStart: () => starts.thread++ }), await input({ reader: 'main', onReaderStart: () => starts.main++ })];
+  try {
+    assert.deepEqual(starts, { thread: 1, main: 0 });
+  } finally {
+    for (const { t } of inputs) await t.close();
+  }
+});
+
 test('osc-udp reader: where no thread can be started, the input reads its socket on this thread and messages flow', async () => {
   const { t, port } = await input({ startReader: () => Promise.reject({ kind: 'thread', error: new Error('no threads here') }) });
   try {
