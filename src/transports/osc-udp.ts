@@ -206,11 +206,12 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   /**
    * Messages to these addresses that only matter as the newest one (a word, where a flood of them must not cost the
    * fader): a datagram of one such message with one string argument is not decoded as it comes in but held, replacing
-   * the one held from the same sender to the same address, and passed on at the end of the turn of the event loop, or
-   * at once before any other message this socket reads, so that what came in before that message still goes on before
-   * it. The one passed on says in `superseded` how many it replaced, and its `time` is when it was passed on (in the
-   * same turn). Keyed by sender too, so one sender's flood never replaces another's word (nor a word from an allowed
-   * sender). An empty set holds nothing (the default).
+   * the one held from the same sender to the same address, and passed on at the end of the turn of the reading
+   * thread's event loop, or at once before any other message this socket reads, so that what came in before that
+   * message still goes on before it. The one passed on says in `superseded` how many it replaced (it and those are
+   * counted in `in` when it is passed on, if a reader thread held them), and its `time` is when it was passed on.
+   * Keyed by sender too, so one sender's flood never replaces another's word (nor a word from an allowed sender). An
+   * empty set holds nothing (the default).
    */
   holdLatest(addresses: Iterable<string>): void {
     this.held.flush();
