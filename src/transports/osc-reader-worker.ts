@@ -26,8 +26,29 @@ function item(bytes: Uint8Array, from: dgram.RemoteInfo | HeldDatagram['from'], 
   return { bytes: own, address: from.address, port: from.port, superseded };
 }
 
+/** Datagrams posted, and (written by the main thread) taken: a bounded queue between the threads. */
+const taken = new Int32Array(opts.queue);
+let posted = 0;
+
 function postItems(items: ReaderItem[]): void {
+  posted = (posted + items.length) | 0;
   post({ kind: 'data', items }, transfer.splice(0));
+}
+
+/**
+ * Datagrams dropped because the main thread is a full queue behind: where it reads its own socket, the kernel's buffer
+ * is that bound (what does not fit is dropped). Told once per turn, and counted there as dropped.
+ */
+let overflow = 0;
+function overflowed(): boolean {
+  if (((posted - Atomics.load(taken, 0)) | 0) < opts.maxQueued) return false;
+  if (overflow++ === 0) {
+    setImmediate(() => {
+      post({ kind: 'lost', count: overflow });
+      overflow = 0;
+    });
+  }
+  return true;
 }
 
 const heldItems = (held: readonly HeldDatagram[]) => held.map((h) => item(h.bytes, h.from, h.superseded));
@@ -47,6 +68,7 @@ socket.once('error', onBindError);
 socket.on('message', (buf, rinfo) => {
   try {
     if (buf.length > opts.maxPacketBytes) {
+      if (overflowed()) return;
       postItems([...heldItems(hold.take()), { bytes: null, address: rinfo.address, port: rinfo.port, superseded: -1 }]);
       return;
     }
@@ -54,6 +76,7 @@ socket.on('message', (buf, rinfo) => {
       const address = heldAddress(prefixes, buf);
       if (address >= 0) return hold.hold(address, buf, rinfo);
     }
+    if (overflowed()) return;
     const items = heldItems(hold.take());
     items.push(item(buf, rinfo, -1));
     postItems(items);
@@ -80,5 +103,9 @@ port.on('message', (r: ReaderRequest) => {
     return;
   }
   hold.drop();
-  socket.close(() => port.close());
+  try {
+    socket.close(() => port.close());
+  } catch {
+    port.close();
+  }
 });

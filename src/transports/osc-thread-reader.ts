@@ -2,12 +2,20 @@
 
 import { Worker } from 'node:worker_threads';
 
-export interface ReaderOptions {
+/** What the input asks of its reader. */
+export interface ReaderSettings {
   readonly socketType: 'udp4' | 'udp6';
   readonly host: string;
   readonly port: number;
   readonly receiveBufferBytes: number;
   readonly maxPacketBytes: number;
+  /** Datagrams the reader may have posted that this thread has not taken yet; more are dropped (counted). */
+  readonly maxQueued: number;
+}
+
+export interface ReaderOptions extends ReaderSettings {
+  /** Four bytes shared with the reader: how many datagrams this thread has taken (written here). */
+  readonly queue: SharedArrayBuffer;
 }
 
 /**
@@ -87,15 +95,17 @@ export function socketError(info: SocketErrorInfo): Error {
  * Binds a UDP socket on a worker thread and resolves once it is bound; rejects with a `ReaderStartError`. Its events
  * come in the order the reader read the datagrams.
  */
-export function startThreadReader(options: ReaderOptions, on: ReaderEvents): Promise<ThreadReader> {
-  return startWorker(options).then(
-    (worker) => talkTo(worker, options, on),
+export function startThreadReader(options: ReaderSettings, on: ReaderEvents): Promise<ThreadReader> {
+  const withQueue: ReaderOptions = { ...options, queue: new SharedArrayBuffer(4) };
+  return startWorker(withQueue).then(
+    (worker) => talkTo(worker, withQueue, on),
     (err: Error) => Promise.reject({ kind: 'thread', error: err } satisfies ReaderStartError),
   );
 }
 
 function talkTo(worker: Worker, options: ReaderOptions, on: ReaderEvents): Promise<ThreadReader> {
   return new Promise((resolve, reject) => {
+    const taken = new Int32Array(options.queue);
     let state: 'starting' | 'open' | 'closing' | 'ended' = 'starting';
     let closed: Promise<void> | null = null;
     const exited = new Promise<void>((done) => worker.once('exit', () => done()));
@@ -118,7 +128,9 @@ function talkTo(worker: Worker, options: ReaderOptions, on: ReaderEvents): Promi
     worker.on('message', (r: ReaderReport) => {
       switch (r.kind) {
         case 'data':
-          return on.data(r.items);
+          on.data(r.items);
+          Atomics.add(taken, 0, r.items.length);
+          return;
         case 'lost':
           return on.lost(r.count);
         case 'error':

@@ -7,7 +7,7 @@ import { describeSocketError, errorCode, TransportClosedError, TransportError } 
 import { heldAddress, LatestHold, type DatagramSender, type HeldDatagram } from './osc-hold.js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg, type OscDropReason } from './osc-packet.js';
 import { startThreadReader, type ReaderItem, type ReaderStartError, type ThreadReader } from './osc-thread-reader.js';
-import type { ReaderEvents, ReaderOptions } from './osc-thread-reader.js';
+import type { ReaderEvents, ReaderSettings } from './osc-thread-reader.js';
 import { CounterCell, StatusCell, type Transport, type TransportCounters, type TransportStatus } from './transport.js';
 
 export { heldAddress } from './osc-hold.js';
@@ -54,6 +54,7 @@ export interface OscOutMessage {
  * | `receiveBufferBytes` | `2097152`                        | `1048576` (1 MiB; modes in and both) | kernel receive buffer asked for; the OS caps it (Linux: at net.core.rmem_max, and reports twice what it grants) |
  * | `retryMs`       | `200`                                 | 1000                        | first wait before re-resolving a remote name or probing a refusing remote (doubles up to 30 s for names) |
  * | `reader`        | `'main'`                              | `'thread'` in mode in, else `'main'` | where the socket is read: `thread` reads it on a worker thread of its own (mode in only) |
+ * | `readerQueue`   | `1024`                                | 4096                        | datagrams a reader thread may pass on ahead of this thread; more are dropped and counted, as a full receive buffer drops them |
  *
  * Mode in reads its socket on a worker thread (osc-reader-worker.ts) that holds a word's datagrams (`holdLatest`) and
  * passes the rest to this thread as they come: a flood of words is read there, and a fader move waits behind no word
@@ -74,13 +75,14 @@ export interface OscUdpOptions {
   readonly receiveBufferBytes?: number;
   readonly retryMs?: number;
   readonly reader?: 'thread' | 'main';
+  readonly readerQueue?: number;
   /**
    * Runs once the reader thread is online: starting a thread puts some V8 settings back to their defaults (the small
    * young generation of `eqmorph run`, see cli/young-generation.ts), which this may make again.
    */
   readonly onReaderStart?: () => void;
   /** Starts the reader thread (tests pass one that fails, or that ends later). */
-  readonly startReader?: (options: ReaderOptions, on: ReaderEvents) => Promise<ThreadReader>;
+  readonly startReader?: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
 }
 
 /**
@@ -89,6 +91,12 @@ export interface OscUdpOptions {
  * kernel charges each small datagram about 1 kB of it, so 4 MiB holds some 4,000: 80 ms of a flood of 50 a millisecond.
  */
 const DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
+
+/**
+ * A reader thread reads faster than this thread decodes and plays what it passes on: without a bound, a flood of
+ * datagrams that are not words would queue between the threads without end. About what the receive buffer holds.
+ */
+const DEFAULT_READER_QUEUE = 4096;
 
 /**
  * The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). `in`
@@ -131,7 +139,8 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private readonly now: () => number;
   private readonly receiveBufferBytes: number;
   private readonly onThread: boolean;
-  private readonly startReader: (options: ReaderOptions, on: ReaderEvents) => Promise<ThreadReader>;
+  private readonly readerQueue: number;
+  private readonly startReader: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
   private readonly onReaderStart: () => void;
 
   private readonly status = new StatusCell();
@@ -182,6 +191,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
     this.onThread = this.mode === 'in' && (options.reader ?? 'thread') === 'thread';
     this.startReader = options.startReader ?? startThreadReader;
+    this.readerQueue = options.readerQueue ?? DEFAULT_READER_QUEUE;
     this.onReaderStart = options.onReaderStart ?? (() => undefined);
   }
 
@@ -256,7 +266,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     let reader: ThreadReader;
     try {
       reader = await this.startReader(
-        { socketType: this.socketType, host: this.bindHost, port: this.bindPort, receiveBufferBytes: this.receiveBufferBytes, maxPacketBytes: this.maxPacketBytes },
+        { socketType: this.socketType, host: this.bindHost, port: this.bindPort, receiveBufferBytes: this.receiveBufferBytes, maxPacketBytes: this.maxPacketBytes, maxQueued: this.readerQueue },
         {
           data: (items) => this.fromThread(reader, items),
           lost: (n) => (this.counts.dropped += n),

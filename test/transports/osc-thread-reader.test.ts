@@ -1,5 +1,6 @@
 // Specifications of an OSC input whose socket is read on a thread of its own, on real sockets at 127.0.0.1.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { after, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
@@ -125,6 +126,27 @@ test('osc-udp reader: addresses to hold given before open are held by the thread
   } finally {
     sub.unsubscribe();
     s.close();
+    await t.close();
+  }
+});
+
+test('osc-udp reader: while this thread is busy, the reader passes on at most `readerQueue` datagrams; the rest are dropped and counted', async () => {
+  const { t, port } = await input({ readerQueue: 50 });
+  const got: OscInMessage[] = [];
+  const sub = t.messages$.subscribe((m) => got.push(m));
+  try {
+    // spawnSync holds this thread while another process sends 400 datagrams and then waits a second before it ends:
+    // the reader thread reads them all meanwhile, and nothing it posts is taken until this thread runs again.
+    const bytes = JSON.stringify([...encodeOscMessage('/busy', [0.5], 'f')]);
+    const code = `const s = require('node:dgram').createSocket('udp4'); const b = Buffer.from(${bytes}); s.connect(${port}, '${LOCAL}', () => { for (let i = 0; i < 400; i++) s.send(b); setTimeout(() => s.close(), 1000); });`;
+    assert.equal(spawnSync(process.execPath, ['-e', code]).status, 0);
+    await eventually(() => t.counters().in + t.counters().dropped === 400, 'all 400 datagrams accounted for', 5000);
+    assert.ok(t.counters().in >= 50 && t.counters().in < 400, `${t.counters().in} passed on`);
+    assert.equal(got.length, t.counters().in);
+    // The queue empties as this thread takes it: a datagram sent now passes.
+    assert.equal((await roundTrip(t, port, '/after')).address, '/after');
+  } finally {
+    sub.unsubscribe();
     await t.close();
   }
 });
