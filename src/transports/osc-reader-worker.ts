@@ -1,9 +1,9 @@
 // The OSC input's socket on a thread of its own: reads every datagram, holds a word's (see osc-hold.ts) and posts the
-// rest to the main thread as they come, so that the thread playing the faders never reads a flood of words itself.
+// rest to the main thread after each read (a batch of up to 32), so the thread playing the faders never reads a flood.
 
 import dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
-import { heldAddress, LatestHold, type HeldDatagram } from './osc-hold.js';
+import { heldAddress, LatestHold, type DatagramSender } from './osc-hold.js';
 import type { ReaderItem, ReaderOptions, ReaderReport, ReaderRequest } from './osc-thread-reader.js';
 
 const opts = workerData as ReaderOptions;
@@ -16,24 +16,47 @@ function errorInfo(err: NodeJS.ErrnoException) {
 }
 
 let prefixes: Uint8Array[] = [];
-/** Datagrams posted in one message (a flush of held words, then the datagram that caused it). */
-const transfer: ArrayBuffer[] = [];
 
-function item(bytes: Uint8Array, from: dgram.RemoteInfo | HeldDatagram['from'], superseded: number): ReaderItem {
-  // A copy of its own, moved to the main thread with the message rather than copied again.
-  const own = new Uint8Array(bytes);
-  transfer.push(own.buffer);
-  return { bytes: own, address: from.address, port: from.port, superseded };
+/**
+ * What this turn read, in order, posted in one message at the end of the reading (a fader's datagram waits only for the
+ * rest of the datagrams read with it, at most 32): a message per datagram cost the main thread a wake-up each.
+ */
+let batch: ReaderItem[] = [];
+let transfer: ArrayBuffer[] = [];
+let batchTurn: NodeJS.Immediate | null = null;
+
+function postBatch(): void {
+  batchTurn = null;
+  if (batch.length === 0) return;
+  post({ kind: 'data', items: batch }, transfer);
+  batch = [];
+  transfer = [];
 }
 
-/** Datagrams posted, and (written by the main thread) taken: a bounded queue between the threads. */
+/** Datagrams queued for the main thread, and (written by it) taken: a bounded queue between the threads. */
 const taken = new Int32Array(opts.queue);
-let posted = 0;
+let queued = 0;
 
-function postItems(items: ReaderItem[]): void {
-  posted = (posted + items.length) | 0;
-  post({ kind: 'data', items }, transfer.splice(0));
+function add(bytes: Uint8Array | null, from: DatagramSender, superseded: number): void {
+  queued = (queued + 1) | 0;
+  if (bytes === null) batch.push({ bytes, address: from.address, port: from.port, superseded });
+  else {
+    // A copy of its own, moved to the main thread with the message rather than copied again.
+    const own = new Uint8Array(bytes);
+    transfer.push(own.buffer);
+    batch.push({ bytes: own, address: from.address, port: from.port, superseded });
+  }
+  batchTurn ??= setImmediate(postBatch);
 }
+
+/** Held words go after what this turn read before them (every datagram that is not a word takes them first). */
+const hold = new LatestHold((held) => {
+  for (const h of held) add(h.bytes, h.from, h.superseded);
+  postBatch();
+});
+const addHeld = () => {
+  for (const h of hold.take()) add(h.bytes, h.from, h.superseded);
+};
 
 /**
  * Datagrams dropped because the main thread is a full queue behind: where it reads its own socket, the kernel's buffer
@@ -41,7 +64,7 @@ function postItems(items: ReaderItem[]): void {
  */
 let overflow = 0;
 function overflowed(): boolean {
-  if (((posted - Atomics.load(taken, 0)) | 0) < opts.maxQueued) return false;
+  if (((queued - Atomics.load(taken, 0)) | 0) < opts.maxQueued) return false;
   if (overflow++ === 0) {
     setImmediate(() => {
       post({ kind: 'lost', count: overflow });
@@ -50,9 +73,6 @@ function overflowed(): boolean {
   }
   return true;
 }
-
-const heldItems = (held: readonly HeldDatagram[]) => held.map((h) => item(h.bytes, h.from, h.superseded));
-const hold = new LatestHold((held) => postItems(heldItems(held)));
 
 const socket = dgram.createSocket(opts.socketType);
 const onBindError = (err: NodeJS.ErrnoException) => {
@@ -67,19 +87,14 @@ const onBindError = (err: NodeJS.ErrnoException) => {
 socket.once('error', onBindError);
 socket.on('message', (buf, rinfo) => {
   try {
-    if (buf.length > opts.maxPacketBytes) {
-      if (overflowed()) return;
-      postItems([...heldItems(hold.take()), { bytes: null, address: rinfo.address, port: rinfo.port, superseded: -1 }]);
-      return;
-    }
-    if (prefixes.length > 0) {
+    const oversized = buf.length > opts.maxPacketBytes;
+    if (!oversized && prefixes.length > 0) {
       const address = heldAddress(prefixes, buf);
       if (address >= 0) return hold.hold(address, buf, rinfo);
     }
     if (overflowed()) return;
-    const items = heldItems(hold.take());
-    items.push(item(buf, rinfo, -1));
-    postItems(items);
+    addHeld();
+    add(oversized ? null : buf, rinfo, -1);
   } catch {
     post({ kind: 'lost', count: 1 });
   }
@@ -103,6 +118,7 @@ port.on('message', (r: ReaderRequest) => {
     return;
   }
   hold.drop();
+  batch = [];
   try {
     socket.close(() => port.close());
   } catch {

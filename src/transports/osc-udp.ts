@@ -57,8 +57,8 @@ export interface OscOutMessage {
  * | `readerQueue`   | `1024`                                | 4096                        | datagrams a reader thread may pass on ahead of this thread; more are dropped and counted, as a full receive buffer drops them |
  *
  * Mode in reads its socket on a worker thread (osc-reader-worker.ts) that holds a word's datagrams (`holdLatest`) and
- * passes the rest to this thread as they come: a flood of words is read there, and a fader move waits behind no word
- * handling on the thread that plays it. Where no thread can be started, or the thread ends (it is not meant to), the
+ * passes the rest to this thread after each read (at most 32 datagrams): a flood of words is read there, and a fader
+ * move waits behind no word handling on the thread that plays it. Where no thread can be started, or the thread ends (it is not meant to), the
  * socket is read on this thread instead.
  *
  * In mode `out` the socket is connected to `remote` (its name resolved once, when opened): the OS then reports a
