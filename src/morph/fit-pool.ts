@@ -5,13 +5,18 @@ import type { BandSpec } from '../eq/bands.js';
 import type { DenseDecoderData } from './dense-decoder.js';
 
 /**
- * What a worker is asked: `fit` fits a layout along a pair table's rows; `shape` shapes a pair's decoded samples into
+ * What a worker is asked: `fit` fits a layout along a pair table's rows; `word` fits it to one row, a word alone (a
+ * pair's end, see FittedDecoder); `shape` shapes a pair's decoded samples into
  * its table's path (path-shape.ts), the 5-band work of a new pair. Rows are physical units, PARAM_COUNT per row.
  */
 export type FitRequest =
   | { readonly id: number; readonly kind: 'fit'; readonly rows: Float64Array; readonly specs: readonly BandSpec[] }
+  | { readonly id: number; readonly kind: 'word'; readonly word: WordSource; readonly specs: readonly BandSpec[] }
   | { readonly id: number; readonly kind: 'shape'; readonly rows: Float64Array }
   | { readonly id: number; readonly kind: 'path'; readonly za: Float64Array; readonly zb: Float64Array; readonly steps: number };
+
+/** A word alone: its row of eqmorph's parameters, or its latent point, which the worker decodes (see useDecoder). */
+export type WordSource = { readonly row: Float64Array } | { readonly z: Float64Array };
 
 /** Sent to every worker before its first request once the pool has a decoder: what `path` requests decode with. */
 export interface DecoderMessage {
@@ -32,6 +37,8 @@ export interface PathFits {
 interface Waiting {
   readonly req: FitRequest;
   readonly key: string;
+  /** Goes before every request that is not (a word's fit: a channel's first answer waits for it). */
+  readonly urgent: boolean;
   touched: number;
   resolve(f: PathFits): void;
   reject(e: Error): void;
@@ -54,8 +61,8 @@ function startWorker(): Worker {
 }
 
 /**
- * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that
- * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request (or ahead,
+ * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that a
+ * word's fit goes before any path and `touch` moves a path to the front of the rest (the pair a performer is moving). Workers start on the first request (or ahead,
  * with `start`) and do not keep the process alive.
  */
 export class FitPool {
@@ -91,6 +98,16 @@ export class FitPool {
     return this.ask(key, { id: ++this.ids, kind: 'fit', rows, specs });
   }
 
+  /**
+   * The layout fitted to a word alone (fitLayoutSample from seedFromSource of its row, or of its latent point decoded
+   * by the pool's decoder), ahead of every path in line: `params` is one row of the layout's parameters, `maeDb` its error.
+   */
+  async word(key: string, word: { readonly row: ArrayLike<number> } | { readonly z: ArrayLike<number> }, specs: readonly BandSpec[]): Promise<PathFits> {
+    if ('z' in word && !this.decoder) throw new Error('the fit pool has no decoder');
+    const source: WordSource = 'z' in word ? { z: Float64Array.from(word.z) } : { row: Float64Array.from(word.row) };
+    return this.ask(key, { id: ++this.ids, kind: 'word', word: source, specs }, true);
+  }
+
   /** A pair's shaped path (shapePath of its decoded samples), flat as the samples came; `maeDb` is empty. */
   async shape(key: string, rows: Float64Array): Promise<Float64Array> {
     return (await this.ask(key, { id: ++this.ids, kind: 'shape', rows })).params;
@@ -115,10 +132,10 @@ export class FitPool {
     return this.decoder !== null;
   }
 
-  private ask(key: string, req: FitRequest): Promise<PathFits> {
+  private ask(key: string, req: FitRequest, urgent = false): Promise<PathFits> {
     if (this.closed) return Promise.reject(new Error('the fit pool is closed'));
     return new Promise((resolve, reject) => {
-      this.line.push({ req, key, touched: 0, resolve, reject });
+      this.line.push({ req, key, urgent, touched: 0, resolve, reject });
       this.pump();
     });
   }
@@ -148,10 +165,11 @@ export class FitPool {
     while (this.line.length > 0) {
       const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
       if (!worker) return;
-      // Touched requests first, the latest touch first; then first come, first served.
+      // Words' fits first, then touched requests, the latest touch first; otherwise first come, first served.
       let at = 0;
       this.line.forEach((w, i) => {
-        if (w.touched > this.line[at]!.touched) at = i;
+        const best = this.line[at]!;
+        if (w.urgent !== best.urgent ? w.urgent : w.touched > best.touched) at = i;
       });
       const next = this.line.splice(at, 1)[0]!;
       this.busy.set(worker, next);

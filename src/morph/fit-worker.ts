@@ -4,7 +4,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { BandSpec } from '../eq/bands.js';
 import { PARAM_COUNT } from '../eq/bands.js';
-import { fitPath } from './layout-path.js';
+import { fitLayoutSample, fitPath, seedFromSource } from './layout-path.js';
 import { shapePath } from './path-shape.js';
 import type { DecoderMessage, FitRequest, FitReply } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
@@ -41,6 +41,13 @@ parentPort!.on('message', (req: FitRequest | DecoderMessage) => {
       const params = new Float64Array(req.steps * PARAM_COUNT);
       shapePath(samples(req.za, req.zb, req.steps)).forEach((r, i) => params.set(r, i * PARAM_COUNT));
       parentPort!.postMessage({ id: req.id, ok: true, params, maeDb: new Float64Array(0) } satisfies FitReply);
+      return;
+    }
+    if (req.kind === 'word') {
+      if ('z' in req.word && !decoder) throw new Error('no decoder was sent to this worker');
+      const row = 'z' in req.word ? decoder!.decode(req.word.z) : req.word.row;
+      const fit = fitLayoutSample(row, req.specs as BandSpec[], seedFromSource(row, req.specs as BandSpec[]));
+      parentPort!.postMessage({ id: req.id, ok: true, params: Float64Array.from(fit.params), maeDb: Float64Array.of(fit.maeDb) } satisfies FitReply);
       return;
     }
     const rows = Array.from({ length: req.rows.length / PARAM_COUNT }, (_, i) => req.rows.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT));

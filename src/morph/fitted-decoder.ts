@@ -23,6 +23,11 @@ export interface PairTableSource {
   touch(termA: string, termB: string): void;
   /** True while the pair's table is being made off this thread (a fit of it waits without taking slices). */
   building?(termA: string, termB: string): boolean;
+  /**
+   * A word's latent point where the pool's decoder gives exactly this decoder's answer for the word alone (both
+   * decode in plain JavaScript); undefined where only this thread can decode it.
+   */
+  wordLatent?(term: string): readonly number[] | undefined;
 }
 
 export interface FittedDecoderOptions {
@@ -56,6 +61,13 @@ export class FittedDecoder {
   private readonly pending = new Set<string>();
   /** Per pair whose table is being built: the fitted samples of its coarse interim grid (layout parameters), by index. */
   private readonly interim = new Map<string, Map<number, number[]>>();
+  /**
+   * Words alone fitted to the layout (layout parameters): a pair's interim answer at α 0 is its first word's, at α 1 its
+   * second's, whatever the pair, so one fit serves every channel and pair that starts or ends at the word.
+   */
+  private readonly words = new Map<string, number[]>();
+  /** Words being fitted in the pool; each settles once its fit is in `words` (or failed: it is then fitted here when asked). */
+  private readonly wordFits = new Map<string, Promise<void>>();
   /** The XY pad's and the sound map's last answer per surface (layout parameters), the warm start of the next one. */
   private readonly points = new Map<string, number[]>();
   private readonly scheduler: BuildScheduler;
@@ -92,11 +104,21 @@ export class FittedDecoder {
     const key = pairKey(termA, termB);
     let grid = this.interim.get(key);
     if (!grid) this.interim.set(key, (grid = new Map()));
+    // The grid's ends are the words alone: fitted once per word, maybe in the pool, maybe for another pair.
+    for (const [k, word] of [[0, termA], [INTERIM_STEPS, termB]] as const) {
+      const known = this.words.get(word);
+      if (known && !grid.has(k)) grid.set(k, known);
+    }
     const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * INTERIM_STEPS;
     const i = Math.min(Math.floor(x), INTERIM_STEPS - 1);
     const at = (k: number): number[] => {
       const known = grid.get(k);
       if (known) return known;
+      if (k === 0 || k === INTERIM_STEPS) {
+        const params = this.fitWord(termA, termB, k === 0 ? 0 : 1);
+        grid.set(k, params);
+        return params;
+      }
       let nearest: number[] | undefined;
       let distance = Infinity;
       for (const [j, params] of grid) {
@@ -112,6 +134,41 @@ export class FittedDecoder {
     if (f === 0) return layoutBands(this.specs, at(i));
     if (f === 1) return layoutBands(this.specs, at(i + 1));
     return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
+  }
+
+  /** A word alone fitted here (a pair's end `end`): the fit a worker makes for it (see settled), on this thread. */
+  private fitWord(termA: string, termB: string, end: 0 | 1): number[] {
+    const row = bandsToParams(this.source.decode(termA, termB, end));
+    const params = fitLayoutSample(row, this.specs, seedFromSource(row, this.specs)).params;
+    this.words.set(end ? termB : termA, params);
+    return params;
+  }
+
+  /**
+   * Resolves once decode(termA, termB, alpha) can answer without a fit on this thread that the pool is making now (a
+   * pair's end at α 0 or 1: the word alone, asked for by `prepare`); undefined where it need not wait. A caller that can
+   * hold an answer back (a channel's start snapshot) waits for it instead of fitting here. Never rejects: a failed fit
+   * in the pool is made here when decode needs it.
+   */
+  settled(termA: string, termB: string, alpha: number): Promise<void> | undefined {
+    if (this.tables.has(pairKey(termA, termB)) || (alpha > 0 && alpha < 1)) return undefined;
+    return this.wordFits.get(alpha <= 0 ? termA : termB);
+  }
+
+  /** Asks the pool for a word alone fitted to the layout (a pair's end), unless it is known or asked for already. */
+  private askWord(termA: string, termB: string, end: 0 | 1): void {
+    const word = end ? termB : termA;
+    const pool = this.opts.pool;
+    if (!pool || this.words.has(word) || this.wordFits.has(word)) return;
+    const z = pool.hasDecoder ? this.source.wordLatent?.(word) : undefined;
+    const fit = pool.word(`word ${this.id}\u0000${word}`, z ? { z } : { row: bandsToParams(this.source.decode(termA, termB, end)) }, this.specs).then(
+      (r) => {
+        if (!this.words.has(word)) this.words.set(word, Array.from(r.params));
+      },
+      () => undefined,
+    );
+    this.wordFits.set(word, fit);
+    void fit.then(() => this.wordFits.delete(word));
   }
 
   /**
@@ -134,9 +191,16 @@ export class FittedDecoder {
     return [...fit.bands];
   }
 
-  /** Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is read at once. */
-  prepare(termA: string, termB: string): void {
-    if (!this.tables.has(pairKey(termA, termB))) this.build(termA, termB);
+  /**
+   * Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is
+   * read at once. Where a pool fits the table, the answer at `alpha` if it is an end of the pair (a desk's channels
+   * start at α 0) is fitted there too, first in line, so the start snapshot waits for it (see settled) rather than
+   * fitting on the thread that serves the faders.
+   */
+  prepare(termA: string, termB: string, alpha = 0): void {
+    if (this.tables.has(pairKey(termA, termB))) return;
+    this.build(termA, termB);
+    if (!this.tables.has(pairKey(termA, termB)) && (alpha <= 0 || alpha >= 1)) this.askWord(termA, termB, alpha <= 0 ? 0 : 1);
   }
 
   ready(termA: string, termB: string): boolean {

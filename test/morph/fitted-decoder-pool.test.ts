@@ -13,8 +13,9 @@ import { FitPool } from '../../src/morph/fit-pool.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import { TableCache } from '../../src/morph/table-cache.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
-import { PARAM_COUNT, type BandSpec } from '../../src/eq/bands.js';
+import { bandsToParams, PARAM_COUNT, type Band, type BandSpec } from '../../src/eq/bands.js';
 import { readPairTable } from '../../src/morph/pair-table.js';
+import { fitLayoutSample, seedFromSource } from '../../src/morph/layout-path.js';
 
 // The shipped model and the X32 channel layout (4 bands, fitted as a chain: the costly case).
 let model: EqModel;
@@ -120,5 +121,63 @@ test('a pool started ahead has its workers online before the first request, each
     assert.equal(online, 2);
   } finally {
     await ahead.close();
+  }
+});
+
+test('a word fitted in a worker goes before the paths waiting in line, and is the fit made on this thread', async () => {
+  const own = new FitPool(1);
+  try {
+    const t = new CachedDecoder(model).table('warm', 'bright');
+    const rows = new Float64Array(t.steps * PARAM_COUNT);
+    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const done: string[] = [];
+    const paths = ['first', 'second', 'third'].map((k) => own.fit(k, rows, specs).then(() => done.push(k)));
+    const row = readPairTable(t, 0);
+    const word = await own.word('warm', { row }, specs);
+    done.push('word');
+    await Promise.all(paths);
+    // The first path was running when the word was asked; the word went before the two still waiting.
+    assert.deepEqual(done, ['first', 'word', 'second', 'third']);
+    assert.deepEqual(Array.from(word.params), fitLayoutSample(row, specs, seedFromSource(row, specs)).params);
+  } finally {
+    await own.close();
+  }
+});
+
+test("with a pool, a pair's start at α 0 is its first word fitted in the worker: decoded here without a fit, and shared by every pair starting at the word", async () => {
+  const own = new FitPool(1);
+  try {
+    // Builds never run here (their turns are never given): only the words' fits can answer.
+    const scheduler = new BuildScheduler({ defer: () => undefined });
+    const decoder = new CachedDecoder(model, { scheduler, pool: own });
+    let asked = 0;
+    const source = Object.assign(Object.create(decoder) as CachedDecoder, {
+      decode: (a: string, b: string, alpha: number) => (asked++, decoder.decode(a, b, alpha)),
+    });
+    const d = new FittedDecoder(source, specs, { scheduler, pool: own });
+    d.prepare('warm', 'bright', 0);
+    d.prepare('warm', 'clear', 0);
+    d.prepare('rich', 'clear', 1);
+    assert.equal(d.settled('warm', 'bright', 0.5), undefined, 'between the ends there is nothing to wait for');
+    const waits = [d.settled('warm', 'bright', 0), d.settled('warm', 'clear', 0), d.settled('rich', 'clear', 1)];
+    assert.ok(waits.every((w) => w instanceof Promise));
+    await Promise.all(waits);
+    const start = d.decode('warm', 'bright', 0);
+    assert.deepEqual(d.decode('warm', 'clear', 0), start);
+    const end = d.decode('rich', 'clear', 1);
+    assert.equal(asked, 0, 'no decode (nor fit) on this thread');
+    // The word's fit made here (its row is the word's decode, or its pair table's end once that is built: equal to 1e-12).
+    const near = (got: readonly Band[], want: readonly Band[]) =>
+      got.forEach((band, k) => {
+        assert.equal(band.type, want[k]!.type);
+        for (const key of ['gain', 'freq', 'q'] as const) assert.ok(Math.abs(band[key] - want[k]![key]) <= 1e-9 * Math.max(1, Math.abs(want[k]![key])), `band ${k + 1} ${key}: ${band[key]} vs ${want[k]![key]}`);
+      });
+    const row = bandsToParams(decoder.decode('warm', 'bright', 0));
+    near(start, fitLayoutSample(row, specs, seedFromSource(row, specs)).bands);
+    const rowB = bandsToParams(decoder.decode('rich', 'clear', 1));
+    near(end, fitLayoutSample(rowB, specs, seedFromSource(rowB, specs)).bands);
+    assert.equal(d.settled('warm', 'bright', 0), undefined, 'nothing left to wait for');
+  } finally {
+    await own.close();
   }
 });
