@@ -5,18 +5,22 @@ import type { BandSpec } from '../eq/bands.js';
 import type { DenseDecoderData } from './dense-decoder.js';
 
 /**
- * What a worker is asked: `fit` fits a layout along a pair table's rows; `word` fits it to one row, a word alone (a
- * pair's end, see FittedDecoder); `shape` shapes a pair's decoded samples into
- * its table's path (path-shape.ts), the 5-band work of a new pair. Rows are physical units, PARAM_COUNT per row.
+ * What a worker is asked: `fit` fits a layout along a pair table's rows; `shape` shapes a pair's decoded samples into
+ * its table's path (path-shape.ts), the 5-band work of a new pair; `path` decodes and shapes them; `point` fits a
+ * layout to one point of a pair (a channel's first answer while its table builds), between two chunks of whatever
+ * path the worker is on. Rows are physical units, PARAM_COUNT per row.
  */
 export type FitRequest =
   | { readonly id: number; readonly kind: 'fit'; readonly rows: Float64Array; readonly specs: readonly BandSpec[] }
-  | { readonly id: number; readonly kind: 'word'; readonly word: WordSource; readonly specs: readonly BandSpec[] }
+  | { readonly id: number; readonly kind: 'point'; readonly at: PointSource; readonly specs: readonly BandSpec[]; readonly initial: Float64Array | null }
   | { readonly id: number; readonly kind: 'shape'; readonly rows: Float64Array }
   | { readonly id: number; readonly kind: 'path'; readonly za: Float64Array; readonly zb: Float64Array; readonly steps: number };
 
-/** A word alone: its row of eqmorph's parameters, or its latent point, which the worker decodes (see useDecoder). */
-export type WordSource = { readonly row: Float64Array } | { readonly z: Float64Array };
+/**
+ * A point of a pair, for `point`: eqmorph's row of parameters there, or the pair's two latent points and alpha, which
+ * the worker decodes (see useDecoder) and straightens as CachedDecoder answers a pair not yet built (path-shape.ts).
+ */
+export type PointSource = { readonly row: Float64Array } | { readonly za: Float64Array; readonly zb: Float64Array; readonly alpha: number };
 
 /** Sent to every worker before its first request once the pool has a decoder: what `path` requests decode with. */
 export interface DecoderMessage {
@@ -37,8 +41,6 @@ export interface PathFits {
 interface Waiting {
   readonly req: FitRequest;
   readonly key: string;
-  /** Goes before every request that is not (a word's fit: a channel's first answer waits for it). */
-  readonly urgent: boolean;
   touched: number;
   resolve(f: PathFits): void;
   reject(e: Error): void;
@@ -61,13 +63,17 @@ function startWorker(): Worker {
 }
 
 /**
- * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that a
- * word's fit goes before any path and `touch` moves a path to the front of the rest (the pair a performer is moving). Workers start on the first request (or ahead,
- * with `start`) and do not keep the process alive.
+ * `size` workers, each fitting one path at a time; paths wait in line, first come first served, except that `touch`
+ * moves a request to the front (the pair a performer is moving). A point does not wait in line: it goes to a worker at
+ * once, which fits it between two chunks of its path. Workers start on the first request (or ahead, with `start`) and
+ * do not keep the process alive.
  */
 export class FitPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Waiting>();
+  /** Points sent, by request id, with the worker each went to. */
+  private readonly points = new Map<number, { readonly worker: Worker; resolve(f: PathFits): void; reject(e: Error): void }>();
+  private readonly workers: Worker[] = [];
   private readonly line: Waiting[] = [];
   private started = 0;
   private ids = 0;
@@ -86,11 +92,7 @@ export class FitPool {
   /** Starts every worker now (instead of on the first request); resolves once all are online. */
   async start(): Promise<void> {
     const started: Worker[] = [];
-    while (this.started < this.size) {
-      const worker = this.spawn();
-      this.idle.push(worker);
-      started.push(worker);
-    }
+    while (this.started < this.size) started.push(this.spawnIdle());
     await Promise.all(started.map((w) => new Promise<void>((resolve) => w.once('online', () => resolve()).once('error', () => resolve()))));
   }
 
@@ -99,13 +101,23 @@ export class FitPool {
   }
 
   /**
-   * The layout fitted to a word alone (fitLayoutSample from seedFromSource of its row, or of its latent point decoded
-   * by the pool's decoder), ahead of every path in line: `params` is one row of the layout's parameters, `maeDb` its error.
+   * The layout fitted to one point of a pair (fitLayoutSample from `initial`, or from seedFromSource of the point's
+   * row): `params` is one row of the layout's parameters, `maeDb` its one error. A point given by latent points needs
+   * the pool's decoder (useDecoder).
    */
-  async word(key: string, word: { readonly row: ArrayLike<number> } | { readonly z: ArrayLike<number> }, specs: readonly BandSpec[]): Promise<PathFits> {
-    if ('z' in word && !this.decoder) throw new Error('the fit pool has no decoder');
-    const source: WordSource = 'z' in word ? { z: Float64Array.from(word.z) } : { row: Float64Array.from(word.row) };
-    return this.ask(key, { id: ++this.ids, kind: 'word', word: source, specs }, true);
+  async point(at: { readonly row: ArrayLike<number> } | { readonly za: ArrayLike<number>; readonly zb: ArrayLike<number>; readonly alpha: number }, specs: readonly BandSpec[], initial?: ArrayLike<number>): Promise<PathFits> {
+    if (this.closed) throw new Error('the fit pool is closed');
+    if ('za' in at && !this.decoder) throw new Error('the fit pool has no decoder');
+    const source: PointSource = 'za' in at ? { za: Float64Array.from(at.za), zb: Float64Array.from(at.zb), alpha: at.alpha } : { row: Float64Array.from(at.row) };
+    const req: FitRequest = { id: ++this.ids, kind: 'point', at: source, specs, initial: initial ? Float64Array.from(initial) : null };
+    // An idle worker with no point in hand, a new one while the pool has room, else the least loaded.
+    const load = (w: Worker) => (this.busy.has(w) ? 1 : 0) + [...this.points.values()].filter((p) => p.worker === w).length;
+    const free = this.workers.find((w) => load(w) === 0);
+    const worker = free ?? (this.started < this.size ? this.spawnIdle() : this.workers.reduce((a, b) => (load(b) < load(a) ? b : a)));
+    return new Promise((resolve, reject) => {
+      this.points.set(req.id, { worker, resolve, reject });
+      worker.postMessage(req);
+    });
   }
 
   /** A pair's shaped path (shapePath of its decoded samples), flat as the samples came; `maeDb` is empty. */
@@ -125,17 +137,17 @@ export class FitPool {
   /** The decoder that `samplePath` decodes with, sent to every worker once (a few MB of weights). */
   useDecoder(decoder: DenseDecoderData): void {
     this.decoder = { kind: 'decoder', decoder };
-    for (const w of [...this.idle, ...this.busy.keys()]) w.postMessage(this.decoder);
+    for (const w of this.workers) w.postMessage(this.decoder);
   }
 
   get hasDecoder(): boolean {
     return this.decoder !== null;
   }
 
-  private ask(key: string, req: FitRequest, urgent = false): Promise<PathFits> {
+  private ask(key: string, req: FitRequest): Promise<PathFits> {
     if (this.closed) return Promise.reject(new Error('the fit pool is closed'));
     return new Promise((resolve, reject) => {
-      this.line.push({ req, key, urgent, touched: 0, resolve, reject });
+      this.line.push({ req, key, touched: 0, resolve, reject });
       this.pump();
     });
   }
@@ -148,15 +160,16 @@ export class FitPool {
 
   /** Requests waiting or running. */
   get pending(): number {
-    return this.line.length + this.busy.size;
+    return this.line.length + this.busy.size + this.points.size;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.line.splice(0)) w.reject(new Error('the fit pool is closed'));
-    const all = [...this.idle, ...this.busy.keys()];
-    for (const w of this.busy.values()) w.reject(new Error('the fit pool is closed'));
+    const all = this.workers.splice(0);
+    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(new Error('the fit pool is closed'));
     this.busy.clear();
+    this.points.clear();
     this.idle.length = 0;
     await Promise.all(all.map((w) => w.terminate()));
   }
@@ -165,11 +178,10 @@ export class FitPool {
     while (this.line.length > 0) {
       const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
       if (!worker) return;
-      // Words' fits first, then touched requests, the latest touch first; otherwise first come, first served.
+      // Touched requests first, the latest touch first; then first come, first served.
       let at = 0;
       this.line.forEach((w, i) => {
-        const best = this.line[at]!;
-        if (w.urgent !== best.urgent ? w.urgent : w.touched > best.touched) at = i;
+        if (w.touched > this.line[at]!.touched) at = i;
       });
       const next = this.line.splice(at, 1)[0]!;
       this.busy.set(worker, next);
@@ -177,13 +189,27 @@ export class FitPool {
     }
   }
 
+  private spawnIdle(): Worker {
+    const worker = this.spawn();
+    this.idle.push(worker);
+    return worker;
+  }
+
   private spawn(): Worker {
     this.started++;
     const worker = startWorker();
+    this.workers.push(worker);
     worker.unref();
     worker.once('online', () => this.onWorkerStart());
     if (this.decoder) worker.postMessage(this.decoder);
     worker.on('message', (reply: FitReply) => {
+      const point = this.points.get(reply.id);
+      if (point) {
+        this.points.delete(reply.id);
+        if (reply.ok) point.resolve({ params: reply.params, maeDb: reply.maeDb });
+        else point.reject(new Error(reply.error));
+        return;
+      }
       const w = this.busy.get(worker);
       this.busy.delete(worker);
       if (this.closed) return;
@@ -200,8 +226,14 @@ export class FitPool {
       this.busy.delete(worker);
       // A worker started ahead (start) waits among the idle ones.
       if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
+      this.workers.splice(this.workers.indexOf(worker), 1);
       this.started--;
       w?.reject(err);
+      for (const [id, p] of this.points) {
+        if (p.worker !== worker) continue;
+        this.points.delete(id);
+        p.reject(err);
+      }
       if (!this.closed) this.pump();
     });
     return worker;

@@ -14,6 +14,8 @@ import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import { TableCache } from '../../src/morph/table-cache.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 import { bandsToParams, PARAM_COUNT, type Band, type BandSpec } from '../../src/eq/bands.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { meanAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { readPairTable } from '../../src/morph/pair-table.js';
 import { fitLayoutSample, seedFromSource } from '../../src/morph/layout-path.js';
 
@@ -124,7 +126,7 @@ test('a pool started ahead has its workers online before the first request, each
   }
 });
 
-test('a word fitted in a worker goes before the paths waiting in line, and is the fit made on this thread', async () => {
+test('a point is fitted between the chunks of the path a worker is on, before the paths waiting in line, and is the fit made on this thread', async () => {
   const own = new FitPool(1);
   try {
     const t = new CachedDecoder(model).table('warm', 'bright');
@@ -133,12 +135,14 @@ test('a word fitted in a worker goes before the paths waiting in line, and is th
     const done: string[] = [];
     const paths = ['first', 'second', 'third'].map((k) => own.fit(k, rows, specs).then(() => done.push(k)));
     const row = readPairTable(t, 0);
-    const word = await own.word('warm', { row }, specs);
-    done.push('word');
+    const point = await own.point({ row }, specs);
+    done.push('point');
     await Promise.all(paths);
-    // The first path was running when the word was asked; the word went before the two still waiting.
-    assert.deepEqual(done, ['first', 'word', 'second', 'third']);
-    assert.deepEqual(Array.from(word.params), fitLayoutSample(row, specs, seedFromSource(row, specs)).params);
+    // The first path was running when the point was asked (a path is hundreds of fits): the point did not wait for it.
+    assert.deepEqual(done, ['point', 'first', 'second', 'third']);
+    assert.deepEqual(Array.from(point.params), fitLayoutSample(row, specs, seedFromSource(row, specs)).params);
+    const warm = await own.point({ row: readPairTable(t, 0.1) }, specs, point.params);
+    assert.deepEqual(Array.from(warm.params), fitLayoutSample(readPairTable(t, 0.1), specs, point.params).params);
   } finally {
     await own.close();
   }
@@ -152,20 +156,20 @@ test("with a pool, a pair's start at α 0 is its first word fitted in the worker
     const decoder = new CachedDecoder(model, { scheduler, pool: own });
     let asked = 0;
     const source = Object.assign(Object.create(decoder) as CachedDecoder, {
-      decode: (a: string, b: string, alpha: number) => (asked++, decoder.decode(a, b, alpha)),
+      // A pair whose table is built is a read; before that, a decode here is a first answer (decodes, a fit).
+      decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
     });
     const d = new FittedDecoder(source, specs, { scheduler, pool: own });
     d.prepare('warm', 'bright', 0);
     d.prepare('warm', 'clear', 0);
     d.prepare('rich', 'clear', 1);
-    assert.equal(d.settled('warm', 'bright', 0.5), undefined, 'between the ends there is nothing to wait for');
     const waits = [d.settled('warm', 'bright', 0), d.settled('warm', 'clear', 0), d.settled('rich', 'clear', 1)];
     assert.ok(waits.every((w) => w instanceof Promise));
     await Promise.all(waits);
     const start = d.decode('warm', 'bright', 0);
     assert.deepEqual(d.decode('warm', 'clear', 0), start);
     const end = d.decode('rich', 'clear', 1);
-    assert.equal(asked, 0, 'no decode (nor fit) on this thread');
+    assert.equal(asked, 0, 'no first answer (decodes, fits) on this thread');
     // The word's fit made here (its row is the word's decode, or its pair table's end once that is built: equal to 1e-12).
     const near = (got: readonly Band[], want: readonly Band[]) =>
       got.forEach((band, k) => {
@@ -177,6 +181,32 @@ test("with a pool, a pair's start at α 0 is its first word fitted in the worker
     const rowB = bandsToParams(decoder.decode('rich', 'clear', 1));
     near(end, fitLayoutSample(rowB, specs, seedFromSource(rowB, specs)).bands);
     assert.equal(d.settled('warm', 'bright', 0), undefined, 'nothing left to wait for');
+  } finally {
+    await own.close();
+  }
+});
+
+test('with a pool, the first moves of a pair not built wait for grid samples fitted in the worker, then read them: within the interim tolerance, no fit here', async () => {
+  const own = new FitPool(1);
+  try {
+    const scheduler = new BuildScheduler({ defer: () => undefined });
+    const decoder = new CachedDecoder(model, { scheduler, pool: own });
+    let asked = 0;
+    const source = Object.assign(Object.create(decoder) as CachedDecoder, {
+      // A pair whose table is built is a read; before that, a decode here is a first answer (decodes, a fit).
+      decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
+    });
+    const d = new FittedDecoder(source, specs, { scheduler, pool: own });
+    const truth = new CachedDecoder(model);
+    for (const alpha of [0.1, 0.9, 0.5]) {
+      const wait = d.settled('bright', 'warm', alpha);
+      assert.ok(wait instanceof Promise, `at ${alpha}`);
+      await wait;
+      assert.equal(d.settled('bright', 'warm', alpha), undefined, `at ${alpha}, once fitted`);
+      const err = meanAbsDiffDb(responseDb(d.decode('bright', 'warm', alpha), DEFAULT_GRID), responseDb(truth.decode('bright', 'warm', alpha), DEFAULT_GRID));
+      assert.ok(err < 0.6, `at ${alpha}: ${err.toFixed(3)} dB`);
+    }
+    assert.equal(asked, 0, 'no first answer (decodes, fits) on this thread');
   } finally {
     await own.close();
   }
