@@ -148,18 +148,28 @@ test('a point is fitted between the chunks of the path a worker is on, before th
   }
 });
 
-test("with a pool, a pair's start at α 0 is its first word fitted in the worker: decoded here without a fit, and shared by every pair starting at the word", async () => {
+/**
+ * A fitted decoder on a pool of its own whose table builds never run here (their turns are never given), so only the
+ * pool's points can answer; `firstAnswers` counts the source's first answers made on this thread (a pair whose table
+ * is built is a read; before that, a decode here costs decodes and a fit).
+ */
+async function onOwnPool(body: (d: FittedDecoder, decoder: CachedDecoder, firstAnswers: () => number) => Promise<void>): Promise<void> {
   const own = new FitPool(1);
   try {
-    // Builds never run here (their turns are never given): only the words' fits can answer.
     const scheduler = new BuildScheduler({ defer: () => undefined });
     const decoder = new CachedDecoder(model, { scheduler, pool: own });
     let asked = 0;
     const source = Object.assign(Object.create(decoder) as CachedDecoder, {
-      // A pair whose table is built is a read; before that, a decode here is a first answer (decodes, a fit).
       decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
     });
-    const d = new FittedDecoder(source, specs, { scheduler, pool: own });
+    await body(new FittedDecoder(source, specs, { scheduler, pool: own }), decoder, () => asked);
+  } finally {
+    await own.close();
+  }
+}
+
+test("with a pool, a pair's start at α 0 is its first word fitted in the worker: decoded here without a fit, and shared by every pair starting at the word", async () => {
+  await onOwnPool(async (d, decoder, firstAnswers) => {
     d.prepare('warm', 'bright', 0);
     d.prepare('warm', 'clear', 0);
     d.prepare('rich', 'clear', 1);
@@ -169,7 +179,7 @@ test("with a pool, a pair's start at α 0 is its first word fitted in the worker
     const start = d.decode('warm', 'bright', 0);
     assert.deepEqual(d.decode('warm', 'clear', 0), start);
     const end = d.decode('rich', 'clear', 1);
-    assert.equal(asked, 0, 'no first answer (decodes, fits) on this thread');
+    assert.equal(firstAnswers(), 0, 'no first answer (decodes, fits) on this thread');
     // The word's fit made here (its row is the word's decode, or its pair table's end once that is built: equal to 1e-12).
     const near = (got: readonly Band[], want: readonly Band[]) =>
       got.forEach((band, k) => {
@@ -181,22 +191,11 @@ test("with a pool, a pair's start at α 0 is its first word fitted in the worker
     const rowB = bandsToParams(decoder.decode('rich', 'clear', 1));
     near(end, fitLayoutSample(rowB, specs, seedFromSource(rowB, specs)).bands);
     assert.equal(d.settled('warm', 'bright', 0), undefined, 'nothing left to wait for');
-  } finally {
-    await own.close();
-  }
+  });
 });
 
 test('with a pool, the first moves of a pair not built wait for grid samples fitted in the worker, then read them: within the interim tolerance, no fit here', async () => {
-  const own = new FitPool(1);
-  try {
-    const scheduler = new BuildScheduler({ defer: () => undefined });
-    const decoder = new CachedDecoder(model, { scheduler, pool: own });
-    let asked = 0;
-    const source = Object.assign(Object.create(decoder) as CachedDecoder, {
-      // A pair whose table is built is a read; before that, a decode here is a first answer (decodes, a fit).
-      decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
-    });
-    const d = new FittedDecoder(source, specs, { scheduler, pool: own });
+  await onOwnPool(async (d, _decoder, firstAnswers) => {
     const truth = new CachedDecoder(model);
     for (const alpha of [0.1, 0.9, 0.5]) {
       const wait = d.settled('bright', 'warm', alpha);
@@ -206,8 +205,6 @@ test('with a pool, the first moves of a pair not built wait for grid samples fit
       const err = meanAbsDiffDb(responseDb(d.decode('bright', 'warm', alpha), DEFAULT_GRID), responseDb(truth.decode('bright', 'warm', alpha), DEFAULT_GRID));
       assert.ok(err < 0.6, `at ${alpha}: ${err.toFixed(3)} dB`);
     }
-    assert.equal(asked, 0, 'no first answer (decodes, fits) on this thread');
-  } finally {
-    await own.close();
-  }
+    assert.equal(firstAnswers(), 0, 'no first answer (decodes, fits) on this thread');
+  });
 });
