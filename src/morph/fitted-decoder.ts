@@ -75,6 +75,8 @@ export class FittedDecoder {
   private readonly words = new Map<string, number[]>();
   /** Grid samples and words being fitted in the pool; each settles once its fit is kept (or failed: it is then fitted here when needed). */
   private readonly asked = new Map<string, Promise<void>>();
+  /** Samples the pool failed to fit (a closed pool, a broken worker): fitted here when an answer needs them. */
+  private readonly refused = new Set<string>();
   /** The XY pad's and the sound map's last answer per surface (layout parameters), the warm start of the next one. */
   private readonly points = new Map<string, number[]>();
   private readonly scheduler: BuildScheduler;
@@ -187,7 +189,7 @@ export class FittedDecoder {
     if (this.sample(termA, termB, grid, k)) return undefined;
     const fitKey = this.end(k) ? `word\u0000${k === 0 ? termA : termB}` : `${pairKey(termA, termB)}\u0000${k}`;
     const inFlight = this.asked.get(fitKey);
-    if (inFlight) return inFlight;
+    if (inFlight || this.refused.has(fitKey)) return inFlight;
     const alpha = k / INTERIM_STEPS;
     const [za, zb] = [termA, termB].map((t) => (pool.hasDecoder ? this.source.wordLatent?.(t) : undefined));
     const built = this.source.ready(termA, termB);
@@ -199,7 +201,8 @@ export class FittedDecoder {
         // A table built meanwhile has dropped the pair's grid: the fit is no longer wanted (a word's still is).
         if (this.end(k) || this.interim.get(pairKey(termA, termB)) === grid) this.settle(termA, termB, grid, k, Array.from(r.params));
       },
-      () => undefined,
+      // Not asked again: decode fits it here.
+      () => void this.refused.add(fitKey),
     );
     this.asked.set(fitKey, made);
     void made.then(() => this.asked.delete(fitKey));

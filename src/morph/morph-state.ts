@@ -48,8 +48,9 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
   /** False while the pair's table is being built: its decode is then a first answer of a few ms, not a table read. */
   ready?(termA: string, termB: string): boolean;
   /**
-   * Where the pair's answer at alpha is being made off this thread, resolves when it is there (never rejects); a
-   * caller that can hold the answer back waits for it instead of decoding at once (see FittedDecoder.settled).
+   * Where the pair's answer at alpha is being made off this thread, resolves when it is there (never rejects), and
+   * from then on gives undefined; a caller that can hold the answer back waits for it instead of decoding at once, as
+   * long as this gives a promise (see FittedDecoder.settled).
    */
   settled?(termA: string, termB: string, alpha: number): Promise<void> | undefined;
 }

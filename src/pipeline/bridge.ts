@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Observable, Subject, audit, auditTime, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, audit, auditTime, defer, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -302,20 +302,22 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // state itself, and as a plain frame too it would cost a second first answer and send a building channel's start
         // snapshot twice.
         const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
-        // A costly frame whose answer a worker is making (a channel's start at a pair's end) waits for it, then for its
-        // turn: it is not fitted on this thread meanwhile.
-        const gated = (f: Frame, behind = false) => {
-          const made = bandDecoder.settled?.(f.state.termA, f.state.termB, f.state.alpha);
-          return made ? from(made).pipe(mergeMap(() => gate.slot(behind))) : gate.slot(behind);
-        };
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gated(f) : nextTurn()));
-        // A gated full frame goes out with the newest state when its turn comes, behind every channel being moved.
+        // A gated frame goes out with the newest state when its turn comes (a full one behind every channel being moved).
         let newest: Frame | null = null;
+        const making = () => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha) : undefined);
+        // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
+        // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here meanwhile.
+        const gated = (behind = false): Observable<void> =>
+          defer(() => {
+            const made = making();
+            return made ? from(made).pipe(mergeMap(() => gated(behind))) : gate.slot(behind).pipe(mergeMap(() => (making() ? gated(behind) : of(undefined))));
+          });
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gated() : nextTurn()));
         const paced = merge(
           group.pipe(
             tap((f) => (newest = f)),
             filter((f) => f.full),
-            mergeMap((f) => (costly(f) ? gated(f, true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
+            mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
           group.pipe(

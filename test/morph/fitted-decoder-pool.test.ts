@@ -208,3 +208,15 @@ test('with a pool, the first moves of a pair not built wait for grid samples fit
     assert.equal(firstAnswers(), 0, 'no first answer (decodes, fits) on this thread');
   });
 });
+
+test('a pool that cannot fit (closed) is asked once per sample: the wait ends, and the answer is fitted here', async () => {
+  const closed = new FitPool(1);
+  await closed.close();
+  const d = new FittedDecoder(new CachedDecoder(model, { scheduler: new BuildScheduler({ defer: () => undefined }) }), specs, { scheduler: new BuildScheduler({ defer: () => undefined }), pool: closed });
+  // A start at α 0: the word's decode is sent (this pool has no decoder), and the closed pool refuses it.
+  const wait = d.settled('warm', 'bright', 0);
+  assert.ok(wait instanceof Promise);
+  await wait;
+  assert.equal(d.settled('warm', 'bright', 0), undefined);
+  assert.equal(d.decode('warm', 'bright', 0).length, specs.length);
+});
