@@ -30,7 +30,7 @@ const turns = async (n: number) => {
 };
 
 /** The default mapping over in-memory links: what its output received (addresses), and how to move its alpha. */
-async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDecoder['settled']) {
+async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDecoder['settled'], movePatienceMs = Infinity) {
   const mapping = await loadMapping(DEFAULT_MAPPING);
   const input = createMemoryLink<OscInMessage, OscOutMessage>({ a: 'surface-device', b: 'surface' });
   const output = createMemoryLink<OscOutMessage, OscInMessage>({ a: 'eq', b: 'eq-device' });
@@ -38,7 +38,7 @@ async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDec
   const received: string[] = [];
   output.b.messages$.subscribe((m) => received.push(m.address));
   const { decoder, calls } = building(ready, settled);
-  const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot });
+  const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot, movePatienceMs });
   const move = (alpha: number) => input.a.send({ address: '/eqmorph/alpha', args: [alpha], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
   return { bridge, received, calls, move };
 }
@@ -105,6 +105,18 @@ test('a move whose first answer a worker is making waits for it too, and the new
   settle();
   await turns(5);
   assert.deepEqual(calls, [0.5]);
+  assert.equal(received.length, 15);
+  bridge.stop();
+});
+
+test('a move does not wait for ever on a worker that never answers: it is answered here, and a start keeps waiting', async () => {
+  const never = new Promise<void>(() => undefined);
+  const { bridge, received, calls, move } = await start(false, undefined, () => never, 10);
+  move(0.5);
+  while (calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await turns(5);
+  assert.deepEqual(calls, [0.5]);
+  // The start snapshot's full frame is still held; the move went out as a plain frame (no on switch).
   assert.equal(received.length, 15);
   bridge.stop();
 });
