@@ -226,7 +226,7 @@ export class FitPool {
       this.busy.delete(worker);
       // A worker started ahead (start) waits among the idle ones.
       if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
-      this.workers.splice(this.workers.indexOf(worker), 1);
+      if (this.workers.includes(worker)) this.workers.splice(this.workers.indexOf(worker), 1);
       this.started--;
       w?.reject(err);
       for (const [id, p] of this.points) {
