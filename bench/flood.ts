@@ -66,7 +66,7 @@ try {
     const read = sameFloat(r.report['lastAlpha']!, alphas.at(-1)!) ? 'the bridge read it' : 'the bridge never read it';
     const final = settled === null ? `NOT delivered (${read})` : `delivered ${((settled - r.sent.at(-1)!) / 1e6).toFixed(2)} ms after it was sent`;
     const c = r.report;
-    const got = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, ${c['superseded']} superseded before a lookup, bridge CPU ${c['cpuMs']} ms`;
+    const got = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, ${c['superseded']} superseded before a lookup, bridge CPU ${c['cpuMs']} ms, input read on ${c['inputThread'] ? 'a thread of its own' : 'the main thread'}`;
     // A sender that woke late sent what was due in one burst: its longest pause says how steady the load was.
     const pause = Math.max(...r.sent.slice(1).map((t, k) => (t - r.sent[k]!) / 1e6));
     console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${got}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);

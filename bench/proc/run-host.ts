@@ -41,7 +41,7 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   const output = [...run.oscOutputs.values()][0] as OscUdpTransport;
   const bridge = run.bridge().counters();
   const cpu = process.cpuUsage(cpuAtStart);
-  const report = { ...output.counters(), ...output.sendQueue(), received: input.counters().in, inputDropped: input.counters().dropped, events: bridge.events, rejected: bridge.rejected, superseded: bridge.superseded, nice: priority.nice, lastAlpha: run.bridge().state().values().next().value?.alpha ?? NaN, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const report = { ...output.counters(), ...output.sendQueue(), received: input.counters().in, inputDropped: input.counters().dropped, events: bridge.events, rejected: bridge.rejected, superseded: bridge.superseded, nice: priority.nice, inputThread: input.readsOnThread() ? 1 : 0, lastAlpha: run.bridge().state().values().next().value?.alpha ?? NaN, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   process.stdout.write(`counters ${JSON.stringify(report)}\n`);
   await run.stop();
   process.exit(0);

@@ -263,7 +263,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
     firstIn = false;
-    const t = new OscUdpTransport({ name, mode: 'in', bind });
+    const t = new OscUdpTransport({ name, mode: 'in', bind, onReaderStart: afterWorkerStart });
     await t.open();
     oscInputs.set(name, t);
     // The bound port, not the asked-for one, so that a caller who asked for any free port learns which.
@@ -307,7 +307,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     out(`  instance ${inst.name} -> ${inst.output}: ${inst.initial.termA} / ${inst.initial.termB}, alpha ${inst.initial.alpha}, strength ${inst.initial.strength}${fitNote}`);
     // A fitted output needs eqmorph's table only to fit it, in the background. A native one reads it from the first
     // event; one that starts at an end of its pair is built just after the start snapshot (below).
-    if (layout) layout.prepare(inst.initial.termA, inst.initial.termB);
+    if (layout) layout.prepare(inst.initial.termA, inst.initial.termB, inst.initial.alpha);
     else if (inst.initial.alpha > 0 && inst.initial.alpha < 1) decoder.prepare(inst.initial.termA, inst.initial.termB);
     // The pad's edge tables build in the background, so its first move is already a table read.
     if (inst.initial.corners) for (const [a, b] of padEdges(inst.initial.corners)) decoder.request(a, b);

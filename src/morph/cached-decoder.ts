@@ -266,6 +266,11 @@ export class CachedDecoder {
     return straightenSample(rowA!, rowB!, row!, alpha);
   }
 
+  /** A word's latent point where this decoder decodes in plain JavaScript, as the pool's workers do (see FittedDecoder). */
+  wordLatent(term: string): readonly number[] | undefined {
+    return this.dense ? this.model.term(term)?.z : undefined;
+  }
+
   /** True once the pair's table is built (tests and benchmarks wait on it). */
   ready(termA: string, termB: string): boolean {
     return this.tables.has(pairKey(termA, termB));

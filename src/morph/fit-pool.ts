@@ -6,12 +6,21 @@ import type { DenseDecoderData } from './dense-decoder.js';
 
 /**
  * What a worker is asked: `fit` fits a layout along a pair table's rows; `shape` shapes a pair's decoded samples into
- * its table's path (path-shape.ts), the 5-band work of a new pair. Rows are physical units, PARAM_COUNT per row.
+ * its table's path (path-shape.ts), the 5-band work of a new pair; `path` decodes and shapes them; `point` fits a
+ * layout to one point of a pair (a channel's first answer while its table builds), between two chunks of whatever
+ * path the worker is on. Rows are physical units, PARAM_COUNT per row.
  */
 export type FitRequest =
   | { readonly id: number; readonly kind: 'fit'; readonly rows: Float64Array; readonly specs: readonly BandSpec[] }
+  | { readonly id: number; readonly kind: 'point'; readonly at: PointSource; readonly specs: readonly BandSpec[]; readonly initial: Float64Array | null }
   | { readonly id: number; readonly kind: 'shape'; readonly rows: Float64Array }
   | { readonly id: number; readonly kind: 'path'; readonly za: Float64Array; readonly zb: Float64Array; readonly steps: number };
+
+/**
+ * A point of a pair, for `point`: eqmorph's row of parameters there, or the pair's two latent points and alpha, which
+ * the worker decodes (see useDecoder) and straightens as CachedDecoder answers a pair not yet built (path-shape.ts).
+ */
+export type PointSource = { readonly row: Float64Array } | { readonly za: Float64Array; readonly zb: Float64Array; readonly alpha: number };
 
 /** Sent to every worker before its first request once the pool has a decoder: what `path` requests decode with. */
 export interface DecoderMessage {
@@ -54,13 +63,17 @@ function startWorker(): Worker {
 }
 
 /**
- * `size` workers, each fitting one path at a time; requests wait in line, first come first served, except that
- * `touch` moves a request to the front (the pair a performer is moving). Workers start on the first request (or ahead,
- * with `start`) and do not keep the process alive.
+ * `size` workers, each fitting one path at a time; paths wait in line, first come first served, except that `touch`
+ * moves a request to the front (the pair a performer is moving). A point does not wait in line: it goes to a worker at
+ * once, which fits it between two chunks of its path. Workers start on the first request (or ahead, with `start`) and
+ * do not keep the process alive.
  */
 export class FitPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Waiting>();
+  /** Points sent, by request id, with the worker each went to. */
+  private readonly points = new Map<number, { readonly worker: Worker; resolve(f: PathFits): void; reject(e: Error): void }>();
+  private readonly workers: Worker[] = [];
   private readonly line: Waiting[] = [];
   private started = 0;
   private ids = 0;
@@ -79,16 +92,32 @@ export class FitPool {
   /** Starts every worker now (instead of on the first request); resolves once all are online. */
   async start(): Promise<void> {
     const started: Worker[] = [];
-    while (this.started < this.size) {
-      const worker = this.spawn();
-      this.idle.push(worker);
-      started.push(worker);
-    }
+    while (this.started < this.size) started.push(this.spawnIdle());
     await Promise.all(started.map((w) => new Promise<void>((resolve) => w.once('online', () => resolve()).once('error', () => resolve()))));
   }
 
   fit(key: string, rows: Float64Array, specs: readonly BandSpec[]): Promise<PathFits> {
     return this.ask(key, { id: ++this.ids, kind: 'fit', rows, specs });
+  }
+
+  /**
+   * The layout fitted to one point of a pair (fitLayoutSample from `initial`, or from seedFromSource of the point's
+   * row): `params` is one row of the layout's parameters, `maeDb` its one error. A point given by latent points needs
+   * the pool's decoder (useDecoder).
+   */
+  async point(at: { readonly row: ArrayLike<number> } | { readonly za: ArrayLike<number>; readonly zb: ArrayLike<number>; readonly alpha: number }, specs: readonly BandSpec[], initial?: ArrayLike<number>): Promise<PathFits> {
+    if (this.closed) throw new Error('the fit pool is closed');
+    if ('za' in at && !this.decoder) throw new Error('the fit pool has no decoder');
+    const source: PointSource = 'za' in at ? { za: Float64Array.from(at.za), zb: Float64Array.from(at.zb), alpha: at.alpha } : { row: Float64Array.from(at.row) };
+    const req: FitRequest = { id: ++this.ids, kind: 'point', at: source, specs, initial: initial ? Float64Array.from(initial) : null };
+    // An idle worker with no point in hand, a new one while the pool has room, else the least loaded.
+    const load = (w: Worker) => (this.busy.has(w) ? 1 : 0) + [...this.points.values()].filter((p) => p.worker === w).length;
+    const free = this.workers.find((w) => load(w) === 0);
+    const worker = free ?? (this.started < this.size ? this.spawnIdle() : this.workers.reduce((a, b) => (load(b) < load(a) ? b : a)));
+    return new Promise((resolve, reject) => {
+      this.points.set(req.id, { worker, resolve, reject });
+      worker.postMessage(req);
+    });
   }
 
   /** A pair's shaped path (shapePath of its decoded samples), flat as the samples came; `maeDb` is empty. */
@@ -108,7 +137,7 @@ export class FitPool {
   /** The decoder that `samplePath` decodes with, sent to every worker once (a few MB of weights). */
   useDecoder(decoder: DenseDecoderData): void {
     this.decoder = { kind: 'decoder', decoder };
-    for (const w of [...this.idle, ...this.busy.keys()]) w.postMessage(this.decoder);
+    for (const w of this.workers) w.postMessage(this.decoder);
   }
 
   get hasDecoder(): boolean {
@@ -131,15 +160,16 @@ export class FitPool {
 
   /** Requests waiting or running. */
   get pending(): number {
-    return this.line.length + this.busy.size;
+    return this.line.length + this.busy.size + this.points.size;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.line.splice(0)) w.reject(new Error('the fit pool is closed'));
-    const all = [...this.idle, ...this.busy.keys()];
-    for (const w of this.busy.values()) w.reject(new Error('the fit pool is closed'));
+    const all = this.workers.splice(0);
+    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(new Error('the fit pool is closed'));
     this.busy.clear();
+    this.points.clear();
     this.idle.length = 0;
     await Promise.all(all.map((w) => w.terminate()));
   }
@@ -159,13 +189,27 @@ export class FitPool {
     }
   }
 
+  private spawnIdle(): Worker {
+    const worker = this.spawn();
+    this.idle.push(worker);
+    return worker;
+  }
+
   private spawn(): Worker {
     this.started++;
     const worker = startWorker();
+    this.workers.push(worker);
     worker.unref();
     worker.once('online', () => this.onWorkerStart());
     if (this.decoder) worker.postMessage(this.decoder);
     worker.on('message', (reply: FitReply) => {
+      const point = this.points.get(reply.id);
+      if (point) {
+        this.points.delete(reply.id);
+        if (reply.ok) point.resolve({ params: reply.params, maeDb: reply.maeDb });
+        else point.reject(new Error(reply.error));
+        return;
+      }
       const w = this.busy.get(worker);
       this.busy.delete(worker);
       if (this.closed) return;
@@ -182,8 +226,14 @@ export class FitPool {
       this.busy.delete(worker);
       // A worker started ahead (start) waits among the idle ones.
       if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
+      if (this.workers.includes(worker)) this.workers.splice(this.workers.indexOf(worker), 1);
       this.started--;
       w?.reject(err);
+      for (const [id, p] of this.points) {
+        if (p.worker !== worker) continue;
+        this.points.delete(id);
+        p.reject(err);
+      }
       if (!this.closed) this.pump();
     });
     return worker;

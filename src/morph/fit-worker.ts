@@ -4,9 +4,9 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { BandSpec } from '../eq/bands.js';
 import { PARAM_COUNT } from '../eq/bands.js';
-import { fitPath } from './layout-path.js';
-import { shapePath } from './path-shape.js';
-import type { DecoderMessage, FitRequest, FitReply } from './fit-pool.js';
+import { fitAlongPath, fitLayoutSample, seedFromSource } from './layout-path.js';
+import { shapePathSteps, straightenSample } from './path-shape.js';
+import type { DecoderMessage, FitRequest, FitReply, PointSource } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
 
 // Behind the bridge's own thread: Linux keeps a nice value per thread, and setpriority() on pid 0 changes only this one.
@@ -17,17 +17,86 @@ try {
   // not allowed here: the fits run at the bridge's priority
 }
 
+/**
+ * Milliseconds of a path's work between two looks at the messages: a point asked meanwhile (a channel's first answer,
+ * which the bridge holds back until it comes) waits at most this long, plus the fit in progress.
+ */
+const CHUNK_MS = 2;
+
 let decoder: DenseDecoder | null = null;
 
-/** `steps` samples of the latent line za..zb, decoded: a pair table's rows before shaping. */
-function samples(za: Float64Array, zb: Float64Array, steps: number): number[][] {
+function decode(z: ArrayLike<number>): Float64Array {
   if (!decoder) throw new Error('no decoder was sent to this worker');
+  return decoder.decode(z);
+}
+
+/** `steps` samples of the latent line za..zb, decoded (a pair table's rows before shaping), yielding after each. */
+function* samples(za: Float64Array, zb: Float64Array, steps: number): Generator<void, number[][], void> {
   const z = new Float64Array(za.length);
-  return Array.from({ length: steps }, (_, i) => {
+  const rows: number[][] = [];
+  for (let i = 0; i < steps; i++) {
     const t = i / (steps - 1);
     for (let j = 0; j < z.length; j++) z[j] = (1 - t) * za[j]! + t * zb[j]!;
-    return Array.from(decoder!.decode(z));
-  });
+    rows.push(Array.from(decode(z)));
+    yield;
+  }
+  return rows;
+}
+
+/** eqmorph's parameters at a point of a pair, as CachedDecoder answers before the pair's table is built. */
+function pointRow(at: PointSource): ArrayLike<number> {
+  if ('row' in at) return at.row;
+  if (at.alpha <= 0) return decode(at.za);
+  if (at.alpha >= 1) return decode(at.zb);
+  const z = at.za.map((x, i) => (1 - at.alpha) * x + at.alpha * at.zb[i]!);
+  return straightenSample(decode(at.za), decode(at.zb), decode(z), at.alpha);
+}
+
+function flat(rows: readonly ArrayLike<number>[], width: number): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((r, i) => out.set(r, i * width));
+  return out;
+}
+
+/** A path's work, one step (a fit, a decode) at a time: ends with the reply. */
+function* job(req: Exclude<FitRequest, { kind: 'point' }>): Generator<void, FitReply, void> {
+  if (req.kind === 'path') {
+    const rows = yield* samples(req.za, req.zb, req.steps);
+    return { id: req.id, ok: true, params: flat(yield* shapePathSteps(rows), PARAM_COUNT), maeDb: new Float64Array(0) };
+  }
+  const rows = Array.from({ length: req.rows.length / PARAM_COUNT }, (_, i) => req.rows.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT));
+  if (req.kind === 'shape') return { id: req.id, ok: true, params: flat(yield* shapePathSteps(rows.map((r) => Array.from(r))), PARAM_COUNT), maeDb: new Float64Array(0) };
+  const fits = yield* fitAlongPath(rows, req.specs as BandSpec[]);
+  return { id: req.id, ok: true, params: flat(fits.map((f) => f.params), fits[0]!.params.length), maeDb: Float64Array.from(fits, (f) => f.maeDb) };
+}
+
+function failed(id: number, err: unknown): FitReply {
+  return { id, ok: false, error: (err as Error).message };
+}
+
+/** The path being worked on: the pool sends one at a time, and points in between. */
+let current: { readonly id: number; readonly steps: Generator<void, FitReply, void> } | null = null;
+
+/** Runs the current path's steps for CHUNK_MS, then lets the messages that came meanwhile in before going on. */
+function work(): void {
+  const job = current;
+  if (!job) return;
+  const start = performance.now();
+  try {
+    do {
+      const next = job.steps.next();
+      if (next.done) {
+        current = null;
+        parentPort!.postMessage(next.value);
+        return;
+      }
+    } while (performance.now() - start < CHUNK_MS);
+  } catch (err) {
+    current = null;
+    parentPort!.postMessage(failed(job.id, err));
+    return;
+  }
+  setImmediate(work);
 }
 
 parentPort!.on('message', (req: FitRequest | DecoderMessage) => {
@@ -35,28 +104,20 @@ parentPort!.on('message', (req: FitRequest | DecoderMessage) => {
     decoder = DenseDecoder.fromData(req.decoder);
     return;
   }
-  let reply: FitReply;
-  try {
-    if (req.kind === 'path') {
-      const params = new Float64Array(req.steps * PARAM_COUNT);
-      shapePath(samples(req.za, req.zb, req.steps)).forEach((r, i) => params.set(r, i * PARAM_COUNT));
-      parentPort!.postMessage({ id: req.id, ok: true, params, maeDb: new Float64Array(0) } satisfies FitReply);
-      return;
+  if (req.kind === 'point') {
+    // Answered at once, between two chunks of the path in progress.
+    let reply: FitReply;
+    try {
+      const row = pointRow(req.at);
+      const specs = req.specs as BandSpec[];
+      const fit = fitLayoutSample(row, specs, req.initial ?? seedFromSource(row, specs));
+      reply = { id: req.id, ok: true, params: Float64Array.from(fit.params), maeDb: Float64Array.of(fit.maeDb) };
+    } catch (err) {
+      reply = failed(req.id, err);
     }
-    const rows = Array.from({ length: req.rows.length / PARAM_COUNT }, (_, i) => req.rows.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT));
-    if (req.kind === 'shape') {
-      const params = new Float64Array(req.rows.length);
-      shapePath(rows.map((r) => Array.from(r))).forEach((r, i) => params.set(r, i * PARAM_COUNT));
-      reply = { id: req.id, ok: true, params, maeDb: new Float64Array(0) };
-    } else {
-      const fits = fitPath(rows, req.specs as BandSpec[]);
-      const width = fits[0]!.params.length;
-      const params = new Float64Array(fits.length * width);
-      fits.forEach((f, i) => params.set(f.params, i * width));
-      reply = { id: req.id, ok: true, params, maeDb: Float64Array.from(fits, (f) => f.maeDb) };
-    }
-  } catch (err) {
-    reply = { id: req.id, ok: false, error: (err as Error).message };
+    parentPort!.postMessage(reply);
+    return;
   }
-  parentPort!.postMessage(reply);
+  current = { id: req.id, steps: job(req) };
+  setImmediate(work);
 });

@@ -23,6 +23,11 @@ export interface PairTableSource {
   touch(termA: string, termB: string): void;
   /** True while the pair's table is being made off this thread (a fit of it waits without taking slices). */
   building?(termA: string, termB: string): boolean;
+  /**
+   * A word's latent point where the pool's decoder gives exactly this decoder's answer for the word alone (both
+   * decode in plain JavaScript); undefined where only this thread can decode it.
+   */
+  wordLatent?(term: string): readonly number[] | undefined;
 }
 
 export interface FittedDecoderOptions {
@@ -38,6 +43,13 @@ export interface FittedDecoderOptions {
 const MAX_PAIRS = 128;
 /** Steps of a pair's interim grid (see interimAnswer): a quarter of the table's resolution. */
 const INTERIM_STEPS = 32;
+
+/** The interim grid's samples around alpha: the one below (i) and how far towards the next (f, 0..1). */
+function gridSpan(alpha: number): [number, number] {
+  const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * INTERIM_STEPS;
+  const i = Math.min(Math.floor(x), INTERIM_STEPS - 1);
+  return [i, x - i];
+}
 
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 /** Tells decoders apart in a shared scheduler's keys: two outputs with the same layout each build their own tables. */
@@ -56,6 +68,15 @@ export class FittedDecoder {
   private readonly pending = new Set<string>();
   /** Per pair whose table is being built: the fitted samples of its coarse interim grid (layout parameters), by index. */
   private readonly interim = new Map<string, Map<number, number[]>>();
+  /**
+   * Words alone fitted to the layout (layout parameters): a pair's interim answer at α 0 is its first word's, at α 1 its
+   * second's, whatever the pair, so one fit serves every channel and pair that starts or ends at the word.
+   */
+  private readonly words = new Map<string, number[]>();
+  /** Grid samples and words being fitted in the pool; each settles once its fit is kept (or failed: it is then fitted here when needed). */
+  private readonly asked = new Map<string, Promise<void>>();
+  /** Samples the pool failed to fit (a closed pool, a broken worker): fitted here when an answer needs them. */
+  private readonly refused = new Set<string>();
   /** The XY pad's and the sound map's last answer per surface (layout parameters), the warm start of the next one. */
   private readonly points = new Map<string, number[]>();
   private readonly scheduler: BuildScheduler;
@@ -86,32 +107,106 @@ export class FittedDecoder {
    * A pair's answer while its table is built: the table's own reading (interpolation between samples) on a coarse
    * grid of INTERIM_STEPS + 1 samples, each fitted when an answer first needs it, warm-started from the nearest one
    * already fitted. A fader moved while the table builds then costs a fit only where it reaches a new stretch of the
-   * path (at most INTERIM_STEPS + 1 fits, each a short one from its neighbour), not one per event.
+   * path (at most INTERIM_STEPS + 1 fits, each a short one from its neighbour), not one per event. Where a pool fits
+   * them (see settled) and the caller waited, every sample needed is there and the answer is a read.
    */
   private interimAnswer(termA: string, termB: string, alpha: number): Band[] {
-    const key = pairKey(termA, termB);
-    let grid = this.interim.get(key);
-    if (!grid) this.interim.set(key, (grid = new Map()));
-    const x = (alpha <= 0 ? 0 : alpha >= 1 ? 1 : alpha) * INTERIM_STEPS;
-    const i = Math.min(Math.floor(x), INTERIM_STEPS - 1);
+    const grid = this.gridOf(termA, termB);
     const at = (k: number): number[] => {
-      const known = grid.get(k);
+      const known = this.sample(termA, termB, grid, k);
       if (known) return known;
-      let nearest: number[] | undefined;
-      let distance = Infinity;
-      for (const [j, params] of grid) {
-        if (Math.abs(j - k) < distance) [nearest, distance] = [params, Math.abs(j - k)];
-      }
       const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
-      const params = fitLayoutSample(row, this.specs, nearest ?? seedFromSource(row, this.specs)).params;
-      grid.set(k, params);
+      const params = fitLayoutSample(row, this.specs, (this.end(k) ? undefined : this.nearest(termA, termB, grid, k)) ?? seedFromSource(row, this.specs)).params;
+      this.settle(termA, termB, grid, k, params);
       return params;
     };
-    const f = x - i;
+    const [i, f] = gridSpan(alpha);
     // An answer on a grid point (a desk's channels start at alpha 0) needs that point alone.
     if (f === 0) return layoutBands(this.specs, at(i));
     if (f === 1) return layoutBands(this.specs, at(i + 1));
     return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
+  }
+
+  /** The pair's interim grid (made on first use). */
+  private gridOf(termA: string, termB: string): Map<number, number[]> {
+    const key = pairKey(termA, termB);
+    let grid = this.interim.get(key);
+    if (!grid) this.interim.set(key, (grid = new Map()));
+    return grid;
+  }
+
+  private end(k: number): boolean {
+    return k === 0 || k === INTERIM_STEPS;
+  }
+
+  /** A grid sample if it is fitted: the grid's ends are the words alone, fitted once per word (for any pair). */
+  private sample(termA: string, termB: string, grid: Map<number, number[]>, k: number): number[] | undefined {
+    return grid.get(k) ?? (k === 0 ? this.words.get(termA) : k === INTERIM_STEPS ? this.words.get(termB) : undefined);
+  }
+
+  /** The fitted sample nearest to k, a warm start for k's fit (undefined: none yet). */
+  private nearest(termA: string, termB: string, grid: Map<number, number[]>, k: number): number[] | undefined {
+    let nearest: number[] | undefined;
+    let distance = Infinity;
+    for (const j of [0, ...grid.keys(), INTERIM_STEPS]) {
+      const params = this.sample(termA, termB, grid, j);
+      if (params && Math.abs(j - k) < distance) [nearest, distance] = [params, Math.abs(j - k)];
+    }
+    return nearest;
+  }
+
+  /** Keeps a fitted grid sample (an end for its word); the first fit of a sample stays. */
+  private settle(termA: string, termB: string, grid: Map<number, number[]>, k: number, params: number[]): void {
+    if (this.sample(termA, termB, grid, k)) return;
+    if (this.end(k)) this.words.set(k === 0 ? termA : termB, params);
+    else grid.set(k, params);
+  }
+
+  /**
+   * Resolves once decode(termA, termB, alpha) can answer by reading what is fitted: where a pool fits, every grid
+   * sample the answer needs that is not fitted yet is asked of it now (a word alone first in line, see prepare), and
+   * this waits for them; undefined where there is nothing to wait for (the table is built, the samples are fitted, or
+   * they can only be fitted here). A caller that can hold an answer back (a channel's start snapshot, the first moves
+   * of a pair) waits instead of fitting on this thread. Never rejects: a sample the pool failed is fitted here.
+   */
+  settled(termA: string, termB: string, alpha: number): Promise<void> | undefined {
+    if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return undefined;
+    const [i, f] = gridSpan(alpha);
+    const needed = f === 0 ? [i] : f === 1 ? [i + 1] : [i, i + 1];
+    const waits = needed.map((k) => this.ask(termA, termB, k)).filter((w): w is Promise<void> => w !== undefined);
+    return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
+  }
+
+  /**
+   * Asks the pool for grid sample k of a pair unless it is fitted or asked for; the fit in flight, if any. The pool
+   * decodes the point itself where its decoder is this one's (the pair's table not built yet: a straightened sample,
+   * as the source answers); a built table's row, or a word's decode, is sent as it is; a point between the ends that
+   * only this thread can decode is not asked (it is fitted here when needed).
+   */
+  private ask(termA: string, termB: string, k: number): Promise<void> | undefined {
+    const pool = this.opts.pool!;
+    const grid = this.gridOf(termA, termB);
+    if (this.sample(termA, termB, grid, k)) return undefined;
+    const fitKey = this.end(k) ? `word\u0000${k === 0 ? termA : termB}` : `${pairKey(termA, termB)}\u0000${k}`;
+    const inFlight = this.asked.get(fitKey);
+    if (inFlight || this.refused.has(fitKey)) return inFlight;
+    const alpha = k / INTERIM_STEPS;
+    const [za, zb] = [termA, termB].map((t) => (pool.hasDecoder ? this.source.wordLatent?.(t) : undefined));
+    const built = this.source.ready(termA, termB);
+    // A pair's end not built is one decode (the word's), which this thread may make where the pool cannot.
+    const at = !built && za && zb ? { za, zb, alpha } : built || this.end(k) ? { row: bandsToParams(this.source.decode(termA, termB, alpha)) } : null;
+    if (!at) return undefined;
+    const made = pool.point(at, this.specs, this.end(k) ? undefined : this.nearest(termA, termB, grid, k)).then(
+      (r) => {
+        // A table built meanwhile has dropped the pair's grid: the fit is no longer wanted (a word's still is).
+        if (this.end(k) || this.interim.get(pairKey(termA, termB)) === grid) this.settle(termA, termB, grid, k, Array.from(r.params));
+      },
+      // Not asked again: decode fits it here.
+      () => void this.refused.add(fitKey),
+    );
+    this.asked.set(fitKey, made);
+    void made.then(() => this.asked.delete(fitKey));
+    return made;
   }
 
   /**
@@ -134,9 +229,16 @@ export class FittedDecoder {
     return [...fit.bands];
   }
 
-  /** Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is read at once. */
-  prepare(termA: string, termB: string): void {
-    if (!this.tables.has(pairKey(termA, termB))) this.build(termA, termB);
+  /**
+   * Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is
+   * read at once. Where a pool fits the table, the answer at `alpha` if it is an end of the pair (a desk's channels
+   * start at α 0) is fitted there too, first in line, so the start snapshot waits for it (see settled) rather than
+   * fitting on the thread that serves the faders.
+   */
+  prepare(termA: string, termB: string, alpha = 0): void {
+    if (this.tables.has(pairKey(termA, termB))) return;
+    this.build(termA, termB);
+    if (this.opts.pool && !this.tables.has(pairKey(termA, termB))) void this.settled(termA, termB, alpha);
   }
 
   ready(termA: string, termB: string): boolean {

@@ -47,6 +47,12 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
   decodeMap?(x: number, y: number): B;
   /** False while the pair's table is being built: its decode is then a first answer of a few ms, not a table read. */
   ready?(termA: string, termB: string): boolean;
+  /**
+   * Where the pair's answer at alpha is being made off this thread, resolves when it is there (never rejects), and
+   * from then on gives undefined; a caller that can hold the answer back waits for it instead of decoding at once, as
+   * long as this gives a promise (see FittedDecoder.settled).
+   */
+  settled?(termA: string, termB: string, alpha: number): Promise<void> | undefined;
 }
 
 /** What the bridge needs of a decoder: synchronous, and fast enough for every fader event. */

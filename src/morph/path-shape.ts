@@ -39,6 +39,11 @@ const EXCURSION_LIMIT_DB = 1.5;
  */
 const LOOSE_RETRY = 1;
 const LOOSE = { pull: 0.5, iterations: 24, powers: [3, 6] } as const;
+/**
+ * A path longer than this many times the straight distance between its ends' responses wanders: between two words that
+ * sound nearly alike, a path can keep near the straight line in dB and still go back and forth along it.
+ */
+const LENGTH_LIMIT = 2;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 
@@ -127,14 +132,16 @@ export function straightenPath(rows: readonly (readonly number[])[]): { rows: nu
 /**
  * How much a candidate path falls short, from its responses on the 64-point grid: a fall back toward A beyond the
  * monotonic slack weighs ten times, an excursion beyond 1 dB past both ends once and beyond EXCURSION_LIMIT_DB ten
- * times more, plus its largest distance from the straight line (RMS dB), which decides between paths that are both fine.
+ * times more, the length beyond LENGTH_LIMIT times the straight distance once (dB), plus its largest distance from the
+ * straight line (RMS dB), which decides between paths that are both fine.
  */
 function assess(rows: number[][], a: Float64Array, b: Float64Array): { rows: number[][]; score: number; stray: number } {
   const responses = rows.map((r) => responseFromParams(r, GRID));
   const m = pathMetrics(responses);
   const stray = worstStrayDb(responses, a, b);
   const excursion = Math.max(0, m.excursionDb - 1) + 10 * Math.max(0, m.excursionDb - EXCURSION_LIMIT_DB);
-  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + stray };
+  const wander = Math.max(0, (m.lengthRatio - LENGTH_LIMIT) * m.straightDb);
+  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + wander + stray };
 }
 
 /** straightenPath, yielding after each fit (see chain) and each candidate's score. */

@@ -1,6 +1,6 @@
 // The bridge's RxJS graph: OSC and MIDI inputs -> control events -> bindings -> morph state -> decoder -> target encoders -> outputs.
 
-import { EMPTY, Observable, Subject, audit, auditTime, filter, groupBy, identity, map, merge, mergeMap, of, pairwise, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, audit, auditTime, defer, filter, from, groupBy, identity, map, merge, mergeMap, of, pairwise, race, scan, share, startWith, tap, timer, type Subscription } from 'rxjs';
 import type { ControlEvent } from '../codecs/control-value.js';
 import { morphBands, type BandDecoder, type MorphDecoder, type MorphState } from '../morph/morph-state.js';
 import type { Mapping, MidiControl, MorphInstance, OscControl } from '../profiles/types.js';
@@ -20,6 +20,13 @@ import { printable } from '../codecs/printable.js';
 // setImmediate, not RxJS's asap: that is a microtask, which runs after every single datagram.
 import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 import { TurnGate } from './turn-gate.js';
+
+/**
+ * Longest a moved channel waits, each time, for a first answer being made in the fit pool (see FittedDecoder.settled)
+ * before it is answered on this thread: about what fitting it here costs on a quiet machine (a few ms; 10-20 ms for
+ * the first fits of a process). A worker usually answers within a few ms, between two chunks of its path.
+ */
+const MOVE_PATIENCE_MS = 10;
 
 /** An OSC transport; one that can hold a word's messages until the newest (`OscUdpTransport.holdLatest`) is told which. */
 export type OscTransport = Transport<OscInMessage, OscOutMessage> & { holdLatest?(addresses: Iterable<string>): void };
@@ -102,6 +109,8 @@ export interface BridgeOptions {
    * desk's snapshot would be one long turn of every channel's frame). Default true.
    */
   readonly startSnapshot?: boolean;
+  /** Longest a moved channel waits, each time, for a first answer being made in the fit pool (default MOVE_PATIENCE_MS). */
+  readonly movePatienceMs?: number;
 }
 
 
@@ -302,14 +311,26 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // state itself, and as a plain frame too it would cost a second first answer and send a building channel's start
         // snapshot twice.
         const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gate.slot() : nextTurn()));
-        // A gated full frame goes out with the newest state when its turn comes, behind every channel being moved.
+        // A gated frame goes out with the newest state when its turn comes (a full one behind every channel being moved).
         let newest: Frame | null = null;
+        const making = () => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha) : undefined);
+        // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
+        // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
+        // meanwhile. A move waits at most `patience` ms each time (a worker on a long fit, or starved on a busy
+        // machine, must not hold a fader back longer than fitting here would), then is answered here.
+        const gated = (behind: boolean, patience = Infinity): Observable<void> =>
+          defer(() => {
+            const made = making();
+            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making() ? gated(behind, patience) : of(undefined))));
+            const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
+            return inTime.pipe(mergeMap((ok) => (ok ? gated(behind, patience) : gate.slot(behind))));
+          });
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gated(false, opts.movePatienceMs ?? MOVE_PATIENCE_MS) : nextTurn()));
         const paced = merge(
           group.pipe(
             tap((f) => (newest = f)),
             filter((f) => f.full),
-            mergeMap((f) => (costly(f) ? gate.slot(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
+            mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
           group.pipe(

@@ -95,7 +95,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
   try {
     for (const [name, input] of opts.mapping.inputs) {
       if (input.connection.transport !== 'osc') continue;
-      oscInputs.set(name, socket(new OscUdpTransport({ name, mode: 'in', bind: loopback })));
+      // Read on this thread: a reader thread of its own would cost the start-up a thread that lives for a second.
+      oscInputs.set(name, socket(new OscUdpTransport({ name, mode: 'in', bind: loopback, reader: 'main' })));
       if (input.connection.feedback) feedbackSinks.set(name, socket(new OscUdpTransport({ name: `${name} feedback`, mode: 'out', remote: sinkAt })));
     }
     for (const [name, output] of opts.mapping.outputs) {

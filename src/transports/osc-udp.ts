@@ -4,8 +4,13 @@ import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { describeSocketError, errorCode, TransportClosedError, TransportError } from './errors.js';
+import { heldAddress, LatestHold, type DatagramSender, type HeldDatagram } from './osc-hold.js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg, type OscDropReason } from './osc-packet.js';
+import { startThreadReader, type ReaderItem, type ReaderStartError, type ThreadReader } from './osc-thread-reader.js';
+import type { ReaderEvents, ReaderSettings } from './osc-thread-reader.js';
 import { CounterCell, StatusCell, type Transport, type TransportCounters, type TransportStatus } from './transport.js';
+
+export { heldAddress } from './osc-hold.js';
 
 export interface OscEndpoint {
   readonly host: string;
@@ -48,6 +53,13 @@ export interface OscOutMessage {
  * | `now`           | `() => Date.now()`                    | `performance.now()`         | clock for `time` of incoming messages                |
  * | `receiveBufferBytes` | `2097152`                        | `1048576` (1 MiB; modes in and both) | kernel receive buffer asked for; the OS caps it (Linux: at net.core.rmem_max, and reports twice what it grants) |
  * | `retryMs`       | `200`                                 | 1000                        | first wait before re-resolving a remote name or probing a refusing remote (doubles up to 30 s for names) |
+ * | `reader`        | `'main'`                              | `'thread'` in mode in, else `'main'` | where the socket is read: `thread` reads it on a worker thread of its own (mode in only) |
+ * | `readerQueue`   | `1024`                                | 4096                        | datagrams a reader thread may pass on ahead of this thread; more are dropped and counted, as a full receive buffer drops them |
+ *
+ * Mode in reads its socket on a worker thread (osc-reader-worker.ts) that holds a word's datagrams (`holdLatest`) and
+ * passes the rest to this thread after each read (at most 32 datagrams): a flood of words is read there, and a fader
+ * move waits behind no word handling on the thread that plays it. Where no thread can be started, or the thread ends (it is not meant to), the
+ * socket is read on this thread instead.
  *
  * In mode `out` the socket is connected to `remote` (its name resolved once, when opened): the OS then reports a
  * remote that refuses (ICMP port unreachable) or cannot be reached, which an unconnected socket never hears of.
@@ -62,6 +74,15 @@ export interface OscUdpOptions {
   readonly now?: () => number;
   readonly receiveBufferBytes?: number;
   readonly retryMs?: number;
+  readonly reader?: 'thread' | 'main';
+  readonly readerQueue?: number;
+  /**
+   * Runs once the reader thread is online: starting a thread puts some V8 settings back to their defaults (the small
+   * young generation of `eqmorph run`, see cli/young-generation.ts), which this may make again.
+   */
+  readonly onReaderStart?: () => void;
+  /** Starts the reader thread (tests pass one that fails, or that ends later). */
+  readonly startReader?: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
 }
 
 /**
@@ -70,6 +91,12 @@ export interface OscUdpOptions {
  * kernel charges each small datagram about 1 kB of it, so 4 MiB holds some 4,000: 80 ms of a flood of 50 a millisecond.
  */
 const DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
+
+/**
+ * A reader thread reads faster than this thread decodes and plays what it passes on: without a bound, a flood of
+ * datagrams that are not words would queue between the threads without end. About what the receive buffer holds.
+ */
+const DEFAULT_READER_QUEUE = 4096;
 
 /**
  * The contract counters plus why incoming datagrams or messages were dropped (each is also counted in `dropped`). `in`
@@ -96,8 +123,6 @@ const DROP_KEY: Record<OscDropReason, 'malformed' | 'oversized' | 'nonFinite' | 
 };
 
 const MAX_TEMPLATES = 4096;
-/** Held messages (`holdLatest`) of distinct addresses and senders in one turn; one more passes them all on at once. */
-const MAX_HELD = 64;
 const DEFAULT_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 /** The OS reports these, after the fact, for datagrams a connected socket sent: the remote is not taking them. */
@@ -113,12 +138,18 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private readonly socketType: 'udp4' | 'udp6';
   private readonly now: () => number;
   private readonly receiveBufferBytes: number;
+  private readonly onThread: boolean;
+  private readonly readerQueue: number;
+  private readonly startReader: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
+  private readonly onReaderStart: () => void;
 
   private readonly status = new StatusCell();
   private readonly counts = new CounterCell();
   private readonly drops = { malformed: 0, oversized: 0, nonFinite: 0, unsupported: 0 };
   private readonly incoming = new Subject<OscInMessage>();
   private socket: dgram.Socket | null = null;
+  /** The socket's reader on a worker thread, when it is read there (then `socket` is null). */
+  private reader: ThreadReader | null = null;
   private opening: Promise<void> | null = null;
   /** True while the current `error` status came from a failed send, so a good send may clear it. */
   private sendFailed = false;
@@ -141,9 +172,8 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private side: dgram.Socket | null = null;
   /** `holdLatest`: each address's bytes up to its string argument (padded address, then ",s" padded). */
   private holdPrefixes: Uint8Array[] = [];
-  /** Messages held until the end of this turn, in the order their address and sender first came in it. */
-  private held: Held[] = [];
-  private heldTurn: NodeJS.Immediate | null = null;
+  /** Words held until the end of this turn, when this thread reads the socket. */
+  private readonly held = new LatestHold((held) => this.passHeld(held));
 
   readonly status$: Observable<TransportStatus> = this.status.status$;
   readonly messages$: Observable<OscInMessage> = this.incoming.asObservable();
@@ -159,6 +189,10 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.now = options.now ?? (() => performance.now());
     this.receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
+    this.onThread = this.mode === 'in' && (options.reader ?? 'thread') === 'thread';
+    this.startReader = options.startReader ?? startThreadReader;
+    this.readerQueue = options.readerQueue ?? DEFAULT_READER_QUEUE;
+    this.onReaderStart = options.onReaderStart ?? (() => undefined);
   }
 
   /** True when sends to the remote go through a connected socket (mode out with a remote). */
@@ -168,7 +202,9 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
 
   /** The local address the socket is bound to, or null when not open; useful after binding port 0. */
   localAddress(): OscEndpoint | null {
-    if (!this.socket || this.status.current.state === 'closed' || this.status.current.state === 'opening') return null;
+    if (this.status.current.state === 'closed' || this.status.current.state === 'opening') return null;
+    if (this.reader) return { ...this.reader.address };
+    if (!this.socket) return null;
     try {
       const a = this.socket.address();
       return { host: a.address, port: a.port };
@@ -180,25 +216,120 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   /**
    * Messages to these addresses that only matter as the newest one (a word, where a flood of them must not cost the
    * fader): a datagram of one such message with one string argument is not decoded as it comes in but held, replacing
-   * the one held from the same sender to the same address, and passed on at the end of the turn of the event loop, or
-   * at once before any other message this socket reads, so that what came in before that message still goes on before
-   * it. The one passed on says in `superseded` how many it replaced, and its `time` is when it was passed on (in the
-   * same turn). Keyed by sender too, so one sender's flood never replaces another's word (nor a word from an allowed
-   * sender). An empty set holds nothing (the default).
+   * the one held from the same sender to the same address, and passed on at the end of the turn of the reading
+   * thread's event loop, or at once before any other message this socket reads, so that what came in before that
+   * message still goes on before it. The one passed on says in `superseded` how many it replaced (it and those are
+   * counted in `in` when it is passed on, if a reader thread held them), and its `time` is when it was passed on.
+   * Keyed by sender too, so one sender's flood never replaces another's word (nor a word from an allowed sender). An
+   * empty set holds nothing (the default).
    */
   holdLatest(addresses: Iterable<string>): void {
-    this.passHeld();
+    this.held.flush();
     // The bytes of a message with an empty string, less that string's four NULs: the address and type tags as sent.
     this.holdPrefixes = [...new Set(addresses)].map((a) => {
       const empty = encodeOscMessage(a, [''], 's');
-      return empty.subarray(0, empty.length - 4);
+      return empty.slice(0, empty.length - 4);
     });
+    this.reader?.hold(this.holdPrefixes);
+  }
+
+  /** True while the socket is read on a worker thread of its own (see `reader`). */
+  readsOnThread(): boolean {
+    return this.reader !== null;
+  }
+
+  /** What the kernel holds for the socket's incoming datagrams (Linux reports twice what it grants); null when closed. */
+  receiveBufferSize(): number | null {
+    if (this.reader) return this.reader.receiveBufferBytes;
+    try {
+      return this.socket?.getRecvBufferSize() ?? null;
+    } catch {
+      return null;
+    }
   }
 
   open(): Promise<void> {
     if (this.opening) return this.opening;
-    if (this.socket) return Promise.resolve();
+    if (this.socket || this.reader) return Promise.resolve();
     this.status.set('opening');
+    if (this.onThread) {
+      this.opening = this.openThread().finally(() => {
+        this.opening = null;
+      });
+      return this.opening;
+    }
+    return this.openHere();
+  }
+
+  /** Opens the socket on a reader thread; where no thread runs, on this thread after all. */
+  private async openThread(): Promise<void> {
+    let reader: ThreadReader;
+    try {
+      reader = await this.startReader(
+        { socketType: this.socketType, host: this.bindHost, port: this.bindPort, receiveBufferBytes: this.receiveBufferBytes, maxPacketBytes: this.maxPacketBytes, maxQueued: this.readerQueue },
+        {
+          data: (items) => this.fromThread(reader, items),
+          lost: (n) => (this.counts.dropped += n),
+          error: (err) => this.reader === reader && this.onSocketError(err),
+          ended: () => this.readerEnded(reader),
+        },
+      );
+    } catch (e) {
+      const why = e as ReaderStartError;
+      if (why.kind === 'thread') {
+        this.opening = null;
+        return this.openHere(this.bindPort);
+      }
+      const sentence = `${this.name}: ${describeSocketError(why.error, { action: 'bind', host: this.bindHost, port: this.bindPort })}`;
+      this.counts.errors += 1;
+      this.status.set('error', sentence);
+      throw new TransportError(this.name, sentence, errorCode(why.error), { cause: why.error });
+    }
+    this.reader = reader;
+    this.onReaderStart();
+    if (this.holdPrefixes.length > 0) reader.hold(this.holdPrefixes);
+    this.sendFailed = false;
+    this.status.set('open');
+  }
+
+  /** Datagrams the reader thread read, in its order: held words first (counted here, as read), then what followed them. */
+  private fromThread(reader: ThreadReader, items: readonly ReaderItem[]): void {
+    if (this.reader !== reader) {
+      this.counts.dropped += items.length;
+      return;
+    }
+    for (const item of items) {
+      try {
+        if (item.bytes === null) this.countDrop('oversized');
+        else if (item.superseded < 0) this.deliver(item.bytes, item, null);
+        else {
+          this.counts.in += 1 + item.superseded;
+          this.deliver(item.bytes, item, item);
+        }
+      } catch {
+        this.counts.dropped += 1;
+      }
+    }
+  }
+
+  /**
+   * The reader thread ended with its socket open (it is not meant to): counted as an error, and the same port is bound
+   * again on this thread (status opening meanwhile; error with a sentence if the port cannot be had again).
+   */
+  private readerEnded(reader: ThreadReader): void {
+    if (this.reader !== reader) return;
+    this.reader = null;
+    this.counts.errors += 1;
+    this.status.set('opening');
+    this.opening = this.openHere(reader.address.port)
+      .catch(() => undefined)
+      .finally(() => {
+        this.opening = null;
+      });
+  }
+
+  /** Opens the socket on this thread, bound to `port` (the port asked for, or the one a reader thread had). */
+  private openHere(port = this.bindPort): Promise<void> {
     const socket = dgram.createSocket({ type: this.socketType, lookup: orderedLookup() });
     this.socket = socket;
     // Registered before bind so that no socket error can ever reach the process as an unhandled 'error' event.
@@ -207,7 +338,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.toRemote = this.remote ? { socket, after: this.afterSend(socket, this.remote, null) } : null;
     this.opening = new Promise<void>((resolve, reject) => {
       const onBindError = (err: Error) => {
-        const sentence = `${this.name}: ${describeSocketError(err, { action: 'bind', host: this.bindHost, port: this.bindPort })}`;
+        const sentence = `${this.name}: ${describeSocketError(err, { action: 'bind', host: this.bindHost, port })}`;
         this.counts.errors += 1;
         this.socket = null;
         try {
@@ -219,7 +350,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
         reject(new TransportError(this.name, sentence, errorCode(err), { cause: err }));
       };
       socket.once('error', onBindError);
-      socket.bind(this.bindPort, this.bindHost, () => {
+      socket.bind(port, this.bindHost, () => {
         socket.off('error', onBindError);
         if (this.mode !== 'out') {
           try {
@@ -248,7 +379,10 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.connectedTo = null;
     this.refusedAt = -Infinity;
     this.lastToRemote = null;
-    this.dropHeld();
+    this.held.drop();
+    const reader = this.reader;
+    this.reader = null;
+    await reader?.close();
     const side = this.side;
     this.side = null;
     side?.close();
@@ -282,8 +416,8 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private transmit(msg: OscOutMessage, done: ((err?: TransportError) => void) | null): void {
     const socket = this.socket;
     const state = this.status.current.state;
-    if (!socket || state === 'closed' || state === 'opening') return this.refuse(done, () => new TransportClosedError(this.name));
-    if (this.mode === 'in') return this.refuse(done, () => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
+    if (state === 'closed' || state === 'opening' || (!socket && !this.reader)) return this.refuse(done, () => new TransportClosedError(this.name));
+    if (this.mode === 'in' || !socket) return this.refuse(done, () => new TransportError(this.name, `${this.name} is receive-only (mode 'in'); the message was not sent.`, 'RECEIVE_ONLY'));
     const to = msg.to ?? this.remote;
     if (!to) return this.refuse(done, () => new TransportError(this.name, `${this.name} has no remote host and port, and the message names none; the message was not sent.`, 'NO_REMOTE'));
     let bytes: Uint8Array;
@@ -466,8 +600,12 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       }
       if (this.holdPrefixes.length > 0) {
         const address = buf.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, buf) : -1;
-        if (address >= 0) return this.hold(address, buf, rinfo);
-        this.passHeld();
+        if (address >= 0) {
+          // Counted in `in` here, as read; nothing of it is decoded or allocated until it passes.
+          this.counts.in += 1;
+          return this.held.hold(address, buf, rinfo);
+        }
+        this.held.flush();
       }
       this.deliver(buf, rinfo, null);
     } catch {
@@ -475,8 +613,8 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     }
   }
 
-  /** Decodes a datagram and passes its messages on; `held` when it was held (counted already, see `hold`). */
-  private deliver(buf: Buffer, rinfo: dgram.RemoteInfo, held: Held | null): void {
+  /** Decodes a datagram and passes its messages on; `held` when it was held (counted already, as read). */
+  private deliver(buf: Uint8Array, sender: DatagramSender, held: { readonly superseded: number } | null): void {
     const decoded = decodeOscPacket(buf, this.maxPacketBytes);
     if (!decoded.ok) {
       this.countDrop(decoded.drop.reason);
@@ -484,7 +622,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     }
     for (const d of decoded.drops) this.countDrop(d.reason);
     const time = this.now();
-    const from = { address: rinfo.address, port: rinfo.port };
+    const from = { address: sender.address, port: sender.port };
     for (const m of decoded.messages) {
       if (held === null) this.counts.in += 1;
       const msg: OscInMessage = { address: m.address, args: m.args, types: m.types, from, time };
@@ -492,84 +630,21 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     }
   }
 
-  /**
-   * A held address's message (see `holdLatest`): it replaces the one held from the same sender to the same address, or
-   * waits for the end of the turn. Counted in `in` here, as read; nothing of it is decoded or allocated until it passes.
-   */
-  private hold(address: number, buf: Buffer, rinfo: dgram.RemoteInfo): void {
-    this.counts.in += 1;
-    for (const h of this.held) {
-      if (h.address === address && h.rinfo.port === rinfo.port && h.rinfo.address === rinfo.address) {
-        h.buf = buf;
-        h.rinfo = rinfo;
-        h.superseded += 1;
-        return;
-      }
-    }
-    if (this.held.length >= MAX_HELD) this.passHeld();
-    this.held.push({ address, buf, rinfo, superseded: 0 });
-    this.heldTurn ??= setImmediate(() => {
-      this.heldTurn = null;
-      this.passHeld();
-    });
-  }
-
-  /** Passes on every held message, in the order their address and sender first came in this turn. */
-  private passHeld(): void {
-    if (this.held.length === 0) return;
-    const held = this.held;
-    this.held = [];
+  /** Passes on held words, in the order their address and sender first came in this turn. */
+  private passHeld(held: readonly HeldDatagram[]): void {
     for (const h of held) {
       try {
-        this.deliver(h.buf, h.rinfo, h);
+        this.deliver(h.bytes, h.from, h);
       } catch {
         this.counts.dropped += 1;
       }
     }
   }
 
-  private dropHeld(): void {
-    if (this.heldTurn) clearImmediate(this.heldTurn);
-    this.heldTurn = null;
-    this.held = [];
-  }
-
   private countDrop(reason: OscDropReason): void {
     this.counts.dropped += 1;
     this.drops[DROP_KEY[reason]] += 1;
   }
-}
-
-/** A message held by `holdLatest`: the newest datagram of one address from one sender in this turn. */
-interface Held {
-  /** Index into the held addresses. */
-  readonly address: number;
-  buf: Buffer;
-  rinfo: dgram.RemoteInfo;
-  superseded: number;
-}
-
-/**
- * Which of `prefixes` (a held address and its ",s" type tags, as `holdLatest` encodes them) the datagram `b` is, with
- * one string argument, NUL-terminated and zero-padded to its end; -1 for anything else (that goes through the full
- * decoder). Reads only the bytes it compares: a flood of words costs this and Node's own read per datagram.
- */
-export function heldAddress(prefixes: readonly Uint8Array[], b: Uint8Array): number {
-  for (let p = 0; p < prefixes.length; p++) {
-    const prefix = prefixes[p]!;
-    const n = prefix.length;
-    if (b.length < n + 4 || (b.length & 3) !== 0) continue;
-    let i = 0;
-    while (i < n && b[i] === prefix[i]) i++;
-    if (i < n) continue;
-    // The string ends at its first NUL, which must lie in the last four bytes, with only NULs after it.
-    let end = n;
-    while (end < b.length && b[end] !== 0) end++;
-    if (end < b.length - 4) return -1;
-    for (let k = end; k < b.length; k++) if (b[k] !== 0) return -1;
-    return end < b.length ? p : -1;
-  }
-  return -1;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;

@@ -13,8 +13,11 @@ import { FitPool } from '../../src/morph/fit-pool.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import { TableCache } from '../../src/morph/table-cache.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
-import { PARAM_COUNT, type BandSpec } from '../../src/eq/bands.js';
+import { bandsToParams, PARAM_COUNT, type Band, type BandSpec } from '../../src/eq/bands.js';
+import { DEFAULT_GRID } from '../../src/eq/grid.js';
+import { meanAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { readPairTable } from '../../src/morph/pair-table.js';
+import { fitLayoutSample, seedFromSource } from '../../src/morph/layout-path.js';
 
 // The shipped model and the X32 channel layout (4 bands, fitted as a chain: the costly case).
 let model: EqModel;
@@ -123,4 +126,99 @@ test('a pool started ahead has its workers online before the first request, each
   } finally {
     await ahead.close();
   }
+});
+
+test('a point is fitted between the chunks of the path a worker is on, before the paths waiting in line, and is the fit made on this thread', async () => {
+  const own = new FitPool(1);
+  try {
+    const t = new CachedDecoder(model).table('warm', 'bright');
+    const rows = new Float64Array(t.steps * PARAM_COUNT);
+    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const done: string[] = [];
+    const paths = ['first', 'second', 'third'].map((k) => own.fit(k, rows, specs).then(() => done.push(k)));
+    const row = readPairTable(t, 0);
+    const point = await own.point({ row }, specs);
+    done.push('point');
+    await Promise.all(paths);
+    // The first path was running when the point was asked (a path is hundreds of fits): the point did not wait for it.
+    assert.deepEqual(done, ['point', 'first', 'second', 'third']);
+    assert.deepEqual(Array.from(point.params), fitLayoutSample(row, specs, seedFromSource(row, specs)).params);
+    const warm = await own.point({ row: readPairTable(t, 0.1) }, specs, point.params);
+    assert.deepEqual(Array.from(warm.params), fitLayoutSample(readPairTable(t, 0.1), specs, point.params).params);
+  } finally {
+    await own.close();
+  }
+});
+
+/**
+ * A fitted decoder on a pool of its own whose table builds never run here (their turns are never given), so only the
+ * pool's points can answer; `firstAnswers` counts the source's first answers made on this thread (a pair whose table
+ * is built is a read; before that, a decode here costs decodes and a fit).
+ */
+async function onOwnPool(body: (d: FittedDecoder, decoder: CachedDecoder, firstAnswers: () => number) => Promise<void>): Promise<void> {
+  const own = new FitPool(1);
+  try {
+    const scheduler = new BuildScheduler({ defer: () => undefined });
+    const decoder = new CachedDecoder(model, { scheduler, pool: own });
+    let asked = 0;
+    const source = Object.assign(Object.create(decoder) as CachedDecoder, {
+      decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
+    });
+    await body(new FittedDecoder(source, specs, { scheduler, pool: own }), decoder, () => asked);
+  } finally {
+    await own.close();
+  }
+}
+
+test("with a pool, a pair's start at α 0 is its first word fitted in the worker: decoded here without a fit, and shared by every pair starting at the word", async () => {
+  await onOwnPool(async (d, decoder, firstAnswers) => {
+    d.prepare('warm', 'bright', 0);
+    d.prepare('warm', 'clear', 0);
+    d.prepare('rich', 'clear', 1);
+    const waits = [d.settled('warm', 'bright', 0), d.settled('warm', 'clear', 0), d.settled('rich', 'clear', 1)];
+    assert.ok(waits.every((w) => w instanceof Promise));
+    await Promise.all(waits);
+    const start = d.decode('warm', 'bright', 0);
+    assert.deepEqual(d.decode('warm', 'clear', 0), start);
+    const end = d.decode('rich', 'clear', 1);
+    assert.equal(firstAnswers(), 0, 'no first answer (decodes, fits) on this thread');
+    // The word's fit made here (its row is the word's decode, or its pair table's end once that is built: equal to 1e-12).
+    const near = (got: readonly Band[], want: readonly Band[]) =>
+      got.forEach((band, k) => {
+        assert.equal(band.type, want[k]!.type);
+        for (const key of ['gain', 'freq', 'q'] as const) assert.ok(Math.abs(band[key] - want[k]![key]) <= 1e-9 * Math.max(1, Math.abs(want[k]![key])), `band ${k + 1} ${key}: ${band[key]} vs ${want[k]![key]}`);
+      });
+    const row = bandsToParams(decoder.decode('warm', 'bright', 0));
+    near(start, fitLayoutSample(row, specs, seedFromSource(row, specs)).bands);
+    const rowB = bandsToParams(decoder.decode('rich', 'clear', 1));
+    near(end, fitLayoutSample(rowB, specs, seedFromSource(rowB, specs)).bands);
+    assert.equal(d.settled('warm', 'bright', 0), undefined, 'nothing left to wait for');
+  });
+});
+
+test('with a pool, the first moves of a pair not built wait for grid samples fitted in the worker, then read them: within the interim tolerance, no fit here', async () => {
+  await onOwnPool(async (d, _decoder, firstAnswers) => {
+    const truth = new CachedDecoder(model);
+    for (const alpha of [0.1, 0.9, 0.5]) {
+      const wait = d.settled('bright', 'warm', alpha);
+      assert.ok(wait instanceof Promise, `at ${alpha}`);
+      await wait;
+      assert.equal(d.settled('bright', 'warm', alpha), undefined, `at ${alpha}, once fitted`);
+      const err = meanAbsDiffDb(responseDb(d.decode('bright', 'warm', alpha), DEFAULT_GRID), responseDb(truth.decode('bright', 'warm', alpha), DEFAULT_GRID));
+      assert.ok(err < 0.6, `at ${alpha}: ${err.toFixed(3)} dB`);
+    }
+    assert.equal(firstAnswers(), 0, 'no first answer (decodes, fits) on this thread');
+  });
+});
+
+test('a pool that cannot fit (closed) is asked once per sample: the wait ends, and the answer is fitted here', async () => {
+  const closed = new FitPool(1);
+  await closed.close();
+  const d = new FittedDecoder(new CachedDecoder(model, { scheduler: new BuildScheduler({ defer: () => undefined }) }), specs, { scheduler: new BuildScheduler({ defer: () => undefined }), pool: closed });
+  // A start at α 0: the word's decode is sent (this pool has no decoder), and the closed pool refuses it.
+  const wait = d.settled('warm', 'bright', 0);
+  assert.ok(wait instanceof Promise);
+  await wait;
+  assert.equal(d.settled('warm', 'bright', 0), undefined);
+  assert.equal(d.decode('warm', 'bright', 0).length, specs.length);
 });

@@ -63,7 +63,7 @@ test('a straightened path keeps both ends’ rows exactly and passes within its 
   );
 });
 
-test('a straightened path never falls shorter than the path it was given (falls back, excursion past 1 dB, distance from the straight line)', () => {
+test('a straightened path never falls shorter than the path it was given (falls back, excursion past 1 dB, length beyond twice the straight distance, distance from the straight line)', () => {
   fc.assert(
     fc.property(row, row, (a, b) => {
       const rows = straightRows(a, b, 65);
@@ -72,7 +72,9 @@ test('a straightened path never falls shorter than the path it was given (falls 
       const shortfall = (path: readonly (readonly number[])[]) => {
         const m = pathMetrics(path.map((r) => responseFromParams(r, GRID)));
         const stray = Math.max(...path.map((r, i) => rmsDistanceDb(responseFromParams(r, GRID), ra.map((v, f) => v + (i / 64) * (rb[f]! - v)))));
-        return 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + Math.max(0, m.excursionDb - 1) + stray;
+        const excursion = Math.max(0, m.excursionDb - 1) + 10 * Math.max(0, m.excursionDb - 1.5);
+        const wander = Math.max(0, (m.lengthRatio - 2) * m.straightDb);
+        return 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + wander + stray;
       };
       assert.ok(shortfall(straightenPath(rows).rows) <= shortfall(rows) + 1e-9);
     }),

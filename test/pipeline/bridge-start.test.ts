@@ -9,12 +9,13 @@ import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import type { EqSettings } from '../../src/eq/bands.js';
 
 // A decoder whose tables are never ready: every frame is a first answer, which the bridge lets through one turn at a time.
-function building(ready: boolean) {
+function building(ready: boolean, settled?: MorphDecoder['settled']) {
   const calls: number[] = [];
   const decoder: MorphDecoder = {
     terms: ['warm', 'bright'],
     hasTerm: (t) => t === 'warm' || t === 'bright',
     ready: () => ready,
+    ...(settled ? { settled } : {}),
     decode: (_a, _b, alpha) => {
       calls.push(alpha);
       const types = ['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'] as const;
@@ -29,15 +30,15 @@ const turns = async (n: number) => {
 };
 
 /** The default mapping over in-memory links: what its output received (addresses), and how to move its alpha. */
-async function start(ready: boolean, startSnapshot?: boolean) {
+async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDecoder['settled'], movePatienceMs = Infinity) {
   const mapping = await loadMapping(DEFAULT_MAPPING);
   const input = createMemoryLink<OscInMessage, OscOutMessage>({ a: 'surface-device', b: 'surface' });
   const output = createMemoryLink<OscOutMessage, OscInMessage>({ a: 'eq', b: 'eq-device' });
   await Promise.all([input.a.open(), input.b.open(), output.a.open(), output.b.open()]);
   const received: string[] = [];
   output.b.messages$.subscribe((m) => received.push(m.address));
-  const { decoder, calls } = building(ready);
-  const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot });
+  const { decoder, calls } = building(ready, settled);
+  const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot, movePatienceMs });
   const move = (alpha: number) => input.a.send({ address: '/eqmorph/alpha', args: [alpha], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
   return { bridge, received, calls, move };
 }
@@ -68,6 +69,54 @@ test('a bridge started without a start snapshot sends nothing until a control mo
   assert.equal(received.length, 0);
   move(0.5);
   await turns(3);
+  assert.equal(received.length, 15);
+  bridge.stop();
+});
+
+test('a start whose first answer a worker is making waits for it, decoding nothing meanwhile, then goes out once', async () => {
+  let settle!: () => void;
+  let done = false;
+  const made = new Promise<void>((r) => (settle = r)).then(() => void (done = true));
+  const asked: number[] = [];
+  const { bridge, received, calls } = await start(false, undefined, (_a, _b, alpha) => (asked.push(alpha), done ? undefined : made));
+  await turns(5);
+  assert.deepEqual([...new Set(asked)], [0]);
+  assert.equal(calls.length, 0);
+  assert.equal(received.length, 0);
+  settle();
+  await turns(5);
+  assert.deepEqual(calls, [0]);
+  assert.equal(received.length, 15);
+  bridge.stop();
+});
+
+test('a move whose first answer a worker is making waits for it too, and the newest position goes out', async () => {
+  let settle!: () => void;
+  let done = false;
+  const made = new Promise<void>((r) => (settle = r)).then(() => void (done = true));
+  const { bridge, received, calls, move } = await start(false, false, (_a, _b, alpha) => (alpha === 1 && !done ? made : undefined));
+  move(1);
+  await turns(5);
+  assert.equal(calls.length, 0);
+  move(0.5);
+  await turns(5);
+  // The move to 0.5 waits behind the first (one frame at a time per channel), then goes out as the newest state.
+  assert.equal(calls.length, 0);
+  settle();
+  await turns(5);
+  assert.deepEqual(calls, [0.5]);
+  assert.equal(received.length, 15);
+  bridge.stop();
+});
+
+test('a move does not wait for ever on a worker that never answers: it is answered here, and a start keeps waiting', async () => {
+  const never = new Promise<void>(() => undefined);
+  const { bridge, received, calls, move } = await start(false, undefined, () => never, 10);
+  move(0.5);
+  while (calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await turns(5);
+  assert.deepEqual(calls, [0.5]);
+  // The start snapshot's full frame is still held; the move went out as a plain frame (no on switch).
   assert.equal(received.length, 15);
   bridge.stop();
 });

@@ -14,12 +14,14 @@ const word = (text: string) => encodeOscMessage(WORD, [text], 's');
 const alpha = (v: number) => encodeOscMessage('/eqmorph/alpha', [v], 'f');
 
 /** An input holding WORD (and termA), what it passed on, and senders connected to it. */
-async function harness(held: readonly string[] = [WORD, '/eqmorph/termA']) {
-  const t = new OscUdpTransport({ name: 'hold-in', mode: 'in', bind: { host: LOCAL, port: 0 } });
+async function harness(reader: Reader, held: readonly string[] = [WORD, '/eqmorph/termA']) {
+  const t = new OscUdpTransport({ name: 'hold-in', mode: 'in', bind: { host: LOCAL, port: 0 }, reader });
+  assert.equal(t.readsOnThread(), false);
   await t.open();
   t.holdLatest(held);
   const got: OscInMessage[] = [];
   const sub = t.messages$.subscribe((m) => got.push(m));
+  assert.equal(t.readsOnThread(), reader === 'thread');
   const port = t.localAddress()!.port;
   const senders: dgram.Socket[] = [];
   /** A socket connected to the input: its sends leave at once, so a loop of them arrives as one burst. */
@@ -41,93 +43,98 @@ async function harness(held: readonly string[] = [WORD, '/eqmorph/termA']) {
 
 const texts = (ms: readonly OscInMessage[]) => ms.map((m) => `${m.address.slice(9)}=${String(m.args[0])}`);
 
-test('osc-udp hold: of a burst of words to one address, only the newest is passed on, saying how many it replaced; each is counted in `in`', async () => {
-  const h = await harness();
-  try {
-    const s = await h.sender();
-    for (let i = 0; i < 30; i++) s.send(word(`zq${i}x`));
-    await eventually(() => h.accounted() === 30, 'all 30 words accounted for');
-    assert.equal(h.got.at(-1)!.args[0], 'zq29x');
-    // Read in one or a few turns of the event loop: far fewer passed on than sent.
-    assert.ok(h.got.length < 30, `${h.got.length} passed on`);
-    assert.ok(h.got.some((m) => (m.superseded ?? 0) > 0));
-    assert.equal(h.t.counters().in, 30);
-    assert.equal(h.t.counters().dropped, 0);
-  } finally {
-    await h.close();
-  }
-});
+type Reader = 'thread' | 'main';
 
-test('osc-udp hold: a word then an alpha in one burst: the newest word is passed on before the alpha, and words after it after it', async () => {
-  const h = await harness();
-  try {
-    const s = await h.sender();
-    for (let i = 0; i < 10; i++) s.send(word(`before${i}`));
-    s.send(alpha(0.5));
-    for (let i = 0; i < 10; i++) s.send(word(`after${i}`));
-    await eventually(() => h.accounted() === 21, 'all 21 datagrams accounted for');
-    const at = h.got.findIndex((m) => m.address === '/eqmorph/alpha');
-    assert.deepEqual(texts(h.got.slice(at - 1, at + 1)), ['termB=before9', 'alpha=0.5']);
-    assert.equal(texts(h.got).at(-1), 'termB=after9');
-    // No word from before the alpha comes after it.
-    assert.ok(h.got.slice(at + 1).every((m) => String(m.args[0]).startsWith('after')));
-    assert.equal(h.got[at]!.superseded, undefined);
-  } finally {
-    await h.close();
-  }
-});
+// The same specifications whether the socket is read on a thread of its own (the default for an input) or on this one.
+for (const reader of ['thread', 'main'] as const) {
+  test(`osc-udp hold (${reader} reader): of a burst of words to one address, only the newest is passed on, saying how many it replaced; each is counted in \`in\``, async () => {
+    const h = await harness(reader);
+    try {
+      const s = await h.sender();
+      for (let i = 0; i < 30; i++) s.send(word(`zq${i}x`));
+      await eventually(() => h.accounted() === 30, 'all 30 words accounted for');
+      assert.equal(h.got.at(-1)!.args[0], 'zq29x');
+      // Read in one or a few turns of the event loop: far fewer passed on than sent.
+      assert.ok(h.got.length < 30, `${h.got.length} passed on`);
+      assert.ok(h.got.some((m) => (m.superseded ?? 0) > 0));
+      assert.equal(h.t.counters().in, 30);
+      assert.equal(h.t.counters().dropped, 0);
+    } finally {
+      await h.close();
+    }
+  });
 
-test("osc-udp hold: a flood from one sender never replaces another sender's word, nor another address's", async () => {
-  const h = await harness();
-  try {
-    const player = await h.sender();
-    const flooder = await h.sender();
-    player.send(word('bright'));
-    player.send(encodeOscMessage('/eqmorph/termA', ['warm'], 's'));
-    for (let i = 0; i < 25; i++) flooder.send(word(`zq${i}x`));
-    await eventually(() => h.accounted() === 27, 'all 27 words accounted for');
-    const playerPort = (player.address() as { port: number }).port;
-    const mine = h.got.filter((m) => m.from.port === playerPort);
-    assert.deepEqual(texts(mine), ['termB=bright', 'termA=warm']);
-    assert.ok(mine.every((m) => m.superseded === undefined));
-  } finally {
-    await h.close();
-  }
-});
+  test(`osc-udp hold (${reader} reader): a word then an alpha in one burst: the newest word is passed on before the alpha, and words after it after it`, async () => {
+    const h = await harness(reader);
+    try {
+      const s = await h.sender();
+      for (let i = 0; i < 10; i++) s.send(word(`before${i}`));
+      s.send(alpha(0.5));
+      for (let i = 0; i < 10; i++) s.send(word(`after${i}`));
+      await eventually(() => h.accounted() === 21, 'all 21 datagrams accounted for');
+      const at = h.got.findIndex((m) => m.address === '/eqmorph/alpha');
+      assert.deepEqual(texts(h.got.slice(at - 1, at + 1)), ['termB=before9', 'alpha=0.5']);
+      assert.equal(texts(h.got).at(-1), 'termB=after9');
+      // No word from before the alpha comes after it.
+      assert.ok(h.got.slice(at + 1).every((m) => String(m.args[0]).startsWith('after')));
+      assert.equal(h.got[at]!.superseded, undefined);
+    } finally {
+      await h.close();
+    }
+  });
 
-test('osc-udp hold: what only looks like a held word goes through the full decoder: other types, longer addresses, bad padding, bundles', async () => {
-  const h = await harness();
-  try {
-    const s = await h.sender();
-    const notWords = [
-      encodeOscMessage(WORD, [3], 'i'),
-      encodeOscMessage(WORD, ['a', 'b'], 'ss'),
-      encodeOscMessage(`${WORD}x`, ['w'], 's'),
-      bundle(word('inbundle1'), word('inbundle2')),
-    ];
-    for (const b of notWords) s.send(b);
-    // A word whose padding is not zero is malformed: counted and dropped, never held.
-    s.send(rawMessage(WORD, ',s', [0x61, 0, 0x61, 0]));
-    await eventually(() => h.got.length === 5 && h.t.counters().dropped === 1, 'four messages and a bundle of two, and one malformed');
-    assert.deepEqual(texts(h.got), ['termB=3', 'termB=a', 'termBx=w', 'termB=inbundle1', 'termB=inbundle2']);
-    assert.equal(h.t.counters().malformed, 1);
-    assert.ok(h.got.every((m) => m.superseded === undefined));
-  } finally {
-    await h.close();
-  }
-});
+  test(`osc-udp hold (${reader} reader): a flood from one sender never replaces another sender's word, nor another address's`, async () => {
+    const h = await harness(reader);
+    try {
+      const player = await h.sender();
+      const flooder = await h.sender();
+      player.send(word('bright'));
+      player.send(encodeOscMessage('/eqmorph/termA', ['warm'], 's'));
+      for (let i = 0; i < 25; i++) flooder.send(word(`zq${i}x`));
+      await eventually(() => h.accounted() === 27, 'all 27 words accounted for');
+      const playerPort = (player.address() as { port: number }).port;
+      const mine = h.got.filter((m) => m.from.port === playerPort);
+      assert.deepEqual(texts(mine), ['termB=bright', 'termA=warm']);
+      assert.ok(mine.every((m) => m.superseded === undefined));
+    } finally {
+      await h.close();
+    }
+  });
 
-test('osc-udp hold: with no addresses held, every word is passed on', async () => {
-  const h = await harness([]);
-  try {
-    const s = await h.sender();
-    for (let i = 0; i < 20; i++) s.send(word(`w${i}`));
-    await eventually(() => h.got.length === 20, 'all 20 words');
-    assert.deepEqual(h.got.map((m) => m.args[0]), Array.from({ length: 20 }, (_, i) => `w${i}`));
-  } finally {
-    await h.close();
-  }
-});
+  test(`osc-udp hold (${reader} reader): what only looks like a held word goes through the full decoder: other types, longer addresses, bad padding, bundles`, async () => {
+    const h = await harness(reader);
+    try {
+      const s = await h.sender();
+      const notWords = [
+        encodeOscMessage(WORD, [3], 'i'),
+        encodeOscMessage(WORD, ['a', 'b'], 'ss'),
+        encodeOscMessage(`${WORD}x`, ['w'], 's'),
+        bundle(word('inbundle1'), word('inbundle2')),
+      ];
+      for (const b of notWords) s.send(b);
+      // A word whose padding is not zero is malformed: counted and dropped, never held.
+      s.send(rawMessage(WORD, ',s', [0x61, 0, 0x61, 0]));
+      await eventually(() => h.got.length === 5 && h.t.counters().dropped === 1, 'four messages and a bundle of two, and one malformed');
+      assert.deepEqual(texts(h.got), ['termB=3', 'termB=a', 'termBx=w', 'termB=inbundle1', 'termB=inbundle2']);
+      assert.equal(h.t.counters().malformed, 1);
+      assert.ok(h.got.every((m) => m.superseded === undefined));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test(`osc-udp hold (${reader} reader): with no addresses held, every word is passed on`, async () => {
+    const h = await harness(reader, []);
+    try {
+      const s = await h.sender();
+      for (let i = 0; i < 20; i++) s.send(word(`w${i}`));
+      await eventually(() => h.got.length === 20, 'all 20 words');
+      assert.deepEqual(h.got.map((m) => m.args[0]), Array.from({ length: 20 }, (_, i) => `w${i}`));
+    } finally {
+      await h.close();
+    }
+  });
+}
 
 test('heldAddress picks out exactly the datagrams the full decoder reads as one string message to a held address', () => {
   const addresses = ['/eqmorph/termA', '/eqmorph/termB', '/x'];

@@ -277,11 +277,11 @@ test('the send lookup answers an IP address at once, with its family, and leaves
   assert.deepEqual(named, ['127.0.0.1', 4]);
 });
 
-/** What the kernel holds for the transport's socket (reached past the private field: no public API exposes the socket). */
+/** What the kernel holds for the transport's socket. */
 function recvBufferSize(t: OscUdpTransport): number {
-  const socket = (t as unknown as { socket: dgram.Socket | null }).socket;
-  assert.ok(socket, 'an open transport has a socket');
-  return socket.getRecvBufferSize();
+  const size = t.receiveBufferSize();
+  assert.ok(size !== null, 'an open transport has a socket');
+  return size;
 }
 
 /** The most the OS grants one socket: Linux's net.core.rmem_max where it can be read, else no cap assumed. */
