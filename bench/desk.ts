@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../src/data/paths.js';
 import { encodeOscMessage } from '../src/transports/osc-packet.js';
@@ -274,7 +274,19 @@ export function deskRows(r: Awaited<ReturnType<typeof benchDesk>>): [string, str
   return rows;
 }
 
+const USAGE = 'usage: node --import tsx bench/desk.ts [--quick] [--json] [--fit-workers=N]   (--quick: 32 channels only, shorter runs)\n';
+
 if (import.meta.url === `file://${resolve(process.argv[1]!)}`) {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const unknown = args.find((a) => a !== '--quick' && a !== '--json' && !/^--fit-workers=\d+$/.test(a));
+  if (unknown !== undefined) {
+    process.stderr.write(`bench/desk.ts: unknown option ${JSON.stringify(unknown)}\n${USAGE}`);
+    process.exit(2);
+  }
   const quick = process.argv.includes('--quick');
   const workers = process.argv.find((a) => a.startsWith('--fit-workers='));
   const r = await benchDesk({
@@ -288,7 +300,7 @@ if (import.meta.url === `file://${resolve(process.argv[1]!)}`) {
   else {
     const rows = deskRows(r);
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
-    process.stdout.write(`load average (1 min) ${r.loadAverages.map((x) => x.toFixed(1)).join(' -> ')} on 2 cores; eqmorph run ${r.runFlags.join(' ')} at nice ${r.nice} (the echo too)\n`);
+    process.stdout.write(`load average (1 min) ${r.loadAverages.map((x) => x.toFixed(1)).join(' -> ')} on ${availableParallelism()} cores; eqmorph run ${r.runFlags.join(' ')} at nice ${r.nice} (the echo too)\n`);
     for (const row of rows) process.stdout.write(row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ') + '\n');
   }
 }
