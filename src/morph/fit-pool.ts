@@ -12,7 +12,8 @@ import type { DenseDecoderData } from './dense-decoder.js';
  */
 export type FitRequest =
   | { readonly id: number; readonly kind: 'fit'; readonly rows: Float64Array; readonly specs: readonly BandSpec[] }
-  | { readonly id: number; readonly kind: 'point'; readonly at: PointSource; readonly specs: readonly BandSpec[]; readonly initial: Float64Array | null }
+  /** `urgent`: a channel being moved waits for it; the worker answers it before the points that came before it. */
+  | { readonly id: number; readonly kind: 'point'; readonly at: PointSource; readonly specs: readonly BandSpec[]; readonly initial: Float64Array | null; readonly urgent: boolean }
   | { readonly id: number; readonly kind: 'shape'; readonly rows: Float64Array }
   | { readonly id: number; readonly kind: 'path'; readonly za: Float64Array; readonly zb: Float64Array; readonly steps: number };
 
@@ -103,13 +104,14 @@ export class FitPool {
   /**
    * The layout fitted to one point of a pair (fitLayoutSample from `initial`, or from seedFromSource of the point's
    * row): `params` is one row of the layout's parameters, `maeDb` its one error. A point given by latent points needs
-   * the pool's decoder (useDecoder).
+   * the pool's decoder (useDecoder). An `urgent` point (a channel being moved) is answered before the points asked
+   * before it.
    */
-  async point(at: { readonly row: ArrayLike<number> } | { readonly za: ArrayLike<number>; readonly zb: ArrayLike<number>; readonly alpha: number }, specs: readonly BandSpec[], initial?: ArrayLike<number>): Promise<PathFits> {
+  async point(at: { readonly row: ArrayLike<number> } | { readonly za: ArrayLike<number>; readonly zb: ArrayLike<number>; readonly alpha: number }, specs: readonly BandSpec[], initial?: ArrayLike<number>, urgent = false): Promise<PathFits> {
     if (this.closed) throw new Error('the fit pool is closed');
     if ('za' in at && !this.decoder) throw new Error('the fit pool has no decoder');
     const source: PointSource = 'za' in at ? { za: Float64Array.from(at.za), zb: Float64Array.from(at.zb), alpha: at.alpha } : { row: Float64Array.from(at.row) };
-    const req: FitRequest = { id: ++this.ids, kind: 'point', at: source, specs, initial: initial ? Float64Array.from(initial) : null };
+    const req: FitRequest = { id: ++this.ids, kind: 'point', at: source, specs, initial: initial ? Float64Array.from(initial) : null, urgent };
     // An idle worker with no point in hand, a new one while the pool has room, else the least loaded.
     const load = (w: Worker) => (this.busy.has(w) ? 1 : 0) + [...this.points.values()].filter((p) => p.worker === w).length;
     const free = this.workers.find((w) => load(w) === 0);

@@ -76,8 +76,45 @@ function failed(id: number, err: unknown): FitReply {
 
 /** The path being worked on: the pool sends one at a time, and points in between. */
 let current: { readonly id: number; readonly steps: Generator<void, FitReply, void> } | null = null;
+/** Points asked and not answered yet, in the order they came. */
+const points: Extract<FitRequest, { kind: 'point' }>[] = [];
+let scheduled = false;
 
-/** Runs the current path's steps for CHUNK_MS, then lets the messages that came meanwhile in before going on. */
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    step();
+  });
+}
+
+/**
+ * One piece of work, then the messages that came meanwhile: a point (an urgent one first: a channel being moved, ahead
+ * of the other channels' starts), else CHUNK_MS of the current path.
+ */
+function step(): void {
+  if (points.length > 0) {
+    const urgent = points.findIndex((p) => p.urgent);
+    answerPoint(points.splice(urgent >= 0 ? urgent : 0, 1)[0]!);
+  } else work();
+  if (points.length > 0 || current) schedule();
+}
+
+function answerPoint(req: Extract<FitRequest, { kind: 'point' }>): void {
+  let reply: FitReply;
+  try {
+    const row = pointRow(req.at);
+    const specs = req.specs as BandSpec[];
+    const fit = fitLayoutSample(row, specs, req.initial ?? seedFromSource(row, specs));
+    reply = { id: req.id, ok: true, params: Float64Array.from(fit.params), maeDb: Float64Array.of(fit.maeDb) };
+  } catch (err) {
+    reply = failed(req.id, err);
+  }
+  parentPort!.postMessage(reply);
+}
+
+/** Runs the current path's steps for CHUNK_MS. */
 function work(): void {
   const job = current;
   if (!job) return;
@@ -94,9 +131,7 @@ function work(): void {
   } catch (err) {
     current = null;
     parentPort!.postMessage(failed(job.id, err));
-    return;
   }
-  setImmediate(work);
 }
 
 parentPort!.on('message', (req: FitRequest | DecoderMessage) => {
@@ -104,20 +139,8 @@ parentPort!.on('message', (req: FitRequest | DecoderMessage) => {
     decoder = DenseDecoder.fromData(req.decoder);
     return;
   }
-  if (req.kind === 'point') {
-    // Answered at once, between two chunks of the path in progress.
-    let reply: FitReply;
-    try {
-      const row = pointRow(req.at);
-      const specs = req.specs as BandSpec[];
-      const fit = fitLayoutSample(row, specs, req.initial ?? seedFromSource(row, specs));
-      reply = { id: req.id, ok: true, params: Float64Array.from(fit.params), maeDb: Float64Array.of(fit.maeDb) };
-    } catch (err) {
-      reply = failed(req.id, err);
-    }
-    parentPort!.postMessage(reply);
-    return;
-  }
-  current = { id: req.id, steps: job(req) };
-  setImmediate(work);
+  // A point is answered between two chunks of the path in progress, ahead of the path.
+  if (req.kind === 'point') points.push(req);
+  else current = { id: req.id, steps: job(req) };
+  schedule();
 });

@@ -169,11 +169,11 @@ export class FittedDecoder {
    * they can only be fitted here). A caller that can hold an answer back (a channel's start snapshot, the first moves
    * of a pair) waits instead of fitting on this thread. Never rejects: a sample the pool failed is fitted here.
    */
-  settled(termA: string, termB: string, alpha: number): Promise<void> | undefined {
+  settled(termA: string, termB: string, alpha: number, urgent = false): Promise<void> | undefined {
     if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return undefined;
     const [i, f] = gridSpan(alpha);
     const needed = f === 0 ? [i] : f === 1 ? [i + 1] : [i, i + 1];
-    const waits = needed.map((k) => this.ask(termA, termB, k)).filter((w): w is Promise<void> => w !== undefined);
+    const waits = needed.map((k) => this.ask(termA, termB, k, urgent)).filter((w): w is Promise<void> => w !== undefined);
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
 
@@ -183,7 +183,7 @@ export class FittedDecoder {
    * as the source answers); a built table's row, or a word's decode, is sent as it is; a point between the ends that
    * only this thread can decode is not asked (it is fitted here when needed).
    */
-  private ask(termA: string, termB: string, k: number): Promise<void> | undefined {
+  private ask(termA: string, termB: string, k: number, urgent: boolean): Promise<void> | undefined {
     const pool = this.opts.pool!;
     const grid = this.gridOf(termA, termB);
     if (this.sample(termA, termB, grid, k)) return undefined;
@@ -196,7 +196,7 @@ export class FittedDecoder {
     // A pair's end not built is one decode (the word's), which this thread may make where the pool cannot.
     const at = !built && za && zb ? { za, zb, alpha } : built || this.end(k) ? { row: bandsToParams(this.source.decode(termA, termB, alpha)) } : null;
     if (!at) return undefined;
-    const made = pool.point(at, this.specs, this.end(k) ? undefined : this.nearest(termA, termB, grid, k)).then(
+    const made = pool.point(at, this.specs, this.end(k) ? undefined : this.nearest(termA, termB, grid, k), urgent).then(
       (r) => {
         // A table built meanwhile has dropped the pair's grid: the fit is no longer wanted (a word's still is).
         if (this.end(k) || this.interim.get(pairKey(termA, termB)) === grid) this.settle(termA, termB, grid, k, Array.from(r.params));

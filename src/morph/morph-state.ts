@@ -50,9 +50,10 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
   /**
    * Where the pair's answer at alpha is being made off this thread, resolves when it is there (never rejects), and
    * from then on gives undefined; a caller that can hold the answer back waits for it instead of decoding at once, as
-   * long as this gives a promise (see FittedDecoder.settled).
+   * long as this gives a promise (see FittedDecoder.settled). `urgent`: a channel being moved waits for it, so it goes
+   * ahead of the answers other channels' starts wait for.
    */
-  settled?(termA: string, termB: string, alpha: number): Promise<void> | undefined;
+  settled?(termA: string, termB: string, alpha: number, urgent?: boolean): Promise<void> | undefined;
 }
 
 /** What the bridge needs of a decoder: synchronous, and fast enough for every fader event. */

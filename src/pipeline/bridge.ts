@@ -313,15 +313,16 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const costly = (f: Frame) => bandDecoder.ready !== undefined && (f.state.mode ?? 'pair') === 'pair' && !bandDecoder.ready(f.state.termA, f.state.termB);
         // A gated frame goes out with the newest state when its turn comes (a full one behind every channel being moved).
         let newest: Frame | null = null;
-        const making = () => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha) : undefined);
+        const making = (urgent: boolean) => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha, urgent) : undefined);
         // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
         // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
         // meanwhile. A move waits at most `patience` ms each time (a worker on a long fit, or starved on a busy
         // machine, must not hold a fader back longer than fitting here would), then is answered here.
         const gated = (behind: boolean, patience = Infinity): Observable<void> =>
           defer(() => {
-            const made = making();
-            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making() ? gated(behind, patience) : of(undefined))));
+            // A move (not behind) is urgent: its points go ahead of the other channels' starts in the worker.
+            const made = making(!behind);
+            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind, patience) : of(undefined))));
             const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
             return inTime.pipe(mergeMap((ok) => (ok ? gated(behind, patience) : gate.slot(behind))));
           });

@@ -150,6 +150,24 @@ test('a point is fitted between the chunks of the path a worker is on, before th
   }
 });
 
+test('an urgent point (a channel being moved) is answered before the points asked before it (other channels\' starts)', async () => {
+  const own = new FitPool(1);
+  try {
+    const t = new CachedDecoder(model).table('warm', 'bright');
+    const rows = new Float64Array(t.steps * PARAM_COUNT);
+    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    // A path keeps the worker busy, so every point below is waiting when the worker next looks at its messages.
+    const path = own.fit('path', rows, specs);
+    const done: string[] = [];
+    const ask = (name: string, alpha: number, urgent: boolean) => own.point({ row: readPairTable(t, alpha) }, specs, undefined, urgent).then(() => void done.push(name));
+    const asked = [ask('start 1', 0, false), ask('start 2', 0.25, false), ask('start 3', 0.5, false), ask('moved', 0.75, true), ask('start 4', 1, false)];
+    await Promise.all([...asked, path]);
+    assert.deepEqual(done, ['moved', 'start 1', 'start 2', 'start 3', 'start 4']);
+  } finally {
+    await own.close();
+  }
+});
+
 /**
  * A fitted decoder on a pool of its own whose table builds never run here (their turns are never given), so only the
  * pool's points can answer; `firstAnswers` counts the source's first answers made on this thread (a pair whose table
