@@ -28,6 +28,14 @@ const until = async (ok: () => boolean) => {
   while (!ok()) await new Promise((r) => setTimeout(r, 20));
 };
 
+/** warm -> bright's 5-band table and its rows, flat (PARAM_COUNT per row), as a path for a pool to fit. */
+function warmBrightRows() {
+  const t = new CachedDecoder(model).table('warm', 'bright');
+  const rows = new Float64Array(t.steps * PARAM_COUNT);
+  for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+  return { t, rows };
+}
+
 before(async () => {
   await initBackend();
   model = await EqModel.load(DEFAULT_MODEL_DIR);
@@ -117,9 +125,7 @@ test('a pool started ahead has its workers online before the first request, each
     await ahead.start();
     assert.equal(online, 2);
     assert.equal(ahead.pending, 0);
-    const t = new CachedDecoder(model).table('warm', 'bright');
-    const rows = new Float64Array(t.steps * PARAM_COUNT);
-    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const { t, rows } = warmBrightRows();
     const fits = await ahead.fit('k', rows, specs);
     assert.equal(fits.maeDb.length, t.steps);
     assert.equal(online, 2);
@@ -131,9 +137,7 @@ test('a pool started ahead has its workers online before the first request, each
 test('a point is fitted between the chunks of the path a worker is on, before the paths waiting in line, and is the fit made on this thread', async () => {
   const own = new FitPool(1);
   try {
-    const t = new CachedDecoder(model).table('warm', 'bright');
-    const rows = new Float64Array(t.steps * PARAM_COUNT);
-    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const { t, rows } = warmBrightRows();
     const done: string[] = [];
     const paths = ['first', 'second', 'third'].map((k) => own.fit(k, rows, specs).then(() => done.push(k)));
     const row = readPairTable(t, 0);
@@ -153,9 +157,7 @@ test('a point is fitted between the chunks of the path a worker is on, before th
 test('an urgent point (a channel being moved) is answered before the points asked before it (other channels\' starts)', async () => {
   const own = new FitPool(1);
   try {
-    const t = new CachedDecoder(model).table('warm', 'bright');
-    const rows = new Float64Array(t.steps * PARAM_COUNT);
-    for (let i = 0; i < t.steps; i++) rows.set(readPairTable(t, i / (t.steps - 1)), i * PARAM_COUNT);
+    const { t, rows } = warmBrightRows();
     // A path keeps the worker busy, so every point below is waiting when the worker next looks at its messages.
     const path = own.fit('path', rows, specs);
     const done: string[] = [];
