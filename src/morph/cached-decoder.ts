@@ -10,7 +10,7 @@ import type { SoundMapPoint } from '../model/sound-map.js';
 import { MapGrid } from './map-grid.js';
 import type { Corners } from './morph-state.js';
 import { XyPatch } from './xy-patch.js';
-import { shapePath, shapePathSteps, straightenSample } from './path-shape.js';
+import { shapePath, shapePathSteps, straightenedPoint } from './path-shape.js';
 
 /**
  * The bridge keeps the decoder's band order: each band then moves continuously along a path and stays in its own range
@@ -256,14 +256,9 @@ export class CachedDecoder {
   /** A pair's answer before its table is built: the decodes of both ends and of α, straightened (path-shape.ts). */
   private firstAnswer(termA: string, termB: string, alpha: number): number[] {
     // At an end the straightened sample is that end's own decode (a desk's channels start at α 0): one decode, not three.
-    if (alpha <= 0 || alpha >= 1) {
-      const z = [this.model.interpolate(termA, termB, alpha <= 0 ? 0 : 1)];
-      return this.dense ? Array.from(this.dense.decode(z[0]!)) : this.model.decodeLatents(z, UNSORTED)[0]!;
-    }
-    const zs = [0, 1, alpha].map((x) => this.model.interpolate(termA, termB, x));
     const dense = this.dense;
-    const [rowA, rowB, row] = dense ? zs.map((z) => dense.decode(z)) : this.model.decodeLatents(zs, UNSORTED);
-    return straightenSample(rowA!, rowB!, row!, alpha);
+    const decode = dense ? (zs: readonly (readonly number[])[]) => zs.map((z) => dense.decode(z)) : (zs: readonly (readonly number[])[]) => this.model.decodeLatents(zs, UNSORTED);
+    return straightenedPoint(decode, this.model.interpolate(termA, termB, 0), this.model.interpolate(termA, termB, 1), alpha);
   }
 
   /** A word's latent point where this decoder decodes in plain JavaScript, as the pool's workers do (see FittedDecoder). */

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { BandSpec } from '../eq/bands.js';
 import { PARAM_COUNT } from '../eq/bands.js';
 import { fitAlongPath, fitLayoutSample, seedFromSource } from './layout-path.js';
-import { shapePathSteps, straightenSample } from './path-shape.js';
+import { shapePathSteps, straightenedPoint } from './path-shape.js';
 import type { DecoderMessage, FitRequest, FitReply, PointSource } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
 
@@ -45,11 +45,7 @@ function* samples(za: Float64Array, zb: Float64Array, steps: number): Generator<
 
 /** eqmorph's parameters at a point of a pair, as CachedDecoder answers before the pair's table is built. */
 function pointRow(at: PointSource): ArrayLike<number> {
-  if ('row' in at) return at.row;
-  if (at.alpha <= 0) return decode(at.za);
-  if (at.alpha >= 1) return decode(at.zb);
-  const z = at.za.map((x, i) => (1 - at.alpha) * x + at.alpha * at.zb[i]!);
-  return straightenSample(decode(at.za), decode(at.zb), decode(z), at.alpha);
+  return 'row' in at ? at.row : straightenedPoint((zs) => zs.map(decode), at.za, at.zb, at.alpha);
 }
 
 function flat(rows: readonly ArrayLike<number>[], width: number): Float64Array {

@@ -187,6 +187,23 @@ export function straightenSample(rowA: ArrayLike<number>, rowB: ArrayLike<number
 }
 
 /**
+ * A pair's answer before its table is built, at `alpha` on the latent line za..zb: the decodes of both ends and of the
+ * point between, straightened (straightenSample); at an end, that end's own decode alone. `decode` decodes several
+ * latent points at once (the model's batch, or a plain-JavaScript decoder one by one).
+ */
+export function straightenedPoint(
+  decode: (zs: readonly (readonly number[])[]) => readonly ArrayLike<number>[],
+  za: ArrayLike<number>,
+  zb: ArrayLike<number>,
+  alpha: number,
+): number[] {
+  if (alpha <= 0 || alpha >= 1) return Array.from(decode([Array.from(alpha <= 0 ? za : zb)])[0]!);
+  const z = Array.from(za, (x, i) => (1 - alpha) * x + alpha * zb[i]!);
+  const [rowA, rowB, row] = decode([Array.from(za), Array.from(zb), z]);
+  return straightenSample(rowA!, rowB!, row!, alpha);
+}
+
+/**
  * Re-samples a path so equal steps of α make equal changes of sound: rows are placed at equal cumulative response
  * distance (RMS dB on a log grid) from A, each interpolated between the two rows that bracket it. Ends are kept.
  */
