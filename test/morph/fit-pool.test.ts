@@ -4,6 +4,7 @@ import { PARAM_COUNT, type BandSpec } from '../../src/eq/bands.js';
 import type { DenseDecoderData } from '../../src/morph/dense-decoder.js';
 import { FitPool } from '../../src/morph/fit-pool.js';
 import { fitPath } from '../../src/morph/layout-path.js';
+import { FOUR_BANDS } from '../support/layouts.js';
 
 /** A pair's path of `steps` rows, straight from one five-band setting to another (flat, PARAM_COUNT per row). */
 function rows(steps: number): Float64Array {
@@ -64,13 +65,7 @@ test('closing rejects what waits and what runs, and every later request', async 
 });
 
 test('a fit in a worker is the fit on this thread: parameters and each row error', async () => {
-  const wide = { gain: { min: -15, max: 15 }, q: { min: 0.3, max: 10 } };
-  const specs: BandSpec[] = [
-    { type: 'lowshelf', freq: { min: 22, max: 1000 }, fixedQ: 0.71, ...wide },
-    { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
-    { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
-    { type: 'highshelf', freq: { min: 580, max: 20000 }, fixedQ: 0.71, ...wide },
-  ];
+  const specs: BandSpec[] = [...FOUR_BANDS];
   const flat = rows(3);
   const here = fitPath(Array.from({ length: 3 }, (_, i) => flat.subarray(i * PARAM_COUNT, (i + 1) * PARAM_COUNT)), specs);
   const pool = new FitPool(1);

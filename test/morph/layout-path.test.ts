@@ -8,17 +8,12 @@ import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/resp
 import { FIT_GRID, fitAlongPath, fitPath, fitLayoutSample, layoutBands, layoutTable, pathPeaks, readLayoutTable, seedFromSource, storedLayoutTable } from '../../src/morph/layout-path.js';
 import { nearestStep } from '../../src/morph/layout-steps.js';
 import { positionArb } from '../support/arbitraries.js';
+import { FOUR_BANDS } from '../support/layouts.js';
 
 const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
 const settingsArb = fc.tuple(...PARAMS.map((p) => (p.kind === 'gain' ? fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true }) : logUniform(p.range.min, p.range.max))));
 
-const wide = { gain: { min: -15, max: 15 }, q: { min: 0.3, max: 10 } };
-const FOUR: BandSpec[] = [
-  { type: 'lowshelf', freq: { min: 22, max: 1000 }, fixedQ: 0.71, ...wide },
-  { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
-  { type: 'peaking', freq: { min: 82, max: 10000 }, fixedQ: null, ...wide },
-  { type: 'highshelf', freq: { min: 580, max: 20000 }, fixedQ: 0.71, ...wide },
-];
+const FOUR: BandSpec[] = [...FOUR_BANDS];
 const SIX: BandSpec[] = [FOUR[0]!, FOUR[1]!, FOUR[1]!, FOUR[1]!, FOUR[1]!, FOUR[3]!];
 /** A narrower target: gains only +-6 dB, Q 0.5..4. */
 const NARROW: BandSpec[] = FOUR.map((s) => ({ ...s, gain: { min: -6, max: 6 }, q: { min: 0.5, max: 4 } }));

@@ -73,12 +73,18 @@ test('a bridge started without a start snapshot sends nothing until a control mo
   bridge.stop();
 });
 
-test('a start whose first answer a worker is making waits for it, decoding nothing meanwhile, then goes out once', async () => {
+/** A first answer a worker is making: `made` resolves once `settle` is called, and `done` says whether it has. */
+function workerAnswer() {
   let settle!: () => void;
   let done = false;
   const made = new Promise<void>((r) => (settle = r)).then(() => void (done = true));
+  return { made, settle: () => settle(), done: () => done };
+}
+
+test('a start whose first answer a worker is making waits for it, decoding nothing meanwhile, then goes out once', async () => {
+  const { made, settle, done } = workerAnswer();
   const asked: number[] = [];
-  const { bridge, received, calls } = await start(false, undefined, (_a, _b, alpha) => (asked.push(alpha), done ? undefined : made));
+  const { bridge, received, calls } = await start(false, undefined, (_a, _b, alpha) => (asked.push(alpha), done() ? undefined : made));
   await turns(5);
   assert.deepEqual([...new Set(asked)], [0]);
   assert.equal(calls.length, 0);
@@ -91,10 +97,8 @@ test('a start whose first answer a worker is making waits for it, decoding nothi
 });
 
 test('a move whose first answer a worker is making waits for it too, and the newest position goes out', async () => {
-  let settle!: () => void;
-  let done = false;
-  const made = new Promise<void>((r) => (settle = r)).then(() => void (done = true));
-  const { bridge, received, calls, move } = await start(false, false, (_a, _b, alpha) => (alpha === 1 && !done ? made : undefined));
+  const { made, settle, done } = workerAnswer();
+  const { bridge, received, calls, move } = await start(false, false, (_a, _b, alpha) => (alpha === 1 && !done() ? made : undefined));
   move(1);
   await turns(5);
   assert.equal(calls.length, 0);
