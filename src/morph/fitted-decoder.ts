@@ -127,6 +127,28 @@ export class FittedDecoder {
     return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
   }
 
+  /**
+   * An answer from the samples of the pair's interim grid already fitted (the words at its ends included), without
+   * fitting: the table's reading between the nearest fitted sample at or below alpha and the nearest at or above it;
+   * undefined where one side has none. Where both samples an answer needs are fitted this is that answer; with only
+   * the pair's words fitted, it blends their settings. (A built table is read as decode reads it.)
+   */
+  provisional(termA: string, termB: string, alpha: number): Band[] | undefined {
+    const hit = this.tables.get(pairKey(termA, termB));
+    if (hit) return readLayoutTable(hit, alpha);
+    const grid = this.interim.get(pairKey(termA, termB)) ?? new Map<number, number[]>();
+    const [i, f] = gridSpan(alpha);
+    const x = i + f;
+    let lo = Math.floor(x);
+    while (lo >= 0 && !this.sample(termA, termB, grid, lo)) lo--;
+    let hi = Math.ceil(x);
+    while (hi <= INTERIM_STEPS && !this.sample(termA, termB, grid, hi)) hi++;
+    if (lo < 0 || hi > INTERIM_STEPS) return undefined;
+    const below = this.sample(termA, termB, grid, lo)!;
+    if (hi === lo) return layoutBands(this.specs, below);
+    return readLayoutTable(layoutTable(this.specs, [{ params: below, maeDb: 0 }, { params: this.sample(termA, termB, grid, hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
+  }
+
   /** The pair's interim grid (made on first use). */
   private gridOf(termA: string, termB: string): Map<number, number[]> {
     const key = pairKey(termA, termB);
@@ -233,12 +255,16 @@ export class FittedDecoder {
    * Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is
    * read at once. Where a pool fits the table, the answer at `alpha` if it is an end of the pair (a desk's channels
    * start at α 0) is fitted there too, first in line, so the start snapshot waits for it (see settled) rather than
-   * fitting on the thread that serves the faders.
+   * fitting on the thread that serves the faders; then both words of the pair, so that a move before the table is
+   * built has a provisional answer at any alpha (see provisional).
    */
   prepare(termA: string, termB: string, alpha = 0): void {
     if (this.tables.has(pairKey(termA, termB))) return;
     this.build(termA, termB);
-    if (this.opts.pool && !this.tables.has(pairKey(termA, termB))) void this.settled(termA, termB, alpha);
+    if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return;
+    void this.settled(termA, termB, alpha);
+    void this.settled(termA, termB, 0);
+    void this.settled(termA, termB, 1);
   }
 
   ready(termA: string, termB: string): boolean {

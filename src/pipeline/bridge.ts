@@ -22,11 +22,17 @@ import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 import { TurnGate } from './turn-gate.js';
 
 /**
- * Longest a moved channel waits, each time, for a first answer being made in the fit pool (see FittedDecoder.settled)
- * before it is answered on this thread: about what fitting it here costs on a quiet machine (a few ms; 10-20 ms for
- * the first fits of a process). A worker usually answers within a few ms, between two chunks of its path.
+ * How long a moved channel waits for an answer being made in the fit pool (see FittedDecoder.settled) before it goes
+ * out from what is already made for its pair (BandDecoder.provisional: a read between the nearest samples made), to be
+ * sent again with the pool's answer when that comes. A worker that is not busy answers within it, between two chunks
+ * of its path; at start, and while a scene builds many pairs, it has a line of other channels' answers to make first.
  */
-const MOVE_PATIENCE_MS = 10;
+const PROVISIONAL_AFTER_MS = 10;
+/**
+ * Longest a moved channel with nothing made to answer it from waits for the pool before it is answered on this thread
+ * (a fit there holds up every channel's datagrams for 20-50 ms): a stuck or starved worker.
+ */
+const MOVE_PATIENCE_MS = 1000;
 
 /** An OSC transport; one that can hold a word's messages until the newest (`OscUdpTransport.holdLatest`) is told which. */
 export type OscTransport = Transport<OscInMessage, OscOutMessage> & { holdLatest?(addresses: Iterable<string>): void };
@@ -57,6 +63,11 @@ export interface BridgeCounters {
   notAllowed: number;
   /** Changes made at a desk, reported on an output that listens (each output's own count: `deskCounters()`). */
   deskEdits: number;
+  /**
+   * Frames of a channel whose table is being built that went out from what was made for its pair so far, while the fit
+   * pool made the exact answer (each is followed by the channel's newest state when that answer comes).
+   */
+  provisional: number;
 }
 
 export interface BridgeLogEntry {
@@ -111,6 +122,8 @@ export interface BridgeOptions {
   readonly startSnapshot?: boolean;
   /** Longest a moved channel waits, each time, for a first answer being made in the fit pool (default MOVE_PATIENCE_MS). */
   readonly movePatienceMs?: number;
+  /** How long a moved channel waits for the pool before it goes out provisionally (default PROVISIONAL_AFTER_MS). */
+  readonly provisionalAfterMs?: number;
 }
 
 
@@ -118,11 +131,13 @@ interface Frame {
   readonly instance: MorphInstance;
   readonly state: MorphState;
   readonly full: boolean;
+  /** Answered from what is made for the pair so far (BandDecoder.provisional), not waiting for the pool's answer. */
+  readonly provisional?: boolean;
 }
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, superseded: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, superseded: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0, provisional: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
   // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
@@ -316,17 +331,47 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const making = (urgent: boolean) => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha, urgent) : undefined);
         // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
         // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
-        // meanwhile. A move waits at most `patience` ms each time (a worker on a long fit, or starved on a busy
-        // machine, must not hold a fader back longer than fitting here would), then is answered here.
-        const gated = (behind: boolean, patience = Infinity): Observable<void> =>
+        // meanwhile. A start (behind) waits as long as it takes.
+        const gated = (behind: boolean): Observable<void> =>
           defer(() => {
-            // A move (not behind) is urgent: its points go ahead of the other channels' starts in the worker.
             const made = making(!behind);
-            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind, patience) : of(undefined))));
-            const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
-            return inTime.pipe(mergeMap((ok) => (ok ? gated(behind, patience) : gate.slot(behind))));
+            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind) : of(undefined))));
+            return from(made).pipe(mergeMap(() => gated(behind)));
           });
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gated(false, opts.movePatienceMs ?? MOVE_PATIENCE_MS) : nextTurn()));
+        // A move waits PROVISIONAL_AFTER_MS for the worker, then goes out from what is made so far if that brackets its
+        // alpha (while the pool's answer is still coming, later moves do so at once) and again when the answer comes;
+        // with nothing made to read, it waits up to `patience` ms, then is answered here (a stuck or starved worker).
+        let refining: Promise<void> | null = null;
+        let early = false;
+        const refine$ = new Subject<Frame>();
+        const readable = () => newest !== null && (newest.state.mode ?? 'pair') === 'pair' && bandDecoder.provisional?.(newest.state.termA, newest.state.termB, newest.state.alpha) !== undefined;
+        const goEarly = (made: Promise<void>): Observable<void> => {
+          early = true;
+          refining ??= made.then(() => {
+            refining = null;
+            if (newest) refine$.next({ ...newest, full: false });
+          });
+          return gate.slot(false);
+        };
+        const provisionalAfter = opts.provisionalAfterMs ?? PROVISIONAL_AFTER_MS;
+        const patience = opts.movePatienceMs ?? MOVE_PATIENCE_MS;
+        const moved = (): Observable<void> =>
+          defer(() => {
+            // A move is urgent: its points go ahead of the other channels' starts in the worker.
+            const made = making(true);
+            if (!made) return gate.slot(false).pipe(mergeMap(() => (making(true) ? moved() : of(undefined))));
+            if (refining && readable()) return goEarly(made);
+            const within = (ms: number) => (Number.isFinite(ms) ? race(from(made).pipe(map(() => true)), timer(ms).pipe(map(() => false))) : from(made).pipe(map(() => true)));
+            return within(Math.min(provisionalAfter, patience)).pipe(
+              mergeMap((ok) => {
+                if (ok) return moved();
+                if (readable()) return goEarly(made);
+                return within(Math.max(0, patience - provisionalAfter)).pipe(mergeMap((okLater) => (okLater ? moved() : gate.slot(false))));
+              }),
+            );
+          });
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? moved() : nextTurn()));
+        const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha) ?? bandDecoder.decode(a, b, alpha) };
         const paced = merge(
           group.pipe(
             tap((f) => (newest = f)),
@@ -334,16 +379,20 @@ export function startBridge(opts: BridgeOptions): Bridge {
             mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
-          group.pipe(
-            filter((f) => !f.full || !costly(f)),
+          merge(group.pipe(filter((f) => !f.full || !costly(f))), refine$).pipe(
             latest,
-            map((f): Frame => (f.full ? { ...f, full: false } : f)),
+            map((f): Frame => {
+              const provisional = early;
+              early = false;
+              return f.full || provisional ? { ...f, full: false, provisional } : f;
+            }),
           ),
         );
         // One array per frame, not an observable per message: an OSC output sends a whole frame in one loop.
         const fresh$ = paced.pipe(
           map((f) => {
-            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
+            if (f.provisional) counters.provisional++;
+            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, f.provisional ? provisionalDecoder : bandDecoder)));
             const held = desk.prepare(instance.name, lastSent, frame);
             const fresh = held.size ? unsent(frame, lastSent).filter((m) => !held.has(m.key)) : unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);

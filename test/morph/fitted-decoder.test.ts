@@ -140,3 +140,37 @@ test('while a pair builds, a fader going back and forth costs fits only where it
     { numRuns: 50 },
   );
 });
+
+test('a provisional answer reads only what is fitted: nothing before both sides are, a blend of the nearest fitted samples between, the answer itself where its samples are', async () => {
+  const fresh = await fitted('behringer-x32-channel.yaml', new CachedDecoder(model));
+  const [a, b] = ['clear', 'bright'];
+  assert.equal(fresh.provisional(a, b, 0.4), undefined, 'no sample fitted');
+  const start = fresh.decode(a, b, 0);
+  assert.deepEqual(fresh.provisional(a, b, 0), start);
+  assert.equal(fresh.provisional(a, b, 0.4), undefined, 'no sample fitted above 0.4');
+  const end = fresh.decode(a, b, 1);
+  assert.deepEqual(fresh.provisional(a, b, 1), end);
+  // With the words alone fitted: a straight blend of the words' settings, gains in dB and frequency and Q in octaves.
+  const between = (x: number, lo: number, hi: number) => x >= Math.min(lo, hi) - 1e-9 && x <= Math.max(lo, hi) + 1e-9;
+  fc.assert(
+    fc.property(alphaArb(33), (x) => {
+      fresh.provisional(a, b, x)!.forEach((band, k) => {
+        const [s, e] = [start[k]!, end[k]!];
+        assert.ok(Math.abs(band.gain - ((1 - x) * s.gain + x * e.gain)) < 1e-9, `band ${k + 1} gain at ${x}`);
+        assert.ok(Math.abs(Math.log2(band.freq) - ((1 - x) * Math.log2(s.freq) + x * Math.log2(e.freq))) < 1e-9, `band ${k + 1} freq at ${x}`);
+        assert.ok(Math.abs(Math.log2(band.q) - ((1 - x) * Math.log2(s.q) + x * Math.log2(e.q))) < 1e-9, `band ${k + 1} q at ${x}`);
+      });
+    }),
+    { numRuns: 100 },
+  );
+  // Once an answer's own samples are fitted, the provisional answer is that answer; nearby, it reads the nearest ones.
+  const middle = fresh.decode(a, b, 0.4);
+  assert.deepEqual(fresh.provisional(a, b, 0.4), middle);
+  const low = fresh.provisional(a, b, 0.2)!;
+  low.forEach((band, k) => assert.ok(between(band.gain, start[k]!.gain, middle[k]!.gain), `band ${k + 1} at 0.2`));
+  // A built pair's provisional answer is its table's.
+  fc.assert(
+    fc.property(pairArb(), alphaArb(steps), ([p, q], x) => assert.deepEqual(four.provisional(p, q, x), four.decode(p, q, x))),
+    { numRuns: 30 },
+  );
+});
