@@ -112,14 +112,7 @@ export class FittedDecoder {
    */
   private interimAnswer(termA: string, termB: string, alpha: number): Band[] {
     const grid = this.gridOf(termA, termB);
-    const at = (k: number): number[] => {
-      const known = this.sample(termA, termB, grid, k);
-      if (known) return known;
-      const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
-      const params = fitLayoutSample(row, this.specs, (this.end(k) ? undefined : this.nearest(termA, termB, grid, k)) ?? seedFromSource(row, this.specs)).params;
-      this.settle(termA, termB, grid, k, params);
-      return params;
-    };
+    const at = (k: number): number[] => this.sample(termA, termB, grid, k) ?? this.fitHere(termA, termB, grid, k);
     const [i, f] = gridSpan(alpha);
     // An answer on a grid point (a desk's channels start at alpha 0) needs that point alone.
     if (f === 0) return layoutBands(this.specs, at(i));
@@ -130,13 +123,15 @@ export class FittedDecoder {
   /**
    * An answer from the samples of the pair's interim grid already fitted (the words at its ends included), without
    * fitting: the table's reading between the nearest fitted sample at or below alpha and the nearest at or above it;
-   * undefined where one side has none. Where both samples an answer needs are fitted this is that answer; with only
-   * the pair's words fitted, it blends their settings. (A built table is read as decode reads it.)
+   * undefined where one side has none, unless `make`: then the pair's words not fitted yet are fitted here first (one
+   * fit each, shared by every pair with the word). Where both samples an answer needs are fitted this is that answer;
+   * with only the pair's words fitted, it blends their settings. (A built table is read as decode reads it.)
    */
-  provisional(termA: string, termB: string, alpha: number): Band[] | undefined {
+  provisional(termA: string, termB: string, alpha: number, make = false): Band[] | undefined {
     const hit = this.tables.get(pairKey(termA, termB));
     if (hit) return readLayoutTable(hit, alpha);
     const grid = this.interim.get(pairKey(termA, termB)) ?? new Map<number, number[]>();
+    if (make) for (const k of [0, INTERIM_STEPS]) if (!this.sample(termA, termB, grid, k)) this.fitHere(termA, termB, grid, k);
     const [i, f] = gridSpan(alpha);
     const x = i + f;
     let lo = Math.floor(x);
@@ -147,6 +142,14 @@ export class FittedDecoder {
     const below = this.sample(termA, termB, grid, lo)!;
     if (hi === lo) return layoutBands(this.specs, below);
     return readLayoutTable(layoutTable(this.specs, [{ params: below, maeDb: 0 }, { params: this.sample(termA, termB, grid, hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
+  }
+
+  /** Fits grid sample k on this thread, warm-started from the nearest one fitted (a word alone from its own bands). */
+  private fitHere(termA: string, termB: string, grid: Map<number, number[]>, k: number): number[] {
+    const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
+    const params = fitLayoutSample(row, this.specs, (this.end(k) ? undefined : this.nearest(termA, termB, grid, k)) ?? seedFromSource(row, this.specs)).params;
+    this.settle(termA, termB, grid, k, params);
+    return params;
   }
 
   /** The pair's interim grid (made on first use). */

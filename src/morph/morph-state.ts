@@ -56,10 +56,11 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
   settled?(termA: string, termB: string, alpha: number, urgent?: boolean): Promise<void> | undefined;
   /**
    * While the pair's answer at alpha is being made off this thread: an answer from what is already made for the pair
-   * (no fit, no decode: a read between the nearest samples made on either side of alpha), or undefined where nothing
-   * made brackets alpha. The bridge sends it when a moved channel's answer is late, and the made one when it comes.
+   * (a read between the nearest samples made on either side of alpha), or undefined where nothing made brackets alpha;
+   * `make`: the pair's words are fitted here where they are not made yet (a fit each), so there always is one. The
+   * bridge sends it when a moved channel's answer is late, and the made one when it comes.
    */
-  provisional?(termA: string, termB: string, alpha: number): B | undefined;
+  provisional?(termA: string, termB: string, alpha: number, make?: boolean): B | undefined;
 }
 
 /** What the bridge needs of a decoder: synchronous, and fast enough for every fader event. */

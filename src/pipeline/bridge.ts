@@ -22,17 +22,13 @@ import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 import { TurnGate } from './turn-gate.js';
 
 /**
- * How long a moved channel waits for an answer being made in the fit pool (see FittedDecoder.settled) before it goes
- * out from what is already made for its pair (BandDecoder.provisional: a read between the nearest samples made), to be
- * sent again with the pool's answer when that comes. A worker that is not busy answers within it, between two chunks
- * of its path; at start, and while a scene builds many pairs, it has a line of other channels' answers to make first.
+ * How long a moved channel waits, each time, for an answer being made in the fit pool (see FittedDecoder.settled)
+ * before it goes out from what is made for its pair (BandDecoder.provisional: a read between the nearest samples
+ * fitted, the pair's words at least), to be sent again with the pool's answer when that comes; a decoder that has no
+ * provisional answers fits it here. A worker that is not busy answers within it, between two chunks of its path; at
+ * start, and while a scene builds many pairs, it has a line of other channels' answers to make first.
  */
-const PROVISIONAL_AFTER_MS = 10;
-/**
- * Longest a moved channel with nothing made to answer it from waits for the pool before it is answered on this thread
- * (a fit there holds up every channel's datagrams for 20-50 ms): a stuck or starved worker.
- */
-const MOVE_PATIENCE_MS = 1000;
+const MOVE_PATIENCE_MS = 10;
 
 /** An OSC transport; one that can hold a word's messages until the newest (`OscUdpTransport.holdLatest`) is told which. */
 export type OscTransport = Transport<OscInMessage, OscOutMessage> & { holdLatest?(addresses: Iterable<string>): void };
@@ -122,8 +118,6 @@ export interface BridgeOptions {
   readonly startSnapshot?: boolean;
   /** Longest a moved channel waits, each time, for a first answer being made in the fit pool (default MOVE_PATIENCE_MS). */
   readonly movePatienceMs?: number;
-  /** How long a moved channel waits for the pool before it goes out provisionally (default PROVISIONAL_AFTER_MS). */
-  readonly provisionalAfterMs?: number;
 }
 
 
@@ -338,40 +332,32 @@ export function startBridge(opts: BridgeOptions): Bridge {
             if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind) : of(undefined))));
             return from(made).pipe(mergeMap(() => gated(behind)));
           });
-        // A move waits PROVISIONAL_AFTER_MS for the worker, then goes out from what is made so far if that brackets its
-        // alpha (while the pool's answer is still coming, later moves do so at once) and again when the answer comes;
-        // with nothing made to read, it waits up to `patience` ms, then is answered here (a stuck or starved worker).
+        // A move waits `patience` ms for the worker, then goes out from what is made for its pair (while the pool's
+        // answer is still coming, later moves do so at once) and again with the newest state when the answer comes.
         let refining: Promise<void> | null = null;
         let early = false;
         const refine$ = new Subject<Frame>();
-        const readable = () => newest !== null && (newest.state.mode ?? 'pair') === 'pair' && bandDecoder.provisional?.(newest.state.termA, newest.state.termB, newest.state.alpha) !== undefined;
         const goEarly = (made: Promise<void>): Observable<void> => {
-          early = true;
-          refining ??= made.then(() => {
-            refining = null;
-            if (newest) refine$.next({ ...newest, full: false });
-          });
+          early = bandDecoder.provisional !== undefined;
+          if (early)
+            refining ??= made.then(() => {
+              refining = null;
+              if (newest) refine$.next({ ...newest, full: false });
+            });
           return gate.slot(false);
         };
-        const provisionalAfter = opts.provisionalAfterMs ?? PROVISIONAL_AFTER_MS;
         const patience = opts.movePatienceMs ?? MOVE_PATIENCE_MS;
         const moved = (): Observable<void> =>
           defer(() => {
             // A move is urgent: its points go ahead of the other channels' starts in the worker.
             const made = making(true);
             if (!made) return gate.slot(false).pipe(mergeMap(() => (making(true) ? moved() : of(undefined))));
-            if (refining && readable()) return goEarly(made);
-            const within = (ms: number) => (Number.isFinite(ms) ? race(from(made).pipe(map(() => true)), timer(ms).pipe(map(() => false))) : from(made).pipe(map(() => true)));
-            return within(Math.min(provisionalAfter, patience)).pipe(
-              mergeMap((ok) => {
-                if (ok) return moved();
-                if (readable()) return goEarly(made);
-                return within(Math.max(0, patience - provisionalAfter)).pipe(mergeMap((okLater) => (okLater ? moved() : gate.slot(false))));
-              }),
-            );
+            if (refining) return goEarly(made);
+            const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
+            return inTime.pipe(mergeMap((ok) => (ok ? moved() : goEarly(made))));
           });
         const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? moved() : nextTurn()));
-        const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha) ?? bandDecoder.decode(a, b, alpha) };
+        const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha, true) ?? bandDecoder.decode(a, b, alpha) };
         const paced = merge(
           group.pipe(
             tap((f) => (newest = f)),

@@ -168,6 +168,12 @@ test('a provisional answer reads only what is fitted: nothing before both sides 
   assert.deepEqual(fresh.provisional(a, b, 0.4), middle);
   const low = fresh.provisional(a, b, 0.2)!;
   low.forEach((band, k) => assert.ok(between(band.gain, start[k]!.gain, middle[k]!.gain), `band ${k + 1} at 0.2`));
+  // Asked to make one, a pair with nothing fitted gets its words fitted here: their blend, the words at the ends.
+  const other = await fitted('behringer-x32-channel.yaml', new CachedDecoder(model));
+  assert.equal(other.provisional('warm', 'dark', 0.3), undefined);
+  const made = other.provisional('warm', 'dark', 0.3, true)!;
+  const [w, d] = [other.decode('warm', 'dark', 0), other.decode('warm', 'dark', 1)];
+  made.forEach((band, k) => assert.ok(Math.abs(band.gain - (0.7 * w[k]!.gain + 0.3 * d[k]!.gain)) < 1e-9, `band ${k + 1}`));
   // A built pair's provisional answer is its table's.
   fc.assert(
     fc.property(pairArb(), alphaArb(steps), ([p, q], x) => assert.deepEqual(four.provisional(p, q, x), four.decode(p, q, x))),
