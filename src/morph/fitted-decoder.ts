@@ -123,25 +123,39 @@ export class FittedDecoder {
   /**
    * An answer from the samples of the pair's interim grid already fitted (the words at its ends included), without
    * fitting: the table's reading between the nearest fitted sample at or below alpha and the nearest at or above it;
-   * undefined where one side has none, unless `make`: then the pair's words not fitted yet are fitted here first (one
-   * fit each, shared by every pair with the word). Where both samples an answer needs are fitted this is that answer;
+   * undefined where one side has none, unless `make`: then that side's word is fitted here (one fit, shared by every
+   * pair with the word). Where both samples an answer needs are fitted this is that answer;
    * with only the pair's words fitted, it blends their settings. (A built table is read as decode reads it.)
    */
   provisional(termA: string, termB: string, alpha: number, make = false): Band[] | undefined {
     const hit = this.tables.get(pairKey(termA, termB));
     if (hit) return readLayoutTable(hit, alpha);
     const grid = this.interim.get(pairKey(termA, termB)) ?? new Map<number, number[]>();
-    if (make) for (const k of [0, INTERIM_STEPS]) if (!this.sample(termA, termB, grid, k)) this.fitHere(termA, termB, grid, k);
     const [i, f] = gridSpan(alpha);
     const x = i + f;
-    let lo = Math.floor(x);
-    while (lo >= 0 && !this.sample(termA, termB, grid, lo)) lo--;
-    let hi = Math.ceil(x);
-    while (hi <= INTERIM_STEPS && !this.sample(termA, termB, grid, hi)) hi++;
+    const fitted = (k: number) => this.sample(termA, termB, grid, k) !== undefined;
+    const below = () => {
+      let k = Math.floor(x);
+      while (k >= 0 && !fitted(k)) k--;
+      return k;
+    };
+    const above = () => {
+      let k = Math.ceil(x);
+      while (k <= INTERIM_STEPS && !fitted(k)) k++;
+      return k;
+    };
+    // A side with nothing fitted has its word fitted here, if asked to make an answer: the nearer end first, so that
+    // an answer at an end needs that end alone.
+    if (make) {
+      for (const k of x <= INTERIM_STEPS / 2 ? [0, INTERIM_STEPS] : [INTERIM_STEPS, 0]) {
+        if (k === 0 ? below() < 0 : above() > INTERIM_STEPS) this.fitHere(termA, termB, grid, k);
+      }
+    }
+    const [lo, hi] = [below(), above()];
     if (lo < 0 || hi > INTERIM_STEPS) return undefined;
-    const below = this.sample(termA, termB, grid, lo)!;
-    if (hi === lo) return layoutBands(this.specs, below);
-    return readLayoutTable(layoutTable(this.specs, [{ params: below, maeDb: 0 }, { params: this.sample(termA, termB, grid, hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
+    const from = this.sample(termA, termB, grid, lo)!;
+    if (hi === lo) return layoutBands(this.specs, from);
+    return readLayoutTable(layoutTable(this.specs, [{ params: from, maeDb: 0 }, { params: this.sample(termA, termB, grid, hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
   }
 
   /** Fits grid sample k on this thread, warm-started from the nearest one fitted (a word alone from its own bands). */

@@ -170,7 +170,12 @@ test('a provisional answer reads only what is fitted: nothing before both sides 
   low.forEach((band, k) => assert.ok(between(band.gain, start[k]!.gain, middle[k]!.gain), `band ${k + 1} at 0.2`));
   // Asked to make one, a pair with nothing fitted gets its words fitted here: their blend, the words at the ends.
   const other = await fitted('behringer-x32-channel.yaml', new CachedDecoder(model));
-  assert.equal(other.provisional('warm', 'dark', 0.3), undefined);
+  // At an end, that end's word alone.
+  assert.deepEqual(other.provisional('dark', 'warm', 1, true), other.decode('dark', 'warm', 1));
+  assert.deepEqual(other.provisional('warm', 'bright', 0, true), other.decode('warm', 'bright', 0));
+  assert.equal(other.provisional('warm', 'bright', 0.5), undefined, 'bright is not fitted');
+  assert.equal(other.provisional('dark', 'warm', 0.5), undefined, 'dark is not fitted');
+  assert.equal(other.provisional('warm', 'dark', 0.3), undefined, 'dark is not fitted');
   const made = other.provisional('warm', 'dark', 0.3, true)!;
   const [w, d] = [other.decode('warm', 'dark', 0), other.decode('warm', 'dark', 1)];
   made.forEach((band, k) => assert.ok(Math.abs(band.gain - (0.7 * w[k]!.gain + 0.3 * d[k]!.gain)) < 1e-9, `band ${k + 1}`));
