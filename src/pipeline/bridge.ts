@@ -336,6 +336,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // answer is still coming, later moves do so at once) and again with the newest state when the answer comes.
         let refining: Promise<void> | null = null;
         let early = false;
+        // A channel given a new pair (a scene, a word picked) waits for its first answer as a start does, behind the
+        // channels being moved, and fits nothing here: a scene switching 16 channels would fit 16 words on this thread.
+        let switched = false;
         const refine$ = new Subject<Frame>();
         const goEarly = (made: Promise<void>): Observable<void> => {
           early = bandDecoder.provisional !== undefined;
@@ -356,11 +359,14 @@ export function startBridge(opts: BridgeOptions): Bridge {
             const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
             return inTime.pipe(mergeMap((ok) => (ok ? moved() : goEarly(made))));
           });
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? moved() : nextTurn()));
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? (switched ? gated(true) : moved()) : nextTurn()));
         const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha, true) ?? bandDecoder.decode(a, b, alpha) };
         const paced = merge(
           group.pipe(
-            tap((f) => (newest = f)),
+            tap((f) => {
+              if (newest && (newest.state.termA !== f.state.termA || newest.state.termB !== f.state.termB)) switched = true;
+              newest = f;
+            }),
             filter((f) => f.full),
             mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
@@ -378,6 +384,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const fresh$ = paced.pipe(
           map((f) => {
             if (f.provisional) counters.provisional++;
+            else if (f.state.termA === newest?.state.termA && f.state.termB === newest.state.termB) switched = false;
             const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, f.provisional ? provisionalDecoder : bandDecoder)));
             const held = desk.prepare(instance.name, lastSent, frame);
             const fresh = held.size ? unsent(frame, lastSent).filter((m) => !held.has(m.key)) : unsent(frame, lastSent);

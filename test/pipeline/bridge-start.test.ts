@@ -48,7 +48,8 @@ async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDec
   const { decoder, calls } = building(ready, settled, provisional);
   const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot, movePatienceMs });
   const move = (alpha: number) => input.a.send({ address: '/eqmorph/alpha', args: [alpha], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
-  return { bridge, received, values, calls, move };
+  const pick = (termA: string) => input.a.send({ address: '/eqmorph/termA', args: [termA], types: 's', from: { address: '127.0.0.1', port: 1 }, time: 0 });
+  return { bridge, received, values, calls, move, pick };
 }
 
 async function startSnapshot(ready: boolean) {
@@ -158,5 +159,26 @@ test('a move whose answer is late goes out after its patience from what is made 
   assert.deepEqual(calls, [0.75]);
   assert.equal(values.get('/eqmorph/band/2/gain'), Math.fround(1.5));
   assert.equal(bridge.counters().provisional, 2);
+  bridge.stop();
+});
+
+test('a channel given a new pair waits for its first answer as a start does: nothing provisional, nothing fitted here', async () => {
+  const { made, settle, done } = workerAnswer();
+  const { bridge, received, calls, move, pick } = await start(false, false, (a) => (a === 'bright' && !done() ? made : undefined), 10, () => true);
+  move(0.5);
+  await until(() => received.length === 15);
+  const before = calls.length;
+  pick('bright');
+  // Well past the patience of a move: the new pair's first frame is still waiting.
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(received.length, 15);
+  assert.equal(calls.length, before);
+  assert.equal(bridge.counters().provisional, 0);
+  settle();
+  // Decoded once made (this decoder's answer does not depend on the words, so no datagram changes).
+  await until(() => calls.length > before);
+  await turns(5);
+  assert.equal(calls.length, before + 1);
+  assert.equal(bridge.counters().provisional, 0);
   bridge.stop();
 });
