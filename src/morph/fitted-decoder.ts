@@ -123,39 +123,31 @@ export class FittedDecoder {
   /**
    * An answer from the samples of the pair's interim grid already fitted (the words at its ends included), without
    * fitting: the table's reading between the nearest fitted sample at or below alpha and the nearest at or above it;
-   * undefined where one side has none, unless `make`: then that side's word is fitted here (one fit, shared by every
-   * pair with the word). Where both samples an answer needs are fitted this is that answer;
-   * with only the pair's words fitted, it blends their settings. (A built table is read as decode reads it.)
+   * undefined where one side has none, unless `make`: then a word not fitted yet counts as its own bands set on the
+   * layout, as a fit of it would start (seedFromSource: a decode, no fit, so the bridge's thread stays free). Where both
+   * samples an answer needs are fitted this is that answer; with only the pair's words, it blends their settings. (A
+   * built table is read as decode reads it.)
    */
   provisional(termA: string, termB: string, alpha: number, make = false): Band[] | undefined {
     const hit = this.tables.get(pairKey(termA, termB));
     if (hit) return readLayoutTable(hit, alpha);
     const grid = this.interim.get(pairKey(termA, termB)) ?? new Map<number, number[]>();
+    const seeds = new Map<number, number[]>();
+    const known = (k: number): number[] | undefined => {
+      const fitted = this.sample(termA, termB, grid, k);
+      if (fitted || !make || !this.end(k)) return fitted;
+      if (!seeds.has(k)) seeds.set(k, seedFromSource(bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS)), this.specs));
+      return seeds.get(k);
+    };
     const [i, f] = gridSpan(alpha);
     const x = i + f;
-    const fitted = (k: number) => this.sample(termA, termB, grid, k) !== undefined;
-    const below = () => {
-      let k = Math.floor(x);
-      while (k >= 0 && !fitted(k)) k--;
-      return k;
-    };
-    const above = () => {
-      let k = Math.ceil(x);
-      while (k <= INTERIM_STEPS && !fitted(k)) k++;
-      return k;
-    };
-    // A side with nothing fitted has its word fitted here, if asked to make an answer: the nearer end first, so that
-    // an answer at an end needs that end alone.
-    if (make) {
-      for (const k of x <= INTERIM_STEPS / 2 ? [0, INTERIM_STEPS] : [INTERIM_STEPS, 0]) {
-        if (k === 0 ? below() < 0 : above() > INTERIM_STEPS) this.fitHere(termA, termB, grid, k);
-      }
-    }
-    const [lo, hi] = [below(), above()];
+    let lo = Math.floor(x);
+    while (lo >= 0 && !known(lo)) lo--;
+    let hi = Math.ceil(x);
+    while (hi <= INTERIM_STEPS && !known(hi)) hi++;
     if (lo < 0 || hi > INTERIM_STEPS) return undefined;
-    const from = this.sample(termA, termB, grid, lo)!;
-    if (hi === lo) return layoutBands(this.specs, from);
-    return readLayoutTable(layoutTable(this.specs, [{ params: from, maeDb: 0 }, { params: this.sample(termA, termB, grid, hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
+    if (hi === lo) return layoutBands(this.specs, known(lo)!);
+    return readLayoutTable(layoutTable(this.specs, [{ params: known(lo)!, maeDb: 0 }, { params: known(hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
   }
 
   /** Fits grid sample k on this thread, warm-started from the nearest one fitted (a word alone from its own bands). */

@@ -24,7 +24,7 @@ import { TurnGate } from './turn-gate.js';
 /**
  * How long a moved channel waits, each time, for an answer being made in the fit pool (see FittedDecoder.settled)
  * before it goes out from what is made for its pair (BandDecoder.provisional: a read between the nearest samples
- * fitted, the pair's words at least), to be sent again with the pool's answer when that comes; a decoder that has no
+ * fitted, or the pair's words' own bands), to be sent again with the pool's answer when that comes; a decoder that has no
  * provisional answers fits it here. A worker that is not busy answers within it, between two chunks of its path; at
  * start, and while a scene builds many pairs, it has a line of other channels' answers to make first.
  */
@@ -332,21 +332,19 @@ export function startBridge(opts: BridgeOptions): Bridge {
             if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind) : of(undefined))));
             return from(made).pipe(mergeMap(() => gated(behind)));
           });
-        // A move waits `patience` ms for the worker, then goes out from what is made for its pair (while the pool's
-        // answer is still coming, later moves do so at once) and again with the newest state when the answer comes.
-        let refining: Promise<void> | null = null;
+        // A move waits `patience` ms for the worker, then goes out from what is made for its pair, and again with the
+        // newest state when the worker's answer comes. A channel that had to do so once does not wait again until its
+        // table is built: its later moves go out provisionally at once (each waited 10 ms before, as the worker went on
+        // making the grid samples a fader going back and forth keeps asking for).
+        let impatient = false;
         let early = false;
         // A channel given a new pair (a scene, a word picked) waits for its first answer as a start does, behind the
         // channels being moved, and fits nothing here: a scene switching 16 channels would fit 16 words on this thread.
         let switched = false;
         const refine$ = new Subject<Frame>();
         const goEarly = (made: Promise<void>): Observable<void> => {
-          early = bandDecoder.provisional !== undefined;
-          if (early)
-            refining ??= made.then(() => {
-              refining = null;
-              if (newest) refine$.next({ ...newest, full: false });
-            });
+          early = impatient = bandDecoder.provisional !== undefined;
+          if (early) void made.then(() => newest && refine$.next({ ...newest, full: false }));
           return gate.slot(false);
         };
         const patience = opts.movePatienceMs ?? MOVE_PATIENCE_MS;
@@ -355,11 +353,22 @@ export function startBridge(opts: BridgeOptions): Bridge {
             // A move is urgent: its points go ahead of the other channels' starts in the worker.
             const made = making(true);
             if (!made) return gate.slot(false).pipe(mergeMap(() => (making(true) ? moved() : of(undefined))));
-            if (refining) return goEarly(made);
+            if (impatient) return goEarly(made);
             const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
             return inTime.pipe(mergeMap((ok) => (ok ? moved() : goEarly(made))));
           });
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? (switched ? gated(true) : moved()) : nextTurn()));
+        const answer = (f: Frame): Observable<unknown> => {
+          if (!costly(f)) {
+            impatient = false;
+            return nextTurn();
+          }
+          if (switched) {
+            impatient = false;
+            return gated(true);
+          }
+          return moved();
+        };
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(answer);
         const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha, true) ?? bandDecoder.decode(a, b, alpha) };
         const paced = merge(
           group.pipe(

@@ -9,6 +9,8 @@ import { EqModel } from '../../src/model/eq-model.js';
 import { targetLayout } from '../../src/morph/band-layout.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
+import { layoutBands, seedFromSource } from '../../src/morph/layout-path.js';
+import { bandsToParams } from '../../src/eq/bands.js';
 import { morphBands } from '../../src/morph/morph-state.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 import { alphaArb } from '../support/arbitraries.js';
@@ -168,17 +170,18 @@ test('a provisional answer reads only what is fitted: nothing before both sides 
   assert.deepEqual(fresh.provisional(a, b, 0.4), middle);
   const low = fresh.provisional(a, b, 0.2)!;
   low.forEach((band, k) => assert.ok(between(band.gain, start[k]!.gain, middle[k]!.gain), `band ${k + 1} at 0.2`));
-  // Asked to make one, a pair with nothing fitted gets its words fitted here: their blend, the words at the ends.
-  const other = await fitted('behringer-x32-channel.yaml', new CachedDecoder(model));
-  // At an end, that end's word alone.
-  assert.deepEqual(other.provisional('dark', 'warm', 1, true), other.decode('dark', 'warm', 1));
-  assert.deepEqual(other.provisional('warm', 'bright', 0, true), other.decode('warm', 'bright', 0));
-  assert.equal(other.provisional('warm', 'bright', 0.5), undefined, 'bright is not fitted');
-  assert.equal(other.provisional('dark', 'warm', 0.5), undefined, 'dark is not fitted');
-  assert.equal(other.provisional('warm', 'dark', 0.3), undefined, 'dark is not fitted');
+  // Asked to make one, a pair with nothing fitted reads its words' own bands set on the layout, as fits of them would
+  // start, and fits nothing: at an end that end alone, between them their blend.
+  const source = new CachedDecoder(model);
+  const other = await fitted('behringer-x32-channel.yaml', source);
+  const seeded = (p: string, q: string, x: number) => seedFromSource(bandsToParams(source.decode(p, q, x)), other.specs);
+  assert.deepEqual(other.provisional('dark', 'warm', 1, true), layoutBands(other.specs, seeded('dark', 'warm', 1)));
+  assert.deepEqual(other.provisional('warm', 'bright', 0, true), layoutBands(other.specs, seeded('warm', 'bright', 0)));
+  for (const [p, q, x] of [['dark', 'warm', 1], ['warm', 'bright', 0], ['warm', 'dark', 0.3]] as const) assert.equal(other.provisional(p, q, x), undefined, `${p}/${q} at ${x}: nothing fitted`);
   const made = other.provisional('warm', 'dark', 0.3, true)!;
-  const [w, d] = [other.decode('warm', 'dark', 0), other.decode('warm', 'dark', 1)];
-  made.forEach((band, k) => assert.ok(Math.abs(band.gain - (0.7 * w[k]!.gain + 0.3 * d[k]!.gain)) < 1e-9, `band ${k + 1}`));
+  const [w, d] = [seeded('warm', 'dark', 0), seeded('warm', 'dark', 1)];
+  const gains = (params: readonly number[]) => layoutBands(other.specs, params).map((band) => band.gain);
+  made.forEach((band, k) => assert.ok(Math.abs(band.gain - (0.7 * gains(w)[k]! + 0.3 * gains(d)[k]!)) < 1e-9, `band ${k + 1}`));
   // A built pair's provisional answer is its table's.
   fc.assert(
     fc.property(pairArb(), alphaArb(steps), ([p, q], x) => assert.deepEqual(four.provisional(p, q, x), four.decode(p, q, x))),
