@@ -28,7 +28,7 @@ export const SETS = {
     mutate: ['src/eq/**/*.ts'],
     // fast files first: a mutant runs its covering files in this order and stops at the first that fails, so the
     // fitter's file (the slowest) runs only for mutants the others let through
-    tests: ['test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit.test.ts'],
+    tests: ['test/eq/units.test.ts', 'test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit.test.ts'],
   },
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
