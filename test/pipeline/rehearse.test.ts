@@ -95,3 +95,12 @@ test('a desk rehearses one channel of each kind: eight X32 channels on one contr
   const single = await loadMapping(DEFAULT_MAPPING);
   assert.equal(rehearsalMapping(single), single);
 });
+
+test('a rehearsal asks before every move whether the real bridge is being played, waits while it is, and still plays every move', async () => {
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+  let asks = 0;
+  const r = await rehearse({ mapping, decoder, moves: 10, rounds: 1, yieldTo: () => ++asks <= 3 });
+  assert.equal(r.moves, 10);
+  // Three answers "played" (each a wait), then one "not played" per move.
+  assert.equal(asks, 3 + 10);
+});
