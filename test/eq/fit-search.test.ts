@@ -64,6 +64,16 @@ test('from a start near reachable settings, the fit converges to the target to w
   assert.ok(fit.rmsDb < 1e-6, `RMS ${fit.rmsDb} dB`);
 });
 
+test('a start that reproduces the target within 1e-3 dB ends the search: further starts and reseeds change nothing', () => {
+  const target = responseFromParams(WARM, GRID40);
+  const near = WARM.map((v, j) => (PARAMS[j]!.kind === 'gain' ? v + 0.5 : v * 1.05));
+  for (const iterations of [2, 3, 4]) {
+    const alone = fitParametric(target, GRID40, { initial: near, starts: 0, reseed: false, iterations });
+    assert.ok(alone.rmsDb < 1e-3, `${iterations} iterations: ${alone.rmsDb} dB`);
+    assert.deepEqual(fitParametric(target, GRID40, { initial: near, starts: 8, iterations }).params, alone.params);
+  }
+});
+
 test('a pull toward the initial settings: the fit minimises squared error plus the pull, and a stronger pull stays nearer', () => {
   const target = responseFromParams(WARM, GRID40);
   const initial = WARM.map((v, j) => (j === 5 ? v + 4 : j === 6 ? v * 1.3 : v)); // band 3 off by 4 dB and 30 % in frequency
@@ -75,9 +85,28 @@ test('a pull toward the initial settings: the fit minimises squared error plus t
     const reached = objective(fit.params, w);
     // at least as good as staying put, and as good as the unpulled answer (the target's own settings)
     assert.ok(reached < objective(initial, w) && reached <= objective(WARM, w) + 1e-9, `pull ${w}: ${reached} against ${objective(initial, w)} and ${objective(WARM, w)}`);
+    // and a minimum of it: no small move of one parameter (0.01 dB, or 1 % in frequency or Q) lowers it
+    PARAMS.forEach((p, j) => {
+      for (const step of [-0.01, 0.01]) {
+        const moved = fit.params.map((v, k) => (k !== j ? v : p.kind === 'gain' ? v + step : v * Math.exp(step)));
+        assert.ok(objective(moved, w) >= reached - 1e-6, `pull ${w}: moving parameter ${j} by ${step} lowers ${reached} to ${objective(moved, w)}`);
+      }
+    });
     const distance = sumSq(searchOf(fit.params), searchOf(initial));
     assert.ok(distance < lastDistance && fit.rmsDb > lastRms, `pull ${w}: distance ${distance}, RMS ${fit.rmsDb}`);
     [lastDistance, lastRms] = [distance, fit.rmsDb];
+  }
+});
+
+test('a weight of k counts its point k times: the same fit, step for step, as the target with that point repeated', () => {
+  const target = Array.from(responseFromParams([12, 379, -12, 82, 1, 0, 286, 1, 0, 301, 1, 0, 1460], GRID40));
+  const weights = target.map((_, i) => (i % 5 === 0 ? 3 : i % 7 === 0 ? 0 : 1));
+  const repeat = <T>(xs: readonly T[]) => xs.flatMap((x, i) => Array<T>(weights[i]!).fill(x));
+  for (const opts of [{ initial: FLAT, starts: 0, reseed: false, iterations: 5 }, { starts: 2, iterations: 30 }]) {
+    const weighted = fitParametric(target, GRID40, { ...opts, weights });
+    const repeated = fitParametric(repeat(target), repeat(Array.from(GRID40)), opts);
+    weighted.params.forEach((v, j) => assert.ok(Math.abs(v - repeated.params[j]!) <= 1e-6 * Math.max(1, Math.abs(v)), `parameter ${j}: ${v} weighted, ${repeated.params[j]} repeated`));
+    assert.ok(Math.abs(weighted.rmsDb - repeated.rmsDb) < 1e-9 && Math.abs(weighted.maeDb - repeated.maeDb) < 1e-9);
   }
 });
 

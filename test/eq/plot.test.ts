@@ -158,6 +158,9 @@ test('a terminal plot on a given dB range clips the curve to its edges, and mark
   assert.deepEqual(above.slice(0, 5), ['+15 dB┤                       ', '      │                       ', '      │                       ', '      │•••••••••••••••••••••••', ' +3 dB┤                       ']);
   const fromZero = terminalPlot([5, 5], [20, 20000], { width: 30, height: 5, dbRange: [0, 12] }).split('\n');
   assert.match(fromZero[4]!, /^ {2}0 dB┼─+$/);
+  const below = terminalPlot([-5, -5], [20, 20000], { width: 30, height: 5, dbRange: [-15, -3] }).split('\n');
+  assert.deepEqual([below[0]!.slice(0, 7), below[4]!.slice(0, 7)], [' -3 dB┤', '-15 dB┤']);
+  assert.ok(!below.some((r) => r.includes('┼')));
   assert.throws(() => terminalPlot([0, 0], [20, 20000], { dbRange: [3, 3] }), /^RangeError: empty dB range 3\.\.3$/);
   assert.throws(() => svgPlot([], [20, 20000], { dbRange: [3, -3] }), /^RangeError: empty dB range 3\.\.-3$/);
 });
@@ -189,9 +192,25 @@ test('SVG geometry: a log-frequency axis across the frame, a linear dB axis with
   assert.match(svg, /<path d="M56 167 L380 167 L704 167" stroke="#d62728"><title>flat<\/title><\/path>/);
 });
 
+test('a response of one point is drawn where it is: one dot in the first column for a point at 20 Hz', () => {
+  const rows = terminalPlot([6], [20], { width: 30, height: 5 }).split('\n');
+  assert.equal(rows[0], ` +6 dB┤•${' '.repeat(22)}`);
+  assert.equal(rows.join('').split('•').length, 2, 'one dot');
+});
+
+test('each SVG curve gets its own colour from a palette of eight, and the ninth curve starts it again', () => {
+  const svg = svgPlot(Array.from({ length: 9 }, (_, k) => ({ label: `c${k}`, db: [0, k] })), [20, 20000]);
+  const colours = [...svg.matchAll(/<path d="[^"]*" stroke="([^"]*)">/g)].map((m) => m[1]!);
+  assert.equal(colours.length, 9);
+  colours.forEach((c) => assert.match(c, /^#[0-9a-f]{6}$/));
+  assert.equal(new Set(colours.slice(0, 8)).size, 8);
+  assert.equal(colours[8], colours[0]);
+});
+
 test('the SVG legend: one row per curve, 16 px apart, at the plot right, each line in its curve colour beside its label', () => {
   const curves = ['a', 'b', 'c'].map((label) => ({ label, db: [0, 1] }));
   const svg = svgPlot(curves, [20, 20000], { width: 600, title: 't' });
+  assert.match(svg, /<text x="300" y="20" text-anchor="middle" font-size="14">t<\/text>/, 'the title centred above');
   const rows = [...svg.matchAll(/<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="\2" stroke="(#\w+)" stroke-width="2"\/>\n<text x="([\d.]+)" y="([\d.]+)" fill="#222">(\w)<\/text>/g)];
   assert.equal(rows.length, 3);
   const colours = [...svg.matchAll(/<path d="[^"]*" stroke="(#\w+)">/g)].map((m) => m[1]);
