@@ -67,6 +67,18 @@ test('with a pool, a new pair is sampled and shaped there once, touched, and its
   assert.notEqual(d.jobKey('warm', 'bright'), d.jobKey('bright', 'warm'));
 });
 
+test("a pair built here while the pool worked keeps its table when the pool's rows come", async () => {
+  const { pool, answer } = fakePool();
+  const d = new CachedDecoder(model, { pool, scheduler: manual() });
+  d.request('warm', 'bright');
+  d.prepare('warm', 'bright');
+  const built = bandsToParams(d.decode('warm', 'bright', 0.5));
+  answer().resolve(madeRows());
+  await settle();
+  assert.equal(d.building('warm', 'bright'), false);
+  assert.deepEqual(bandsToParams(d.decode('warm', 'bright', 0.5)), built);
+});
+
 test('when the pool fails, the pair is built on this thread instead, ending on both words', async () => {
   const { pool, answer } = fakePool();
   const scheduler = manual();
