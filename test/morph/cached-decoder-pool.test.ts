@@ -9,6 +9,7 @@ import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { BuildScheduler } from '../../src/morph/build-scheduler.js';
 import { CachedDecoder, type PathPool } from '../../src/morph/cached-decoder.js';
+import { readSoundMap } from '../../src/model/sound-map-file.js';
 
 let model: EqModel;
 before(async () => {
@@ -160,4 +161,18 @@ test('the word list is read once, words are looked up, and without a sound map a
   assert.equal(d.map, null);
   const first = model.terms[0]!;
   close(bandsToParams(d.decodeMap(0.2, 0.7)), bandsToParams(model.decode(first, first, 0, { sorted: false })), 1e-4, 'map point');
+});
+
+test('a full cache evicts the pair used least recently, wherever it stands in the order of building', () => {
+  const d = new CachedDecoder(model, { maxPairs: 2, steps: 9 });
+  d.prepare('warm', 'bright');
+  d.prepare('warm', 'clear');
+  d.decode('warm', 'clear', 0.5); // the first built is now the least recently used
+  d.prepare('bright', 'clear');
+  assert.deepEqual([d.ready('warm', 'bright'), d.ready('warm', 'clear'), d.ready('bright', 'clear')], [false, true, true]);
+});
+
+test('with a sound map, a map point is read from the map', () => {
+  const d = new CachedDecoder(model, { soundMap: readSoundMap(DEFAULT_MODEL_DIR)!.points });
+  assert.deepEqual(bandsToParams(d.decodeMap(0.2, 0.7)), bandsToParams(d.map!.decode(0.2, 0.7)));
 });
