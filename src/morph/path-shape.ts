@@ -40,6 +40,14 @@ const EXCURSION_LIMIT_DB = 1.5;
 const LOOSE_RETRY = 1;
 const LOOSE = { pull: 0.5, iterations: 24, powers: [3, 6] } as const;
 /**
+ * A path that still breaks a promise after every chain above (falls back toward A beyond the monotonic slack, or leaves
+ * both ends' range by more than EXCURSION_LIMIT_DB) is relaxed: each fitted sample in turn is fitted again, started
+ * from the mix of its two neighbours and pulled toward it (RELAX.pull), in RELAX.sweeps sweeps that alternate their
+ * direction. A chain is greedy: each fit sees only the one before it, so where the bands change jobs the change lands
+ * on a few samples; relaxing spreads it over the samples around, which the straight line costs least.
+ */
+const RELAX = { pull: 8, iterations: 6, sweeps: 6 } as const;
+/**
  * A path longer than this many times the straight distance between its ends' responses wanders: between two words that
  * sound nearly alike, a path can keep near the straight line in dB and still go back and forth along it.
  */
@@ -84,6 +92,34 @@ function* chain(
   }
   fits.set(far, Array.from(rows[far]!));
   return fits;
+}
+
+/**
+ * Relaxes a path given by its rows at some indices (both ends among them, kept): see RELAX. Yields after each fit.
+ */
+function* relax(a: Float64Array, b: Float64Array, anchors: ReadonlyMap<number, readonly number[]>, n: number): Generator<void, Map<number, number[]>, void> {
+  const keys = [...anchors.keys()].sort((x, y) => x - y);
+  const fits = new Map([...anchors].map(([i, r]) => [i, Array.from(r)]));
+  const inner = keys.slice(1, -1).map((i, k) => ({ i, before: keys[k]!, after: keys[k + 2]! }));
+  for (let sweep = 0; sweep < RELAX.sweeps; sweep++) {
+    for (const { i, before, after } of sweep % 2 === 0 ? inner : inner.slice().reverse()) {
+      const alpha = i / (n - 1);
+      const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
+      const initial = mixRows(fits.get(before)!, fits.get(after)!, (i - before) / (after - before));
+      fits.set(i, fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations: RELAX.iterations, stayNear: RELAX.pull }).params);
+      yield;
+    }
+  }
+  return fits;
+}
+
+/** A path's rows at every STRIDE-th index and both ends: what relax moves. */
+function strideAnchors(rows: readonly (readonly number[])[]): Map<number, number[]> {
+  const n = rows.length;
+  const anchors = new Map<number, number[]>();
+  for (let i = 0; i < n - 1; i += STRIDE) anchors.set(i, Array.from(rows[i]!));
+  anchors.set(n - 1, Array.from(rows[n - 1]!));
+  return anchors;
 }
 
 /** Rows at every index of a path from rows at some of its indices (both ends among them), interpolated as a pair table is. */
@@ -135,13 +171,22 @@ export function straightenPath(rows: readonly (readonly number[])[]): { rows: nu
  * times more, the length beyond LENGTH_LIMIT times the straight distance once (dB), plus its largest distance from the
  * straight line (RMS dB), which decides between paths that are both fine.
  */
-function assess(rows: number[][], a: Float64Array, b: Float64Array): { rows: number[][]; score: number; stray: number } {
+function assess(rows: number[][], a: Float64Array, b: Float64Array): Assessed {
   const responses = rows.map((r) => responseFromParams(r, GRID));
   const m = pathMetrics(responses);
   const stray = worstStrayDb(responses, a, b);
   const excursion = Math.max(0, m.excursionDb - 1) + 10 * Math.max(0, m.excursionDb - EXCURSION_LIMIT_DB);
   const wander = Math.max(0, (m.lengthRatio - LENGTH_LIMIT) * m.straightDb);
-  return { rows, stray, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + wander + stray };
+  const broken = m.worstBacktrackDb > MONOTONIC_SLACK_DB || m.excursionDb > EXCURSION_LIMIT_DB;
+  return { rows, stray, broken, score: 10 * Math.max(0, m.worstBacktrackDb - MONOTONIC_SLACK_DB) + excursion + wander + stray };
+}
+
+interface Assessed {
+  readonly rows: number[][];
+  readonly score: number;
+  readonly stray: number;
+  /** Falls back toward A beyond the monotonic slack, or leaves both ends' range by more than EXCURSION_LIMIT_DB. */
+  readonly broken: boolean;
 }
 
 /** straightenPath, yielding after each fit (see chain) and each candidate's score. */
@@ -155,6 +200,7 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
   const others: (() => Generator<void, number[][], void>)[] = [
     function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, POWERS[0]), n); },
     ...POWERS.slice(1).map((power) => function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power), n); }),
+    function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, POWERS[2]), n); },
     function* () { return rows.map((r) => Array.from(r)); },
     function* () { return rows.map((_, i) => mixRows(rows[0]!, rows[n - 1]!, i / (n - 1))); },
   ];
@@ -162,8 +208,14 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
     function* () { return fillRows(yield* chain(a, b, rows, n - 1, 0, power, LOOSE), n); },
     function* () { return fillRows(yield* chain(a, b, rows, 0, n - 1, power, LOOSE), n); },
   ]);
-  for (const [make, enough] of [...others.map((m) => [m, GOOD_ENOUGH] as const), ...loose.map((m) => [m, LOOSE_RETRY] as const)]) {
-    if (best.score <= enough) break;
+  const relaxed = function* () { return fillRows(yield* relax(a, b, strideAnchors(best.rows), n), n); };
+  const steps = [
+    ...others.map((m) => [m, (p: Assessed) => p.score <= GOOD_ENOUGH] as const),
+    ...loose.map((m) => [m, (p: Assessed) => p.score <= LOOSE_RETRY] as const),
+    [relaxed, (p: Assessed) => !p.broken] as const,
+  ];
+  for (const [make, enough] of steps) {
+    if (enough(best)) continue;
     const path = yield* make();
     yield;
     const candidate = assess(path, a, b);
