@@ -18,10 +18,11 @@ const ITERATIONS = 6;
  * what carries the chain's settings over to the far end's own (see straightenPath).
  */
 const PULL = 2;
-/** LM iterations for a lone sample started from the model's decode, which is further from its target than a neighbour's fit. */
-const SAMPLE_ITERATIONS = 25;
-/** Pull for a lone sample: small, it only keeps idle bands where the model put them. */
-const SAMPLE_PULL = 0.05;
+/**
+ * Fits in the short chain that answers a pair before its table is built (see straightenSample): four, each as cheap as
+ * a step of the table's chains, cost about what one fit started from the model's decode did.
+ */
+const SAMPLE_FITS = 4;
 /**
  * How soon a chain turns from the near end's arrangement of bands to the far end's: its start at distance d (0..1)
  * from the near end is moved d^POWER of the way toward the far end's settings. The first is tried for every pair; the
@@ -55,6 +56,11 @@ const LENGTH_LIMIT = 2;
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 
+/** The straight line between two responses at alpha: what every fitted sample aims for. */
+function lineAt(a: Float64Array, b: Float64Array, alpha: number): Float64Array {
+  return a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
+}
+
 /** Interpolates two parameter rows the way a pair table does: linearly in gain, geometrically in frequency and Q. */
 export function mixRows(a: ArrayLike<number>, b: ArrayLike<number>, t: number): number[] {
   return Array.from({ length: PARAM_COUNT }, (_, j) => (LOG[j] ? a[j]! * (b[j]! / a[j]!) ** t : a[j]! + t * (b[j]! - a[j]!)));
@@ -83,10 +89,8 @@ function* chain(
   const fits = new Map<number, number[]>([[near, Array.from(rows[near]!)]]);
   let previous = Array.from(rows[near]!);
   for (const i of indices) {
-    const alpha = i / (n - 1);
-    const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
     const initial = mixRows(previous, rows[far]!, (Math.abs(i - near) / (n - 1)) ** power);
-    previous = fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations, stayNear: pull }).params;
+    previous = fitParametric(lineAt(a, b, i / (n - 1)), GRID, { initial, starts: 0, reseed: false, sort: false, iterations, stayNear: pull }).params;
     fits.set(i, previous);
     yield;
   }
@@ -103,10 +107,8 @@ function* relax(a: Float64Array, b: Float64Array, anchors: ReadonlyMap<number, r
   const inner = keys.slice(1, -1).map((i, k) => ({ i, before: keys[k]!, after: keys[k + 2]! }));
   for (let sweep = 0; sweep < RELAX.sweeps; sweep++) {
     for (const { i, before, after } of sweep % 2 === 0 ? inner : inner.slice().reverse()) {
-      const alpha = i / (n - 1);
-      const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
       const initial = mixRows(fits.get(before)!, fits.get(after)!, (i - before) / (after - before));
-      fits.set(i, fitParametric(target, GRID, { initial, starts: 0, reseed: false, sort: false, iterations: RELAX.iterations, stayNear: RELAX.pull }).params);
+      fits.set(i, fitParametric(lineAt(a, b, i / (n - 1)), GRID, { initial, starts: 0, reseed: false, sort: false, iterations: RELAX.iterations, stayNear: RELAX.pull }).params);
       yield;
     }
   }
@@ -225,23 +227,33 @@ function* straightenSteps(rows: readonly (readonly number[])[]): Generator<void,
 }
 
 /**
- * One straightened sample alone, for the first answer of a pair whose table is not built yet: a fit to the straight
- * line between the ends' responses, started from the model's own decode at α. It lands in the same place as the
- * table's chain where both find the same optimum (the table may differ where the chain has handed a job to another band).
+ * One straightened sample alone, for the first answer of a pair whose table is not built yet: a short chain of
+ * SAMPLE_FITS fits to the straight line between the ends' responses, from the nearer end to α, each started from the one
+ * before moved toward the far end's settings as the table's chains are (by the distance from the near end, cubed). It
+ * keeps the near end's arrangement of bands as the table does, so an XY pad blending a first answer with built edges
+ * moves little when the tables arrive (a fit started from the model's decode at α used the bands otherwise often
+ * enough to move the pad by up to 2.6 dB).
  */
-export function straightenSample(rowA: ArrayLike<number>, rowB: ArrayLike<number>, row: ArrayLike<number>, alpha: number): number[] {
+export function straightenSample(rowA: ArrayLike<number>, rowB: ArrayLike<number>, alpha: number): number[] {
   if (alpha <= 0) return Array.from(rowA);
   if (alpha >= 1) return Array.from(rowB);
   const a = responseFromParams(rowA, GRID);
   const b = responseFromParams(rowB, GRID);
-  const target = a.map((v, f) => (1 - alpha) * v + alpha * b[f]!);
-  return fitParametric(target, GRID, { initial: row, starts: 0, reseed: false, sort: false, iterations: SAMPLE_ITERATIONS, stayNear: SAMPLE_PULL }).params;
+  const fromA = alpha <= 0.5;
+  const [far, span] = fromA ? [rowB, alpha] : [rowA, 1 - alpha];
+  let previous = Array.from(fromA ? rowA : rowB);
+  for (let k = 1; k <= SAMPLE_FITS; k++) {
+    const d = (span * k) / SAMPLE_FITS;
+    const initial = mixRows(previous, far, d ** POWERS[0]);
+    previous = fitParametric(lineAt(a, b, fromA ? d : 1 - d), GRID, { initial, starts: 0, reseed: false, sort: false, iterations: ITERATIONS, stayNear: PULL }).params;
+  }
+  return previous;
 }
 
 /**
- * A pair's answer before its table is built, at `alpha` on the latent line za..zb: the decodes of both ends and of the
- * point between, straightened (straightenSample); at an end, that end's own decode alone. `decode` decodes several
- * latent points at once (the model's batch, or a plain-JavaScript decoder one by one).
+ * A pair's answer before its table is built, at `alpha` on the latent line za..zb: the decodes of both ends,
+ * straightened (straightenSample); at an end, that end's own decode alone. `decode` decodes several latent points at
+ * once (the model's batch, or a plain-JavaScript decoder one by one).
  */
 export function straightenedPoint(
   decode: (zs: readonly (readonly number[])[]) => readonly ArrayLike<number>[],
@@ -250,9 +262,8 @@ export function straightenedPoint(
   alpha: number,
 ): number[] {
   if (alpha <= 0 || alpha >= 1) return Array.from(decode([Array.from(alpha <= 0 ? za : zb)])[0]!);
-  const z = Array.from(za, (x, i) => (1 - alpha) * x + alpha * zb[i]!);
-  const [rowA, rowB, row] = decode([Array.from(za), Array.from(zb), z]);
-  return straightenSample(rowA!, rowB!, row!, alpha);
+  const [rowA, rowB] = decode([Array.from(za), Array.from(zb)]);
+  return straightenSample(rowA!, rowB!, alpha);
 }
 
 /**
