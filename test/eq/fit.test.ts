@@ -5,9 +5,9 @@ import { GAIN_RANGE, PARAMS, Q_RANGE, inRange, type BandSpec } from '../../src/e
 import { fitParametric } from '../../src/eq/fit.js';
 import { logGrid } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb, responseFromParams } from '../../src/eq/response.js';
+import { logUniform } from '../support/arbitraries.js';
 
 const GRID40 = logGrid(40);
-const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
 const gainArb = fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true });
 const settingsArb = fc.tuple(...PARAMS.map((p) => (p.kind === 'gain' ? gainArb : logUniform(p.range.min, p.range.max))));
 

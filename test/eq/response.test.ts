@@ -5,9 +5,9 @@ import { BAND_SPECS, GAIN_RANGE, PARAMS, Q_RANGE, SHELF_Q, paramsToBands, type B
 import { DEFAULT_GRID, SAMPLE_RATE, logGrid } from '../../src/eq/grid.js';
 import { bandDbDerivatives, bandResponseDb, biquadCoeffs, meanAbsDiffDb, pearson, responseDb, responseFromParams, warpGrid, type Biquad } from '../../src/eq/response.js';
 import type { Db, Hz, Q } from '../../src/eq/units.js';
+import { logUniform } from '../support/arbitraries.js';
 
 const band = (type: BandType, gain: number, freq: number, q: number): Band => ({ type, gain: gain as Db, freq: freq as Hz, q: q as Q });
-const logUniform = (min: number, max: number) => fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map(Math.exp);
 const gainArb = fc.double({ min: GAIN_RANGE.min, max: GAIN_RANGE.max, noNaN: true });
 const qArb = logUniform(Q_RANGE.min, Q_RANGE.max);
 const typeArb = fc.constantFrom<BandType>('lowshelf', 'peaking', 'highshelf');

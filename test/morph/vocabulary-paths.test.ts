@@ -26,7 +26,7 @@ const alpha = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
 
 // Within the 0.1 dB slack of `monotonic` for 488 of the 490 pairs `eqmorph eval` measures (the share is checked on a
 // seeded sample below); per pair, 0.5 dB holds for every measured one (the largest fall back, scary -> audaz, is 0.12 dB;
-// 0.65 dB, meaty -> breezy's, with the 80-epoch model of docs/performance.md).
+// 0.32 dB, meaty -> breezy's, with the 80-epoch model of docs/performance.md).
 test('monotonic: for any word pair, further along the fader is never more than 0.5 dB nearer A nor further from B', () => {
   fc.assert(
     fc.property(wordPair(), alpha, alpha, ([a, b], x, y) => {
@@ -43,18 +43,23 @@ test('monotonic: for any word pair, further along the fader is never more than 0
 
 // Per pair, the bounds every one of the 490 pairs `eqmorph eval` measures keeps (largest there: step ratio 1.49, length
 // ratio 2.43, excursion 1.01 dB, fall back 0.12 dB; meaty -> breezy, whose two broad bands trade signs, had the length
-// 4.19 and the excursion 1.40 dB until its path was relaxed); the targets for the vocabulary as a whole (97 % monotonic, length ratio p95 2.0, ...) are
-// checked on a seeded sample below.
+// 4.19 and the excursion 1.40 dB until its path was relaxed); the targets for the vocabulary as a whole (97 % monotonic,
+// length ratio p95 2.0, ...) are checked on a seeded sample below. Between two words that sound nearly alike a length
+// ratio divides by a small distance, and such a path can go back and forth along its straight line: brash -> feo, the
+// nearest pair of the vocabulary (0.24 dB apart), is 2.7 dB long, 11 times its straight distance. So a path's length is
+// bounded as 4.5 times the straight distance plus 2 dB. Of the 3812 pairs under 1 dB apart (every one measured), 5 are
+// longer than 4.5 times; brash -> feo comes nearest the bound (1.6 dB past 4.5 times), then breezy -> martial (0.75 dB
+// apart, 5.5 times, 0.72 dB past).
 test('even: for any word pair, no step of 0.01 changes the sound more than twice the mean step, and the path stays near the straight line', () => {
   fc.assert(
     fc.property(wordPair(), ([a, b]) => {
       const m = pathMetrics(bridgePathResponses(decoder, a, b));
-      fc.pre(m.straightDb > 0.2);
       assert.ok(m.stepRatio <= 2, `${a}→${b}: step ratio ${m.stepRatio}`);
-      assert.ok(m.lengthRatio <= 4.5, `${a}→${b}: length ratio ${m.lengthRatio}`);
+      const lengthDb = m.lengthRatio * m.straightDb;
+      assert.ok(lengthDb <= 4.5 * m.straightDb + 2, `${a}→${b}: ${lengthDb.toFixed(2)} dB long, ${m.straightDb.toFixed(2)} dB from end to end`);
       assert.ok(m.excursionDb <= 3, `${a}→${b}: excursion ${m.excursionDb} dB`);
     }),
-    { numRuns: 15 },
+    { numRuns: 15, examples: [[['brash', 'feo']], [['breezy', 'martial']]] },
   );
 });
 

@@ -1,4 +1,5 @@
-// Generators for fader-like values (alpha, strength, any 0..1 position): spread over the whole travel, not piled at 0.
+// Generators for fader-like values (alpha, strength, any 0..1 position): spread over the whole travel, not piled at 0;
+// and for EQ frequencies and Qs, uniform in log over their range.
 import fc from 'fast-check';
 
 /**
@@ -50,3 +51,10 @@ export const strengthArb: fc.Arbitrary<number> = fader();
 
 /** A control position over 0..1 (after decoding, before curve and takeover). */
 export const positionArb: fc.Arbitrary<number> = fader();
+
+/**
+ * Uniform in log over [min, max] (a frequency, a Q). `Math.exp(Math.log(max))` can land an ulp outside the range (10 comes
+ * back as 10.000000000000002), so the ends are clamped: a draw is always a value the range allows.
+ */
+export const logUniform = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.double({ min: Math.log(min), max: Math.log(max), noNaN: true }).map((x) => Math.min(max, Math.max(min, Math.exp(x))));

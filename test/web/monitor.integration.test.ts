@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { eqmorph } from '../support/cli.js';
 import { startMonitoredRun, until, type MonitoredRun } from './running-monitor.js';
 
 // The monitor over real sockets on 127.0.0.1 (ephemeral ports): the token rule for page and socket, and the socket's commands.
@@ -119,9 +119,9 @@ test('a non-loopback host without a token is refused before anything opens (even
   );
 });
 
-test('eqmorph run --web 0.0.0.0 without a token exits with code 2 and one line saying how to fix it', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'run', '--web', '0.0.0.0:0'], { encoding: 'utf8' });
-  assert.equal(r.status, 2);
+test('eqmorph run --web 0.0.0.0 without a token exits with code 2 and one line saying how to fix it', async () => {
+  const r = await eqmorph('run', '--web', '0.0.0.0:0');
+  assert.equal(r.code, 2);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /--web-token TOKEN/);
@@ -149,8 +149,8 @@ test('with a token on a non-loopback host it starts and prints a warning', async
 test('a port already in use is one line naming the fix, and exit code 1', async () => {
   const holder = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: 9 }, web: { listen: { host: '127.0.0.1', port: 0 }, token: null } }, () => {});
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'run', '--web', String(holder.web!.port)], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stderr);
+    const r = await eqmorph('run', '--web', String(holder.web!.port));
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr.trim(), /^eqmorph run: web monitor: cannot listen on 127\.0\.0\.1:\d+ \(the port is in use\); .*--no-web$/);
   } finally {
     await holder.stop();
