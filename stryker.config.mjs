@@ -28,7 +28,7 @@ export const SETS = {
     mutate: ['src/eq/**/*.ts'],
     // fast files first: a mutant runs its covering files in this order and stops at the first that fails, so the
     // fitter's file (the slowest) runs only for mutants the others let through
-    tests: ['test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit.test.ts'],
+    tests: ['test/eq/units.test.ts', 'test/eq/bands.test.ts', 'test/eq/grid.test.ts', 'test/eq/response.test.ts', 'test/eq/plot.test.ts', 'test/data/terms.test.ts', 'test/data/normalise.test.ts', 'test/model/param-heads.test.ts', 'test/eq/fit-search.test.ts', 'test/eq/fit.test.ts'],
   },
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
@@ -40,11 +40,11 @@ export const SETS = {
   // 25 s): listed and rechecked per file against the files that reach it (scripts/mutate-recheck.mjs --tests).
   'morph-rest': {
     mutate: ['src/morph/build-scheduler.ts', 'src/morph/table-cache.ts', 'src/morph/fit-pool.ts', 'src/morph/fit-worker.ts', 'src/morph/map-grid.ts', 'src/morph/layout-steps.ts', 'src/morph/dense-decoder.ts', 'src/morph/vocabulary-paths.ts', 'src/morph/xy-patch.ts'],
-    tests: ['test/morph/build-scheduler.test.ts', 'test/morph/table-cache.test.ts', 'test/morph/layout-steps.test.ts', 'test/morph/map-grid.test.ts', 'test/morph/dense-decoder.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/model/shipped-vocabulary.test.ts', 'test/morph/fit-pool.test.ts', 'test/morph/fitted-decoder-pool.test.ts', 'test/morph/fitted-pad.test.ts', 'test/morph/xy-patch.test.ts'],
+    tests: ['test/morph/build-scheduler.test.ts', 'test/morph/table-cache.test.ts', 'test/morph/layout-steps.test.ts', 'test/morph/map-grid.test.ts', 'test/morph/dense-decoder.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/model/shipped-vocabulary.test.ts', 'test/morph/fit-pool.test.ts', 'test/morph/fitted-decoder-pool.test.ts', 'test/morph/fitted-pad.test.ts', 'test/morph/xy-patch-blend.test.ts', 'test/morph/xy-patch.test.ts'],
   },
   'morph-model': {
     mutate: ['src/morph/cached-decoder.ts', 'src/morph/fitted-decoder.ts'],
-    tests: ['test/morph/cached-decoder.test.ts', 'test/morph/fitted-decoder.test.ts'],
+    tests: ['test/morph/cached-decoder-pool.test.ts', 'test/morph/cached-decoder.test.ts', 'test/morph/fitted-decoder.test.ts'],
   },
 };
 

@@ -165,7 +165,7 @@ export interface DeskResult {
 export async function echoFloor(dir: string, seconds: number, nice: number, hz = FADER_HZ): Promise<LatencySummary> {
   const rx = await startReceiver(dir, true);
   const echo = await startEcho(rx.port);
-  if (nice !== 0) setNiceOf(echo.pid, nice);
+  if (nice !== 0) for (const pid of [echo.pid, rx.pid]) setNiceOf(pid, nice);
   await pause(200);
   const fader = startFader(echo.port, '/eqmorph/alpha', [[LOW], [HIGH]], hz);
   await pause(seconds * 1000);
@@ -190,6 +190,10 @@ async function oneDesk(dir: string, n: number, opts: DeskOptions): Promise<DeskR
   const sampler = setInterval(() => rss.push(rssMb(desk.pid)), 250);
   const runningMs = await desk.running;
   const nice = niceOf(desk.pid);
+  // The receiver stands for the desk, another machine: at the bridge's priority, so that the bridge's own threads (a
+  // fit worker at its nice + 5, V8's compiler threads at its nice) do not delay the stamping of what arrives. The
+  // floor's receiver runs at the same priority (echoFloor).
+  if (nice !== 0) setNiceOf(rx.pid, nice);
   const fader = startFader(desk.port, '/desk/1/alpha');
   const readyColdMs = await desk.ready;
   const readyAt = fader.count();

@@ -337,11 +337,22 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   // The rehearsal runs beside the real bridge, which has already sent its start snapshot and serves the faders: a real
   // move waits for one rehearsed move at most, where waiting for the whole rehearsal delayed the start by ~0.4 s.
   let rehearsal: Promise<void> = Promise.resolve();
+  let stopping = false;
   if (moves > 0) {
     // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
     // cost a millisecond each and reorder the build queue. Background builds wait meanwhile (paused above).
     const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
-    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves })
+    // Where tables are fitted (a desk), the rehearsal ends once the real bridge is played: each call says whether it
+    // took events since the last. A desk's first second is busy enough without it (its channels' starts, the workers'
+    // replies); a plain mapping's rehearsal is short, and its moves were measured beside real ones (docs/performance.md).
+    let seen = 0;
+    const played = () => {
+      const events = bridge.counters().events;
+      const moved = events !== seen;
+      seen = events;
+      return moved && !stopping;
+    };
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves, ...(fitted.size > 0 ? { endWhen: played } : {}) })
       .then((r) => {
         if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
       })
@@ -394,6 +405,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
 
   /** Applies the mapping's on_exit (a final flat EQ, or nothing), then closes every port and socket. */
   const stop = async () => {
+    stopping = true;
     await rehearsal;
     await bridge.finish(current.onExit);
     await monitor?.close();

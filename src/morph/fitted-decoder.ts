@@ -112,19 +112,50 @@ export class FittedDecoder {
    */
   private interimAnswer(termA: string, termB: string, alpha: number): Band[] {
     const grid = this.gridOf(termA, termB);
-    const at = (k: number): number[] => {
-      const known = this.sample(termA, termB, grid, k);
-      if (known) return known;
-      const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
-      const params = fitLayoutSample(row, this.specs, (this.end(k) ? undefined : this.nearest(termA, termB, grid, k)) ?? seedFromSource(row, this.specs)).params;
-      this.settle(termA, termB, grid, k, params);
-      return params;
-    };
+    const at = (k: number): number[] => this.sample(termA, termB, grid, k) ?? this.fitHere(termA, termB, grid, k);
     const [i, f] = gridSpan(alpha);
     // An answer on a grid point (a desk's channels start at alpha 0) needs that point alone.
     if (f === 0) return layoutBands(this.specs, at(i));
     if (f === 1) return layoutBands(this.specs, at(i + 1));
     return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
+  }
+
+  /**
+   * An answer from the samples of the pair's interim grid already fitted (the words at its ends included), without
+   * fitting: the table's reading between the nearest fitted sample at or below alpha and the nearest at or above it;
+   * undefined where one side has none, unless `make`: then a word not fitted yet counts as its own bands set on the
+   * layout, as a fit of it would start (seedFromSource: a decode, no fit, so the bridge's thread stays free). Where both
+   * samples an answer needs are fitted this is that answer; with only the pair's words, it blends their settings. (A
+   * built table is read as decode reads it.)
+   */
+  provisional(termA: string, termB: string, alpha: number, make = false): Band[] | undefined {
+    const hit = this.tables.get(pairKey(termA, termB));
+    if (hit) return readLayoutTable(hit, alpha);
+    const grid = this.interim.get(pairKey(termA, termB)) ?? new Map<number, number[]>();
+    const seeds = new Map<number, number[]>();
+    const known = (k: number): number[] | undefined => {
+      const fitted = this.sample(termA, termB, grid, k);
+      if (fitted || !make || !this.end(k)) return fitted;
+      if (!seeds.has(k)) seeds.set(k, seedFromSource(bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS)), this.specs));
+      return seeds.get(k);
+    };
+    const [i, f] = gridSpan(alpha);
+    const x = i + f;
+    let lo = Math.floor(x);
+    while (lo >= 0 && !known(lo)) lo--;
+    let hi = Math.ceil(x);
+    while (hi <= INTERIM_STEPS && !known(hi)) hi++;
+    if (lo < 0 || hi > INTERIM_STEPS) return undefined;
+    if (hi === lo) return layoutBands(this.specs, known(lo)!);
+    return readLayoutTable(layoutTable(this.specs, [{ params: known(lo)!, maeDb: 0 }, { params: known(hi)!, maeDb: 0 }]), (x - lo) / (hi - lo));
+  }
+
+  /** Fits grid sample k on this thread, warm-started from the nearest one fitted (a word alone from its own bands). */
+  private fitHere(termA: string, termB: string, grid: Map<number, number[]>, k: number): number[] {
+    const row = bandsToParams(this.source.decode(termA, termB, k / INTERIM_STEPS));
+    const params = fitLayoutSample(row, this.specs, (this.end(k) ? undefined : this.nearest(termA, termB, grid, k)) ?? seedFromSource(row, this.specs)).params;
+    this.settle(termA, termB, grid, k, params);
+    return params;
   }
 
   /** The pair's interim grid (made on first use). */
@@ -233,12 +264,16 @@ export class FittedDecoder {
    * Starts building a pair's table in the background (at start, for every instance's initial pair); a cached one is
    * read at once. Where a pool fits the table, the answer at `alpha` if it is an end of the pair (a desk's channels
    * start at α 0) is fitted there too, first in line, so the start snapshot waits for it (see settled) rather than
-   * fitting on the thread that serves the faders.
+   * fitting on the thread that serves the faders; then both words of the pair, so that a move before the table is
+   * built has a provisional answer at any alpha (see provisional).
    */
   prepare(termA: string, termB: string, alpha = 0): void {
     if (this.tables.has(pairKey(termA, termB))) return;
     this.build(termA, termB);
-    if (this.opts.pool && !this.tables.has(pairKey(termA, termB))) void this.settled(termA, termB, alpha);
+    if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return;
+    void this.settled(termA, termB, alpha);
+    void this.settled(termA, termB, 0);
+    void this.settled(termA, termB, 1);
   }
 
   ready(termA: string, termB: string): boolean {

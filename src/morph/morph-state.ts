@@ -54,6 +54,13 @@ export interface BandDecoder<B extends readonly Band[] = readonly Band[]> {
    * ahead of the answers other channels' starts wait for.
    */
   settled?(termA: string, termB: string, alpha: number, urgent?: boolean): Promise<void> | undefined;
+  /**
+   * While the pair's answer at alpha is being made off this thread: an answer from what is already made for the pair
+   * (a read between the nearest samples made on either side of alpha), or undefined where nothing made brackets alpha;
+   * `make`: a word not made yet counts as its own bands set on the target's layout, unfitted (no fit here), so there
+   * always is one. The bridge sends it when a moved channel's answer is late, and the made one when it comes.
+   */
+  provisional?(termA: string, termB: string, alpha: number, make?: boolean): B | undefined;
 }
 
 /** What the bridge needs of a decoder: synchronous, and fast enough for every fader event. */

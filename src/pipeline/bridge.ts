@@ -22,9 +22,11 @@ import { coalesceTerms, nextTurn } from './coalesce-terms.js';
 import { TurnGate } from './turn-gate.js';
 
 /**
- * Longest a moved channel waits, each time, for a first answer being made in the fit pool (see FittedDecoder.settled)
- * before it is answered on this thread: about what fitting it here costs on a quiet machine (a few ms; 10-20 ms for
- * the first fits of a process). A worker usually answers within a few ms, between two chunks of its path.
+ * How long a moved channel waits, each time, for an answer being made in the fit pool (see FittedDecoder.settled)
+ * before it goes out from what is made for its pair (BandDecoder.provisional: a read between the nearest samples
+ * fitted, or the pair's words' own bands), to be sent again with the pool's answer when that comes; a decoder that has no
+ * provisional answers fits it here. A worker that is not busy answers within it, between two chunks of its path; at
+ * start, and while a scene builds many pairs, it has a line of other channels' answers to make first.
  */
 const MOVE_PATIENCE_MS = 10;
 
@@ -57,6 +59,11 @@ export interface BridgeCounters {
   notAllowed: number;
   /** Changes made at a desk, reported on an output that listens (each output's own count: `deskCounters()`). */
   deskEdits: number;
+  /**
+   * Frames of a channel whose table is being built that went out from what was made for its pair so far, while the fit
+   * pool made the exact answer (each is followed by the channel's newest state when that answer comes).
+   */
+  provisional: number;
 }
 
 export interface BridgeLogEntry {
@@ -118,11 +125,13 @@ interface Frame {
   readonly instance: MorphInstance;
   readonly state: MorphState;
   readonly full: boolean;
+  /** Answered from what is made for the pair so far (BandDecoder.provisional), not waiting for the pool's answer. */
+  readonly provisional?: boolean;
 }
 
 export function startBridge(opts: BridgeOptions): Bridge {
   const { mapping, decoder } = opts;
-  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, superseded: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0 };
+  const counters: BridgeCounters = { events: 0, unknownAddress: 0, badArgument: 0, clamped: 0, outOfRange: 0, malformed: 0, rejected: 0, superseded: 0, sent: 0, feedbackSent: 0, echoesDropped: 0, errors: 0, resyncs: 0, notAllowed: 0, deskEdits: 0, provisional: 0 };
   const log$ = new Subject<BridgeLogEntry>();
   // Warnings that a sender can provoke at any rate go through one limiter, so a flood cannot flood the log.
   // A warning's text may be a function: built only when the line is shown (finding the closest terms costs).
@@ -316,34 +325,76 @@ export function startBridge(opts: BridgeOptions): Bridge {
         const making = (urgent: boolean) => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha, urgent) : undefined);
         // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
         // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
-        // meanwhile. A move waits at most `patience` ms each time (a worker on a long fit, or starved on a busy
-        // machine, must not hold a fader back longer than fitting here would), then is answered here.
-        const gated = (behind: boolean, patience = Infinity): Observable<void> =>
+        // meanwhile. A start (behind) waits as long as it takes.
+        const gated = (behind: boolean): Observable<void> =>
           defer(() => {
-            // A move (not behind) is urgent: its points go ahead of the other channels' starts in the worker.
             const made = making(!behind);
-            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind, patience) : of(undefined))));
-            const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
-            return inTime.pipe(mergeMap((ok) => (ok ? gated(behind, patience) : gate.slot(behind))));
+            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind) : of(undefined))));
+            return from(made).pipe(mergeMap(() => gated(behind)));
           });
-        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>((f) => (costly(f) ? gated(false, opts.movePatienceMs ?? MOVE_PATIENCE_MS) : nextTurn()));
+        // A move waits `patience` ms for the worker, then goes out from what is made for its pair, and again with the
+        // newest state when the worker's answer comes. A channel that had to do so once does not wait again until its
+        // table is built: its later moves go out provisionally at once (each waited 10 ms before, as the worker went on
+        // making the grid samples a fader going back and forth keeps asking for).
+        let impatient = false;
+        let early = false;
+        // A channel given a new pair (a scene, a word picked) waits for its first answer as a start does, behind the
+        // channels being moved, and fits nothing here: a scene switching 16 channels would fit 16 words on this thread.
+        let switched = false;
+        const refine$ = new Subject<Frame>();
+        const goEarly = (made: Promise<void>): Observable<void> => {
+          early = impatient = bandDecoder.provisional !== undefined;
+          if (early) void made.then(() => newest && refine$.next({ ...newest, full: false }));
+          return gate.slot(false);
+        };
+        const patience = opts.movePatienceMs ?? MOVE_PATIENCE_MS;
+        const moved = (): Observable<void> =>
+          defer(() => {
+            // A move is urgent: its points go ahead of the other channels' starts in the worker.
+            const made = making(true);
+            if (!made) return gate.slot(false).pipe(mergeMap(() => (making(true) ? moved() : of(undefined))));
+            if (impatient) return goEarly(made);
+            const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
+            return inTime.pipe(mergeMap((ok) => (ok ? moved() : goEarly(made))));
+          });
+        const answer = (f: Frame): Observable<unknown> => {
+          if (!costly(f)) {
+            impatient = false;
+            return nextTurn();
+          }
+          if (switched) {
+            impatient = false;
+            return gated(true);
+          }
+          return moved();
+        };
+        const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(answer);
+        const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha, true) ?? bandDecoder.decode(a, b, alpha) };
         const paced = merge(
           group.pipe(
-            tap((f) => (newest = f)),
+            tap((f) => {
+              if (newest && (newest.state.termA !== f.state.termA || newest.state.termB !== f.state.termB)) switched = true;
+              newest = f;
+            }),
             filter((f) => f.full),
             mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
-          group.pipe(
-            filter((f) => !f.full || !costly(f)),
+          merge(group.pipe(filter((f) => !f.full || !costly(f))), refine$).pipe(
             latest,
-            map((f): Frame => (f.full ? { ...f, full: false } : f)),
+            map((f): Frame => {
+              const provisional = early;
+              early = false;
+              return f.full || provisional ? { ...f, full: false, provisional } : f;
+            }),
           ),
         );
         // One array per frame, not an observable per message: an OSC output sends a whole frame in one loop.
         const fresh$ = paced.pipe(
           map((f) => {
-            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, bandDecoder)));
+            if (f.provisional) counters.provisional++;
+            else if (f.state.termA === newest?.state.termA && f.state.termB === newest.state.termB) switched = false;
+            const frame = contain(`${instance.name} decode`, [], () => encode(morphBands(f.state, f.provisional ? provisionalDecoder : bandDecoder)));
             const held = desk.prepare(instance.name, lastSent, frame);
             const fresh = held.size ? unsent(frame, lastSent).filter((m) => !held.has(m.key)) : unsent(frame, lastSent);
             for (const m of fresh) lastSent.set(m.key, m);

@@ -1,10 +1,9 @@
-// The 5-band layout's parameter vector, its ranges, strength scaling and the unit helpers, against SAFE-DB's column
+// The 5-band layout's parameter vector, its ranges and strength scaling, against SAFE-DB's column
 // order (low shelf gain, freq; peaking 1..3 gain, freq, Q; high shelf gain, freq) written out here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { applyStrength, BAND_COUNT, bandsToParams, GAIN_RANGE, inRange, PARAM_COUNT, PARAMS, paramsToBands, Q_RANGE, SHELF_Q, type Band } from '../../src/eq/bands.js';
-import { clamp, octaves } from '../../src/eq/units.js';
 import { strengthArb } from '../support/arbitraries.js';
 
 test('the 13 parameters in SAFE-DB column order, with their ranges', () => {
@@ -77,9 +76,4 @@ test('strength scales every gain toward 0 dB and nothing else; it is held to 0..
   assert.deepEqual(applyStrength(bands, 2), bands);
   const flat = applyStrength(bands, -1);
   for (const b of flat) assert.ok(Object.is(b.gain, 0), `${b.type} ${b.freq}: ${b.gain}`);
-});
-
-test('clamp holds a value to its range; octaves is the absolute log2 ratio', () => {
-  assert.deepEqual([clamp(-1, 0, 1), clamp(0.25, 0, 1), clamp(2, 0, 1), clamp(0, 0, 1), clamp(1, 0, 1)], [0, 0.25, 1, 0, 1]);
-  assert.deepEqual([octaves(100, 400), octaves(400, 100), octaves(1000, 1000), octaves(1000, 500)], [2, 2, 0, 1]);
 });

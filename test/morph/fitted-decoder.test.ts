@@ -9,6 +9,8 @@ import { EqModel } from '../../src/model/eq-model.js';
 import { targetLayout } from '../../src/morph/band-layout.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
+import { layoutBands, seedFromSource } from '../../src/morph/layout-path.js';
+import { bandsToParams } from '../../src/eq/bands.js';
 import { morphBands } from '../../src/morph/morph-state.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 import { alphaArb } from '../support/arbitraries.js';
@@ -138,5 +140,51 @@ test('while a pair builds, a fader going back and forth costs fits only where it
       });
     }),
     { numRuns: 50 },
+  );
+});
+
+test('a provisional answer reads only what is fitted: nothing before both sides are, a blend of the nearest fitted samples between, the answer itself where its samples are', async () => {
+  const fresh = await fitted('behringer-x32-channel.yaml', new CachedDecoder(model));
+  const [a, b] = ['clear', 'bright'];
+  assert.equal(fresh.provisional(a, b, 0.4), undefined, 'no sample fitted');
+  const start = fresh.decode(a, b, 0);
+  assert.deepEqual(fresh.provisional(a, b, 0), start);
+  assert.equal(fresh.provisional(a, b, 0.4), undefined, 'no sample fitted above 0.4');
+  const end = fresh.decode(a, b, 1);
+  assert.deepEqual(fresh.provisional(a, b, 1), end);
+  // With the words alone fitted: a straight blend of the words' settings, gains in dB and frequency and Q in octaves.
+  const between = (x: number, lo: number, hi: number) => x >= Math.min(lo, hi) - 1e-9 && x <= Math.max(lo, hi) + 1e-9;
+  fc.assert(
+    fc.property(alphaArb(33), (x) => {
+      fresh.provisional(a, b, x)!.forEach((band, k) => {
+        const [s, e] = [start[k]!, end[k]!];
+        assert.ok(Math.abs(band.gain - ((1 - x) * s.gain + x * e.gain)) < 1e-9, `band ${k + 1} gain at ${x}`);
+        assert.ok(Math.abs(Math.log2(band.freq) - ((1 - x) * Math.log2(s.freq) + x * Math.log2(e.freq))) < 1e-9, `band ${k + 1} freq at ${x}`);
+        assert.ok(Math.abs(Math.log2(band.q) - ((1 - x) * Math.log2(s.q) + x * Math.log2(e.q))) < 1e-9, `band ${k + 1} q at ${x}`);
+      });
+    }),
+    { numRuns: 100 },
+  );
+  // Once an answer's own samples are fitted, the provisional answer is that answer; nearby, it reads the nearest ones.
+  const middle = fresh.decode(a, b, 0.4);
+  assert.deepEqual(fresh.provisional(a, b, 0.4), middle);
+  const low = fresh.provisional(a, b, 0.2)!;
+  low.forEach((band, k) => assert.ok(between(band.gain, start[k]!.gain, middle[k]!.gain), `band ${k + 1} at 0.2`));
+  // Asked to make one, a pair with nothing fitted reads its words' own bands set on the layout, as fits of them would
+  // start, and fits nothing: at an end that end alone, between them their blend.
+  const source = new CachedDecoder(model);
+  const other = await fitted('behringer-x32-channel.yaml', source);
+  const seeded = (p: string, q: string, x: number) => seedFromSource(bandsToParams(source.decode(p, q, x)), other.specs);
+  assert.deepEqual(other.provisional('dark', 'warm', 1, true), layoutBands(other.specs, seeded('dark', 'warm', 1)));
+  assert.deepEqual(other.provisional('warm', 'bright', 0, true), layoutBands(other.specs, seeded('warm', 'bright', 0)));
+  for (const [p, q, x] of [['dark', 'warm', 1], ['warm', 'bright', 0], ['warm', 'dark', 0.3]] as const) assert.equal(other.provisional(p, q, x), undefined, `${p}/${q} at ${x}: nothing fitted`);
+  const made = other.provisional('warm', 'dark', 0.3, true)!;
+  const [w, d] = [seeded('warm', 'dark', 0), seeded('warm', 'dark', 1)];
+  const gains = (params: readonly number[]) => layoutBands(other.specs, params).map((band) => band.gain);
+  made.forEach((band, k) => assert.ok(Math.abs(band.gain - (0.7 * gains(w)[k]! + 0.3 * gains(d)[k]!)) < 1e-9, `band ${k + 1}`));
+  // A built pair's provisional answer is its table's.
+  fc.assert(
+    fc.property(pairArb(), alphaArb(steps), ([p, q], x) => assert.deepEqual(four.provisional(p, q, x), four.decode(p, q, x))),
+    { numRuns: 30 },
   );
 });

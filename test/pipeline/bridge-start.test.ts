@@ -9,17 +9,20 @@ import type { MorphDecoder } from '../../src/morph/morph-state.js';
 import type { EqSettings } from '../../src/eq/bands.js';
 
 // A decoder whose tables are never ready: every frame is a first answer, which the bridge lets through one turn at a time.
-function building(ready: boolean, settled?: MorphDecoder['settled']) {
+function building(ready: boolean, settled?: MorphDecoder['settled'], provisional?: (alpha: number) => boolean) {
   const calls: number[] = [];
+  const types = ['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'] as const;
+  const bands = (gain: number) => types.map((type, i) => ({ type, gain: gain * (i + 1), freq: 100 * 4 ** i, q: 0.71 })) as unknown as EqSettings;
   const decoder: MorphDecoder = {
     terms: ['warm', 'bright'],
     hasTerm: (t) => t === 'warm' || t === 'bright',
     ready: () => ready,
     ...(settled ? { settled } : {}),
+    // A provisional answer is told apart by its sign: the decode's gains are alpha times the band's number, these minus that.
+    ...(provisional ? { provisional: (_a: string, _b: string, alpha: number) => (provisional(alpha) ? bands(-alpha) : undefined) } : {}),
     decode: (_a, _b, alpha) => {
       calls.push(alpha);
-      const types = ['lowshelf', 'peaking', 'peaking', 'peaking', 'highshelf'] as const;
-      return types.map((type, i) => ({ type, gain: alpha * (i + 1), freq: 100 * 4 ** i, q: 0.71 })) as unknown as EqSettings;
+      return bands(alpha);
     },
   };
   return { decoder, calls };
@@ -30,17 +33,23 @@ const turns = async (n: number) => {
 };
 
 /** The default mapping over in-memory links: what its output received (addresses), and how to move its alpha. */
-async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDecoder['settled'], movePatienceMs = Infinity) {
+async function start(ready: boolean, startSnapshot?: boolean, settled?: MorphDecoder['settled'], movePatienceMs = Infinity, provisional?: (alpha: number) => boolean) {
   const mapping = await loadMapping(DEFAULT_MAPPING);
   const input = createMemoryLink<OscInMessage, OscOutMessage>({ a: 'surface-device', b: 'surface' });
   const output = createMemoryLink<OscOutMessage, OscInMessage>({ a: 'eq', b: 'eq-device' });
   await Promise.all([input.a.open(), input.b.open(), output.a.open(), output.b.open()]);
   const received: string[] = [];
-  output.b.messages$.subscribe((m) => received.push(m.address));
-  const { decoder, calls } = building(ready, settled);
+  /** The newest value sent per address. */
+  const values = new Map<string, unknown>();
+  output.b.messages$.subscribe((m) => {
+    received.push(m.address);
+    values.set(m.address, m.args?.[0]);
+  });
+  const { decoder, calls } = building(ready, settled, provisional);
   const bridge = startBridge({ mapping, decoder, oscInputs: new Map([['surface', input.b]]), oscOutputs: new Map([['eq', output.a]]), startSnapshot, movePatienceMs });
   const move = (alpha: number) => input.a.send({ address: '/eqmorph/alpha', args: [alpha], types: 'f', from: { address: '127.0.0.1', port: 1 }, time: 0 });
-  return { bridge, received, calls, move };
+  const pick = (termA: string) => input.a.send({ address: '/eqmorph/termA', args: [termA], types: 's', from: { address: '127.0.0.1', port: 1 }, time: 0 });
+  return { bridge, received, values, calls, move, pick };
 }
 
 async function startSnapshot(ready: boolean) {
@@ -122,5 +131,54 @@ test('a move does not wait for ever on a worker that never answers: it is answer
   assert.deepEqual(calls, [0.5]);
   // The start snapshot's full frame is still held; the move went out as a plain frame (no on switch).
   assert.equal(received.length, 15);
+  bridge.stop();
+});
+
+/** Waits (in 5 ms steps, at most 5 s) until `ok` holds. */
+async function until(ok: () => boolean) {
+  for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(ok(), 'waited 5 s');
+}
+
+test('a move whose answer is late goes out after its patience from what is made (provisional), is not fitted here, and goes out again when the answer comes', async () => {
+  const { made, settle, done } = workerAnswer();
+  const { bridge, received, values, calls, move } = await start(false, false, (_a, _b, alpha) => (!done() ? made : undefined), 10, () => true);
+  move(0.5);
+  await until(() => received.length === 15);
+  assert.equal(calls.length, 0, 'nothing decoded here');
+  assert.equal(bridge.counters().provisional, 1);
+  assert.equal(values.get('/eqmorph/band/2/gain'), Math.fround(-1));
+  // While the answer is still being made, the next move goes out provisionally too.
+  move(0.75);
+  await until(() => bridge.counters().provisional === 2);
+  assert.equal(values.get('/eqmorph/band/2/gain'), Math.fround(-1.5));
+  settle();
+  await until(() => calls.length > 0);
+  await turns(5);
+  // The newest state, now from the made answer; nothing more provisional.
+  assert.deepEqual(calls, [0.75]);
+  assert.equal(values.get('/eqmorph/band/2/gain'), Math.fround(1.5));
+  assert.equal(bridge.counters().provisional, 2);
+  bridge.stop();
+});
+
+test('a channel given a new pair waits for its first answer as a start does: nothing provisional, nothing fitted here', async () => {
+  const { made, settle, done } = workerAnswer();
+  const { bridge, received, calls, move, pick } = await start(false, false, (a) => (a === 'bright' && !done() ? made : undefined), 10, () => true);
+  move(0.5);
+  await until(() => received.length === 15);
+  const before = calls.length;
+  pick('bright');
+  // Well past the patience of a move: the new pair's first frame is still waiting.
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(received.length, 15);
+  assert.equal(calls.length, before);
+  assert.equal(bridge.counters().provisional, 0);
+  settle();
+  // Decoded once made (this decoder's answer does not depend on the words, so no datagram changes).
+  await until(() => calls.length > before);
+  await turns(5);
+  assert.equal(calls.length, before + 1);
+  assert.equal(bridge.counters().provisional, 0);
   bridge.stop();
 });

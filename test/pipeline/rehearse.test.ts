@@ -6,7 +6,7 @@ import { DEFAULT_MAPPING } from '../../src/cli/run.js';
 import { PACKAGE_ROOT } from '../../src/data/paths.js';
 import type { EqSettings } from '../../src/eq/bands.js';
 import type { MorphDecoder } from '../../src/morph/morph-state.js';
-import { alphaMoves, rehearse } from '../../src/pipeline/rehearse.js';
+import { alphaMoves, rehearsalMapping, rehearse } from '../../src/pipeline/rehearse.js';
 import { loadMapping } from '../../src/profiles/load.js';
 import type { Mapping } from '../../src/profiles/types.js';
 import { decodeOscPacket } from '../../src/transports/osc-packet.js';
@@ -81,4 +81,27 @@ test('no rehearsal when asked for none or when nothing is bound to alpha', async
   const noAlpha: Mapping = { ...mapping, instances: mapping.instances.map((i) => ({ ...i, bindings: i.bindings.filter((b) => b.target !== 'alpha') })) };
   assert.deepEqual(alphaMoves(noAlpha), []);
   assert.equal((await rehearse({ mapping: noAlpha, decoder, moves: 100 })).moves, 0);
+});
+
+test('a desk rehearses one channel of each kind: eight X32 channels on one controller are one, another output or input is another', async () => {
+  const desk = await loadMapping(join(PACKAGE_ROOT, 'mappings', 'nanokontrol2-x32.yaml'));
+  assert.equal(desk.instances.length, 8);
+  assert.deepEqual(rehearsalMapping(desk).instances.map((i) => i.name), ['ch1']);
+  // A second output, and a channel whose alpha comes from another input, are kinds of their own.
+  const [first, second, third] = desk.instances;
+  const other = { ...desk, outputs: new Map([...desk.outputs, ['bus', desk.outputs.get(first!.output)!]]), instances: [first!, { ...second!, output: 'bus' }, { ...third!, bindings: third!.bindings.map((b) => (b.target === 'alpha' ? { ...b, source: { ...b.source, input: 'page' } } : b)) }] };
+  assert.deepEqual(rehearsalMapping(other).instances.map((i) => i.name), [first!.name, second!.name, third!.name]);
+  // One instance of each kind already: the mapping as it is.
+  const single = await loadMapping(DEFAULT_MAPPING);
+  assert.equal(rehearsalMapping(single), single);
+});
+
+test('a rehearsal asks before every move whether the real bridge is being played, and ends there once it is', async () => {
+  const mapping = await loadMapping(DEFAULT_MAPPING);
+  let asks = 0;
+  const r = await rehearse({ mapping, decoder, moves: 10, rounds: 1, endWhen: () => ++asks > 3 });
+  // Three moves played ("not played" three times), then the fourth answer ends it.
+  assert.equal(r.moves, 3);
+  assert.equal(asks, 4);
+  assert.equal((await rehearse({ mapping, decoder, moves: 10, rounds: 1, endWhen: () => false })).moves, 10);
 });
