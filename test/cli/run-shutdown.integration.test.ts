@@ -53,9 +53,13 @@ on_exit: ${onExit}
       if (i > 0) await new Promise((r) => setTimeout(r, 5));
       child.kill(sig);
     }
-    const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    // How soon it exits is the load's as much as the bridge's (the time is printed, not asserted): the bound only tells
+    // a hang from a slow exit on a busy machine, as the start's does.
+    let hang: NodeJS.Timeout | undefined;
+    const result = await Promise.race([exited, new Promise<null>((r) => (hang = setTimeout(() => r(null), 60_000)))]);
+    clearTimeout(hang);
     if (result === null) child.kill('SIGKILL');
-    assert.ok(result !== null, 'exited within 5 s of the signal');
+    assert.ok(result !== null, 'exited within a minute of the signal');
     await new Promise((r) => setTimeout(r, 100)); // datagrams sent just before exit are still being read
     return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before), written: [...readdirSync(cwd), ...readdirSync(dir).filter((f) => f !== 'm.yaml')] };
   } finally {
