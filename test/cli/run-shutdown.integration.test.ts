@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { eqmorph } from '../support/cli.js';
 import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
-// `eqmorph run` as a process (the CLI from source): signals, on_exit and an exit code; the command's start-up errors
-// (a port in use, a missing or damaged model) called in this process, as the other CLI tests call commands.
+// `eqmorph run` as a process (the CLI from source): signals and on_exit; its start-up errors, which need no process of
+// their own, through the command dispatcher in this process (test/support/cli.ts).
 
 // Absolute, so that the process can run in an empty directory of its own.
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
@@ -123,9 +123,9 @@ test('an OSC input port already in use is one line and exit code 1; --debug adds
   }
 });
 
-test('an --osc-out host name that does not resolve is one line and exit code 2, before anything opens', () => {
-  const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--osc-out', 'no-such-host.invalid:9001'], { encoding: 'utf8' });
-  assert.equal(r.status, 2, r.stderr);
+test('an --osc-out host name that does not resolve is one line and exit code 2, before anything opens', async () => {
+  const r = await eqmorph('run', '--no-web', '--osc-out', 'no-such-host.invalid:9001');
+  assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--osc-out: the host name "no-such-host\.invalid" could not be resolved/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
