@@ -342,7 +342,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     // Fitted outputs rehearse on a stand-in table: their own are still being built, and an interim fit per move would
     // cost a millisecond each and reorder the build queue. Background builds wait meanwhile (paused above).
     const standIns = new Map([...fitted].map(([name, f]) => [name, f.standIn()]));
-    // Where tables are fitted (a desk), the rehearsal waits while the real bridge is played: each call says whether it
+    // Where tables are fitted (a desk), the rehearsal ends once the real bridge is played: each call says whether it
     // took events since the last. A desk's first second is busy enough without it (its channels' starts, the workers'
     // replies); a plain mapping's rehearsal is short, and its moves were measured beside real ones (docs/performance.md).
     let seen = 0;
@@ -352,7 +352,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       seen = events;
       return moved && !stopping;
     };
-    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves, ...(fitted.size > 0 ? { yieldTo: played } : {}) })
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves, ...(fitted.size > 0 ? { endWhen: played } : {}) })
       .then((r) => {
         if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
       })

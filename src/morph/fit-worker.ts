@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { BandSpec } from '../eq/bands.js';
 import { PARAM_COUNT } from '../eq/bands.js';
 import { fitAlongPath, fitLayoutSample, seedFromSource } from './layout-path.js';
-import { mixRows, shapePathSteps, straightenedPoint, straightenSample } from './path-shape.js';
+import { shapePathSteps, straightenedPoint, straightenSample } from './path-shape.js';
 import type { DecoderMessage, FitRequest, FitReply, PointSource } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
 
@@ -49,7 +49,7 @@ function warmUp(): void {
   const [a, b] = WARM_UP_WORDS;
   for (let k = 1; k <= WARM_UP_ROUNDS; k++) {
     const alpha = k / (WARM_UP_ROUNDS + 1);
-    const row = straightenSample(a, b, mixRows(a, b, alpha), alpha);
+    const row = straightenSample(a, b, alpha);
     fitLayoutSample(row, WARM_UP_LAYOUT, seedFromSource(row, WARM_UP_LAYOUT));
   }
 }

@@ -27,8 +27,12 @@ function stepsPerParam(specs: readonly BandSpec[]): (ParamSteps | null)[] {
   });
 }
 
-/** Largest difference (dB) between a response and a target, with the RMS difference as a tie-breaker. */
-function errorOf(r: ArrayLike<number>, target: ArrayLike<number>): number {
+/**
+ * How far a response is from a target: the largest difference (dB) and the RMS difference. Snapping minimises their
+ * sum: the largest alone left EQs whose every other point leaned one way (clear on a 6-band desk: 0.057 dB mean error
+ * where the sum's choice holds 0.030 dB and a smaller largest difference too).
+ */
+function errorOf(r: ArrayLike<number>, target: ArrayLike<number>): { worst: number; sum: number } {
   let worst = 0;
   let sq = 0;
   for (let i = 0; i < r.length; i++) {
@@ -36,7 +40,7 @@ function errorOf(r: ArrayLike<number>, target: ArrayLike<number>): number {
     worst = Math.max(worst, d);
     sq += d * d;
   }
-  return worst + 1e-3 * Math.sqrt(sq / r.length);
+  return { worst, sum: worst + Math.sqrt(sq / r.length) };
 }
 
 /** Passes over the parameters at most: each pass tries the neighbouring step of every stepped parameter. */
@@ -46,8 +50,8 @@ const PASSES = 3;
  * Layout parameters on the desk's steps, chosen to keep their response (`respond`, dB) near `target` (dB on the same
  * points): starting from each
  * parameter's nearest step (what rounding one by one gives), each stepped parameter in turn tries the steps either side
- * of its nearest, keeping a move that lowers the largest error; passes repeat while one helps, and no parameter ends
- * more than one step from its nearest. Rounding one by one adds up: a desk with 0.25 dB gain steps, 201 frequencies and 72 Qs held an EQ up
+ * of its nearest, keeping a move that lowers the error (errorOf's sum) without taking the largest difference past
+ * rounding's; passes repeat while one helps, and no parameter ends more than one step from its nearest. Rounding one by one adds up: a desk with 0.25 dB gain steps, 201 frequencies and 72 Qs held an EQ up
  * to 0.29 dB from its fitted response where every error leaned the same way. Parameters without steps are kept.
  */
 export function snapToSteps(specs: readonly BandSpec[], params: readonly number[], target: ArrayLike<number>, respond: (params: readonly number[]) => ArrayLike<number>): number[] {
@@ -56,7 +60,8 @@ export function snapToSteps(specs: readonly BandSpec[], params: readonly number[
   const nearest = params.map((v, j) => (steps[j] ? Math.round(position(steps[j]!, v)) : null));
   const at = nearest.slice();
   const valueOf = (idx: readonly (number | null)[]) => idx.map((i, j) => (i === null ? params[j]! : stepValue(steps[j]!, i)));
-  let best = errorOf(respond(valueOf(at)), target);
+  const rounded = errorOf(respond(valueOf(at)), target);
+  let best = rounded.sum;
   for (let pass = 0; pass < PASSES; pass++) {
     let moved = false;
     for (let j = 0; j < at.length; j++) {
@@ -67,8 +72,8 @@ export function snapToSteps(specs: readonly BandSpec[], params: readonly number[
         if (candidate === i || candidate < 0 || candidate >= steps[j]!.count) continue;
         at[j] = candidate;
         const e = errorOf(respond(valueOf(at)), target);
-        if (e < best - 1e-9) {
-          best = e;
+        if (e.sum < best - 1e-9 && e.worst <= rounded.worst + 1e-9) {
+          best = e.sum;
           moved = true;
           break;
         }

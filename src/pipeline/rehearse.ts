@@ -30,15 +30,13 @@ export interface RehearsalOptions {
   /** How long one move may take to reach the bridge before the rehearsal gives up on the rest (a busy machine). */
   readonly moveTimeoutMs?: number;
   /**
-   * Asked before each move: while it answers true (the real bridge is being played), the rehearsal waits, YIELD_MS at a
-   * time. Real moves warm the same code, and a rehearsal's frames and garbage beside them only delay them: a desk's
-   * first faders met young-generation collections of 2-10 ms every 30-50 ms while it ran.
+   * Asked before each move: once it answers true (the real bridge is being played), the rehearsal ends there. Real moves
+   * warm the same code, and a rehearsal's frames and garbage beside them only delay them: a desk's first faders met
+   * young-generation collections of 2-10 ms every 30-50 ms while it ran. (Waiting instead would hold the background
+   * builds, paused for the rehearsal, for as long as a fader moves.)
    */
-  readonly yieldTo?: () => boolean;
+  readonly endWhen?: () => boolean;
 }
-
-/** How long a rehearsal waits each time it yields to the real bridge. */
-const YIELD_MS = 20;
 
 export interface Rehearsal {
   /** Moves the bridge processed. */
@@ -148,7 +146,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
         for (let k = played; k < last; k++) {
           const move = moves[k % moves.length]!;
           const u = ((k + 1) * PHI) % 1;
-          while (opts.yieldTo?.()) await new Promise((r) => setTimeout(r, YIELD_MS));
+          if (opts.endWhen?.()) return { moves: played, sent: sent + bridge.counters().sent, ms: performance.now() - t0 };
           const before = bridge.counters().events;
           if (move.kind === 'osc') client.send(move.packet(u), ports.get(move.input)!, '127.0.0.1');
           else bridge.inject(move.event(u));

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
+import { eqmorph } from '../support/cli.js';
 import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
 
-// `eqmorph run` as a process (the CLI from source, as the decode tests run it): signals, on_exit, and model errors.
+// `eqmorph run` as a process (the CLI from source): signals and on_exit; its start-up errors, which need no process of
+// their own, through the command dispatcher in this process (test/support/cli.ts).
 
 // Absolute, so that the process can run in an empty directory of its own.
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
@@ -51,9 +53,13 @@ on_exit: ${onExit}
       if (i > 0) await new Promise((r) => setTimeout(r, 5));
       child.kill(sig);
     }
-    const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    // How soon it exits is the load's as much as the bridge's (the time is printed, not asserted): the bound only tells
+    // a hang from a slow exit on a busy machine, as the start's does.
+    let hang: NodeJS.Timeout | undefined;
+    const result = await Promise.race([exited, new Promise<null>((r) => (hang = setTimeout(() => r(null), 60_000)))]);
+    clearTimeout(hang);
     if (result === null) child.kill('SIGKILL');
-    assert.ok(result !== null, 'exited within 5 s of the signal');
+    assert.ok(result !== null, 'exited within a minute of the signal');
     await new Promise((r) => setTimeout(r, 100)); // datagrams sent just before exit are still being read
     return { ...result, ms: result.at - sentAt, stdout, stderr, after: received.slice(before), written: [...readdirSync(cwd), ...readdirSync(dir).filter((f) => f !== 'm.yaml')] };
   } finally {
@@ -105,38 +111,38 @@ test('an OSC input port already in use is one line and exit code 1; --debug adds
   await new Promise<void>((r) => busy.bind(0, '127.0.0.1', r));
   try {
     const port = busy.address().port;
-    const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`], { encoding: 'utf8' });
-    assert.equal(r.status, 1, r.stderr);
+    const r = await eqmorph('run', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    const d = spawnSync(process.execPath, [...CLI, 'run', '--debug', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`], { encoding: 'utf8' });
-    assert.equal(d.status, 1, d.stderr);
+    const d = await eqmorph('run', '--debug', '--no-web', '--rehearse', '0', '--osc-in', `127.0.0.1:${port}`);
+    assert.equal(d.code, 1, d.stderr);
     assert.match(d.stderr, /\n\s+at /);
   } finally {
     busy.close();
   }
 });
 
-test('an --osc-out host name that does not resolve is one line and exit code 2, before anything opens', () => {
-  const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--osc-out', 'no-such-host.invalid:9001'], { encoding: 'utf8' });
-  assert.equal(r.status, 2, r.stderr);
+test('an --osc-out host name that does not resolve is one line and exit code 2, before anything opens', async () => {
+  const r = await eqmorph('run', '--no-web', '--osc-out', 'no-such-host.invalid:9001');
+  assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--osc-out: the host name "no-such-host\.invalid" could not be resolved/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
-test('a missing model directory fails at start with one line naming it, and exit code 2', () => {
-  const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--model', join(tmpdir(), 'eqmorph-no-such-model')], { encoding: 'utf8' });
-  assert.equal(r.status, 2);
+test('a missing model directory fails at start with one line naming it, and exit code 2', async () => {
+  const r = await eqmorph('run', '--no-web', '--model', join(tmpdir(), 'eqmorph-no-such-model'));
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /eqmorph-no-such-model.*no model directory/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
-test('a corrupt model directory fails at start with one line naming it, and exit code 2', () => {
+test('a corrupt model directory fails at start with one line naming it, and exit code 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-corrupt-model-'));
   try {
     writeFileSync(join(dir, 'meta.json'), 'garbage\nmore garbage\n'); // a parser quotes this text, newlines and all
-    const r = spawnSync(process.execPath, [...CLI, 'run', '--no-web', '--model', dir], { encoding: 'utf8' });
-    assert.equal(r.status, 2);
+    const r = await eqmorph('run', '--no-web', '--model', dir);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /corrupt or incomplete model directory/);
     assert.ok(r.stderr.includes(dir));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -145,7 +151,7 @@ test('a corrupt model directory fails at start with one line naming it, and exit
   }
 });
 
-test('a model whose weights hold NaN is refused at load with one line naming the file, and exit code 2', () => {
+test('a model whose weights hold NaN is refused at load with one line naming the file, and exit code 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-nan-model-'));
   try {
     cpSync(resolve('models/default'), dir, { recursive: true });
@@ -153,8 +159,8 @@ test('a model whose weights hold NaN is refused at load with one line naming the
     for (let i = 0; i < weights.length; i += 4096) weights.writeFloatLE(Number.NaN, i);
     writeFileSync(join(dir, 'decoder.weights.bin'), weights);
     for (const args of [['run', '--no-web'], ['decode', 'warm', 'bright', '--alpha', '0.5']]) {
-      const r = spawnSync(process.execPath, [...CLI, ...args, '--model', dir], { encoding: 'utf8' });
-      assert.equal(r.status, 2, r.stderr);
+      const r = await eqmorph(...args, '--model', dir);
+      assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /decoder\.weights\.bin: weight .* is NaN; the model is damaged/);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }

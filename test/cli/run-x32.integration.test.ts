@@ -53,19 +53,26 @@ test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 
   writeFileSync(file, mappingText(x32.port));
   const backend = createFakeMidiBackend([PORT]);
   const log: string[] = [];
-  const run = await startRun({ mapping: file, midiBackend: backend }, (l) => log.push(l));
+  // No table cache: the tables are built here, as on a first start.
+  const run = await startRun({ mapping: file, midiBackend: backend, cache: false }, (l) => log.push(l));
+  // A fader is played from the start (channel 8's, held at its alpha 0 by pickup) until every table is built: a desk's
+  // rehearsal ends when the real bridge is played, and the background builds it paused go on.
+  const playing = setInterval(() => backend.emit(PORT, [0xb0, CHANNELS - 1, 0]), 10);
   try {
     assert.ok(log.some((l) => /instance ch1 -> x32: .*fitted to the target's 4/.test(l)), log.join('\n'));
     // At start: every channel's EQ switched on, the band types set, and the client registered for updates.
     // A channel whose table is still building may send its bands a turn before its full snapshot (on switch first).
-    await until('the start snapshot', () => x32.value('/ch/08/eq/4/q') !== undefined && x32.value('/ch/08/eq/on') !== undefined && x32.xremotes() >= 1, 15000);
+    const channels = Array.from({ length: CHANNELS }, (_, i) => String(i + 1).padStart(2, '0'));
+    await until('the start snapshot', () => channels.every((ch) => x32.value(`/ch/${ch}/eq/4/q`) !== undefined && x32.value(`/ch/${ch}/eq/on`) !== undefined) && x32.xremotes() >= 1, 15000);
     for (let c = 1; c <= CHANNELS; c++) {
       const ch = String(c).padStart(2, '0');
       assert.equal(x32.value(`/ch/${ch}/eq/on`), 1);
       assert.deepEqual([1, 2, 3, 4].map((b) => x32.value(`/ch/${ch}/eq/${b}/type`)), [1, 2, 2, 4]);
     }
     const fitted = run.layoutDecoders().get('x32')!;
-    await until('fitted tables for every pair', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 60000);
+    await until('fitted tables for every pair, a fader moving', () => PAIRS.every(([a, b]) => fitted.ready(a, b)), 60000);
+    clearInterval(playing);
+    assert.ok(run.bridge().counters().events > 0, 'the fader was played');
 
     const positions = Array.from({ length: CHANNELS }, (_, i) => Math.round((127 * (i + 1)) / (CHANNELS + 1)));
     // Pickup takeover: each fader first meets the channel's alpha (0), then moves.
@@ -111,6 +118,7 @@ test('mappings/nanokontrol2-x32.yaml: eight nanoKONTROL2 faders morph eight X32 
       assert.ok(Math.abs(k - Math.round(k)) < 1e-4, `${s.address} ${String(s.value)} is off the desk's grid`);
     }
   } finally {
+    clearInterval(playing);
     await run.stop();
     await x32.close();
     rmSync(dir, { recursive: true });

@@ -90,15 +90,16 @@ test('in a layout with some bands on steps, the others keep their values exactly
   [0, 1, 5, 6, 7, 8, 9].forEach((j) => assert.ok(onScale(SCALES[j]!, snapped[j]!), `parameter ${j}: ${snapped[j]}`));
 });
 
-test('snapping goes on while a pass helps: where rounding leans, no single step of a parameter beside its nearest lowers the error further', () => {
+test('snapping goes on while a pass helps: where rounding leans, no single step of a parameter beside its nearest lowers the error further within rounding\'s largest difference', () => {
   const p = [3.12, 632.46, 2.12, 632.46, 1, 4.12, 632.46, 1, 1.12, 632.46];
   const target = respond(p);
   const snapped = snapToSteps(SPECS, p, target, respond);
-  // the error snapping minimises: the largest difference, the RMS difference a thousandth as heavy as a tie-breaker
+  // the error snapping minimises: the largest difference plus the RMS difference, never past rounding's largest difference
+  const cap = maxAbs(respond(p.map((v, j) => nearestStep(SCALES[j]!, v))), target);
   const error = (q: readonly number[]) => {
     const r = respond(q);
     const d = Array.from(r, (v, i) => Math.abs(v - target[i]!));
-    return Math.max(...d) + 1e-3 * Math.sqrt(d.reduce((s, x) => s + x * x, 0) / d.length);
+    return Math.max(...d) > cap + 1e-9 ? Infinity : Math.max(...d) + Math.sqrt(d.reduce((s, x) => s + x * x, 0) / d.length);
   };
   const best = error(snapped);
   p.forEach((v, j) => {

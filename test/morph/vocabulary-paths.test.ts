@@ -24,8 +24,9 @@ const wordPair = () => fc.tuple(fc.constantFrom(...model.terms), fc.constantFrom
 // α drawn uniformly over 0..1 (fc.double's defaults crowd near 0).
 const alpha = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
 
-// Within the 0.1 dB slack of `monotonic` for 486 of the 490 pairs `eqmorph eval` measures (the share is checked on a
-// seeded sample below); per pair, 0.5 dB holds for every measured one (the largest fall back, meaty -> breezy, is 0.49 dB).
+// Within the 0.1 dB slack of `monotonic` for 488 of the 490 pairs `eqmorph eval` measures (the share is checked on a
+// seeded sample below); per pair, 0.5 dB holds for every measured one (the largest fall back, scary -> audaz, is 0.12 dB;
+// 0.32 dB, meaty -> breezy's, with the 80-epoch model of docs/performance.md).
 test('monotonic: for any word pair, further along the fader is never more than 0.5 dB nearer A nor further from B', () => {
   fc.assert(
     fc.property(wordPair(), alpha, alpha, ([a, b], x, y) => {
@@ -41,14 +42,15 @@ test('monotonic: for any word pair, further along the fader is never more than 0
 });
 
 // Per pair, the bounds every one of the 490 pairs `eqmorph eval` measures keeps (largest there: step ratio 1.49, length
-// ratio 4.19, excursion 1.40 dB, fall back 0.49 dB; the length and the fall back are meaty -> breezy's, whose two broad
-// bands trade signs); the targets for the vocabulary as a whole (97 % monotonic, length ratio p95 2.0, ...) are
-// checked on a seeded sample below. Between two words that sound nearly alike a length ratio divides by a small
-// distance, and such a path can go back and forth along its straight line: brash -> feo, the nearest pair of the
-// vocabulary (0.24 dB apart), is 2.7 dB long, 11 times its straight distance. So a path's length is bounded as
-// 4.5 times the straight distance plus 2 dB. Of the 3812 pairs under 1 dB apart (every one measured), 5 are longer than
-// 4.5 times; brash -> feo comes nearest the bound (1.6 dB past 4.5 times), then breezy -> martial (0.75 dB apart, 5.5
-// times, 0.72 dB past).
+// ratio 2.43, excursion 1.01 dB, fall back 0.12 dB; meaty -> breezy, whose two broad bands trade signs, had the length
+// 4.19 and the excursion 1.40 dB until its path was relaxed); the targets for the vocabulary as a whole (97 % monotonic,
+// length ratio p95 2.0, ...) are checked on a seeded sample below. Between two words that sound nearly alike a length
+// ratio divides by a small distance, and such a path can go back and forth along its straight line: brash -> feo, the
+// nearest pair of the vocabulary (0.24 dB apart), is 1.6 dB long, 6.7 times its straight distance. So a path's length
+// is bounded as 4.5 times the straight distance plus 2 dB. Before paths were relaxed, all 3812 pairs under 1 dB apart
+// were measured: 5 were longer than 4.5 times, and brash -> feo came nearest the bound (2.7 dB long, 1.6 dB past 4.5
+// times), then breezy -> martial (0.72 dB past); of the 25 nearest it then, brash -> feo is still the nearest now (0.53
+// dB past 4.5 times).
 test('even: for any word pair, no step of 0.01 changes the sound more than twice the mean step, and the path stays near the straight line', () => {
   fc.assert(
     fc.property(wordPair(), ([a, b]) => {

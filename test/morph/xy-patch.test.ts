@@ -83,21 +83,22 @@ test('each edge of the pad is the two-word path between its corners within 0.05 
 
 // Inside the pad a point blends the settings of all four edges, and a step there can move the response much more than
 // a step along any edge: the two-word paths between these corner words move at most 0.23 dB per 0.01 (bright -> huge),
-// the pad up to 1.06 dB (wild, uniforme, uniforme, raspy at 0.754, 0.482, along y), the largest of 3 million random
-// steps and a local search from the 60 largest; 295 of those steps (one in 10,000) were over 0.5 dB.
-test('a 0.01 move in x or y changes the pad response by at most 1.25 dB anywhere, for random corner sets', () => {
+// the pad up to 1.15 dB (uniforme, raspy, grating, uniforme at 0.657, 0.508, along y), the largest found by 3.6 million
+// random steps and a local search from the largest (a search, not every step); about one step in 9,000 is over 0.5 dB.
+test('a 0.01 move in x or y changes the pad response by at most 1.5 dB anywhere, for random corner sets', () => {
   fc.assert(
     fc.property(cornerSets(), unit, unit, fc.boolean(), (c, x, y, alongX) => {
       ready(c);
       const [x2, y2] = alongX ? [Math.min(1, x + 0.01), y] : [x, Math.min(1, y + 0.01)];
       const step = maxAbsDiff(padResponse(c, x, y), padResponse(c, x2, y2));
-      assert.ok(step <= 1.25, `${c.join(',')} at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
+      assert.ok(step <= 1.5, `${c.join(',')} at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
     }),
     {
       numRuns: 300,
       examples: [
         [['uniforme', 'warm', 'bright', 'blaring'], 0.177, 0.424, true],
         [['wild', 'uniforme', 'uniforme', 'raspy'], 0.754, 0.482, false],
+        [['uniforme', 'raspy', 'grating', 'uniforme'], 0.657, 0.508, false],
       ],
     },
   );

@@ -96,11 +96,12 @@ test('a desk rehearses one channel of each kind: eight X32 channels on one contr
   assert.equal(rehearsalMapping(single), single);
 });
 
-test('a rehearsal asks before every move whether the real bridge is being played, waits while it is, and still plays every move', async () => {
+test('a rehearsal asks before every move whether the real bridge is being played, and ends there once it is', async () => {
   const mapping = await loadMapping(DEFAULT_MAPPING);
   let asks = 0;
-  const r = await rehearse({ mapping, decoder, moves: 10, rounds: 1, yieldTo: () => ++asks <= 3 });
-  assert.equal(r.moves, 10);
-  // Three answers "played" (each a wait), then one "not played" per move.
-  assert.equal(asks, 3 + 10);
+  const r = await rehearse({ mapping, decoder, moves: 10, rounds: 1, endWhen: () => ++asks > 3 });
+  // Three moves played ("not played" three times), then the fourth answer ends it.
+  assert.equal(r.moves, 3);
+  assert.equal(asks, 4);
+  assert.equal((await rehearse({ mapping, decoder, moves: 10, rounds: 1, endWhen: () => false })).moves, 10);
 });
