@@ -57,7 +57,8 @@ Runs the bridge: control surfaces in (MIDI, OSC), EQ parameters out.
   --no-web              do not serve the web monitor
   --rehearse N          alpha moves played through private copies of the bridge on 127.0.0.1 as it starts
                         (default ${DEFAULT_REHEARSAL_MOVES}, about 0.4 s beside the running bridge; 0 = none): the fader
-                        moves after it are as quick as later ones. Nothing of it reaches a device.
+                        moves after it are as quick as later ones. Nothing of it reaches a device. It plays one channel of
+                        each kind; with fitted outputs (a desk) it stops as soon as a real control is moved.
   --no-cache            build every fitted table afresh, and keep none (default: kept in $XDG_CACHE_HOME/eqmorph or
                         ~/.cache/eqmorph, by model, band layout and term pair, so the next start of the same show is ready at once)
   --fit-workers N       worker threads that fit tables for targets with their own band layout (default 1; 0 = on the
