@@ -51,6 +51,12 @@ function gridSpan(alpha: number): [number, number] {
   return [i, x - i];
 }
 
+/** The interim grid's samples an answer at alpha reads: the two around it, or one where alpha is on a grid point (a desk's channels start at α 0). */
+function samplesAt(alpha: number): number[] {
+  const [i, f] = gridSpan(alpha);
+  return f === 0 ? [i] : f === 1 ? [i + 1] : [i, i + 1];
+}
+
 const pairKey = (termA: string, termB: string) => `${termA}\u0000${termB}`;
 /** Tells decoders apart in a shared scheduler's keys: two outputs with the same layout each build their own tables. */
 let decoders = 0;
@@ -112,12 +118,9 @@ export class FittedDecoder {
    */
   private interimAnswer(termA: string, termB: string, alpha: number): Band[] {
     const grid = this.gridOf(termA, termB);
-    const at = (k: number): number[] => this.sample(termA, termB, grid, k) ?? this.fitHere(termA, termB, grid, k);
-    const [i, f] = gridSpan(alpha);
-    // An answer on a grid point (a desk's channels start at alpha 0) needs that point alone.
-    if (f === 0) return layoutBands(this.specs, at(i));
-    if (f === 1) return layoutBands(this.specs, at(i + 1));
-    return readLayoutTable(layoutTable(this.specs, [{ params: at(i), maeDb: 0 }, { params: at(i + 1), maeDb: 0 }]), f);
+    for (const k of samplesAt(alpha)) if (!this.sample(termA, termB, grid, k)) this.fitHere(termA, termB, grid, k);
+    // Every sample the answer needs is fitted now: the provisional reading is the answer.
+    return this.provisional(termA, termB, alpha)!;
   }
 
   /**
@@ -202,9 +205,7 @@ export class FittedDecoder {
    */
   settled(termA: string, termB: string, alpha: number, urgent = false): Promise<void> | undefined {
     if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return undefined;
-    const [i, f] = gridSpan(alpha);
-    const needed = f === 0 ? [i] : f === 1 ? [i + 1] : [i, i + 1];
-    const waits = needed.map((k) => this.ask(termA, termB, k, urgent)).filter((w): w is Promise<void> => w !== undefined);
+    const waits = samplesAt(alpha).map((k) => this.ask(termA, termB, k, urgent)).filter((w): w is Promise<void> => w !== undefined);
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
 

@@ -143,17 +143,19 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
       const bridge = startBridge({ mapping, decoder: opts.decoder, oscInputs, oscOutputs, midiInputs: new Map(), midiOutputs: new Map(), feedbackSinks, layoutDecoders: opts.layoutDecoders, startSnapshot: false });
       try {
         const last = Math.round(((round + 1) * opts.moves) / rounds);
+        // What was played so far, where the rehearsal ends early.
+        const sofar = () => ({ moves: played, sent: sent + bridge.counters().sent, ms: performance.now() - t0 });
         for (let k = played; k < last; k++) {
           const move = moves[k % moves.length]!;
           const u = ((k + 1) * PHI) % 1;
-          if (opts.endWhen?.()) return { moves: played, sent: sent + bridge.counters().sent, ms: performance.now() - t0 };
+          if (opts.endWhen?.()) return sofar();
           const before = bridge.counters().events;
           if (move.kind === 'osc') client.send(move.packet(u), ports.get(move.input)!, '127.0.0.1');
           else bridge.inject(move.event(u));
           // Each move in its own turn of the event loop, so each is a frame of its own, as a fader's moves at 1 kHz are.
           const deadline = performance.now() + timeout;
           while (bridge.counters().events === before && performance.now() < deadline) await nextTurn();
-          if (bridge.counters().events === before) return { moves: played, sent: sent + bridge.counters().sent, ms: performance.now() - t0 };
+          if (bridge.counters().events === before) return sofar();
           await nextTurn();
           played++;
         }
