@@ -32,7 +32,6 @@ const ALONE = new Set([
   'test/web/browser.integration.test.ts', // Chromium
   'test/web/sound-map.browser.integration.test.ts', // Chromium
   'test/web/page-details.integration.test.ts', // Chromium
-  'test/cli/train-data.test.ts', // spawns the CLI
   'test/cli/mapping-option.test.ts', // changes the working directory
 ]);
 /** At most this many files share a process, so that the shared processes still spread over the lanes. */
