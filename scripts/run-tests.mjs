@@ -29,11 +29,14 @@ const ALONE = new Set([
   'test/morph/xy-patch.test.ts', // builds many pair tables
   'test/web/monitor.integration.test.ts', // spawns the monitor
   'test/cli/run-x32-emulator.integration.test.ts', // builds and drives the X32 emulator on its fixed port
-  'test/web/browser.integration.test.ts', // Chromium
-  'test/web/sound-map.browser.integration.test.ts', // Chromium
-  'test/web/page-details.integration.test.ts', // Chromium
   'test/cli/mapping-option.test.ts', // changes the working directory
 ]);
+/**
+ * Files that share a process apart from their folder's: the Chromium files, which open their contexts in one browser
+ * (test/support/browser.ts), started once for the three.
+ */
+const TOGETHER = [['test/web/browser.integration.test.ts', 'test/web/page-details.integration.test.ts', 'test/web/sound-map.browser.integration.test.ts']];
+const inSets = new Set(TOGETHER.flat());
 /** At most this many files share a process, so that the shared processes still spread over the lanes. */
 const GROUP_FILES = 12;
 /** A process may not hang the run: after this long it is stopped, and its unfinished files run again alone. */
@@ -50,11 +53,12 @@ function lastTimes() {
   }
 }
 
-/** The processes to start: each ALONE file alone, the others by folder, in runs of at most GROUP_FILES. */
+/** The processes to start: each ALONE file alone, each TOGETHER set's chosen files, the others by folder, in runs of at most GROUP_FILES. */
 function plan(files) {
   const units = files.filter((f) => ALONE.has(f)).map((f) => [f]);
+  for (const set of TOGETHER) if (files.some((f) => set.includes(f))) units.push(set.filter((f) => files.includes(f)));
   const byFolder = new Map();
-  for (const f of files.filter((f) => !ALONE.has(f))) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
+  for (const f of files.filter((f) => !ALONE.has(f) && !inSets.has(f))) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
   for (const group of byFolder.values()) {
     const parts = Math.ceil(group.length / GROUP_FILES);
     const size = Math.ceil(group.length / parts);
@@ -68,11 +72,11 @@ const files = collect('test').filter((f) => filter.length === 0 || filter.some((
 const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 2);
 const times = lastTimes();
 // A file never timed counts as long, so a new slow file does not end the run alone. With no times at all (a fresh
-// clone), the ALONE files go first, in their list's order, then the groups, most files first.
-const aloneOrder = [...ALONE];
+// clone), the ALONE files go first, in their list's order, then the TOGETHER sets, then the groups, most files first.
+const aloneOrder = [...ALONE, ...TOGETHER.map((set) => set[0])];
 const estimate = (unit) =>
   Object.keys(times).length === 0
-    ? (ALONE.has(unit[0]) ? 1e9 - aloneOrder.indexOf(unit[0]) : unit.length)
+    ? (aloneOrder.includes(unit[0]) ? 1e9 - aloneOrder.indexOf(unit[0]) : unit.length)
     : unit.reduce((ms, f) => ms + (times[f] ?? Infinity), PROCESS_MS);
 const queue = plan(files).sort((a, b) => estimate(b) - estimate(a) || a[0].localeCompare(b[0]));
 const scratch = mkdtempSync(join(tmpdir(), 'eqmorph-tests-'));

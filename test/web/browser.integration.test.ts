@@ -20,8 +20,8 @@ describe('web monitor in a browser', { skip }, () => {
   const run = () => bridge.run;
 
   before(async () => {
-    bridge = await startMonitoredRun(null);
     browser = await openBrowser({ width: 1280, height: 860 });
+    bridge = await startMonitoredRun(null);
     ({ context, page } = browser);
     await page.goto(run().web!.url);
     await page.locator('#link[data-state="open"]').waitFor();

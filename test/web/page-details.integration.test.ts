@@ -14,8 +14,8 @@ describe('web monitor details at 420 px', { skip }, () => {
   const alpha = () => bridge.run.bridge().state().get('main')!.alpha;
 
   before(async () => {
-    bridge = await startMonitoredRun(null);
     browser = await openBrowser({ width: 420, height: 900 });
+    bridge = await startMonitoredRun(null);
     page = browser.page;
     await page.goto(bridge.run.web!.url);
     await page.locator('#link[data-state="open"]').waitFor();

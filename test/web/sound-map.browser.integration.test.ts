@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { noBrowser as skip, openBrowser, type OpenBrowser } from '../support/browser.js';
 import { readSoundMap } from '../../src/model/sound-map-file.js';
 import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { startMonitoredRun, until, type MonitoredRun } from './running-monitor.js';
 
 // The sound map and the XY pad on the page of a running bridge, in headless Chromium: readable labels, and playable.
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join('test-output', 'web');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`;
 
 interface Box {
   readonly term: string;
@@ -34,22 +32,16 @@ function overlapping(boxes: readonly Box[]): string[] {
 
 describe('sound map and XY pad in a browser', { skip }, () => {
   let bridge: MonitoredRun;
+  let browser: OpenBrowser;
   let context: BrowserContext;
   let page: Page;
-  let profileDir: string;
   const map = readSoundMap(DEFAULT_MODEL_DIR)!;
   const state = () => bridge.run.bridge().state().get('main')!;
 
   before(async () => {
+    browser = await openBrowser({ width: 1280, height: 1000 });
+    ({ context, page } = browser);
     bridge = await startMonitoredRun(null);
-    profileDir = mkdtempSync(join(tmpdir(), 'eqmorph-chromium-map-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
     await page.goto(bridge.run.web!.url);
     await page.locator('#link[data-state="open"]').waitFor();
     await page.locator('#map[data-labels]').waitFor();
@@ -57,9 +49,8 @@ describe('sound map and XY pad in a browser', { skip }, () => {
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await bridge?.stop();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const labels = async (): Promise<Box[]> => JSON.parse((await page.locator('#map').getAttribute('data-labels')) ?? '[]');
