@@ -20,16 +20,14 @@ function collect(dir) {
 }
 
 /**
- * Files that run in a process of their own, longest first: they drive other processes or a browser and wait on them
- * (sharing a process would only lengthen the longest lane), change the process's state, or take long enough alone.
+ * Files that run in a process of their own, longest first: they drive other processes and wait on them (sharing a
+ * process would only lengthen the longest lane), or take long enough alone. Every other file shares its process: one
+ * that changes the working directory or a global restores it before its test awaits anything.
  */
 const ALONE = new Set([
   'test/cli/run-shutdown.integration.test.ts', // spawns the CLI and signals it; the longest file
   'test/package/install.integration.test.ts', // packs and installs the package
   'test/morph/xy-patch.test.ts', // builds many pair tables
-  'test/web/monitor.integration.test.ts', // spawns the monitor
-  'test/cli/run-x32-emulator.integration.test.ts', // builds and drives the X32 emulator on its fixed port
-  'test/cli/mapping-option.test.ts', // changes the working directory
 ]);
 /**
  * Files that share a process apart from their folder's: the Chromium files, which open their contexts in one browser
@@ -37,8 +35,11 @@ const ALONE = new Set([
  */
 const TOGETHER = [['test/web/browser.integration.test.ts', 'test/web/page-details.integration.test.ts', 'test/web/sound-map.browser.integration.test.ts']];
 const inSets = new Set(TOGETHER.flat());
-/** At most this many files share a process, so that the shared processes still spread over the lanes. */
-const GROUP_FILES = 12;
+/**
+ * At most this many files share a process. A folder is one process (starting one and loading what its files import
+ * costs 1-3 s of CPU each time); the lanes are balanced by taking the longest first.
+ */
+const GROUP_FILES = 30;
 /** A process may not hang the run: after this long it is stopped, and its unfinished files run again alone. */
 const PROCESS_TIMEOUT_MS = 600_000;
 const TIMES_FILE = join('node_modules', '.cache', 'eqmorph-tests', 'times.json');
