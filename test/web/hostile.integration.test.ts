@@ -8,7 +8,7 @@ import { webStatsLine } from '../../src/web/page-sockets.js';
 import { startWebMonitor, type WebMonitor } from '../../src/web/monitor.js';
 import { TOKEN_COOKIE } from '../../src/web/access.js';
 import { until } from '../support/until.js';
-import { clientFrame, rawExchange, rawSocket, statusOf, upgradeRequest } from './raw-http.js';
+import { clientFrame, rawExchange, rawSocket, statusOf, upgradeRequest, upgradeStatus } from './raw-http.js';
 
 // Requests from a hostile client over real TCP on 127.0.0.1: none of them may end the process; each is answered and counted.
 const TOKEN = 'hostile-test-token';
@@ -37,8 +37,8 @@ for (const token of [null, TOKEN]) {
       assert.equal(statusOf(page), 403);
       assert.equal(statusOf(await rawExchange(monitor.port, upgradeRequest(`/ws?token=${TOKEN}`, [`Origin: http://${evil}`], evil))), 403);
       const allowed = `mixer-pc.local:${monitor.port}`;
-      assert.equal(statusOf(await rawExchange(monitor.port, upgradeRequest(`/ws?token=${TOKEN}`, [`Origin: http://${allowed}`], allowed))), 101);
-      assert.equal(statusOf(await rawExchange(monitor.port, upgradeRequest(`/ws?token=${TOKEN}`, [], `localhost:${monitor.port}`))), 101);
+      assert.equal(await upgradeStatus(monitor.port, upgradeRequest(`/ws?token=${TOKEN}`, [`Origin: http://${allowed}`], allowed)), 101);
+      assert.equal(await upgradeStatus(monitor.port, upgradeRequest(`/ws?token=${TOKEN}`, [], `localhost:${monitor.port}`)), 101);
     });
   });
 }

@@ -23,6 +23,26 @@ export function rawExchange(port: number, bytes: string | Uint8Array, ms = 1000)
   });
 }
 
+/**
+ * Sends an upgrade request alone and resolves with the status of the answer's head, closing then: a switched connection
+ * stays open, so waiting for its close or its silence would only wait.
+ */
+export function upgradeStatus(port: number, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let head = '';
+    socket.on('data', (c) => {
+      head += c.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.destroy();
+      resolve(statusOf(head));
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(statusOf(head)));
+    socket.write(request);
+  });
+}
+
 /** The status code of the first response line, or 0 when there was none. */
 export const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
 
