@@ -495,11 +495,12 @@ export async function runCommand(args: string[]): Promise<number> {
     reloadTimer = setTimeout(() => void run.reload(), 200);
   });
   out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
+  // Every 5 s; EQMORPH_STATS_MS changes it (a test of --stats waits for the first print).
   const statsTimer = values.stats
     ? setInterval(() => {
         for (const line of healthLines(run.health())) out(line);
         if (run.web) out(webStatsLine(run.web.counters()));
-      }, 5000)
+      }, Number(process.env.EQMORPH_STATS_MS) || 5000)
     : null;
   await stopSignal;
   if (statsTimer) clearInterval(statsTimer);

@@ -17,7 +17,7 @@ import { until } from '../support/until.js';
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
 
 
-async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals | NodeJS.Signals[], extraArgs: string[] = [], ready = /running/) {
+async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals | NodeJS.Signals[], extraArgs: string[] = [], ready = /running/, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-'));
   const { socket: rx, received } = await oscReceiver();
   const inPort = await freeUdpPort();
@@ -38,7 +38,7 @@ on_exit: ${onExit}
   );
   // An empty working and home directory: afterwards they must still be empty (run writes nothing), as must the mapping's.
   const cwd = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-cwd-'));
-  const child = spawn(process.execPath, [...CLI, 'run', '--no-web', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, HOME: cwd } });
+  const child = spawn(process.execPath, [...CLI, 'run', '--no-web', '--mapping', file, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { ...process.env, ...env, HOME: cwd } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -81,7 +81,8 @@ test('SIGTERM with on_exit: flat sends every gain 0 dB to the output, closes and
 });
 
 test('SIGINT with on_exit: hold sends nothing more, closes and exits 0; --stats printed every transport and the bridge', async () => {
-  const r = await runAndSignal('hold', 'SIGINT', ['--stats'], /stats: bridge/);
+  // --stats prints every 5 s; here every half second, so that the first print comes soon after the start snapshot.
+  const r = await runAndSignal('hold', 'SIGINT', ['--stats'], /stats: bridge/, { EQMORPH_STATS_MS: '500' });
   assert.match(r.stdout, /stats: in {2}surface open: in 0, out 0, dropped 0, errors 0, reconnects 0/);
   assert.match(r.stdout, /stats: out eq open: in 0, out 15, dropped 0, errors 0, reconnects 0/);
   assert.match(r.stdout, /stats: bridge: events 0, sent 15, .*clamped 0.*errors 0, resyncs 0/);
