@@ -11,6 +11,9 @@ import { decodeOscPacket, encodeOscMessage } from '../../src/transports/osc-pack
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 import { until } from '../support/until.js';
 
+// Each bridge starts without the rehearsal (rehearse: 0): it plays on private copies of the bridge, never reaches a
+// surface's feedback, and cost each start 0.5-1 s of CPU.
+
 /** Polls until `pred` holds; fails with `what` if it never does (a generous bound, not a timing claim). */
 async function udpReceiver() {
   const sock = dgram.createSocket('udp4');
@@ -61,7 +64,7 @@ test('OSC feedback over UDP: start state, a preset or swap on another control mo
       '{ source: surface.dump, target: dump }',
     ]),
   });
-  const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 } }, () => {});
+  const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 }, rehearse: 0 }, () => {});
   const tx = dgram.createSocket('udp4');
   const port = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
   const send = (address: string, args: (number | string)[], types: string) => tx.send(Buffer.from(encodeOscMessage(address, args, types)), port, '127.0.0.1');
@@ -117,7 +120,7 @@ test('a term changed from outside the surfaces (the monitor) reaches the text fi
     'surface.yaml': OSC_SURFACE,
     'm.yaml': oscMapping(fb.port, 9, '', ['{ source: surface.termA, target: term_a }']),
   });
-  const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 } }, () => {});
+  const run = await startRun({ mapping: join(dir, 'm.yaml'), oscIn: { host: '127.0.0.1', port: 0 }, rehearse: 0 }, () => {});
   try {
     await until('the start term', () => fb.got.some((m) => m.value === 'warm'), 15000);
     run.bridge().inject({ input: 'surface', control: 'termA', value: { kind: 'text', value: 'clear' }, raw: ['clear'], time: performance.now() });
@@ -155,7 +158,7 @@ controls:
     }),
   });
   const backend = createFakeMidiBackend(['Desk MIDI 1']);
-  const run = await startRun({ mapping: join(dir, 'm.yaml'), midiBackend: backend }, () => {});
+  const run = await startRun({ mapping: join(dir, 'm.yaml'), midiBackend: backend, rehearse: 0 }, () => {});
   const sent = () => backend.sent('Desk MIDI 1');
   const bend = (u: number) => {
     const v = Math.round(u * 16383);

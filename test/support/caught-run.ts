@@ -46,7 +46,7 @@ export interface CaughtRun {
   stop(): Promise<void>;
 }
 
-export async function startCaughtRun(opts: Pick<RunOptions, 'mapping' | 'web'> = { mapping: DEFAULT_MAPPING }): Promise<CaughtRun> {
+export async function startCaughtRun(opts: Pick<RunOptions, 'mapping' | 'web' | 'rehearse'> = { mapping: DEFAULT_MAPPING }): Promise<CaughtRun> {
   const rx = await oscReceiver();
   const tx = dgram.createSocket('udp4');
   const log: string[] = [];

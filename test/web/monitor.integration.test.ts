@@ -135,6 +135,7 @@ test('with a token on a non-loopback host it starts and prints a warning', async
       oscIn: { host: '127.0.0.1', port: 0 },
       oscOut: { host: '127.0.0.1', port: 9 },
       web: { listen: { host: '0.0.0.0', port: 0 }, token: TOKEN },
+      rehearse: 0,
     },
     (line) => log.push(line),
   );
@@ -147,7 +148,7 @@ test('with a token on a non-loopback host it starts and prints a warning', async
 });
 
 test('a port already in use is one line naming the fix, and exit code 1', async () => {
-  const holder = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: 9 }, web: { listen: { host: '127.0.0.1', port: 0 }, token: null } }, () => {});
+  const holder = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: 9 }, web: { listen: { host: '127.0.0.1', port: 0 }, token: null }, rehearse: 0 }, () => {});
   try {
     const r = await eqmorph('run', '--web', String(holder.web!.port));
     assert.equal(r.code, 1, r.stderr);

@@ -36,7 +36,7 @@ test('after a reload the page sees the new instances and its commands reach the 
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-web-reload-'));
   const file = join(dir, 'm.yaml');
   writeFileSync(file, mappingText(['one']));
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, web: { listen: { host: '127.0.0.1', port: 0 }, token: null } }, () => {});
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, web: { listen: { host: '127.0.0.1', port: 0 }, token: null }, rehearse: 0 }, () => {});
   const ws = new WebSocket(run.web!.url.replace('http:', 'ws:') + 'ws');
   const frames: Frame[] = [];
   ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Frame));
