@@ -44,7 +44,7 @@ test('a MIDI output port that vanishes is reported, retried and reopened by name
   const { file, cleanup } = mappingFile(OSC_TO_MIDI);
   const backend = createFakeMidiBackend(['EQ Out']);
   const log: string[] = [];
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI, rehearse: 0 }, (l) => log.push(l));
   try {
     await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 15_000);
     backend.removePort('EQ Out');
@@ -72,7 +72,7 @@ test('a MIDI port object whose sends fail is reported, and recovers on the next 
   const { file, cleanup } = mappingFile(OSC_TO_MIDI);
   const backend = createFakeMidiBackend(['EQ Out']);
   const log: string[] = [];
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI, rehearse: 0 }, (l) => log.push(l));
   const alpha = (value: number) => run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value }, raw: [], time: 0 });
   try {
     await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 15_000);
@@ -103,7 +103,7 @@ instances:
 `);
   const backend = createFakeMidiBackend(['nano 1']);
   // A fixed arrival clock: a loaded machine must not make the LSB look stale (the 20 ms window is tested in the decoder).
-  const run = await startRun({ mapping: file, midiBackend: backend, oscOut: { host: '127.0.0.1', port: 9 }, midiTiming: { now: () => 0 } }, () => {});
+  const run = await startRun({ mapping: file, midiBackend: backend, oscOut: { host: '127.0.0.1', port: 9 }, midiTiming: { now: () => 0 }, rehearse: 0 }, () => {});
   try {
     const v = 9000;
     backend.emit('nano 1', [0xf0, ...new Array(4000).fill(0x11), 0xf7]);

@@ -32,7 +32,7 @@ instances:
   );
   const backend = createFakeMidiBackend(['EQ Out']);
   const log: string[] = [];
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend }, (l) => log.push(l));
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, rehearse: 0 }, (l) => log.push(l));
   const tx = dgram.createSocket('udp4');
   try {
     assert.ok(log.some((l) => /out eq: MIDI .*EQ Out.*3125 bytes\/s budget/.test(l)), log.join('\n'));
@@ -83,7 +83,7 @@ instances:
   let received = 0;
   rx.on('message', () => received++);
   // A fixed arrival clock: on a loaded machine the MSB's frame can take longer than the 20 ms pair window to send.
-  const run = await startRun({ mapping: file, oscOut: { host: '127.0.0.1', port: rx.address().port }, midiBackend: backend, midiTiming: { now: () => 0 } }, () => {});
+  const run = await startRun({ mapping: file, oscOut: { host: '127.0.0.1', port: rx.address().port }, midiBackend: backend, midiTiming: { now: () => 0 }, rehearse: 0 }, () => {});
   try {
     const v = 12000; // a 14-bit fader position: MSB on CC 7, LSB on CC 39
     backend.emit('nanoKONTROL2 MIDI 1', [0xb0, 7, v >> 7]);

@@ -23,7 +23,7 @@ test('invalid YAML syntax, an empty file and a deleted file are reported, and th
   const file = join(dir, 'm.yaml');
   writeFileSync(file, mappingText);
   const log: string[] = [];
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 } }, (l) => log.push(l));
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, rehearse: 0 }, (l) => log.push(l));
   try {
     run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: 0.25 }, raw: [], time: 0 });
     const running = run.mapping();

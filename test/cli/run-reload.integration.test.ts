@@ -35,7 +35,7 @@ test('editing the mapping swaps the bindings, keeps the morph state, and an inva
   writeFileSync(file, mappingText(false));
   const log: string[] = [];
   // The free port comes through --osc-in, as a user would override it.
-  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 } }, (l) => log.push(l));
+  const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, rehearse: 0 }, (l) => log.push(l));
   const tx = dgram.createSocket('udp4');
   const port = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
   const alpha = (v: number) => tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [v], 'f')), port, '127.0.0.1');
