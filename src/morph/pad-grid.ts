@@ -155,7 +155,10 @@ export function readPadGrid(grid: PadGrid, tables: PadTables, x: number, y: numb
   const onTop = j === n - 1;
   const onLeft = i === 0;
   const onRight = i === n - 1;
-  const [sb, st, sl, sr] = sides as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const sb = sides[0]!;
+  const st = sides[1]!;
+  const sl = sides[2]!;
+  const sr = sides[3]!;
   if (onBottom) readPairTableSpace(tables[0], x, sb);
   if (onTop) readPairTableSpace(tables[1], x, st);
   if (onLeft) readPairTableSpace(tables[2], y, sl);
