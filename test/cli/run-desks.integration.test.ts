@@ -95,7 +95,7 @@ test('mappings/nanokontrol2-yamaha-dm7.yaml: the DM7 double holds eqmorph\'s fit
       await until('the start queries answered', () => run.bridge().deskCounters().get('dm7')!.answers >= 8 * 14, 10000);
       const sent = run.bridge().counters().sent;
       desk.edit('MIXER:Current/InCh/PEQ/Band/Gain 0 1', 1200);
-      await until('the edit is counted', () => run.bridge().deskCounters().get('dm7')!.edits === 1, 5000);
+      await until('the edit is counted', () => run.bridge().deskCounters().get('dm7')!.edits === 1, 15_000);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(run.bridge().counters().sent, sent, 'a desk report made eqmorph send');
       assert.equal(dm7.counters().dropped, 0);
@@ -134,7 +134,7 @@ function yamahaDeskTest(title: string, file: string, list: RcpParameterList, out
         await until('the start queries answered', () => run.bridge().deskCounters().get(output)!.answers >= queries, 10000);
         const sent = run.bridge().counters().sent;
         desk.edit(...edit);
-        await until('the edit is counted', () => run.bridge().deskCounters().get(output)!.edits === 1, 5000);
+        await until('the edit is counted', () => run.bridge().deskCounters().get(output)!.edits === 1, 15_000);
         await new Promise((r) => setTimeout(r, 200));
         assert.equal(run.bridge().counters().sent, sent, 'a desk report made eqmorph send');
       });

@@ -46,14 +46,14 @@ test('a MIDI output port that vanishes is reported, retried and reopened by name
   const log: string[] = [];
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
   try {
-    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 5000);
+    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 15_000);
     backend.removePort('EQ Out');
-    await until('the loss on stdout', () => log.some((l) => /out eq: error — .*EQ Out.*disappeared/.test(l)), 5000);
+    await until('the loss on stdout', () => log.some((l) => /out eq: error — .*EQ Out.*disappeared/.test(l)), 15_000);
     run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value: 1 }, raw: [], time: 0 });
     backend.clearSent();
     backend.addPort('EQ Out');
-    await until('the return on stdout', () => log.some((l) => /out eq: open$/.test(l)), 5000);
-    await until('a full snapshot to the returned port', () => backend.sent('EQ Out').length >= 13, 5000);
+    await until('the return on stdout', () => log.some((l) => /out eq: open$/.test(l)), 15_000);
+    await until('a full snapshot to the returned port', () => backend.sent('EQ Out').length >= 13, 15_000);
     const health = run.health().transports.find((t) => t.name === 'eq')!;
     assert.equal(health.status.state, 'open');
     assert.equal(health.counters.reconnects, 1);
@@ -75,15 +75,15 @@ test('a MIDI port object whose sends fail is reported, and recovers on the next 
   const run = await startRun({ mapping: file, oscIn: { host: '127.0.0.1', port: 0 }, midiBackend: backend, midiTiming: FAST_MIDI }, (l) => log.push(l));
   const alpha = (value: number) => run.bridge().inject({ input: 'surface', control: 'alpha', value: { kind: 'continuous', value }, raw: [], time: 0 });
   try {
-    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 5000);
+    await until('the start snapshot', () => backend.sent('EQ Out').length > 0, 15_000);
     backend.failSends('USB transfer failed');
     alpha(0.5);
-    await until('the failure on stdout', () => log.some((l) => /out eq: error — .*USB transfer failed/.test(l)), 5000);
+    await until('the failure on stdout', () => log.some((l) => /out eq: error — .*USB transfer failed/.test(l)), 15_000);
     assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
     backend.failSends(null);
     alpha(0.9);
-    await until('the recovery on stdout', () => log.some((l) => /out eq: open$/.test(l)), 5000);
-    await until('a resync after recovery', () => run.bridge().counters().resyncs === 1, 5000);
+    await until('the recovery on stdout', () => log.some((l) => /out eq: open$/.test(l)), 15_000);
+    await until('a resync after recovery', () => run.bridge().counters().resyncs === 1, 15_000);
   } finally {
     await run.stop();
     cleanup();
@@ -141,12 +141,12 @@ instances:
   const tx = dgram.createSocket('udp4');
   try {
     const inPort = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
-    await until('the refusal on stdout', () => log.some((l) => /out bad: error — /.test(l)), 5000);
+    await until('the refusal on stdout', () => log.some((l) => /out bad: error — /.test(l)), 15_000);
     const errorsBefore = run.health().transports.find((t) => t.name === 'bad')!.counters.errors;
     const from = rx.received.length;
     tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [0.8], 'f')), inPort, '127.0.0.1');
-    await until('the good output answering', () => gain(rx.received.slice(from), 5) !== undefined, 5000);
-    await until('the bad output trying again', () => run.health().transports.find((t) => t.name === 'bad')!.counters.errors > errorsBefore, 5000);
+    await until('the good output answering', () => gain(rx.received.slice(from), 5) !== undefined, 15_000);
+    await until('the bad output trying again', () => run.health().transports.find((t) => t.name === 'bad')!.counters.errors > errorsBefore, 15_000);
     const lines = healthLines(run.health());
     assert.ok(lines.some((l) => /^stats: out bad error .*errors [1-9]/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^stats: out good open: in 0, out [1-9]/.test(l)), lines.join('\n'));
@@ -165,19 +165,19 @@ test('an OSC destination that goes away and comes back on its port gets the next
   const tx = dgram.createSocket('udp4');
   const alpha = (a: number) => tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [a], 'f')), (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port, '127.0.0.1');
   try {
-    await until('the start snapshot', () => rx.received.length >= 15, 5000);
+    await until('the start snapshot', () => rx.received.length >= 15, 15_000);
     await new Promise<void>((r) => rx.socket.close(() => r()));
     alpha(0.3); // into the void
-    await until('alpha 0.3 taken', () => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 5000);
+    await until('alpha 0.3 taken', () => Math.abs(run.bridge().state().get('main')!.alpha - 0.3) < 1e-6, 15_000);
     rx = await oscReceiver(port);
     alpha(0.6);
-    await until('the returned destination receiving', () => gain(rx.received, 1) !== undefined, 5000);
+    await until('the returned destination receiving', () => gain(rx.received, 1) !== undefined, 15_000);
     // every band whose gain moves between alpha 0.3 and 0.6 reaches the returned destination, with its new value
     const direct = run.decoder.decode('warm', 'bright', 0.6);
     const previous = run.decoder.decode('warm', 'bright', 0.3);
     const moved = [1, 2, 3, 4, 5].filter((n) => Math.abs(direct[n - 1]!.gain - previous[n - 1]!.gain) > 0.05);
     assert.ok(moved.length > 0);
-    await until('every moved band at the returned destination', () => moved.every((n) => gain(rx.received, n) !== undefined), 5000);
+    await until('every moved band at the returned destination', () => moved.every((n) => gain(rx.received, n) !== undefined), 15_000);
     for (const n of moved) {
       const g = gain(rx.received, n);
       assert.ok(g !== undefined && Math.abs(g - direct[n - 1]!.gain) < 0.05, `band ${n}: ${g} vs ${direct[n - 1]!.gain}`);

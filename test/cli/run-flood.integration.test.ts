@@ -27,8 +27,8 @@ test('ten 60 KB terms are refused at once, counted, and the alpha sent right aft
 
   for (let i = 0; i < 10; i++) await bridge.send(huge(i));
   await bridge.send(encodeOscMessage('/eqmorph/alpha', [0.25], 'f'));
-  await until('the alpha after the long terms', () => bridge.run.bridge().state().get('main')!.alpha === Math.fround(0.25), 5000);
-  await until('its bands at the output', () => Math.abs((gainOf(1) ?? NaN) - expectedGain(0.25, 1)) < 0.05, 5000);
+  await until('the alpha after the long terms', () => bridge.run.bridge().state().get('main')!.alpha === Math.fround(0.25), 15_000);
+  await until('its bands at the output', () => Math.abs((gainOf(1) ?? NaN) - expectedGain(0.25, 1)) < 0.05, 15_000);
   assert.equal(input() - inBefore, 11);
   // Words a control sends together count once: only the newest is looked up.
   assert.ok(bridge.run.bridge().counters().rejected - before >= 1);
@@ -64,12 +64,12 @@ test('20,000 distinct unknown words mixed with alpha moves: each is refused or s
   await until('the last words looked up', () => {
     const c = bridge.run.bridge().counters();
     return input() - inBefore === c.events - before.events + (c.superseded - before.superseded);
-  }, 5000);
+  }, 15_000);
   const last = 0.875;
   await bridge.send(encodeOscMessage('/eqmorph/alpha', [last], 'f'));
-  await until('the final alpha', () => bridge.run.bridge().state().get('main')!.alpha === Math.fround(last), 5000);
-  await until('its bands at the output', () => Math.abs((gainOf(2) ?? NaN) - expectedGain(last, 2)) < 0.05, 5000);
-  await until('words refused', () => bridge.run.bridge().counters().rejected > before.rejected, 5000);
+  await until('the final alpha', () => bridge.run.bridge().state().get('main')!.alpha === Math.fround(last), 15_000);
+  await until('its bands at the output', () => Math.abs((gainOf(2) ?? NaN) - expectedGain(last, 2)) < 0.05, 15_000);
+  await until('words refused', () => bridge.run.bridge().counters().rejected > before.rejected, 15_000);
   const after = bridge.run.bridge().counters();
   assert.equal(bridge.run.bridge().state().get('main')!.termB, 'bright');
   assert.equal(after.errors, before.errors);
@@ -84,7 +84,7 @@ test('words and addresses with terminal escapes or new lines reach the log escap
   const address = encodeOscMessage('/eqmorph/E[1mbold', [1], 'i');
   address[address.indexOf(0x45)] = 0x1b;
   await bridge.send(address);
-  await until('both warnings', () => bridge.log.slice(from).filter((l) => /red|bold/.test(l)).length >= 2, 5000);
+  await until('both warnings', () => bridge.log.slice(from).filter((l) => /red|bold/.test(l)).length >= 2, 15_000);
   for (const line of bridge.log.slice(from)) assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(line));
   assert.ok(bridge.log.slice(from).some((l) => l.includes('\\x1b[31mred\\x0aFAKE')));
 });
@@ -101,18 +101,18 @@ test('a burst of unknown words, a known word and an alpha sent right after it: t
     for (let i = 0; i < 30; i++) burst.send(encodeOscMessage('/eqmorph/termB', [`qv${i}zx`], 's'));
     burst.send(encodeOscMessage('/eqmorph/termB', ['dark'], 's'));
     burst.send(encodeOscMessage('/eqmorph/alpha', [0.625], 'f'));
-    await until('the alpha', () => seen.some((s) => s.alpha === 0.625), 5000);
+    await until('the alpha', () => seen.some((s) => s.alpha === 0.625), 15_000);
     assert.deepEqual(seen.find((s) => s.alpha === 0.625), { alpha: 0.625, termB: 'dark' });
     // 32 datagrams read: the alpha and the words looked up are events, the others were superseded unread.
     await until('all 32 datagrams read and accounted for', () => {
       const c = bridge.run.bridge().counters();
       return input() - inBefore === 32 && c.events - before.events + (c.superseded - before.superseded) === 32;
-    }, 5000);
+    }, 15_000);
     assert.ok(bridge.run.bridge().counters().superseded - before.superseded > 0);
   } finally {
     sub.unsubscribe();
     burst.send(encodeOscMessage('/eqmorph/termB', ['bright'], 's'));
-    await until('term B back to bright', () => bridge.run.bridge().state().get('main')!.termB === 'bright', 5000);
+    await until('term B back to bright', () => bridge.run.bridge().state().get('main')!.termB === 'bright', 15_000);
     burst.close();
   }
 });

@@ -64,7 +64,7 @@ test('fuzz: hostile datagrams never stop the bridge; after each batch a valid al
       // A unique alpha per batch, so the assertion cannot be met by what a fuzz packet happened to set.
       const alpha = Math.fround(((batch++ % 97) + 1) / 199);
       await send(encodeOscMessage('/eqmorph/alpha', [alpha], 'f'));
-      await until(`alpha ${alpha} after a batch`, () => run.bridge().state().get('main')!.alpha === alpha, 5000);
+      await until(`alpha ${alpha} after a batch`, () => run.bridge().state().get('main')!.alpha === alpha, 15_000);
     }),
     { numRuns: 60 },
   );
@@ -82,7 +82,7 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the EQ its 
   await until('the reset state', () => {
     const s = run.bridge().state().get('main')!;
     return s.alpha === 0.375 && s.strength === 1 && !s.bypass && s.termA === 'warm' && s.termB === 'bright';
-  }, 5000);
+  }, 15_000);
   // Let the frames of the reset drain first, so that everything after `from` is the dump (a loaded machine delays them).
   for (let seen = -1; seen !== received.length; ) {
     seen = received.length;
@@ -90,7 +90,7 @@ test('fuzz: afterwards the bridge answers a valid alpha with exactly the EQ its 
   }
   const from = received.length;
   await send(encodeOscMessage('/eqmorph/dump'));
-  await until('a full dump', () => new Set(received.slice(from).map((m) => m.address)).size >= 15, 5000);
+  await until('a full dump', () => new Set(received.slice(from).map((m) => m.address)).size >= 15, 15_000);
   const msgs = received.slice(from);
   const direct = run.decoder.decode('warm', 'bright', 0.375);
   for (let n = 1; n <= 5; n++) {

@@ -20,7 +20,7 @@ test('an OSC output with nothing listening is reported as error, and once a list
   const log: string[] = [];
   const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port }, rehearse: 0 }, (l) => log.push(l));
   try {
-    await until('the refusal on stdout', () => log.some((l) => new RegExp(`out eq: error — .*Nothing is listening at 127\\.0\\.0\\.1:${port}`).test(l)), 5000);
+    await until('the refusal on stdout', () => log.some((l) => new RegExp(`out eq: error — .*Nothing is listening at 127\\.0\\.0\\.1:${port}`).test(l)), 15_000);
     assert.ok(run.health().transports.find((t) => t.name === 'eq')!.counters.errors > 0);
     // Nothing listens for a while: the output stays in error (probing), it does not flap back to open and resend.
     await new Promise((r) => setTimeout(r, 3500));
@@ -29,7 +29,7 @@ test('an OSC output with nothing listening is reported as error, and once a list
     const rx = await oscReceiver(port);
     try {
       await until('open again on stdout', () => log.some((l) => /out eq: open$/.test(l)), 10_000);
-      await until('a full snapshot at the new listener', () => new Set(rx.received.map((m) => m.address)).size >= 15, 5000);
+      await until('a full snapshot at the new listener', () => new Set(rx.received.map((m) => m.address)).size >= 15, 15_000);
       assert.equal(run.bridge().counters().resyncs, 1);
     } finally {
       rx.socket.close();
@@ -95,7 +95,7 @@ instances:
   const send = (v: number) => new Promise<void>((r) => tx.send(encodeOscMessage('/eqmorph/alpha', [v], 'f'), inPort, '127.0.0.1', () => r()));
   try {
     for (let i = 0; i < 50; i++) await send(0.5);
-    await until('all 50 dropped', () => run.bridge().counters().notAllowed === 50, 5000);
+    await until('all 50 dropped', () => run.bridge().counters().notAllowed === 50, 15_000);
     assert.equal(run.bridge().state().get('main')!.alpha, 0);
     const warnings = log.filter((l) => /not name/.test(l));
     assert.equal(warnings.length, 1, warnings.join('\n'));
@@ -103,13 +103,13 @@ instances:
     assert.match(healthLines(run.health()).join('\n'), /not allowed 50/);
     // A burst of words from that sender, held by the input until the newest: each one still counts as not allowed.
     for (let i = 0; i < 20; i++) tx.send(encodeOscMessage('/eqmorph/termB', [`w${i}`], 's'), inPort, '127.0.0.1');
-    await until('all 20 words dropped', () => run.bridge().counters().notAllowed === 70, 5000);
+    await until('all 20 words dropped', () => run.bridge().counters().notAllowed === 70, 15_000);
     assert.equal(run.bridge().counters().superseded, 0);
     // The same input allowing loopback takes the move.
     writeFileSync(file, mapping('[127.0.0.0/8]'));
     assert.equal(await run.reload(), true);
     await send(0.5);
-    await until('the move taken', () => run.bridge().state().get('main')!.alpha === 0.5, 5000);
+    await until('the move taken', () => run.bridge().state().get('main')!.alpha === 0.5, 15_000);
   } finally {
     tx.close();
     rx.socket.close();

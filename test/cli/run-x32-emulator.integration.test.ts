@@ -195,7 +195,7 @@ async function settle(run: Run, backend: FakeMidiBackend): Promise<void> {
   await until('the fitted warm/bright table', () => run.layoutDecoders().get('x32')!.ready('warm', 'bright'), 60000);
   backend.emit(PORT, [0xb0, 60, 127]);
   await until('the desk holds eqmorph\'s values', async () => (await compare(run, 'ch1', '/ch/01')).mismatches.length === 0, 15000);
-  await until('the answers to eqmorph\'s start queries', () => run.bridge().deskCounters().get('x32')!.answers >= 16, 5000);
+  await until('the answers to eqmorph\'s start queries', () => run.bridge().deskCounters().get('x32')!.answers >= 16, 15_000);
 }
 
 /** The encoded value eqmorph would send for an address of ch1 at a fader position. */
@@ -210,7 +210,7 @@ function encodedAt(run: Run, address: string, fader: number): number {
 async function engineerSets(run: Run, address: string, value: number, edits: number): Promise<void> {
   const sent = run.bridge().counters().sent;
   await emulator.set(address, value, 'f');
-  await until(`desk edit ${edits} counted`, () => run.bridge().deskCounters().get('x32')!.edits === edits, 5000);
+  await until(`desk edit ${edits} counted`, () => run.bridge().deskCounters().get('x32')!.edits === edits, 15_000);
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(run.bridge().counters().sent, sent, 'a report of the desk made eqmorph send (a feedback loop)');
   assert.equal((await emulator.query([address])).get(address), Math.fround(value), 'the edit stays on the desk until a move');
@@ -281,7 +281,7 @@ test('at start eqmorph asks the desk for every EQ parameter: the answers are rea
   await withRun(deskEditMapping('yield', 'jump'), async (run, backend) => {
     await settle(run, backend);
     const desk = run.bridge().deskCounters().get('x32')!;
-    await until('the answers to 16 queries', () => desk.answers === 16, 5000);
+    await until('the answers to 16 queries', () => desk.answers === 16, 15_000);
     assert.equal(desk.edits, 0);
     assert.equal(run.oscOutputs.get('x32')!.counters().dropped, 0);
   });

@@ -58,7 +58,7 @@ test('moving alpha sends the bands that changed, and the destination then holds 
   const previous = run.decoder.decode('warm', 'bright', alphaBefore);
   const moved = direct.map((band, k) => Math.abs(band.gain - previous[k]!.gain) > 0.05);
   assert.ok(moved.some((m) => m), `alpha ${alphaBefore} -> 0.5 moves some band`);
-  await until('every moved band sent', () => moved.every((m, k) => !m || value(received.slice(from), `/eqmorph/band/${k + 1}/gain`) !== undefined), 3000);
+  await until('every moved band sent', () => moved.every((m, k) => !m || value(received.slice(from), `/eqmorph/band/${k + 1}/gain`) !== undefined), 15_000);
   // received since start holds the start snapshot, the dump and every change: the destination's current state
   for (let n = 1; n <= 5; n++) {
     const g = value(received, `/eqmorph/band/${n}/gain`);
