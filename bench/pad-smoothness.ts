@@ -5,6 +5,7 @@
 import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
+import { seededRng } from '../src/data/random.js';
 import { PARAM_COUNT, PARAMS } from '../src/eq/bands.js';
 import { DEFAULT_GRID } from '../src/eq/grid.js';
 import { responseFromParams } from '../src/eq/response.js';
@@ -49,18 +50,6 @@ export interface PadSmoothnessResult {
   readonly load: readonly number[];
 }
 
-/** A seeded generator in 0..1 (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function benchPadSmoothness(opts: { sets: number; steps: number; pool?: boolean; seed?: number; log?: (line: string) => void }): Promise<PadSmoothnessResult> {
   const load = [loadavg()[0]!];
   await initBackend();
@@ -68,7 +57,7 @@ export async function benchPadSmoothness(opts: { sets: number; steps: number; po
   // The pad test's words (test/morph/xy-patch.test.ts), or the whole vocabulary.
   const picks = fc.sample(fc.shuffledSubarray(model.terms, { minLength: 10, maxLength: 10 }), { numRuns: 1, seed: 14 })[0]!;
   const words = opts.pool ? ['warm', 'bright', ...picks.filter((t) => t !== 'warm' && t !== 'bright')].slice(0, 12) : model.terms;
-  const rnd = random(opts.seed ?? 1);
+  const rnd = seededRng(opts.seed ?? 1);
   const decoder = new CachedDecoder(model, { maxPairs: 64 });
   const sides = [0, 1, 2, 3].map(() => new Float64Array(PARAM_COUNT));
   const out = new Float64Array(PARAM_COUNT);
