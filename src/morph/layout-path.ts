@@ -200,18 +200,35 @@ function* fitContinuous(rows: readonly ArrayLike<number>[], specs: readonly Band
   return fits as FitResult[];
 }
 
+/** How near the layout's copy of eqmorph's bands must sound to the row for the copy to count as exact, dB (largest difference on FIT_GRID). */
+const COPY_TOLERANCE_DB = 0.01;
+
 /**
- * Fits every row of a path, yielding after each fit, and returns the fits in α order. Where the layout has room for all of eqmorph's bands (a shelf of each kind,
- * three peaking bands or more), each sample is refined from the path's seed, which copies them: eqmorph's decoder moves
- * each band continuously along a path, so the copy does too, and the fit stays at it. Elsewhere the path is fitted as a
- * chain, each sample warm-started from its neighbour so the parameters follow one optimum; a chain can lose its optimum
- * where the target moves on, and one started from the other end usually loses it elsewhere, so both directions are
- * fitted and the chain with the smaller worst error is kept (both are continuous in the same way).
+ * Whether the layout's copy of a row's bands (its seed) sounds as the row does: false where a band of eqmorph's lies
+ * outside the layout's ranges (a Q below the desk's lowest, as eqmorph's broadest bands are) and the copy is clamped.
+ */
+function copiesExactly(row: ArrayLike<number>, specs: readonly BandSpec[], peaks: readonly number[]): boolean {
+  const copy = responseDb(layoutBands(specs, seedFromSource(row, specs, peaks)), FIT_GRID);
+  const target = responseFromParams(row, FIT_GRID);
+  for (let i = 0; i < target.length; i++) if (Math.abs(copy[i]! - target[i]!) > COPY_TOLERANCE_DB) return false;
+  return true;
+}
+
+/**
+ * Fits every row of a path, yielding after each fit, and returns the fits in α order. Where the layout has room for
+ * all of eqmorph's bands (a shelf of each kind, three peaking bands or more) and copies every row's bands exactly,
+ * each sample is refined from the path's seed, which copies them: eqmorph's decoder moves each band continuously along
+ * a path, so the copy does too, and the fit stays at it. Elsewhere the path is fitted as a chain, each sample
+ * warm-started from its neighbour so the parameters follow one optimum. That includes a layout with room for every band
+ * where some row's copy is clamped: fitted apart, its samples settle on different optima (the same sound by other
+ * bands), and a table read between two of them blends them through sounds neither has (a WING channel stepped 12 dB
+ * for 0.01 of α that way). A chain can lose its optimum where the target moves on, and one started from the other end
+ * usually loses it elsewhere, so both directions are fitted and the chain with the smaller worst error is kept (both
+ * are continuous in the same way).
  */
 function* fitEvery(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): Generator<void, FitResult[], void> {
   const peaks = pathPeaks(rows, specs);
-  const copies = copiesBands(specs);
-  if (copies) {
+  if (copiesBands(specs) && rows.every((row) => copiesExactly(row, specs, peaks))) {
     const fits: FitResult[] = [];
     for (const row of rows) {
       fits.push(fitLayoutSample(row, specs, seedFromSource(row, specs, peaks)));

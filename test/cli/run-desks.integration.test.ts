@@ -36,6 +36,21 @@ async function withShippedMapping(file: string, from: string, to: string, body: 
   }
 }
 
+/**
+ * Resolves once the bridge has sent nothing for half a second. The channels' start snapshots wait for the fit worker,
+ * and behind a channel being moved, so some may still be coming when channel 1's move has reached the desk (with no
+ * table in the cache, about a second after the start).
+ */
+async function sendsSettled(run: Run): Promise<void> {
+  let last = -1;
+  let since = Date.now();
+  await until('the start snapshots sent', () => {
+    const sent = run.bridge().counters().sent;
+    if (sent !== last) [last, since] = [sent, Date.now()];
+    return Date.now() - since >= 500;
+  }, 60_000);
+}
+
 /** The first instance's expected messages (address and wire value) for its current state. */
 function expected(run: Run, output: string) {
   const instance = run.mapping().instances[0]!;
@@ -83,6 +98,7 @@ test('mappings/nanokontrol2-yamaha-dm7.yaml: the DM7 double holds eqmorph\'s fit
       backend.emit(PORT, [0xb0, 0, 100]);
       const holds = () => expected(run, 'dm7').every((m) => m.transport === 'osc' && desk.value(m.address) === m.value);
       await until('the move reaches the desk', holds, 15000);
+      await until('channel 8\'s start snapshot', () => desk.value('MIXER:Current/InCh/PEQ/HighShelving/On 7 0') === 1, 30_000);
       assert.equal(desk.value('MIXER:Current/InCh/PEQ/On 0 0'), 1);
       assert.equal(desk.value('MIXER:Current/InCh/PEQ/LowShelving/On 0 0'), 1);
       assert.equal(desk.value('MIXER:Current/InCh/PEQ/HighShelving/On 7 0'), 1);
@@ -93,6 +109,7 @@ test('mappings/nanokontrol2-yamaha-dm7.yaml: the DM7 double holds eqmorph\'s fit
 
       // An engineer turns channel 1's band 2 gain on the desk: counted as a desk edit, nothing sent back.
       await until('the start queries answered', () => run.bridge().deskCounters().get('dm7')!.answers >= 8 * 14, 10000);
+      await sendsSettled(run);
       const sent = run.bridge().counters().sent;
       desk.edit('MIXER:Current/InCh/PEQ/Band/Gain 0 1', 1200);
       await until('the edit is counted', () => run.bridge().deskCounters().get('dm7')!.edits === 1, 15_000);
@@ -127,11 +144,21 @@ function yamahaDeskTest(title: string, file: string, list: RcpParameterList, out
         backend.emit(PORT, [0xb0, 0, 0]);
         backend.emit(PORT, [0xb0, 0, 100]);
         await until('the move reaches the desk', () => expected(run, output).every((m) => m.transport === 'osc' && desk.value(m.address) === m.value), 15000);
+        const held = () => {
+          try {
+            holds(desk);
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        await until('every channel\'s start snapshot', held, 30_000);
         holds(desk);
         assert.deepEqual(desk.refused, []);
         t.diagnostic(`${output} 4-band fit: max ${fitError(run, output).toFixed(3)} dB from eqmorph's five bands (warm -> bright, fader 100)`);
 
         await until('the start queries answered', () => run.bridge().deskCounters().get(output)!.answers >= queries, 10000);
+        await sendsSettled(run);
         const sent = run.bridge().counters().sent;
         desk.edit(...edit);
         await until('the edit is counted', () => run.bridge().deskCounters().get(output)!.edits === 1, 15_000);

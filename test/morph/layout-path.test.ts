@@ -158,6 +158,13 @@ test('a short path, or a layout that cannot copy every band, is fitted at every 
   for (const specs of [noLowShelf, noHighShelf, twoPeaks]) assert.equal(countFits(path(A, B, 12), specs).fits, 24);
 });
 
+test('a layout with room for every band whose copy of some row is clamped (a Q below its lowest) is fitted as a chain from both ends', () => {
+  // A's first peaking band has Q 1, B's first two 0.8 and 1: peaking bands that start at Q 1.2 cannot copy them.
+  const broadQ = SIX.map((s) => (s.type === 'peaking' ? { ...s, q: { min: 1.2, max: 10 } } : s));
+  assert.equal(countFits(path(A, B, 9), SIX).fits, 9, 'every copy exact: one fit per row');
+  assert.equal(countFits(path(A, B, 9), broadQ).fits, 18, 'a clamped copy: a chain from each end');
+});
+
 test('path peaks: the source peaking bands strongest on average over the path (mean |gain|), ordered by their mean frequency', () => {
   fc.assert(
     fc.property(fc.array(settingsArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (rows, k) => {
