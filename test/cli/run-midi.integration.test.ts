@@ -90,8 +90,7 @@ instances:
     const s = run.bridge().state().get('main')!;
     assert.ok(Math.abs(s.alpha - v / 16383) < 1e-9, String(s.alpha));
     assert.ok(Math.abs(s.strength - 0.7) < 1e-9, String(s.strength));
-    for (let i = 0; i < 100 && received < 16; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(received >= 16, `snapshot plus changes over OSC, got ${received}`);
+    await until(`snapshot plus changes over OSC (16 messages; ${received} so far)`, () => received >= 16, 15_000);
   } finally {
     await run.stop();
     rx.close();
