@@ -36,9 +36,14 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
   const tensorsBefore = tf.memory().numTensors;
   const predictUs = timePerEvent(Math.min(events, 3000), 100, (x) => model.decode(a, b, x));
   const pipelineUs = timePerEvent(events * 10, 1000, (x) => decoder.decode(a, b, x));
-  // An XY pad event: four edge-table reads and the Coons blend (the corners' tables built, as after a corner change settles).
+  // An XY pad event: while the corner set's grid builds, four edge-table reads and the Coons blend of their parameters;
+  // once it is built (as after a corner change settles), a read of its cell (two edge-table reads at most).
   const corners = [a, b, model.terms[2] ?? a, model.terms[3] ?? b] as const;
   for (const [p, q] of padEdges(corners)) decoder.prepare(p, q);
+  const xyPatchUs = timePerEvent(events * 10, 1000, (x) => decoder.decodeXY(corners, x, 1 - x));
+  const gridStart = process.cpuUsage();
+  decoder.preparePad(corners);
+  const gridCpu = process.cpuUsage(gridStart);
   const xyUs = timePerEvent(events * 10, 1000, (x) => decoder.decodeXY(corners, x, 1 - x));
   // A sound-map event: a bilinear read of the map's grid.
   const points = soundMapFor(model, opts.modelDir ?? DEFAULT_MODEL_DIR).map.points;
@@ -57,6 +62,9 @@ export async function benchDecode(opts: { quick?: boolean; modelDir?: string } =
     predictUs,
     pipelineUs,
     xyUs,
+    xyPatchUs,
+    /** CPU ms of building one corner set's grid (its edge tables built). */
+    padGridMs: (gridCpu.user + gridCpu.system) / 1000,
     mapUs,
     speedup: predictUs / pipelineUs,
     tableBuildMs: median(switchMs),

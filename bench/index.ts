@@ -78,7 +78,7 @@ const train = skipTrain ? null : (progress('training the default configuration')
 const loadAfter = loadavg();
 
 const result = {
-  decode: { predictUs: decode.predictUs, pipelineUs: decode.pipelineUs, xyUs: decode.xyUs, mapUs: decode.mapUs, speedup: decode.speedup, tableBuildMs: decode.tableBuildMs, tensorLeak: decode.tensorLeak },
+  decode: { predictUs: decode.predictUs, pipelineUs: decode.pipelineUs, xyUs: decode.xyUs, xyPatchUs: decode.xyPatchUs, padGridMs: decode.padGridMs, mapUs: decode.mapUs, speedup: decode.speedup, tableBuildMs: decode.tableBuildMs, tensorLeak: decode.tensorLeak },
   latency: { ...net.latency, seconds: net.seconds },
   latency32: net.latency32,
   burst: net.burst,
@@ -104,7 +104,12 @@ else {
   const L = result.latency;
   const rows: [string, string, string, string][] = [
     ['decode per event: model.predict | pair table', `${f(decode.predictUs, 1)} µs | ${f(decode.pipelineUs)} µs`, '>= 20x', `${f(decode.speedup, 0)}x ${ok(decode.speedup >= 20)}`],
-    ['decode per XY pad event | sound-map event', `${f(decode.xyUs)} µs | ${f(decode.mapUs)} µs`, '<= 5 µs', ok(decode.xyUs <= 5 && decode.mapUs <= 5)],
+    [
+      `decode per XY pad event (its grid built; ${f(decode.xyPatchUs)} µs while it builds, a grid ${f(decode.padGridMs, 0)} ms of CPU) | sound-map event`,
+      `${f(decode.xyUs)} µs | ${f(decode.mapUs)} µs`,
+      '<= 5 µs',
+      ok(decode.xyUs <= 5 && decode.xyPatchUs <= 5 && decode.mapUs <= 5),
+    ],
     [`latency at 1 kHz, p50 / p99 / max (${L.seconds} s)`, `${f(L.p50Ms)} / ${f(L.p99Ms)} / ${f(L.maxMs, 1)} ms`, 'p99 <= 1.0 ms', ok(L.p99Ms <= 1)],
     ['floor: bare UDP echo, p50 / p99', `${f(L.floorP50Ms)} / ${f(L.floorP99Ms)} ms`, '', ''],
     ['overhead: p99 / floor p99', `${f(L.overheadRatio)}x`, '<= 2.5x', ok(L.overheadRatio <= 2.5)],

@@ -10,7 +10,6 @@ import { soundMapFor } from '../model/sound-map-file.js';
 import { tiltAndBody } from '../model/sound-map.js';
 import { CachedDecoder } from '../morph/cached-decoder.js';
 import type { Corners } from '../morph/morph-state.js';
-import { padEdges } from '../morph/xy-patch.js';
 import { numberFlag } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -31,11 +30,11 @@ export function cornersFlag(raw: string, resolveTerm: (t: string) => string): Co
   return parts.map(resolveTerm) as unknown as Corners;
 }
 
-/** A decoder with the pad's four edge tables built, as a bridge has them once the corners are set. */
+/** A decoder with the pad's four edge tables and its grid built, as a bridge has them once the corners are set. */
 export function padDecoder(model: EqModel, corners: Corners | null, modelDir: string | undefined): CachedDecoder {
   const map = corners ? undefined : soundMapFor(model, modelDir ?? DEFAULT_MODEL_DIR).map.points;
   const decoder = new CachedDecoder(model, { soundMap: map });
-  if (corners) for (const [a, b] of padEdges(corners)) decoder.prepare(a, b);
+  if (corners) decoder.preparePad(corners);
   decoder.map?.build();
   return decoder;
 }

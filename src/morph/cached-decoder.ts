@@ -9,7 +9,7 @@ import { pairTable, readPairTable, type PairTable } from './pair-table.js';
 import type { SoundMapPoint } from '../model/sound-map.js';
 import { MapGrid } from './map-grid.js';
 import type { Corners } from './morph-state.js';
-import { XyPatch } from './xy-patch.js';
+import { padEdges, XyPatch } from './xy-patch.js';
 import { shapePath, shapePathSteps, straightenedPoint } from './path-shape.js';
 
 /**
@@ -37,6 +37,8 @@ export interface CachedDecoderOptions {
   readonly steps?: number;
   /** Pairs kept at once (each costs steps x 13 doubles, about 13 kB at 129 steps). */
   readonly maxPairs?: number;
+  /** XY pads (corner sets) whose grids are kept at once, about 13 kB each (default 8). */
+  readonly maxPads?: number;
   /** Where background builds run (one per process, shared with the fitted decoders); by default one of its own. */
   readonly scheduler?: BuildScheduler;
   /** Decode in plain JavaScript where it matches tfjs (default true); false: always tfjs. */
@@ -89,14 +91,25 @@ export class CachedDecoder {
     this.map = opts.soundMap ? new MapGrid(model, opts.soundMap, undefined, undefined, dense ? (zs) => zs.map((z) => dense.decode(z)) : undefined) : null;
     this.pool = opts.pool ?? null;
     if (this.pool && this.dense) this.pool.useDecoder(this.dense.toData());
+    this.pad = new XyPatch(this, { scheduler: this.scheduler, maxGrids: opts.maxPads });
   }
 
-  private readonly pad = new XyPatch(this);
+  private readonly pad: XyPatch;
   readonly map: MapGrid | null;
 
-  /** The XY pad over four corner words: four edge-table reads (see xy-patch.ts). */
+  /** The XY pad over four corner words: a read of the corner set's grid, or of its four edge tables while the grid builds (see xy-patch.ts). */
   decodeXY(corners: Corners, x: number, y: number): EqSettings {
     return this.pad.decode(corners, x, y);
+  }
+
+  /** Builds a pad's edge tables and its grid now (tests, the CLI); `padReady` tells whether a corner set's grid is built. */
+  preparePad(corners: Corners): void {
+    for (const [a, b] of padEdges(corners)) this.prepare(a, b);
+    this.pad.prepare(corners);
+  }
+
+  padReady(corners: Corners): boolean {
+    return this.pad.ready(corners);
   }
 
   /** A point of the sound map; without a map, the middle of the vocabulary is not defined, so the first word's pair path stands in. */

@@ -1,7 +1,9 @@
-// The XY pad's EQ: a bilinearly blended (Coons) patch over the four two-word paths along the pad's edges, read from their pair tables.
+// The XY pad's EQ over four corner words: its edges are the two-word paths between them, its interior a grid of fits to the blend of the edges' sounds.
 
 import { bandsToParams, paramsToBands, PARAMS, PARAM_COUNT, type EqSettings } from '../eq/bands.js';
 import type { Corners } from './morph-state.js';
+import type { BuildScheduler } from './build-scheduler.js';
+import { padGrid, padGridSteps, readPadGrid, type PadGrid, type PadTables } from './pad-grid.js';
 import { readPairTableSpace, type PairTable } from './pair-table.js';
 
 /**
@@ -54,21 +56,50 @@ export function padEdges(c: Corners): readonly [readonly [string, string], reado
   ];
 }
 
+/** Corner sets whose grids are kept (about 13 kB each): a performer changes corners rarely, and often back. */
+const MAX_GRIDS = 8;
+
+/** A corner set's grid, null until its background build is done; `failed`: its build threw, so the pad stays the parameter patch. */
+interface PadEntry {
+  readonly job: string;
+  grid: PadGrid | null;
+  failed: boolean;
+  used: number;
+}
+
+export interface XyPatchOptions {
+  /** Where a corner set's grid is built in the background (see pad-grid.ts); without one the pad is the parameter patch alone. */
+  readonly scheduler?: BuildScheduler;
+  /** Corner sets whose grids are kept (default MAX_GRIDS). */
+  readonly maxGrids?: number;
+}
+
+const cornersKey = (c: Corners) => c.join('\u0000');
+
 /**
  * Reads the pad from the pair tables of its edges. Each edge is read through `readPairTableSpace`, the read a two-word
- * fader makes before its exp, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the pad's edges are
- * that path. Every pair table ends on the model's own settings for its words (path-shape.ts), so two edges that meet at a
- * corner agree there exactly and the patch is each edge's path exactly, all four. An edge whose table is not built
- * yet (a corner just changed) is decoded exactly, which starts its table in the background, so the first event after a
- * switch is answered at once. Allocation-free on the hot path.
+ * fader makes before its exp, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the
+ * pad's edges are that path. Every pair table ends on the model's own settings for its words (path-shape.ts), so two
+ * edges that meet at a corner agree there exactly. Once a corner set's four tables are built, its interior grid is
+ * built in the background (pad-grid.ts) and the pad is read from it; until then the pad is the Coons patch of the
+ * edges' parameters, which is each edge's path exactly, all four, but which between edges can blend bands into a
+ * sound none of the edges has. An edge whose table is not built yet (a corner just changed) is decoded exactly, which
+ * starts its table in the background, so the first event after a switch is answered at once. Allocation-free on the
+ * hot path.
  */
 export class XyPatch {
   private readonly edges = Array.from({ length: 4 }, () => new Float64Array(PARAM_COUNT));
   private readonly out = new Float64Array(PARAM_COUNT);
-  /** The last corner set's edge tables and corner values: a pad move changes x and y, rarely the corners. */
-  private held: { readonly corners: Corners; readonly tables: readonly PairTable[]; readonly ends: readonly Float64Array[] } | null = null;
+  /** The last corner set's edge tables, corner values and grid: a pad move changes x and y, rarely the corners. */
+  private held: { readonly corners: Corners; readonly tables: PadTables; readonly ends: readonly Float64Array[]; readonly entry: PadEntry } | null = null;
+  /** Grids by corner set, the least recently used dropped past MAX_GRIDS. */
+  private readonly grids = new Map<string, PadEntry>();
+  private uses = 0;
 
-  constructor(private readonly source: EdgeSource) {}
+  constructor(
+    private readonly source: EdgeSource,
+    private readonly opts: XyPatchOptions = {},
+  ) {}
 
   /** The pad's parameters at (x, y) in physical units (13, eqmorph's band order). */
   params(corners: Corners, x: number, y: number): Float64Array {
@@ -77,8 +108,13 @@ export class XyPatch {
     const e = this.edges;
     const held = this.tablesFor(corners);
     let ends: readonly Float64Array[];
+    if (held?.entry.grid) {
+      readPadGrid(held.entry.grid, held.tables, cx, cy, e, this.out);
+      return this.physical();
+    }
     if (held) {
-      for (let k = 0; k < 4; k++) this.readTable(held.tables[k]!, k < 2 ? cx : cy, e[k]!);
+      this.build(held.entry, held.tables);
+      for (let k = 0; k < 4; k++) readPairTableSpace(held.tables[k]!, k < 2 ? cx : cy, e[k]!);
       ends = held.ends;
     } else {
       const edges = padEdges(corners);
@@ -86,12 +122,56 @@ export class XyPatch {
       ends = [0, 1, 0, 1].map((t, k) => this.readEdge(edges[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
     }
     coonsPoint(e[0]!, e[1]!, e[2]!, e[3]!, [ends[0]!, ends[1]!, ends[2]!, ends[3]!], cx, cy, this.out);
-    for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) this.out[j] = 2 ** this.out[j]!;
-    return this.out;
+    return this.physical();
   }
 
   decode(corners: Corners, x: number, y: number): EqSettings {
     return paramsToBands(this.params(corners, x, y));
+  }
+
+  /** Builds a corner set's grid now if its four edge tables are built (tests, the CLI); a queued build of it is dropped. */
+  prepare(corners: Corners): void {
+    const held = this.tablesFor(corners);
+    if (!held || held.entry.grid) return;
+    this.opts.scheduler?.cancel(held.entry.job);
+    held.entry.grid = padGrid(held.tables);
+  }
+
+  /** True once the corner set's grid is built. */
+  ready(corners: Corners): boolean {
+    return !!this.grids.get(cornersKey(corners))?.grid;
+  }
+
+  /** The scheduler's key of a corner set's grid build. */
+  jobKey(corners: Corners): string {
+    return `pad\u0000${cornersKey(corners)}`;
+  }
+
+  private physical(): Float64Array {
+    for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) this.out[j] = 2 ** this.out[j]!;
+    return this.out;
+  }
+
+  /** Queues the grid's build (one fit per slice), or puts a queued one first in line: a performer is on this pad. */
+  private build(entry: PadEntry, tables: PadTables): void {
+    const scheduler = this.opts.scheduler;
+    if (!scheduler || entry.failed) return;
+    if (scheduler.has(entry.job)) return scheduler.touch(entry.job);
+    let steps: Generator<void, PadGrid, void> | null = null;
+    scheduler.add(entry.job, {
+      step: () => {
+        try {
+          steps ??= padGridSteps(tables);
+          const next = steps.next();
+          if (next.done) entry.grid = next.value;
+          return next.done === true;
+        } catch {
+          entry.failed = true;
+          return true;
+        }
+      },
+    });
+    scheduler.touch(entry.job);
   }
 
   /** The four edge tables of a corner set once all are built (kept while the corners stay), else null. */
@@ -100,21 +180,35 @@ export class XyPatch {
     if (h && (h.corners === corners || h.corners.every((t, i) => t === corners[i]))) return h;
     const edges = padEdges(corners);
     if (!edges.every(([a, b]) => this.source.ready(a, b))) return null;
-    const tables = edges.map(([a, b]) => this.source.table(a, b));
+    const tables = edges.map(([a, b]) => this.source.table(a, b)) as unknown as PadTables;
     // Corners 1..4 are the bottom edge's ends and the top edge's ends.
-    const ends = [0, 1, 0, 1].map((t, k) => this.readTable(tables[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
-    this.held = { corners, tables, ends };
+    const ends = [0, 1, 0, 1].map((t, k) => readPairTableSpace(tables[k < 2 ? 0 : 1], t, new Float64Array(PARAM_COUNT)));
+    this.held = { corners, tables, ends, entry: this.entryFor(corners) };
     return this.held;
   }
 
-  /** A built edge table at t, in interpolation space. */
-  private readTable(table: PairTable, t: number, into: Float64Array): Float64Array {
-    return readPairTableSpace(table, t, into);
+  /** The corner set's grid entry, made if new (the least recently used one dropped, with its build if unfinished). */
+  private entryFor(corners: Corners): PadEntry {
+    const key = cornersKey(corners);
+    const hit = this.grids.get(key);
+    if (hit) {
+      hit.used = ++this.uses;
+      return hit;
+    }
+    if (this.grids.size >= (this.opts.maxGrids ?? MAX_GRIDS)) {
+      let oldest: [string, PadEntry] | undefined;
+      for (const kv of this.grids) if (!oldest || kv[1].used < oldest[1].used) oldest = kv;
+      this.grids.delete(oldest![0]);
+      this.opts.scheduler?.cancel(oldest![1].job);
+    }
+    const entry: PadEntry = { job: this.jobKey(corners), grid: null, failed: false, used: ++this.uses };
+    this.grids.set(key, entry);
+    return entry;
   }
 
   /** An edge whose table may not be built yet: decoded exactly (which starts its table), in interpolation space. */
   private readEdge([a, b]: readonly [string, string], t: number, into: Float64Array): Float64Array {
-    if (this.source.ready(a, b)) return this.readTable(this.source.table(a, b), t, into);
+    if (this.source.ready(a, b)) return readPairTableSpace(this.source.table(a, b), t, into);
     into.set(bandsToParams(this.source.decode(a, b, t)));
     for (let j = 0; j < PARAM_COUNT; j++) if (LOG[j]) into[j] = Math.log2(into[j]!);
     return into;

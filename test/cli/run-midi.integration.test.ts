@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { until } from '../support/until.js';
 import { startRun } from '../../src/cli/run.js';
 import { createFakeMidiBackend } from '../../src/transports/midi-fake.js';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
@@ -38,17 +39,14 @@ instances:
     assert.ok(log.some((l) => /out eq: MIDI .*EQ Out.*3125 bytes\/s budget/.test(l)), log.join('\n'));
     const port = (run.oscInputs.get('surface') as OscUdpTransport).localAddress()!.port;
     tx.send(Buffer.from(encodeOscMessage('/eqmorph/alpha', [1], 'f')), port, '127.0.0.1');
-    for (let i = 0; i < 300 && run.bridge().state().get('main')!.alpha !== 1; i++) await new Promise((r) => setTimeout(r, 10));
-    // 13 parameters x 3 bytes at most per frame: the budget lets both frames through within a few tens of ms.
-    await new Promise((r) => setTimeout(r, 150));
-    const sent = backend.sent('EQ Out');
-    assert.ok(sent.every((m) => m.length === 3 && m[0] === 0xb0), 'one 3-byte CC per message, channel 1');
-    const lastCc = new Map(sent.map((m) => [m[1]!, m[2]!]));
+    await until('the move taken', () => run.bridge().state().get('main')!.alpha === 1);
     const bands = run.decoder.decode('warm', 'bright', 1); // the bridge keeps the decoder's band order
-    bands.forEach((b, i) => {
-      const expected = Math.round(((b.gain + 12) / 24) * 127);
-      assert.ok(Math.abs(lastCc.get(20 + i)! - expected) <= 1, `band ${i + 1}: CC ${lastCc.get(20 + i)} vs ${expected}`);
-    });
+    const expected = bands.map((b) => Math.round(((b.gain + 12) / 24) * 127));
+    const lastCc = () => new Map(backend.sent('EQ Out').map((m) => [m[1]!, m[2]!]));
+    // 13 parameters x 3 bytes at most per frame: the budget lets both frames through within a few tens of ms.
+    await until('the frame of alpha 1 sent', () => expected.every((e, i) => Math.abs(lastCc().get(20 + i)! - e) <= 1), 15_000);
+    assert.ok(backend.sent('EQ Out').every((m) => m.length === 3 && m[0] === 0xb0), 'one 3-byte CC per message, channel 1');
+    expected.forEach((e, i) => assert.ok(Math.abs(lastCc().get(20 + i)! - e) <= 1, `band ${i + 1}: CC ${lastCc().get(20 + i)} vs ${e}`));
   } finally {
     tx.close();
     await run.stop();
@@ -92,8 +90,7 @@ instances:
     const s = run.bridge().state().get('main')!;
     assert.ok(Math.abs(s.alpha - v / 16383) < 1e-9, String(s.alpha));
     assert.ok(Math.abs(s.strength - 0.7) < 1e-9, String(s.strength));
-    for (let i = 0; i < 100 && received < 16; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(received >= 16, `snapshot plus changes over OSC, got ${received}`);
+    await until(`snapshot plus changes over OSC (16 messages; ${received} so far)`, () => received >= 16, 15_000);
   } finally {
     await run.stop();
     rx.close();

@@ -26,7 +26,7 @@ instances:
 `;
 
 async function settle(check: () => boolean) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
 test('editing the mapping swaps the bindings, keeps the morph state, and an invalid edit keeps the running mapping', async () => {

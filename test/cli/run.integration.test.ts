@@ -22,7 +22,7 @@ function send(address: string, args: (number | string)[] = [], types?: string) {
 }
 
 /** Waits until `n` messages have arrived since `from`, or fails after a generous bound. */
-async function waitFor(from: number, n: number, ms = 3000): Promise<OscMessage[]> {
+async function waitFor(from: number, n: number, ms = 15_000): Promise<OscMessage[]> {
   const start = Date.now();
   while (received.length - from < n) {
     if (Date.now() - start > ms) assert.fail(`expected ${n} messages, got ${received.length - from}`);

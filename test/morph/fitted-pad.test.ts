@@ -10,7 +10,6 @@ import { targetLayout } from '../../src/morph/band-layout.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
 import { FittedDecoder } from '../../src/morph/fitted-decoder.js';
 import type { Corners } from '../../src/morph/morph-state.js';
-import { padEdges } from '../../src/morph/xy-patch.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 
 // The pad and the map on a mixer with its own band layout (the X32 channel's four bands), against the shipped model.
@@ -22,7 +21,7 @@ before(async () => {
   await initBackend();
   const model = await EqModel.load(DEFAULT_MODEL_DIR);
   decoder = new CachedDecoder(model, { soundMap: readSoundMap(DEFAULT_MODEL_DIR)!.points });
-  for (const [a, b] of padEdges(corners)) decoder.prepare(a, b);
+  decoder.preparePad(corners);
   decoder.map!.build();
   const layout = targetLayout(await loadTargetProfile('firmware-profiles/targets/behringer-x32-channel.yaml'));
   assert.ok(layout.ok);

@@ -60,9 +60,12 @@ test('over straight edges the pad is the bilinear blend of its corners (gain in 
   );
 });
 
-test('over curved edges each side of the pad is its edge path, whether its tables are built or not', () => {
-  for (const built of [() => true, () => false, (a: string, b: string) => a + b === 'ab' || a + b === 'bd']) {
-    const pad = new XyPatch(source(2, built).src);
+test('over curved edges each side of the pad is its edge path, whether its tables and its grid are built or not', () => {
+  const gridded = new XyPatch(source(2, () => true).src);
+  gridded.prepare(CORNERS);
+  assert.ok(gridded.ready(CORNERS));
+  const pads = [() => true, () => false, (a: string, b: string) => a + b === 'ab' || a + b === 'bd'].map((built) => new XyPatch(source(2, built).src));
+  for (const pad of [...pads, gridded]) {
     fc.assert(
       fc.property(unit, (t) => {
         near(pad.params(CORNERS, t, 0), physical(path('a', 'b', t, 2)), `bottom at ${t}`);
@@ -106,4 +109,15 @@ test('a corner set whose tables are built is fetched once while the corners stay
   near(pad.params(other, 0, 0), WORDS.b!, 'the new first corner');
   assert.deepEqual(calls.table.slice(4), ['ba', 'dc', 'bd', 'ac']);
   near(pad.params(CORNERS, 1, 1), WORDS.d!, 'back to the first set');
+});
+
+test('a grid is built only once all four edge tables are, and the least recently used grid is dropped past the limit', () => {
+  const partly = new XyPatch(source(1, (a, b) => a + b !== 'cd').src);
+  partly.prepare(CORNERS);
+  assert.equal(partly.ready(CORNERS), false);
+  const pad = new XyPatch(source(1, () => true).src, { maxGrids: 1 });
+  const other: Corners = ['b', 'a', 'd', 'c'];
+  pad.prepare(CORNERS);
+  pad.prepare(other);
+  assert.deepEqual([pad.ready(CORNERS), pad.ready(other)], [false, true]);
 });
