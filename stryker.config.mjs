@@ -33,13 +33,13 @@ export const SETS = {
   // The decoders that run the tfjs model (cached-decoder, fitted-decoder) take minutes per test run: their set is apart.
   morph: {
     mutate: ['src/morph/pair-table.ts', 'src/morph/path-shape.ts', 'src/morph/layout-path.ts', 'src/morph/band-layout.ts', 'src/morph/morph-state.ts'],
-    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
+    tests: ['test/morph/pair-table.test.ts', 'test/morph/path-shape.test.ts', 'test/morph/path-shape-straight.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/morph/layout-path.test.ts', 'test/morph/layout-path-model.test.ts', 'test/morph/band-layout.test.ts', 'test/morph/morph-state.test.ts', 'test/pipeline/bindings.test.ts'],
   },
   // The rest of the folder: the table cache and its build queue, the fit pool and its worker, the pad, the grid map, the
   // dense decoder, layout steps and the vocabulary's paths. Too slow for a Stryker run here (xy-patch's file alone takes
   // 25 s): listed and rechecked per file against the files that reach it (scripts/mutate-recheck.mjs --tests).
   'morph-rest': {
-    mutate: ['src/morph/build-scheduler.ts', 'src/morph/table-cache.ts', 'src/morph/fit-pool.ts', 'src/morph/fit-worker.ts', 'src/morph/map-grid.ts', 'src/morph/layout-steps.ts', 'src/morph/dense-decoder.ts', 'src/morph/vocabulary-paths.ts', 'src/morph/xy-patch.ts'],
+    mutate: ['src/morph/build-scheduler.ts', 'src/morph/table-cache.ts', 'src/morph/fit-pool.ts', 'src/morph/fit-worker.ts', 'src/morph/map-grid.ts', 'src/morph/layout-steps.ts', 'src/morph/dense-decoder.ts', 'src/morph/vocabulary-paths.ts', 'src/morph/xy-patch.ts', 'src/morph/pad-grid.ts'],
     tests: ['test/morph/build-scheduler.test.ts', 'test/morph/table-cache.test.ts', 'test/morph/layout-steps.test.ts', 'test/morph/map-grid.test.ts', 'test/morph/dense-decoder.test.ts', 'test/morph/vocabulary-paths.test.ts', 'test/model/shipped-vocabulary.test.ts', 'test/morph/fit-pool.test.ts', 'test/morph/fitted-decoder-pool.test.ts', 'test/morph/fitted-pad.test.ts', 'test/morph/xy-patch-blend.test.ts', 'test/morph/xy-patch.test.ts'],
   },
   'morph-model': {
