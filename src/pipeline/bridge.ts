@@ -323,15 +323,6 @@ export function startBridge(opts: BridgeOptions): Bridge {
         // A gated frame goes out with the newest state when its turn comes (a full one behind every channel being moved).
         let newest: Frame | null = null;
         const making = (urgent: boolean) => (newest && (newest.state.mode ?? 'pair') === 'pair' ? bandDecoder.settled?.(newest.state.termA, newest.state.termB, newest.state.alpha, urgent) : undefined);
-        // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
-        // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
-        // meanwhile. A start (behind) waits as long as it takes.
-        const gated = (behind: boolean): Observable<void> =>
-          defer(() => {
-            const made = making(!behind);
-            if (!made) return gate.slot(behind).pipe(mergeMap(() => (making(!behind) ? gated(behind) : of(undefined))));
-            return from(made).pipe(mergeMap(() => gated(behind)));
-          });
         // A move waits `patience` ms for the worker, then goes out from what is made for its pair, and again with the
         // newest state when the worker's answer comes. A channel that had to do so once does not wait again until its
         // table is built: its later moves go out provisionally at once (each waited 10 ms before, as the worker went on
@@ -348,14 +339,18 @@ export function startBridge(opts: BridgeOptions): Bridge {
           return gate.slot(false);
         };
         const patience = opts.movePatienceMs ?? MOVE_PATIENCE_MS;
-        const moved = (): Observable<void> =>
+        // Where a worker is making the newest state's answer (a channel's start, its first moves while its table builds),
+        // the frame waits for it, then for its turn, and again if a newer state needs more: nothing is fitted here
+        // meanwhile. A start (not urgent) waits as long as it takes, behind every channel being moved; a move (urgent: its
+        // points go ahead of the other channels' starts in the worker) waits `patience` at most, then goes early.
+        const gated = (urgent: boolean): Observable<void> =>
           defer(() => {
-            // A move is urgent: its points go ahead of the other channels' starts in the worker.
-            const made = making(true);
-            if (!made) return gate.slot(false).pipe(mergeMap(() => (making(true) ? moved() : of(undefined))));
+            const made = making(urgent);
+            if (!made) return gate.slot(!urgent).pipe(mergeMap(() => (making(urgent) ? gated(urgent) : of(undefined))));
+            if (!urgent) return from(made).pipe(mergeMap(() => gated(false)));
             if (impatient) return goEarly(made);
             const inTime = Number.isFinite(patience) ? race(from(made).pipe(map(() => true)), timer(patience).pipe(map(() => false))) : from(made).pipe(map(() => true));
-            return inTime.pipe(mergeMap((ok) => (ok ? moved() : goEarly(made))));
+            return inTime.pipe(mergeMap((ok) => (ok ? gated(true) : goEarly(made))));
           });
         const answer = (f: Frame): Observable<unknown> => {
           if (!costly(f)) {
@@ -364,9 +359,9 @@ export function startBridge(opts: BridgeOptions): Bridge {
           }
           if (switched) {
             impatient = false;
-            return gated(true);
+            return gated(false);
           }
-          return moved();
+          return gated(true);
         };
         const latest = rate ? auditTime<Frame>(1000 / Math.max(1, rate / 15)) : audit<Frame>(answer);
         const provisionalDecoder: BandDecoder = { decode: (a, b, alpha) => bandDecoder.provisional?.(a, b, alpha, true) ?? bandDecoder.decode(a, b, alpha) };
@@ -377,7 +372,7 @@ export function startBridge(opts: BridgeOptions): Bridge {
               newest = f;
             }),
             filter((f) => f.full),
-            mergeMap((f) => (costly(f) ? gated(true).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
+            mergeMap((f) => (costly(f) ? gated(false).pipe(map((): Frame => ({ ...newest!, full: true }))) : of(f))),
             tap(() => lastSent.clear()),
           ),
           merge(group.pipe(filter((f) => !f.full || !costly(f))), refine$).pipe(
