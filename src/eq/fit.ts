@@ -435,6 +435,14 @@ function sortPeaking(params: number[], p: Problem): number[] {
   return out;
 }
 
+/**
+ * Refines `initial` alone (no other start, no reseed, the bands kept in the order given), pulled toward it by `pull`
+ * (see stayNear): a fit that must stay near its start, as each sample of a path or a grid does next to its neighbour.
+ */
+export function refineFit(targetDb: ArrayLike<number>, freqs: ArrayLike<number>, initial: ArrayLike<number>, iterations: number, pull: number, bands?: readonly BandSpec[]): FitResult {
+  return fitParametric(targetDb, freqs, { bands, initial, starts: 0, reseed: false, sort: false, iterations, stayNear: pull });
+}
+
 /** Fits the 5-band SAFE layout (the 13 parameters; shelves' Q fixed at SHELF_Q). */
 export function fitParametric(targetDb: ArrayLike<number>, freqs: ArrayLike<number>, opts?: FitOptions & { readonly bands?: undefined }): FitResult<EqSettings>;
 /** Fits any band layout; params come back in that layout's order. */

@@ -1,7 +1,7 @@
 // Fits another EQ's band layout to eqmorph's response along a pair's morph path, each α sample warm-started from the last; pure.
 
 import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
-import { fitParametric, gainRangeOf, qRangeOf, type FitResult } from '../eq/fit.js';
+import { fitParametric, gainRangeOf, qRangeOf, refineFit, type FitResult } from '../eq/fit.js';
 import { DEFAULT_GRID, logGrid } from '../eq/grid.js';
 import { snapToSteps } from './layout-steps.js';
 import { responseDb, responseFromParams } from '../eq/response.js';
@@ -104,7 +104,7 @@ export function pathPeaks(rows: readonly ArrayLike<number>[], specs: readonly Ba
  */
 export function fitLayoutSample(row: ArrayLike<number>, specs: readonly BandSpec[], previous?: ArrayLike<number>): FitResult {
   const target = responseFromParams(row, FIT_GRID);
-  if (previous) return fitParametric(target, FIT_GRID, { bands: specs, initial: previous, starts: 0, reseed: false, sort: false, iterations: WARM_ITERATIONS, stayNear: STAY_NEAR });
+  if (previous) return refineFit(target, FIT_GRID, previous, WARM_ITERATIONS, STAY_NEAR, specs);
   return fitParametric(target, FIT_GRID, { bands: specs, initial: seedFromSource(row, specs), sort: false });
 }
 

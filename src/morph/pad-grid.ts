@@ -1,7 +1,7 @@
 // The XY pad's interior for one corner set: a grid of 5-band fits to the Coons patch of its edges' responses, read per event as a Coons patch per cell; pure.
 
 import { PARAMS, PARAM_COUNT } from '../eq/bands.js';
-import { fitParametric } from '../eq/fit.js';
+import { refineFit } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
 import { responseFromParams } from '../eq/response.js';
 import { readPairTableSpace, type PairTable } from './pair-table.js';
@@ -78,7 +78,7 @@ export function* padGridSteps(tables: PadTables, cells = PAD_GRID_CELLS): Genera
   const patch = (i: number, j: number) => coonsNode(edges[0]!, edges[1]!, edges[2]!, edges[3]!, i, j, n, new Float64Array(PARAM_COUNT));
   const target = (i: number, j: number) => coonsNode(sounds[0]!, sounds[1]!, sounds[2]!, sounds[3]!, i, j, n, new Float64Array(GRID.length));
   const fit = (i: number, j: number, start: ArrayLike<number>, { iterations, pull }: { iterations: number; pull: number }) => {
-    const params = fitParametric(target(i, j), GRID, { initial: toPhysical(start), starts: 0, reseed: false, sort: false, iterations, stayNear: pull }).params;
+    const params = refineFit(target(i, j), GRID, toPhysical(start), iterations, pull).params;
     const node = at(i, j);
     for (let k = 0; k < PARAM_COUNT; k++) node[k] = LOG[k] ? Math.log2(params[k]!) : params[k]!;
   };

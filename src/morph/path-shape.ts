@@ -1,7 +1,7 @@
 // Shapes a pair's decoded path before it becomes a table: each sample moved onto the straight line between the ends' responses, then spread evenly; pure.
 
 import { PARAMS, PARAM_COUNT } from '../eq/bands.js';
-import { fitParametric } from '../eq/fit.js';
+import { refineFit } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
 import { responseFromParams } from '../eq/response.js';
 import { MONOTONIC_SLACK_DB, pathMetrics, rmsDistanceDb } from '../model/path-metrics.js';
@@ -96,7 +96,7 @@ function* chain(
   let previous = Array.from(rows[near]!);
   for (const i of indices) {
     const initial = mixRows(previous, rows[far]!, (Math.abs(i - near) / (n - 1)) ** power);
-    previous = fitParametric(lineAt(a, b, i / (n - 1)), GRID, { initial, starts: 0, reseed: false, sort: false, iterations, stayNear: pull }).params;
+    previous = refineFit(lineAt(a, b, i / (n - 1)), GRID, initial, iterations, pull).params;
     fits.set(i, previous);
     yield;
   }
@@ -114,7 +114,7 @@ function* relax(a: Float64Array, b: Float64Array, anchors: ReadonlyMap<number, r
   for (let sweep = 0; sweep < RELAX.sweeps; sweep++) {
     for (const { i, before, after } of sweep % 2 === 0 ? inner : inner.slice().reverse()) {
       const initial = mixRows(fits.get(before)!, fits.get(after)!, (i - before) / (after - before));
-      fits.set(i, fitParametric(lineAt(a, b, i / (n - 1)), GRID, { initial, starts: 0, reseed: false, sort: false, iterations: RELAX.iterations, stayNear: RELAX.pull }).params);
+      fits.set(i, refineFit(lineAt(a, b, i / (n - 1)), GRID, initial, RELAX.iterations, RELAX.pull).params);
       yield;
     }
   }
@@ -251,7 +251,7 @@ export function straightenSample(rowA: ArrayLike<number>, rowB: ArrayLike<number
   for (let k = 1; k <= SAMPLE_FITS; k++) {
     const d = (span * k) / SAMPLE_FITS;
     const initial = mixRows(previous, far, d ** POWERS[0]);
-    previous = fitParametric(lineAt(a, b, fromA ? d : 1 - d), GRID, { initial, starts: 0, reseed: false, sort: false, iterations: ITERATIONS, stayNear: SAMPLE_PULL }).params;
+    previous = refineFit(lineAt(a, b, fromA ? d : 1 - d), GRID, initial, ITERATIONS, SAMPLE_PULL).params;
   }
   return previous;
 }
