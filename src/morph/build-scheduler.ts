@@ -10,6 +10,14 @@ export interface BuildJob {
   waiting?(): boolean;
 }
 
+/** Runs work written as slices (a generator that yields between them) to its end at once: tests, the CLI, benchmarks. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
 export interface BuildSchedulerOptions {
   /**
    * Milliseconds of slices per event-loop turn. A fader datagram that arrives during a turn waits for the rest of it,

@@ -4,6 +4,7 @@ import { paramsToBands, type Band, type BandSpec } from '../eq/bands.js';
 import { fitParametric, gainRangeOf, qRangeOf, refineFit, type FitResult } from '../eq/fit.js';
 import { DEFAULT_GRID, logGrid } from '../eq/grid.js';
 import { snapToSteps } from './layout-steps.js';
+import { runToEnd } from './build-scheduler.js';
 import { responseDb, responseFromParams } from '../eq/response.js';
 import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
 
@@ -258,11 +259,7 @@ function* chain(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[], 
 
 /** Runs fitAlongPath to the end at once (benchmarks, tests). */
 export function fitPath(rows: readonly ArrayLike<number>[], specs: readonly BandSpec[]): FitResult[] {
-  const run = fitAlongPath(rows, specs);
-  for (;;) {
-    const next = run.next();
-    if (next.done) return next.value;
-  }
+  return runToEnd(fitAlongPath(rows, specs));
 }
 
 /** A fitted path: one row of layout parameters per α sample, gains in dB, frequencies and Qs as log2 (interpolation space). */

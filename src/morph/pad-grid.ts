@@ -5,6 +5,7 @@ import { refineFit } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
 import { responseFromParams } from '../eq/response.js';
 import { readPairTableSpace, type PairTable } from './pair-table.js';
+import { runToEnd } from './build-scheduler.js';
 
 /** Cells per side: 0.1 of the pad each, so a 0.01 move crosses a tenth of a cell. */
 export const PAD_GRID_CELLS = 10;
@@ -125,11 +126,7 @@ export function* padGridSteps(tables: PadTables, cells = PAD_GRID_CELLS): Genera
 
 /** The whole grid at once (tests, the CLI). */
 export function padGrid(tables: PadTables, cells = PAD_GRID_CELLS): PadGrid {
-  const steps = padGridSteps(tables, cells);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
+  return runToEnd(padGridSteps(tables, cells));
 }
 
 /**

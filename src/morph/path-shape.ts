@@ -5,6 +5,7 @@ import { refineFit } from '../eq/fit.js';
 import { logGrid } from '../eq/grid.js';
 import { responseFromParams } from '../eq/response.js';
 import { MONOTONIC_SLACK_DB, pathMetrics, rmsDistanceDb } from '../model/path-metrics.js';
+import { runToEnd } from './build-scheduler.js';
 
 /** Responses are compared on 64 log-spaced points (a tenth of an octave apart), as the layout fitter does. */
 const GRID: Float64Array = logGrid(64);
@@ -301,11 +302,4 @@ export function shapePath(rows: readonly (readonly number[])[]): number[][] {
 /** shapePath, yielding after each of its fits: a background build runs it a slice at a time between fader events. */
 export function* shapePathSteps(rows: readonly (readonly number[])[]): Generator<void, number[][], void> {
   return rows.length < 3 ? rows.map((r) => Array.from(r)) : evenPath((yield* straightenSteps(rows)).rows);
-}
-
-function runToEnd<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
 }
