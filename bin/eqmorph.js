@@ -5,9 +5,9 @@
 // fader's frames for 1.5-5 ms (13 ms seen) and added ~30 MB of RSS. Kept at its initial 1 MB per semi-space, collections
 // come more often but take ~0.4 ms (measured: docs/performance.md). A GC heuristic read at each collection, so it works
 // when set at run time; heap sizes (--max-semi-space-size) cannot be changed once the process runs.
-if (process.argv[2] === 'run') (await import('../dist/cli/young-generation.js')).keepYoungGenerationSmall();
+if (process.argv[2] === 'run') (await import('../dist/bundle/young-generation.js')).keepYoungGenerationSmall();
 process.stdout.on('error', (err) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
-import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2))).then(
+import('../dist/bundle/main.js').then((m) => m.main(process.argv.slice(2))).then(
   (code) => { if (typeof code === 'number') process.exitCode = code; },
   // main() tells every command's errors in one line; this only catches a failure to load it. A stack trace only with --debug.
   (err) => { console.error(process.argv.includes('--debug') && err instanceof Error ? err.stack : `eqmorph: ${err instanceof Error ? err.message.split('\n')[0] : err} (run again with --debug to see where)`); process.exitCode = 1; },

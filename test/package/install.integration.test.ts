@@ -59,7 +59,7 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the tarball holds what runs and no test, bench, source or source map', () => {
-  for (const f of ['bin/eqmorph.js', 'dist/cli/main.js', 'models/default/meta.json', 'firmware-profiles/targets/behringer-x32-channel.yaml', 'mappings/default.yaml', 'schema/mapping.schema.json', 'src/web/static/index.html', 'data/non-descriptors.txt', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const f of ['bin/eqmorph.js', 'dist/bundle/main.js', 'dist/bundle/fit-worker.js', 'dist/bundle/osc-reader-worker.js', 'dist/bundle/load-worker.js', 'models/default/meta.json', 'firmware-profiles/targets/behringer-x32-channel.yaml', 'mappings/default.yaml', 'schema/mapping.schema.json', 'src/web/static/index.html', 'data/non-descriptors.txt', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
     assert.ok(packed.includes(f), `${f} is missing from the tarball`);
   }
   const unwanted = packed.filter((f) => /^(test|bench|scripts|docs)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') || (f.startsWith('src/') && !f.startsWith('src/web/static/')));
@@ -110,6 +110,37 @@ test('the installed eqmorph runs a shipped mapping by name: OSC in over UDP, EQ 
   } finally {
     child.kill('SIGTERM');
     tx.close();
+    rx.close();
+  }
+  assert.equal(await exited, 0, log);
+});
+
+test('the installed eqmorph fits a desk in its worker thread and reloads an edited mapping off its main thread', async () => {
+  // The shipped X32 mapping with its profiles named by their installed paths, in a folder of its own (edited below).
+  const installed = join(prefix, 'node_modules', pkg.name);
+  const folder = join(work, 'desk');
+  mkdirSync(folder);
+  const mapping = join(folder, 'desk.yaml');
+  writeFileSync(mapping, readFileSync(join(installed, 'mappings', 'nanokontrol2-x32.yaml'), 'utf8').replaceAll('../firmware-profiles/', `${installed}/firmware-profiles/`));
+  const rx = dgram.createSocket('udp4');
+  let datagrams = 0;
+  rx.on('message', () => datagrams++);
+  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+  const child = spawn(bin, ['run', '--mapping', mapping, '--no-web', '--no-cache', '--rehearse', '0', '--osc-in', `127.0.0.1:${await freeUdpPort()}`, '--osc-out', `127.0.0.1:${rx.address().port}`], { cwd: elsewhere, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += String(d)));
+  child.stderr.on('data', (d) => (log += String(d)));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const waitFor = (what: string, ok: () => boolean, ms: number) => until(what, ok, ms).catch((err: Error) => assert.fail(`${err.message}\n${log}`));
+  try {
+    // Every table built: the fit worker started from the package's files and answered (without it none is ever ready).
+    await waitFor('all tables ready', () => log.includes('eqmorph: all tables ready'), 120_000);
+    assert.ok(log.includes('eqmorph: cache off (--no-cache); 8 fitted tables to build in the background'), log);
+    assert.ok(datagrams > 0, 'the start snapshot reached the desk');
+    writeFileSync(mapping, `${readFileSync(mapping, 'utf8')}\n# edited\n`);
+    await waitFor('the reload', () => log.includes('eqmorph: mapping reloaded (8 instance(s))'), 30_000);
+  } finally {
+    child.kill('SIGTERM');
     rx.close();
   }
   assert.equal(await exited, 0, log);
