@@ -59,12 +59,31 @@ export function padEdges(c: Corners): readonly [readonly [string, string], reado
 /** Corner sets whose grids are kept (about 13 kB each): a performer changes corners rarely, and often back. */
 const MAX_GRIDS = 8;
 
+/**
+ * How far the pad travels (Euclidean, in pad units) while a grid that arrived mid-gesture takes over from the parameter
+ * patch. The two differ by up to a few dB inside the pad (docs/model.md): faded in over 0.2 of travel, the largest such
+ * difference measured (7.5 dB) adds at most 0.375 dB to a 0.01 move, and a typical one (1.8 dB) 0.09 dB.
+ */
+export const GRID_FADE_TRAVEL = 0.2;
+
+/** A grid that arrived while its pad was played: where the pad was last read, and how far it has moved since. */
+interface GridFade {
+  x: number;
+  y: number;
+  travelled: number;
+}
+
 /** A corner set's grid, null until its background build is done; `failed`: its build threw, so the pad stays the parameter patch. */
 interface PadEntry {
   readonly job: string;
   grid: PadGrid | null;
   failed: boolean;
   used: number;
+  /** The last position the parameter patch answered for this set while it was the one played (NaN: none since it was picked). */
+  lastX: number;
+  lastY: number;
+  /** Set when the grid arrives after such an answer, cleared once the pad has travelled GRID_FADE_TRAVEL. */
+  fade: GridFade | null;
 }
 
 export interface XyPatchOptions {
@@ -76,6 +95,12 @@ export interface XyPatchOptions {
 
 const cornersKey = (c: Corners) => c.join('\u0000');
 
+/** A corner set's grid is built: if the patch answered for the set since it was picked, the grid fades in from there. */
+function arrived(entry: PadEntry, grid: PadGrid): void {
+  entry.grid = grid;
+  entry.fade = Number.isNaN(entry.lastX) ? null : { x: entry.lastX, y: entry.lastY, travelled: 0 };
+}
+
 /**
  * Reads the pad from the pair tables of its edges. Each edge is read through `readPairTableSpace`, the read a two-word
  * fader makes before its exp, so whatever a pair's table holds (how it is built, how its alpha is parameterised) the
@@ -83,13 +108,15 @@ const cornersKey = (c: Corners) => c.join('\u0000');
  * edges that meet at a corner agree there exactly. Once a corner set's four tables are built, its interior grid is
  * built in the background (pad-grid.ts) and the pad is read from it; until then the pad is the Coons patch of the
  * edges' parameters, which is each edge's path exactly, all four, but which between edges can blend bands into a
- * sound none of the edges has. An edge whose table is not built yet (a corner just changed) is decoded exactly, which
+ * sound none of the edges has; a grid that arrives while the pad is played fades in along the pad's travel. An edge whose table is not built yet (a corner just changed) is decoded exactly, which
  * starts its table in the background, so the first event after a switch is answered at once. Allocation-free on the
  * hot path.
  */
 export class XyPatch {
   private readonly edges = Array.from({ length: 4 }, () => new Float64Array(PARAM_COUNT));
   private readonly out = new Float64Array(PARAM_COUNT);
+  /** The patch while a grid fades in. */
+  private readonly faded = new Float64Array(PARAM_COUNT);
   /** The last corner set's edge tables, corner values and grid: a pad move changes x and y, rarely the corners. */
   private held: { readonly corners: Corners; readonly tables: PadTables; readonly ends: readonly Float64Array[]; readonly entry: PadEntry } | null = null;
   /** Grids by corner set, the least recently used dropped past MAX_GRIDS. */
@@ -107,20 +134,21 @@ export class XyPatch {
     const cy = y <= 0 ? 0 : y >= 1 ? 1 : y;
     const e = this.edges;
     const held = this.tablesFor(corners);
-    let ends: readonly Float64Array[];
     if (held?.entry.grid) {
       readPadGrid(held.entry.grid, held.tables, cx, cy, e, this.out);
+      if (held.entry.fade) this.fadeIn(held, cx, cy);
       return this.physical();
     }
     if (held) {
       this.build(held.entry, held.tables);
-      for (let k = 0; k < 4; k++) readPairTableSpace(held.tables[k]!, k < 2 ? cx : cy, e[k]!);
-      ends = held.ends;
-    } else {
-      const edges = padEdges(corners);
-      for (let k = 0; k < 4; k++) this.readEdge(edges[k]!, k < 2 ? cx : cy, e[k]!);
-      ends = [0, 1, 0, 1].map((t, k) => this.readEdge(edges[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
+      held.entry.lastX = cx;
+      held.entry.lastY = cy;
+      this.patch(held, cx, cy, this.out);
+      return this.physical();
     }
+    const edges = padEdges(corners);
+    for (let k = 0; k < 4; k++) this.readEdge(edges[k]!, k < 2 ? cx : cy, e[k]!);
+    const ends = [0, 1, 0, 1].map((t, k) => this.readEdge(edges[k < 2 ? 0 : 1]!, t, new Float64Array(PARAM_COUNT)));
     coonsPoint(e[0]!, e[1]!, e[2]!, e[3]!, [ends[0]!, ends[1]!, ends[2]!, ends[3]!], cx, cy, this.out);
     return this.physical();
   }
@@ -134,7 +162,7 @@ export class XyPatch {
     const held = this.tablesFor(corners);
     if (!held || held.entry.grid) return;
     this.opts.scheduler?.cancel(held.entry.job);
-    held.entry.grid = padGrid(held.tables);
+    arrived(held.entry, padGrid(held.tables));
   }
 
   /** True once the corner set's grid is built. */
@@ -145,6 +173,33 @@ export class XyPatch {
   /** The scheduler's key of a corner set's grid build. */
   jobKey(corners: Corners): string {
     return `pad\u0000${cornersKey(corners)}`;
+  }
+
+  /** The parameter patch of a held corner set's edge tables at (cx, cy), in interpolation space. */
+  private patch(held: NonNullable<XyPatch['held']>, cx: number, cy: number, into: Float64Array): Float64Array {
+    const e = this.edges;
+    for (let k = 0; k < 4; k++) readPairTableSpace(held.tables[k]!, k < 2 ? cx : cy, e[k]!);
+    const [c1, c2, c3, c4] = held.ends;
+    return coonsPoint(e[0]!, e[1]!, e[2]!, e[3]!, [c1!, c2!, c3!, c4!], cx, cy, into);
+  }
+
+  /**
+   * A grid that arrived while the pad was played takes over along the pad's travel, not at once: the answer (the grid's,
+   * in `out`) is moved back toward the patch the pad played until then, all the way at the point last played, not at
+   * all once the pad has travelled GRID_FADE_TRAVEL. A pad held still keeps its sound.
+   */
+  private fadeIn(held: NonNullable<XyPatch['held']>, cx: number, cy: number): void {
+    const fade = held.entry.fade!;
+    fade.travelled += Math.hypot(cx - fade.x, cy - fade.y);
+    fade.x = cx;
+    fade.y = cy;
+    const w = fade.travelled / GRID_FADE_TRAVEL;
+    if (w >= 1) {
+      held.entry.fade = null;
+      return;
+    }
+    const p = this.patch(held, cx, cy, this.faded);
+    for (let j = 0; j < PARAM_COUNT; j++) this.out[j] = p[j]! + w * (this.out[j]! - p[j]!);
   }
 
   private physical(): Float64Array {
@@ -163,7 +218,7 @@ export class XyPatch {
         try {
           steps ??= padGridSteps(tables);
           const next = steps.next();
-          if (next.done) entry.grid = next.value;
+          if (next.done) arrived(entry, next.value);
           return next.done === true;
         } catch {
           entry.failed = true;
@@ -183,7 +238,12 @@ export class XyPatch {
     const tables = edges.map(([a, b]) => this.source.table(a, b)) as unknown as PadTables;
     // Corners 1..4 are the bottom edge's ends and the top edge's ends.
     const ends = [0, 1, 0, 1].map((t, k) => readPairTableSpace(tables[k < 2 ? 0 : 1], t, new Float64Array(PARAM_COUNT)));
-    this.held = { corners, tables, ends, entry: this.entryFor(corners) };
+    const entry = this.entryFor(corners);
+    // Picking corners changes the sound at once anyway: a grid built meanwhile is read as it is, and one that arrives
+    // later fades in from where this set is first played.
+    entry.lastX = entry.lastY = NaN;
+    entry.fade = null;
+    this.held = { corners, tables, ends, entry };
     return this.held;
   }
 
@@ -201,7 +261,7 @@ export class XyPatch {
       this.grids.delete(oldest![0]);
       this.opts.scheduler?.cancel(oldest![1].job);
     }
-    const entry: PadEntry = { job: this.jobKey(corners), grid: null, failed: false, used: ++this.uses };
+    const entry: PadEntry = { job: this.jobKey(corners), grid: null, failed: false, used: ++this.uses, lastX: NaN, lastY: NaN, fade: null };
     this.grids.set(key, entry);
     return entry;
   }

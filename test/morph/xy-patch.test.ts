@@ -10,7 +10,7 @@ import { CachedDecoder } from '../../src/morph/cached-decoder.js';
 import type { Corners } from '../../src/morph/morph-state.js';
 import { BuildScheduler } from '../../src/morph/build-scheduler.js';
 import { PAD_GRID_CELLS } from '../../src/morph/pad-grid.js';
-import { coonsPoint, padEdges } from '../../src/morph/xy-patch.js';
+import { coonsPoint, GRID_FADE_TRAVEL, padEdges } from '../../src/morph/xy-patch.js';
 import { describeStep, steepestStep } from '../support/steepest-step.js';
 
 // A coordinate drawn uniformly on a 0.001 grid, ends included (fc.double's defaults crowd the ends and tiny values).
@@ -171,4 +171,38 @@ test("the pad answers at once before its tables and its grid are built, near the
   // and the grid's fits follow the blend of the edges' sounds where the patch blends their bands.
   const [gapEarly, gapPatch] = [maxAbsDiff(early, built), maxAbsDiff(patch, built)];
   assert.ok(gapEarly <= 1.5 && gapPatch <= 1.5, `${gapEarly.toFixed(3)} and ${gapPatch.toFixed(3)} dB`); // 1.00 and 0.87 dB measured
+});
+
+test('a grid that arrives while the pad is played takes over along the pad\'s travel: no jump, then the grid itself', () => {
+  const queued: (() => void)[] = [];
+  const scheduler = new BuildScheduler({ now: () => 0, defer: (fn) => void queued.push(fn) });
+  const played = new CachedDecoder(model, { scheduler });
+  const c = pool.slice(0, 4) as unknown as Corners;
+  for (const [a, b] of padEdges(c)) played.prepare(a, b);
+  // The pad played with the patch while its grid builds, then still at the same point when the grid is in.
+  const before = responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID);
+  while (queued.length > 0) queued.shift()!();
+  assert.ok(played.padReady(c));
+  const reference = new CachedDecoder(model);
+  for (const [a, b] of padEdges(c)) reference.prepare(a, b);
+  reference.preparePad(c);
+  const grid = (x: number, y: number) => responseDb(reference.decodeXY(c, x, y), DEFAULT_GRID);
+  const gap = maxAbsDiff(before, grid(0.3, 0.7));
+  assert.ok(gap > 0.5, `the grid and the patch differ here by ${gap.toFixed(3)} dB`); // 0.87 dB measured
+  assert.ok(maxAbsDiff(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), before) < 1e-9, 'held still, the pad keeps its sound');
+  // Moved on in 0.01 steps: each step within 0.5 dB, and from GRID_FADE_TRAVEL on the grid's own answer.
+  let last = before;
+  for (let k = 1; k <= 40; k++) {
+    const x = 0.3 + 0.01 * k;
+    const now = responseDb(played.decodeXY(c, x, 0.7), DEFAULT_GRID);
+    assert.ok(maxAbsDiff(now, last) <= 0.5, `step ${k}: ${maxAbsDiff(now, last).toFixed(3)} dB`);
+    if (0.01 * k >= GRID_FADE_TRAVEL - 1e-9) assert.ok(maxAbsDiff(now, grid(x, 0.7)) < 1e-9, `at ${x.toFixed(2)} the pad is the grid`);
+    else assert.ok(maxAbsDiff(now, grid(x, 0.7)) > 1e-6, `at ${x.toFixed(2)} the grid is still fading in`);
+    last = now;
+  }
+  // Other corners picked, then these again: their grid is read as it is, from the first answer.
+  const other = pool.slice(4, 8) as unknown as Corners;
+  for (const [a, b] of padEdges(other)) played.prepare(a, b);
+  played.decodeXY(other, 0.5, 0.5);
+  assert.ok(maxAbsDiff(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), grid(0.3, 0.7)) < 1e-9);
 });
