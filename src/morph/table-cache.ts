@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * Bumped whenever what a table holds for the same model, layout and pair changes (the fitter, the samples, the file
  * layout): files of another version are foreign and ignored.
  */
-export const TABLE_FORMAT = 2;
+export const TABLE_FORMAT = 3;
 const MAGIC = Buffer.from('EQMT');
 const SUFFIX = '.eqt';
 const DIGEST = 32;
