@@ -108,9 +108,9 @@ function arrived(entry: PadEntry, grid: PadGrid): void {
  * edges that meet at a corner agree there exactly. Once a corner set's four tables are built, its interior grid is
  * built in the background (pad-grid.ts) and the pad is read from it; until then the pad is the Coons patch of the
  * edges' parameters, which is each edge's path exactly, all four, but which between edges can blend bands into a
- * sound none of the edges has; a grid that arrives while the pad is played fades in along the pad's travel. An edge whose table is not built yet (a corner just changed) is decoded exactly, which
- * starts its table in the background, so the first event after a switch is answered at once. Allocation-free on the
- * hot path.
+ * sound none of the edges has; a grid that arrives while the pad is played fades in along the pad's travel. An edge
+ * whose table is not built yet (a corner just changed) is decoded exactly, which starts its table in the background,
+ * so the first event after a switch is answered at once. Allocation-free on the hot path.
  */
 export class XyPatch {
   private readonly edges = Array.from({ length: 4 }, () => new Float64Array(PARAM_COUNT));
