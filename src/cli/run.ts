@@ -204,7 +204,12 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const modelDir = resolve(opts.model ?? DEFAULT_MODEL_DIR);
   const soundMap = soundMapFor(model, modelDir).map;
   const workers = opts.fitWorkers ?? DEFAULT_FIT_WORKERS;
-  const pool = workers > 0 ? new FitPool(workers, afterWorkerStart) : null;
+  const pool =
+    workers > 0
+      ? new FitPool(workers, afterWorkerStart, {
+          onBroken: (err) => out(`eqmorph: the background fitting threads could not start (${printable(err.message.split('\n')[0]!)}); desk tables are fitted on the main thread instead: they take longer to be ready, the sound is the same`),
+        })
+      : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
   const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });

@@ -63,6 +63,23 @@ function startWorker(): Worker {
   return new Worker(`import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, resourceLimits: LIMITS });
 }
 
+export interface FitPoolOptions {
+  /**
+   * Runs once if the workers cannot start at all (MAX_FAILED_STARTS in a row die before answering anything): every
+   * request is then refused at once, and callers fit on their own thread.
+   */
+  readonly onBroken?: (err: Error) => void;
+  /** Starts a worker (tests pass one that fails). */
+  readonly startWorker?: () => Worker;
+}
+
+/**
+ * Workers in a row that die before answering anything, after which the pool stops starting them: a worker that cannot
+ * load (a damaged install, a system that refuses threads) would otherwise be started again for every request, each
+ * start costing tens of milliseconds of CPU, and nothing it was asked for would ever be answered.
+ */
+const MAX_FAILED_STARTS = 2;
+
 /**
  * `size` workers, each fitting one path at a time; paths wait in line, first come first served, except that `touch`
  * moves a request to the front (the pair a performer is moving). A point does not wait in line: it goes to a worker at
@@ -81,13 +98,22 @@ export class FitPool {
   private touches = 0;
   private closed = false;
   private decoder: DecoderMessage | null = null;
+  /** Workers in a row that died before answering anything. */
+  private failedStarts = 0;
+  private brokenBy: Error | null = null;
 
   /** `onWorkerStart` runs on this thread as each worker comes online. */
   constructor(
     readonly size: number,
     private readonly onWorkerStart: () => void = () => undefined,
+    private readonly opts: FitPoolOptions = {},
   ) {
     if (!(size >= 1)) throw new RangeError('a fit pool needs at least one worker');
+  }
+
+  /** Why the workers could not start (see FitPoolOptions.onBroken), or null while they can. */
+  get broken(): Error | null {
+    return this.brokenBy;
   }
 
   /** Starts every worker now (instead of on the first request); resolves once all are online. */
@@ -109,6 +135,7 @@ export class FitPool {
    */
   async point(at: { readonly row: ArrayLike<number> } | { readonly za: ArrayLike<number>; readonly zb: ArrayLike<number>; readonly alpha: number }, specs: readonly BandSpec[], initial?: ArrayLike<number>, urgent = false): Promise<PathFits> {
     if (this.closed) throw new Error('the fit pool is closed');
+    if (this.brokenBy) throw this.brokenBy;
     if ('za' in at && !this.decoder) throw new Error('the fit pool has no decoder');
     const source: PointSource = 'za' in at ? { za: Float64Array.from(at.za), zb: Float64Array.from(at.zb), alpha: at.alpha } : { row: Float64Array.from(at.row) };
     const req: FitRequest = { id: ++this.ids, kind: 'point', at: source, specs, initial: initial ? Float64Array.from(initial) : null, urgent };
@@ -148,6 +175,7 @@ export class FitPool {
 
   private ask(key: string, req: FitRequest): Promise<PathFits> {
     if (this.closed) return Promise.reject(new Error('the fit pool is closed'));
+    if (this.brokenBy) return Promise.reject(this.brokenBy);
     return new Promise((resolve, reject) => {
       this.line.push({ req, key, touched: 0, resolve, reject });
       this.pump();
@@ -177,7 +205,7 @@ export class FitPool {
   }
 
   private pump(): void {
-    while (this.line.length > 0) {
+    while (this.line.length > 0 && !this.brokenBy) {
       const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
       if (!worker) return;
       // Touched requests first, the latest touch first; then first come, first served.
@@ -199,12 +227,15 @@ export class FitPool {
 
   private spawn(): Worker {
     this.started++;
-    const worker = startWorker();
+    const worker = (this.opts.startWorker ?? startWorker)();
     this.workers.push(worker);
     worker.unref();
     worker.once('online', () => this.onWorkerStart());
     if (this.decoder) worker.postMessage(this.decoder);
+    let answered = false;
     worker.on('message', (reply: FitReply) => {
+      answered = true;
+      this.failedStarts = 0;
       const point = this.points.get(reply.id);
       if (point) {
         this.points.delete(reply.id);
@@ -236,8 +267,21 @@ export class FitPool {
         this.points.delete(id);
         p.reject(err);
       }
+      if (!answered && ++this.failedStarts >= MAX_FAILED_STARTS && !this.closed) return this.breakDown(err);
       if (!this.closed) this.pump();
     });
     return worker;
+  }
+
+  /** The workers cannot start: everything waiting and asked from now on is refused, and no worker is started again. */
+  private breakDown(err: Error): void {
+    this.brokenBy = err;
+    for (const w of this.line.splice(0)) w.reject(err);
+    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(err);
+    this.busy.clear();
+    this.points.clear();
+    this.idle.length = 0;
+    for (const w of this.workers.splice(0)) void w.terminate();
+    this.opts.onBroken?.(err);
   }
 }

@@ -100,6 +100,12 @@ export class FittedDecoder {
     this.layoutId = JSON.stringify(specs);
   }
 
+  /** The pool while its workers can run; once they cannot start (FitPool.broken), none: everything is fitted here. */
+  private get pool(): FitPool | null {
+    const pool = this.opts.pool ?? null;
+    return pool && !pool.broken ? pool : null;
+  }
+
   decode(termA: string, termB: string, alpha: number): Band[] {
     const key = pairKey(termA, termB);
     const hit = this.tables.get(key);
@@ -204,7 +210,7 @@ export class FittedDecoder {
    * of a pair) waits instead of fitting on this thread. Never rejects: a sample the pool failed is fitted here.
    */
   settled(termA: string, termB: string, alpha: number, urgent = false): Promise<void> | undefined {
-    if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return undefined;
+    if (!this.pool || this.tables.has(pairKey(termA, termB))) return undefined;
     const waits = samplesAt(alpha).map((k) => this.ask(termA, termB, k, urgent)).filter((w): w is Promise<void> => w !== undefined);
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
@@ -216,7 +222,7 @@ export class FittedDecoder {
    * only this thread can decode is not asked (it is fitted here when needed).
    */
   private ask(termA: string, termB: string, k: number, urgent: boolean): Promise<void> | undefined {
-    const pool = this.opts.pool!;
+    const pool = this.pool!;
     const grid = this.gridOf(termA, termB);
     if (this.sample(termA, termB, grid, k)) return undefined;
     const fitKey = this.end(k) ? `word\u0000${k === 0 ? termA : termB}` : `${pairKey(termA, termB)}\u0000${k}`;
@@ -271,7 +277,7 @@ export class FittedDecoder {
   prepare(termA: string, termB: string, alpha = 0): void {
     if (this.tables.has(pairKey(termA, termB))) return;
     this.build(termA, termB);
-    if (!this.opts.pool || this.tables.has(pairKey(termA, termB))) return;
+    if (!this.pool || this.tables.has(pairKey(termA, termB))) return;
     void this.settled(termA, termB, alpha);
     void this.settled(termA, termB, 0);
     void this.settled(termA, termB, 1);
@@ -310,7 +316,7 @@ export class FittedDecoder {
 
   private touch(termA: string, termB: string): void {
     this.scheduler.touch(this.jobKey(termA, termB));
-    this.opts.pool?.touch(this.jobKey(termA, termB));
+    this.pool?.touch(this.jobKey(termA, termB));
     if (!this.source.ready(termA, termB)) this.source.touch(termA, termB);
   }
 
@@ -341,7 +347,7 @@ export class FittedDecoder {
     // eqmorph's own table first (in the scheduler's slices); this job waits for it, then fits.
     this.source.request(termA, termB);
     let fits: Generator<void, FitResult[], void> | null = null;
-    const pool = this.opts.pool;
+    const pool = this.pool;
     this.scheduler.add(this.jobKey(termA, termB), {
       waiting: () => this.source.building?.(termA, termB) ?? false,
       step: () => {
@@ -355,7 +361,11 @@ export class FittedDecoder {
           if (pool) {
             pool.fit(this.jobKey(termA, termB), rows, this.specs).then(
               (r) => this.keep(termA, termB, layoutTableOf(this.specs, r.params, r.maeDb), false),
-              () => this.pending.delete(key),
+              () => {
+                this.pending.delete(key);
+                // Workers that cannot start will not fit it later either: fitted here, in slices.
+                if (pool.broken) this.build(termA, termB);
+              },
             );
             return true;
           }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
@@ -24,8 +25,13 @@ let model: EqModel;
 let specs: BandSpec[];
 let pool: FitPool;
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-pool-test-'));
-const until = async (ok: () => boolean) => {
-  while (!ok()) await new Promise((r) => setTimeout(r, 20));
+/** Waits until `ok()`; fails after `ms` (a wait that never ends is the failure it reports). */
+const until = async (ok: () => boolean, ms = 60_000) => {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 };
 
 /** warm -> bright's 5-band table and its rows, flat (PARAM_COUNT per row), as a path for a pool to fit. */
@@ -241,4 +247,27 @@ test('a pool that cannot fit (closed) is asked once per sample: the wait ends, a
   await wait;
   assert.equal(d.settled('warm', 'bright', 0), undefined);
   assert.equal(d.decode('warm', 'bright', 0).length, specs.length);
+});
+
+test('workers that cannot start: the pool stops starting them after two, refuses at once from then on, and the table is fitted here', async () => {
+  let started = 0;
+  let brokenBy: Error | null = null;
+  // A worker whose module throws as it loads, as one does whose file is missing.
+  const failing = () => (started++, new Worker('throw new Error("cannot load the fit worker")', { eval: true }));
+  const broken = new FitPool(1, undefined, { startWorker: failing, onBroken: (err) => (brokenBy = err) });
+  const scheduler = new BuildScheduler();
+  const d = new FittedDecoder(new CachedDecoder(model, { scheduler }), specs, { scheduler, pool: broken });
+  d.prepare('warm', 'bright');
+  await until(() => d.ready('warm', 'bright'));
+  assert.equal(started, 2);
+  assert.match(String(brokenBy), /cannot load the fit worker/);
+  assert.equal(broken.broken, brokenBy);
+  await assert.rejects(broken.fit('x', new Float64Array(PARAM_COUNT), specs), /cannot load the fit worker/);
+  await assert.rejects(broken.point({ row: new Float64Array(PARAM_COUNT) }, specs), /cannot load the fit worker/);
+  assert.equal(started, 2, 'no worker started after the pool broke');
+  // The same table as one fitted on this thread from the start.
+  const inThread = new FittedDecoder(new CachedDecoder(model), specs);
+  inThread.prepare('warm', 'bright');
+  await until(() => inThread.ready('warm', 'bright'));
+  assert.deepEqual(Array.from(d.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
 });
