@@ -337,7 +337,8 @@ export class FittedDecoder {
     }
   }
 
-  private build(termA: string, termB: string): void {
+  /** Queues the pair's table: fitted in the pool where there is one (unless `inThread`), else here in slices. */
+  private build(termA: string, termB: string, inThread = false): void {
     const key = pairKey(termA, termB);
     if (this.pending.has(key)) return;
     const stored = this.opts.cache?.store.get(this.cacheKey(termA, termB));
@@ -347,7 +348,7 @@ export class FittedDecoder {
     // eqmorph's own table first (in the scheduler's slices); this job waits for it, then fits.
     this.source.request(termA, termB);
     let fits: Generator<void, FitResult[], void> | null = null;
-    const pool = this.pool;
+    const pool = inThread ? null : this.pool;
     this.scheduler.add(this.jobKey(termA, termB), {
       waiting: () => this.source.building?.(termA, termB) ?? false,
       step: () => {
@@ -362,9 +363,9 @@ export class FittedDecoder {
             pool.fit(this.jobKey(termA, termB), rows, this.specs).then(
               (r) => this.keep(termA, termB, layoutTableOf(this.specs, r.params, r.maeDb), false),
               () => {
+                // A worker that died with it, or workers that cannot start: fitted here instead, in slices.
                 this.pending.delete(key);
-                // Workers that cannot start will not fit it later either: fitted here, in slices.
-                if (pool.broken) this.build(termA, termB);
+                this.build(termA, termB, true);
               },
             );
             return true;

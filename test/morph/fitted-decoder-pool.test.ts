@@ -249,25 +249,31 @@ test('a pool that cannot fit (closed) is asked once per sample: the wait ends, a
   assert.equal(d.decode('warm', 'bright', 0).length, specs.length);
 });
 
-test('workers that cannot start: the pool stops starting them after two, refuses at once from then on, and the table is fitted here', async () => {
+test('workers that cannot start: the pool stops starting them after two and refuses at once from then on', async () => {
   let started = 0;
   let brokenBy: Error | null = null;
   // A worker whose module throws as it loads, as one does whose file is missing.
   const failing = () => (started++, new Worker('throw new Error("cannot load the fit worker")', { eval: true }));
   const broken = new FitPool(1, undefined, { startWorker: failing, onBroken: (err) => (brokenBy = err) });
-  const scheduler = new BuildScheduler();
-  const d = new FittedDecoder(new CachedDecoder(model, { scheduler }), specs, { scheduler, pool: broken });
-  d.prepare('warm', 'bright');
-  await until(() => d.ready('warm', 'bright'));
+  const rows = new Float64Array(PARAM_COUNT * 3);
+  await assert.rejects(broken.fit('a', rows, specs), /cannot load the fit worker/);
+  assert.equal(broken.broken, null, 'one worker that died is not yet a pool that cannot start');
+  await assert.rejects(broken.fit('b', rows, specs), /cannot load the fit worker/);
   assert.equal(started, 2);
   assert.match(String(brokenBy), /cannot load the fit worker/);
   assert.equal(broken.broken, brokenBy);
-  await assert.rejects(broken.fit('x', new Float64Array(PARAM_COUNT), specs), /cannot load the fit worker/);
+  await assert.rejects(broken.fit('c', rows, specs), /cannot load the fit worker/);
   await assert.rejects(broken.point({ row: new Float64Array(PARAM_COUNT) }, specs), /cannot load the fit worker/);
   assert.equal(started, 2, 'no worker started after the pool broke');
-  // The same table as one fitted on this thread from the start.
+});
+
+test("a table the pool failed to fit is fitted here: the same table as one fitted here from the start", async () => {
+  const failing = () => new Worker('throw new Error("cannot load the fit worker")', { eval: true });
+  const scheduler = new BuildScheduler();
+  const d = new FittedDecoder(new CachedDecoder(model, { scheduler }), specs, { scheduler, pool: new FitPool(1, undefined, { startWorker: failing }) });
+  d.prepare('warm', 'bright');
   const inThread = new FittedDecoder(new CachedDecoder(model), specs);
   inThread.prepare('warm', 'bright');
-  await until(() => inThread.ready('warm', 'bright'));
+  await until(() => d.ready('warm', 'bright') && inThread.ready('warm', 'bright'));
   assert.deepEqual(Array.from(d.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
 });
