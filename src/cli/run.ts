@@ -212,7 +212,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
       : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
-  const fitCache = () => (opts.cache === false ? null : { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) });
+  let tableStore: TableCache | null = null;
+  const fitCache = () => (opts.cache === false ? null : { store: (tableStore ??= new TableCache({ dir: cacheDir })), model: modelHash(modelDir) });
   const known = model.allTerms;
   const knownTerms = mappingTerms(model, known);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
@@ -421,6 +422,8 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     bridge.stop();
     await Promise.all(transports.map((e) => e.transport.close()));
     await pool?.close();
+    // Tables fitted up to now are kept for the next start.
+    await tableStore?.flush();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.

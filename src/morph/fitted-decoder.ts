@@ -333,7 +333,7 @@ export class FittedDecoder {
     if (fromCache) this.counts.fromCache++;
     else {
       this.counts.built++;
-      this.opts.cache?.store.put(this.cacheKey(termA, termB), table);
+      void this.opts.cache?.store.put(this.cacheKey(termA, termB), table);
     }
   }
 

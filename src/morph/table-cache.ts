@@ -1,7 +1,8 @@
 // Fitted layout tables kept on disk between runs, keyed by model, layout and pair: a second start of the same show is ready at once.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -97,11 +98,19 @@ export interface TableCacheOptions {
  * ignored, to be replaced when the table is built again; writes go to a temporary file renamed into place, so a
  * crash leaves no half-written table under a real name. A hit refreshes the file's mtime, and the folder is kept
  * under `maxBytes` by deleting the oldest files. Every failure of the disk is swallowed: the cache is only a shortcut.
+ *
+ * Writing, and keeping the folder under its bound, happen off this thread (the file system's own threads): a table is
+ * put while faders move, and a slow disk (or the first put's look at a folder of a thousand files) must not hold up a
+ * frame. `flush` waits for the writes in flight, as a process does before it exits.
  */
 export class TableCache {
   readonly dir: string;
   private readonly maxBytes: number;
   private bytes: number | null = null;
+  /** Bookkeeping after each write (the folder's size, trimming), one write at a time. */
+  private accounting: Promise<void> = Promise.resolve();
+  private readonly writing = new Set<Promise<void>>();
+  private writes = 0;
 
   constructor(opts: TableCacheOptions) {
     this.dir = opts.dir;
@@ -133,26 +142,44 @@ export class TableCache {
     return t;
   }
 
-  put(key: TableKey, t: StoredTable): void {
+  /** Writes a table in the background; resolves once it is in place (or given up: the cache is only a shortcut). */
+  put(key: TableKey, t: StoredTable): Promise<void> {
     const file = this.fileOf(key);
     const bytes = encodeTable(key, t);
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, file);
-    } catch {
-      return;
-    }
-    this.bytes = (this.bytes ?? this.scan().reduce((s, f) => s + f.size, 0) - bytes.length) + bytes.length;
-    if (this.bytes > this.maxBytes) this.trim();
+    const tmp = `${file}.${process.pid}.${++this.writes}.tmp`;
+    const written = (async () => {
+      try {
+        await mkdir(this.dir, { recursive: true });
+        await writeFile(tmp, bytes);
+        await rename(tmp, file);
+        return true;
+      } catch {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        return false;
+      }
+    })();
+    const done = (this.accounting = this.accounting
+      .then(async () => {
+        if (!(await written)) return;
+        this.bytes = (this.bytes ?? (await this.scan()).reduce((sum, f) => sum + f.size, 0) - bytes.length) + bytes.length;
+        if (this.bytes > this.maxBytes) await this.trim();
+      })
+      .catch(() => undefined));
+    this.writing.add(done);
+    void done.finally(() => this.writing.delete(done));
+    return done;
+  }
+
+  /** Resolves once every table put so far is written (or given up). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writing]);
   }
 
   /** The cache's table files, oldest first. */
-  private scan(): { path: string; size: number; mtime: number }[] {
+  private async scan(): Promise<{ path: string; size: number; mtime: number }[]> {
     let names: string[];
     try {
-      names = readdirSync(this.dir);
+      names = await readdir(this.dir);
     } catch {
       return [];
     }
@@ -160,7 +187,7 @@ export class TableCache {
     for (const name of names) {
       if (!name.endsWith(SUFFIX)) continue;
       try {
-        const s = statSync(join(this.dir, name));
+        const s = await stat(join(this.dir, name));
         files.push({ path: join(this.dir, name), size: s.size, mtime: s.mtimeMs });
       } catch {
         // gone meanwhile (another eqmorph trimming the same folder)
@@ -170,13 +197,13 @@ export class TableCache {
   }
 
   /** Deletes the least recently used files until the folder fits in maxBytes. */
-  trim(): void {
-    const files = this.scan();
-    let total = files.reduce((s, f) => s + f.size, 0);
+  private async trim(): Promise<void> {
+    const files = await this.scan();
+    let total = files.reduce((sum, f) => sum + f.size, 0);
     for (const f of files) {
       if (total <= this.maxBytes) break;
       try {
-        unlinkSync(f.path);
+        await unlink(f.path);
         total -= f.size;
       } catch {
         // someone else's file or gone already

@@ -67,6 +67,7 @@ test('a table fitted in a worker is the table fitted on the main thread, and is 
   assert.deepEqual(Array.from(inWorker.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
   assert.deepEqual(inWorker.counts, { fromCache: 0, built: 1 });
 
+  await cache.store.flush();
   const next = new FittedDecoder(new CachedDecoder(model), specs, { cache });
   next.prepare('warm', 'bright');
   assert.equal(next.ready('warm', 'bright'), true, 'read from the cache at once');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -40,14 +40,24 @@ test('a stored table reads back exactly, for any shape and any key', () => {
   );
 });
 
-test('a put table is read back from the folder', () => {
+test('a put table is read back from the folder', async () => {
   const cache = new TableCache({ dir: fresh() });
   assert.equal(cache.get(key), null);
-  cache.put(key, table());
+  await cache.put(key, table());
   assert.deepEqual(Array.from(cache.get(key)!.values), Array.from(table().values));
 });
 
-test('a corrupt file (any byte changed, or cut short) is ignored, and the next put replaces it', () => {
+test('a put is written off this thread: it returns before the file is there, and flush waits for every write', async () => {
+  const cache = new TableCache({ dir: fresh() });
+  const keys = ['a', 'b', 'c'].map((termA) => ({ ...key, termA }));
+  for (const k of keys) void cache.put(k, table());
+  assert.deepEqual(keys.map((k) => existsSync(cache.fileOf(k))), [false, false, false]);
+  await cache.flush();
+  for (const k of keys) assert.deepEqual(Array.from(cache.get(k)!.values), Array.from(table().values));
+  assert.deepEqual(readdirSync(cache.dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a corrupt file (any byte changed, or cut short) is ignored, and the next put replaces it', async () => {
   const bytes = encodeTable(key, table());
   fc.assert(
     fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
@@ -58,17 +68,17 @@ test('a corrupt file (any byte changed, or cut short) is ignored, and the next p
     }),
   );
   const cache = new TableCache({ dir: fresh() });
-  cache.put(key, table());
+  await cache.put(key, table());
   const file = cache.fileOf(key);
   writeFileSync(file, readFileSync(file).subarray(0, 50));
   assert.equal(cache.get(key), null);
-  cache.put(key, table());
+  await cache.put(key, table());
   assert.ok(cache.get(key));
 });
 
-test('a foreign file under the name of a key is ignored: another program\'s bytes, another pair, model or layout', () => {
+test('a foreign file under the name of a key is ignored: another program\'s bytes, another pair, model or layout', async () => {
   const cache = new TableCache({ dir: fresh() });
-  cache.put(key, table());
+  await cache.put(key, table());
   writeFileSync(cache.fileOf(key), 'not a table at all, just some text of about the right length..............');
   assert.equal(cache.get(key), null);
   for (const other of [{ termA: 'bright', termB: 'warm' }, { termA: 'dark' }, { termB: 'dark' }, { model: 'm2' }, { layout: '[6 bands]' }]) {
@@ -77,20 +87,20 @@ test('a foreign file under the name of a key is ignored: another program\'s byte
   }
 });
 
-test('the folder is kept under its size bound by deleting the least recently used files first', () => {
+test('the folder is kept under its size bound by deleting the least recently used files first', async () => {
   const dir = fresh();
   const size = encodeTable(key, table()).length;
   const cache = new TableCache({ dir, maxBytes: 3 * size });
   const keys = ['a', 'b', 'c'].map((termA) => ({ ...key, termA }));
-  keys.forEach((k, i) => {
-    cache.put(k, table());
+  for (const [i, k] of keys.entries()) {
+    await cache.put(k, table());
     // mtimes a second apart, oldest first: a, b, c
     const t = new Date(Date.now() - (10 - i) * 1000);
     utimesSync(cache.fileOf(k), t, t);
-  });
+  }
   // A hit makes "a" the most recently used; a fourth table then pushes out "b", the oldest.
   assert.ok(cache.get(keys[0]!));
-  cache.put({ ...key, termA: 'd' }, table());
+  await cache.put({ ...key, termA: 'd' }, table());
   assert.equal(readdirSync(dir).length, 3);
   assert.equal(cache.get(keys[1]!), null);
   assert.ok(cache.get(keys[0]!));
@@ -103,22 +113,22 @@ test('the cache folder is $XDG_CACHE_HOME/eqmorph, or ~/.cache/eqmorph where it 
   assert.match(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), /\/\.cache\/eqmorph$/);
 });
 
-test('a folder that cannot be written is no error: the table is simply not kept', () => {
+test('a folder that cannot be written is no error: the table is simply not kept', async () => {
   const file = join(fresh(), 'a-file');
   writeFileSync(file, '');
   const cache = new TableCache({ dir: join(file, 'sub') });
-  cache.put(key, table());
+  await cache.put(key, table());
   assert.equal(cache.get(key), null);
 });
 
-test('files in the folder that are not tables are neither counted against the bound nor deleted', () => {
+test('files in the folder that are not tables are neither counted against the bound nor deleted', async () => {
   const dir = fresh();
   const size = encodeTable(key, table()).length;
   writeFileSync(join(dir, 'notes.txt'), Buffer.alloc(10 * size));
   const old = new Date(Date.now() - 60_000);
   utimesSync(join(dir, 'notes.txt'), old, old);
   const cache = new TableCache({ dir, maxBytes: 2 * size });
-  for (const termA of ['a', 'b']) cache.put({ ...key, termA }, table());
+  for (const termA of ['a', 'b']) await cache.put({ ...key, termA }, table());
   assert.deepEqual(readdirSync(dir).length, 3);
   assert.ok(cache.get({ ...key, termA: 'a' }));
   assert.ok(cache.get({ ...key, termA: 'b' }));
