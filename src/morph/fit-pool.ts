@@ -195,13 +195,17 @@ export class FitPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.line.splice(0)) w.reject(new Error('the fit pool is closed'));
-    const all = this.workers.splice(0);
-    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(new Error('the fit pool is closed'));
+    await this.refuseAll(new Error('the fit pool is closed'));
+  }
+
+  /** Rejects everything waiting or in a worker with `err`, and ends the workers. */
+  private refuseAll(err: Error): Promise<unknown> {
+    for (const w of this.line.splice(0)) w.reject(err);
+    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(err);
     this.busy.clear();
     this.points.clear();
     this.idle.length = 0;
-    await Promise.all(all.map((w) => w.terminate()));
+    return Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 
   private pump(): void {
@@ -276,12 +280,7 @@ export class FitPool {
   /** The workers cannot start: everything waiting and asked from now on is refused, and no worker is started again. */
   private breakDown(err: Error): void {
     this.brokenBy = err;
-    for (const w of this.line.splice(0)) w.reject(err);
-    for (const w of [...this.busy.values(), ...this.points.values()]) w.reject(err);
-    this.busy.clear();
-    this.points.clear();
-    this.idle.length = 0;
-    for (const w of this.workers.splice(0)) void w.terminate();
+    void this.refuseAll(err);
     this.opts.onBroken?.(err);
   }
 }
