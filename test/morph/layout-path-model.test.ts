@@ -3,13 +3,14 @@ import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { paramsToBands } from '../../src/eq/bands.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
-import { responseDb } from '../../src/eq/response.js';
+import { responseDb, responseFromParams } from '../../src/eq/response.js';
+import { fitParametric } from '../../src/eq/fit.js';
 import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { targetLayout } from '../../src/morph/band-layout.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
-import { fitPath, layoutTable, readLayoutTable } from '../../src/morph/layout-path.js';
+import { FIT_GRID, fitLayoutSample, fitPath, layoutTable, pathPeaks, readLayoutTable, seedFromSource } from '../../src/morph/layout-path.js';
 import { readPairTable } from '../../src/morph/pair-table.js';
 import { loadTargetProfile } from '../../src/profiles/load.js';
 
@@ -70,4 +71,27 @@ test('a 4-band desk whose chain jumps to another optimum is joined to the chain 
     const { excess, at } = await stepBeyondOwn(profile, a, b);
     assert.ok(excess <= 0.5, `${profile}: ${a} -> ${b} at α ${at}: ${excess.toFixed(3)} dB beyond eqmorph's own step`);
   }
+});
+
+test('where neither the other chain nor a join moves more smoothly, the chain with the smaller worst error is kept', async () => {
+  // uniforme -> wild on the DM3 mix bus: the forward chain, whose worst error is the smaller, steps 0.29 dB beyond
+  // eqmorph's own between two samples; the backward chain and every join score no better once their errors count.
+  const layout = targetLayout(await loadTargetProfile('firmware-profiles/targets/yamaha-dm3-mix.yaml'));
+  assert.ok(layout.ok);
+  const specs = layout.specs;
+  decoder.prepare('uniforme', 'wild');
+  const own = decoder.table('uniforme', 'wild');
+  const rows = Array.from({ length: own.steps }, (_, i) => readPairTable(own, i / (own.steps - 1)).slice());
+  const peaks = pathPeaks(rows, specs);
+  // The forward chain as fitPath makes it: the first sample from the path's seed, each next one from the one before.
+  let previous: number[] | undefined;
+  const forward = rows.map((row) => {
+    const fit = previous ? fitLayoutSample(row, specs, previous) : fitParametric(responseFromParams(row, FIT_GRID), FIT_GRID, { bands: specs, initial: seedFromSource(row, specs, peaks), sort: false });
+    previous = fit.params;
+    return fit.params;
+  });
+  assert.deepEqual(
+    fitPath(rows, specs).map((f) => f.params),
+    forward,
+  );
 });
