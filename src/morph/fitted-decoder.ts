@@ -111,6 +111,9 @@ export class FittedDecoder {
     const hit = this.tables.get(key);
     if (hit) return readLayoutTable(hit, alpha);
     this.build(termA, termB);
+    // A table kept in the cache is read at once: nothing to fit for it.
+    const cached = this.tables.get(key);
+    if (cached) return readLayoutTable(cached, alpha);
     this.touch(termA, termB);
     return this.interimAnswer(termA, termB, alpha);
   }
@@ -211,6 +214,9 @@ export class FittedDecoder {
    */
   settled(termA: string, termB: string, alpha: number, urgent = false): Promise<void> | undefined {
     if (!this.pool || this.tables.has(pairKey(termA, termB))) return undefined;
+    // A pair new to this run may have its table in the cache: read, there is nothing to wait for.
+    this.build(termA, termB);
+    if (this.tables.has(pairKey(termA, termB))) return undefined;
     const waits = samplesAt(alpha).map((k) => this.ask(termA, termB, k, urgent)).filter((w): w is Promise<void> => w !== undefined);
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }

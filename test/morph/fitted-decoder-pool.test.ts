@@ -278,3 +278,24 @@ test("a table the pool failed to fit is fitted here: the same table as one fitte
   await until(() => d.ready('warm', 'bright') && inThread.ready('warm', 'bright'));
   assert.deepEqual(Array.from(d.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
 });
+
+test('a pair whose table is in the cache is read from it at once: no wait for the pool, no fit on this thread', async () => {
+  const cache = { store: new TableCache({ dir: mkdtempSync(join(tmpdir(), 'eqmorph-cached-pair-')) }), model: 'test-model' };
+  const builder = new FittedDecoder(new CachedDecoder(model), specs, { cache });
+  builder.prepare('clear', 'rich');
+  await until(() => builder.ready('clear', 'rich'));
+  await cache.store.flush();
+  // A scene gives a channel the pair: the bridge asks whether to wait, then decodes. Neither may fit or decode here.
+  for (const withPool of [true, false]) {
+    const decoder = new CachedDecoder(model);
+    let asked = 0;
+    const source = Object.assign(Object.create(decoder) as CachedDecoder, {
+      decode: (a: string, b: string, alpha: number) => ((asked += decoder.ready(a, b) ? 0 : 1), decoder.decode(a, b, alpha)),
+    });
+    const d = new FittedDecoder(source, specs, { cache: { store: new TableCache({ dir: cache.store.dir }), model: 'test-model' }, ...(withPool ? { pool } : {}) });
+    assert.equal(d.settled('clear', 'rich', 0.3), undefined, 'nothing to wait for');
+    assert.deepEqual(d.decode('clear', 'rich', 0.3), builder.decode('clear', 'rich', 0.3));
+    assert.equal(asked, 0, `no decode or fit here (${withPool ? 'with' : 'without'} a pool)`);
+    assert.deepEqual(d.counts, { fromCache: 1, built: 0 });
+  }
+});
