@@ -279,8 +279,9 @@ function* smoothestOf(rows: readonly ArrayLike<number>[], specs: readonly BandSp
   };
   const c = profile(chosen);
   if (Math.max(...c.step) <= JUMP_DB) return chosen;
-  const f = profile(forward);
-  const b = profile(backward);
+  // The chosen chain is one of the two: its profile is not made again.
+  const f = chosen === forward ? c : profile(forward);
+  const b = chosen === backward ? c : profile(backward);
   const baseErr = Math.max(...c.err);
   const score = (step: number, err: number) => step + JOIN_ERROR_WEIGHT * Math.max(0, err - baseErr);
   // The forward chain's largest step and error up to each sample; the backward chain's after each (steps) and from it (errors).
