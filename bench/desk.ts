@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../src/data/paths.js';
 import { encodeOscMessage } from '../src/transports/osc-packet.js';
 import { sideLatenciesMs, summarise, type LatencySummary } from './frames.js';
-import { exited, freePort, lineFrom, niceOf, pause, rssMb, setNiceOf, startEcho, startReceiver, type Receiver } from './latency.js';
+import { exited, freePort, lineFrom, ORDINARY, pause, rssMb, schedulingLabel, schedulingOf, setSchedulingOf, startEcho, startReceiver, type Receiver, type Scheduling } from './latency.js';
 
 const TARGET = join(PACKAGE_ROOT, 'firmware-profiles', 'targets', 'behringer-x32-channel.yaml');
 /** The moved channel's fader rate: slow enough that a frame late by a whole build slice is still told apart from the next. */
@@ -157,15 +157,15 @@ export interface DeskResult {
   readonly switching: LatencySummary;
   readonly rssMaxMb: number;
   readonly rssEndMb: number;
-  /** The priority `eqmorph run` raised itself to, which the floor is then measured at. */
-  readonly nice: number;
+  /** The scheduling `eqmorph run` gave itself, which the floor is then measured at. */
+  readonly scheduling: Scheduling;
 }
 
 /** The bare UDP echo under the same fader, at eqmorph's priority: the floor this machine puts under any latency right now. */
-export async function echoFloor(dir: string, seconds: number, nice: number, hz = FADER_HZ): Promise<LatencySummary> {
+export async function echoFloor(dir: string, seconds: number, scheduling: Scheduling, hz = FADER_HZ): Promise<LatencySummary> {
   const rx = await startReceiver(dir, true);
   const echo = await startEcho(rx.port);
-  if (nice !== 0) for (const pid of [echo.pid, rx.pid]) setNiceOf(pid, nice);
+  for (const pid of [echo.pid, rx.pid]) setSchedulingOf(pid, scheduling);
   await pause(200);
   const fader = startFader(echo.port, '/eqmorph/alpha', [[LOW], [HIGH]], hz);
   await pause(seconds * 1000);
@@ -189,11 +189,11 @@ async function oneDesk(dir: string, n: number, opts: DeskOptions): Promise<DeskR
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssMb(desk.pid)), 250);
   const runningMs = await desk.running;
-  const nice = niceOf(desk.pid);
+  const scheduling = schedulingOf(desk.pid);
   // The receiver stands for the desk, another machine: at the bridge's priority, so that the bridge's own threads (a
   // fit worker at its nice + 5, V8's compiler threads at its nice) do not delay the stamping of what arrives. The
   // floor's receiver runs at the same priority (echoFloor).
-  if (nice !== 0) setNiceOf(rx.pid, nice);
+  setSchedulingOf(rx.pid, scheduling);
   const fader = startFader(desk.port, '/desk/1/alpha');
   const readyColdMs = await desk.ready;
   const readyAt = fader.count();
@@ -231,7 +231,7 @@ async function oneDesk(dir: string, n: number, opts: DeskOptions): Promise<DeskR
     switching: phase(run, lat, switchAt, run.sent.length),
     rssMaxMb: Math.max(...rss),
     rssEndMb: rss.slice(-third).sort((a, b) => a - b)[Math.floor(third / 2)]!,
-    nice,
+    scheduling,
   };
 }
 
@@ -246,11 +246,11 @@ export async function benchDesk(opts: DeskOptions) {
     }
     // After the desks, at the priority eqmorph took (it raises its own where allowed).
     opts.log?.('desk: the bare UDP echo under the same fader (the floor)');
-    const nice = desks.at(-1)?.nice ?? 0;
-    const floor = await echoFloor(dir, 3, nice);
-    const floorAfter = await echoFloor(dir, 3, nice);
+    const scheduling = desks.at(-1)?.scheduling ?? ORDINARY;
+    const floor = await echoFloor(dir, 3, scheduling);
+    const floorAfter = await echoFloor(dir, 3, scheduling);
     load.push(loadavg()[0]!);
-    return { floor, floorAfter, desks, loadAverages: load, runFlags: opts.runFlags ?? [], nice };
+    return { floor, floorAfter, desks, loadAverages: load, runFlags: opts.runFlags ?? [], scheduling };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -304,7 +304,7 @@ if (import.meta.url === `file://${resolve(process.argv[1]!)}`) {
   else {
     const rows = deskRows(r);
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
-    process.stdout.write(`load average (1 min) ${r.loadAverages.map((x) => x.toFixed(1)).join(' -> ')} on ${availableParallelism()} cores; eqmorph run ${r.runFlags.join(' ')} at nice ${r.nice} (the echo too)\n`);
+    process.stdout.write(`load average (1 min) ${r.loadAverages.map((x) => x.toFixed(1)).join(' -> ')} on ${availableParallelism()} cores; eqmorph run ${r.runFlags.join(' ')} at ${schedulingLabel(r.scheduling)} (the echo too)\n`);
     for (const row of rows) process.stdout.write(row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ') + '\n');
   }
 }

@@ -1,7 +1,8 @@
 // Bench: fader latency while unknown words flood the same input: eqmorph run (default mapping) in its own process,
 // alpha at 1 kHz for 2 s with 50 distinct unknown terms before each alpha (100,000 words), all on 127.0.0.1.
 // Run: node --import tsx bench/flood.ts [WORDS_PER_ALPHA]   (0 gives the same run without the flood, for the ratio)
-// Run it un-niced on a quiet machine: the bridge raises its own priority as `eqmorph run` does, the sender does not.
+// Run it un-niced on a quiet machine: the bridge raises its own priority as `eqmorph run` does (nice, realtime), and
+// gives its sender and receiver the same.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { loadMapping } from '../src/profiles/load.js';
 import { alphaAt, sameFloat, settledAt } from './frames.js';
-import { exited, expectedBridgeOutput, latencyRun, niceOf, pause, setNiceOf, startReceiver, startRunHost, TSX } from './latency.js';
+import { exited, expectedBridgeOutput, latencyRun, pause, schedulingLabel, schedulingOf, setSchedulingOf, startReceiver, startRunHost, TSX } from './latency.js';
 
 const EVENTS = 2000;
 const WARMUP = 250;
@@ -26,18 +27,18 @@ async function floodRun(dir: string, words: number) {
   // Sender and receiver are the instrument: at the bridge's priority (as the latency bench runs its echo), the receiver's
   // wake-ups do not count as the bridge's latency, and the sender keeps its pace instead of sending a late wake's words
   // in one burst.
-  const nice = niceOf(host.pid);
-  setNiceOf(rx.pid, nice);
+  const scheduling = schedulingOf(host.pid);
+  setSchedulingOf(rx.pid, scheduling);
   const file = join(dir, `flood-${words}.json`);
   const child = spawn(process.execPath, [...TSX, 'bench/proc/flood-sender.ts', String(host.port), String(EVENTS), String(words), file], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  setNiceOf(child.pid!, nice);
+  setSchedulingOf(child.pid!, scheduling);
   await exited(child);
   const sent = (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;
   const load = loadavg()[0]!;
   await pause(500);
   const arrivals = await rx.stop();
   const report = (await host.stop()) as Record<string, number>;
-  return { words, sent, arrivals, report, load };
+  return { words, sent, arrivals, report, load, scheduling };
 }
 
 const USAGE = 'usage: node --import tsx bench/flood.ts [WORDS_PER_ALPHA]   (default 50; 0: the same run without the flood)\n';
@@ -69,7 +70,7 @@ try {
     const got = `${c['received']} of ${r.sent.length * (1 + r.words)} datagrams read, ${c['rejected']} words looked up and refused, ${c['superseded']} superseded before a lookup, bridge CPU ${c['cpuMs']} ms, input read on ${c['inputThread'] ? 'a thread of its own' : 'the main thread'}`;
     // A sender that woke late sent what was due in one burst: its longest pause says how steady the load was.
     const pause = Math.max(...r.sent.slice(1).map((t, k) => (t - r.sent[k]!) / 1e6));
-    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${got}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge nice ${c['nice']}, load average ${r.load.toFixed(2)}`);
+    console.log(`${label}: fader p50 ${lat.p50Ms.toFixed(2)} ms, p99 ${lat.p99Ms.toFixed(2)} ms, max ${lat.maxMs.toFixed(2)} ms over ${lat.frames} frames; ${got}; final alpha ${final}; sender's longest pause ${pause.toFixed(1)} ms; bridge at ${schedulingLabel(r.scheduling)}, load average ${r.load.toFixed(2)}`);
     return lat;
   };
   const quiet = line('alpha alone, 1 kHz', await floodRun(dir, 0));

@@ -10,7 +10,7 @@ import { CachedDecoder } from '../src/morph/cached-decoder.js';
 import { benchDecode } from './decode.js';
 import { benchDesk, deskRows } from './desk.js';
 import { benchEq } from './eq.js';
-import { benchLatency, freePort } from './latency.js';
+import { benchLatency, freePort, schedulingLabel } from './latency.js';
 import { benchPad } from './pad.js';
 import { benchStages } from './stages.js';
 import { benchTrain } from './train.js';
@@ -141,7 +141,7 @@ else {
   const st = stages;
   process.stdout.write(
     [
-      `backend: ${result.backend}; load average ${f(loadBefore[0]!, 1)} before, ${f(loadAfter[0]!, 1)} after (${result.loadAverage.cores} cores): latency is noisy on a busy machine; eqmorph run (and the echo) at nice ${result.latency.nice}`,
+      `backend: ${result.backend}; load average ${f(loadBefore[0]!, 1)} before, ${f(loadAfter[0]!, 1)} after (${result.loadAverage.cores} cores): latency is noisy on a busy machine; eqmorph run (and the echo) at ${schedulingLabel(result.latency)}`,
       line(['measure', 'result', 'target', '']),
       ...rows.map(line),
       `one event, µs by stage (in process): OSC decode ${f(st.oscDecodeUs, 1)}, bindings ${f(st.reduceUs, 1)}, decode ${f(st.decodeUs, 1)}, encode frame ${f(st.encodeUs, 1)}, de-dup ${f(st.dedupUs, 1)}, OSC encode ${f(st.oscEncodeUs, 1)} (osc-js alone: ${f(st.oscEncodeOscJsUs, 0)}), ${st.messagesPerFrame} sends ${f(st.sendUs, 1)}`,

@@ -1,6 +1,6 @@
 // Benchmark: fader-to-wire latency, burst settling and memory of `eqmorph run`, each a separate process talking real UDP on 127.0.0.1.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
@@ -247,20 +247,38 @@ export interface LatencyOptions {
   readonly log?: (line: string) => void;
 }
 
-/** A process's nice value (Linux /proc/PID/stat, field 19), or 0 where it cannot be read. */
-export function niceOf(pid: number): number {
+/** How a process's main thread is scheduled: its nice value, and its round-robin priority (0: an ordinary thread). */
+export interface Scheduling {
+  readonly nice: number;
+  readonly realtime: number;
+}
+
+export const ORDINARY: Scheduling = { nice: 0, realtime: 0 };
+
+/** From Linux's /proc/PID/stat: nice (field 19), realtime priority (40) and policy (41); ordinary where unreadable. */
+export function schedulingOf(pid: number): Scheduling {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) || 0;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const policy = Number(f[38]) & 0xff;
+    return { nice: Number(f[16]) || 0, realtime: policy === 1 || policy === 2 ? Number(f[37]) : 0 };
   } catch {
-    return 0;
+    return ORDINARY;
   }
 }
 
-/** Sets every thread of process `pid` to `nice`, as eqmorph raises its own (Linux keeps a nice value per thread). */
-export function setNiceOf(pid: number, nice: number): void {
-  for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), nice);
+/**
+ * Gives every thread of process `pid` that scheduling, as eqmorph gives its own (Linux keeps it per thread): the
+ * bench's echo, senders and receivers are instruments, at the bridge's priority so that they are not what waits.
+ */
+export function setSchedulingOf(pid: number, s: Scheduling): void {
+  if (s.nice !== 0) for (const tid of readdirSync(`/proc/${pid}/task`)) setPriority(Number(tid), s.nice);
+  if (s.realtime > 0) execFileSync('chrt', ['--all-tasks', '--rr', '--pid', String(s.realtime), String(pid)]);
+}
+
+export function schedulingLabel(s: Scheduling): string {
+  return s.realtime > 0 ? `realtime priority ${s.realtime} (round-robin), nice ${s.nice}` : `nice ${s.nice}`;
 }
 
 export function rssMb(pid: number): number {
@@ -305,17 +323,17 @@ export async function benchLatency(opts: LatencyOptions) {
     // eqmorph and the floor in alternating blocks of BLOCK_S, so both see the same load; only each target's first
     // `warmup` frames are not counted. Blocks of 250 ms put a target to sleep 20 times a run, and the first frames
     // after each wake-up were slow for both (the echo's p99 was 0.45-0.67 ms alone and 1.2 ms in 250 ms blocks within the same hour); 1 s blocks
-    // keep the wake-ups under 1 % of the frames. The echo runs at the priority eqmorph raised itself to (--nice).
+    // keep the wake-ups under 1 % of the frames. The echo runs at the scheduling eqmorph gave itself (--nice, --realtime).
     log(`latency: eqmorph run (default mapping) and the bare UDP echo, alternating every ${BLOCK_S} s at 1 kHz, ${opts.seconds} s each`);
-    let bridgeNice = 0;
+    let bridgeScheduling = ORDINARY;
     const startBridge = async (p: number) => {
       const t = await startEqmorph(DEFAULT_MAPPING, p);
-      bridgeNice = niceOf(t.pid);
+      bridgeScheduling = schedulingOf(t.pid);
       return t;
     };
     const startFloor = async (p: number) => {
       const t = await startEcho(p);
-      if (bridgeNice !== 0) setNiceOf(t.pid, bridgeNice);
+      setSchedulingOf(t.pid, bridgeScheduling);
       return t;
     };
     const [one, echo] = await run([startBridge, startFloor], 1, rate, 2 * events, Math.min(events, BLOCK_S * rate));
@@ -352,7 +370,7 @@ export async function benchLatency(opts: LatencyOptions) {
     const startMb = median(samples.slice(0, Math.max(1, Math.floor(samples.length / 10))));
     const endMb = median(samples.slice(-third));
     return {
-      latency: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, maxMs: single.maxMs, floorP50Ms: floor.p50Ms, floorP99Ms: floor.p99Ms, floorMaxMs: floor.maxMs, overheadRatio: single.p99Ms / floor.p99Ms, nice: bridgeNice, frames: single.frames, ownFrames: single.ownFrames, unmatched: single.unmatched, floorUnmatched: floor.unmatched },
+      latency: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, maxMs: single.maxMs, floorP50Ms: floor.p50Ms, floorP99Ms: floor.p99Ms, floorMaxMs: floor.maxMs, overheadRatio: single.p99Ms / floor.p99Ms, nice: bridgeScheduling.nice, realtime: bridgeScheduling.realtime, frames: single.frames, ownFrames: single.ownFrames, unmatched: single.unmatched, floorUnmatched: floor.unmatched },
       latency32: { p50Ms: multi.p50Ms, p99Ms: multi.p99Ms, maxMs: multi.maxMs, frames: multi.frames, ownFrames: multi.ownFrames, unmatched: multi.unmatched },
       burst: { settleMs, maxQueue: burst!.report?.maxInFlight ?? NaN, events: burstEvents, processed: burst!.report?.events ?? NaN, received: burst!.arrivals.length },
       memory: { rssMb: Math.max(...samples), startMb, endMb, growthMb: endMb - startMb, flat: endMb <= startMb * 1.05, seconds: opts.memorySeconds },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_MAPPING } from '../src/cli/run.js';
 import { echoFloor, latencies, startFader } from './desk.js';
 import { summarise, type LatencySummary } from './frames.js';
-import { niceOf, pause, startEqmorph, startReceiver } from './latency.js';
+import { pause, schedulingOf, startEqmorph, startReceiver } from './latency.js';
 
 /** Moves per second: each answer is told from the next by which side of the watched value it is on. */
 const HZ = 200;
@@ -40,7 +40,7 @@ export async function benchPad(opts: { seconds: number; rounds?: number; log?: (
     opts.log?.(`pad: fader and XY pad in turns at ${HZ} Hz on the default mapping, ${opts.seconds} s each`);
     const rx = await startReceiver(dir, true);
     const bridge = await startEqmorph(DEFAULT_MAPPING, rx.port);
-    const nice = niceOf(bridge.pid);
+    const scheduling = schedulingOf(bridge.pid);
     // Its start-up work (the rehearsal, the pad's edge tables, the sound map's grid) runs in slices for a few seconds
     // after "running"; both kinds of move are timed after it, as in a show.
     await pause(START_UP_MS);
@@ -67,7 +67,7 @@ export async function benchPad(opts: { seconds: number; rounds?: number; log?: (
     const alpha = of('alpha');
     const xy = of('xy');
     opts.log?.('pad: the bare UDP echo under the same fader (the floor)');
-    const floor = await echoFloor(dir, opts.seconds, nice, HZ);
+    const floor = await echoFloor(dir, opts.seconds, scheduling, HZ);
     load.push(loadavg()[0]!);
     return { alpha, xy, floor, alphaRatio: alpha.p99Ms / floor.p99Ms, xyRatio: xy.p99Ms / floor.p99Ms, load };
   } finally {

@@ -71,6 +71,12 @@ function plan(files) {
 const filter = process.argv.slice(2);
 const files = collect('test').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
 const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY) || 2);
+/**
+ * The bridges the tests start run as ordinary programs (`eqmorph run` would ask for realtime scheduling where allowed,
+ * as under CI's root): a realtime thread busy with its start-up under tsx holds a core from the other tests' processes
+ * for seconds. The test of realtime scheduling asks for it by --realtime.
+ */
+const env = { ...process.env, EQMORPH_REALTIME: process.env.EQMORPH_REALTIME ?? '0' };
 const times = lastTimes();
 // A file never timed counts as long, so a new slow file does not end the run alone. With no times at all (a fresh
 // clone), the ALONE files go first, in their list's order, then the TOGETHER sets, then the groups, most files first.
@@ -92,7 +98,7 @@ function runUnit(unit) {
     const t0 = performance.now();
     const countsFile = join(scratch, `${spawned++}.jsonl`);
     const args = ['--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-counts.mjs', `--test-reporter-destination=${countsFile}`, 'scripts/test-group.mjs', ...unit];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => chunks.push(c));

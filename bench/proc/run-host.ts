@@ -3,20 +3,30 @@
 // which the real command does not print.
 // Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running and idle)
 //
-// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority; and it
+// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority and
+// realtime scheduling; and it
 // says its port only once its start-up work is done. Without these, bench/flood.ts measured alpha alone at 1 kHz with
 // p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
 
 import { createInterface } from 'node:readline';
-import { DEFAULT_NICE, raisePriority } from '../../src/cli/priority.js';
+import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, RealtimeThreads } from '../../src/cli/priority.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { keepYoungGenerationSmall } from '../../src/cli/young-generation.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
 keepYoungGenerationSmall();
 const priority = raisePriority(DEFAULT_NICE);
+const realtime = await RealtimeThreads.start(DEFAULT_REALTIME);
 const outPort = Number(process.argv[2]);
-const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);
+const run = await startRun(
+  {
+    mapping: DEFAULT_MAPPING,
+    oscIn: { host: '127.0.0.1', port: 0 },
+    oscOut: { host: '127.0.0.1', port: outPort },
+    onReaderThread: (thread) => void (thread !== null && realtime.threads?.promote(thread)),
+  },
+  () => undefined,
+);
 const input = [...run.oscInputs.values()][0] as OscUdpTransport;
 
 /**

@@ -8,13 +8,23 @@ import { fitAlongPath, fitLayoutSample, seedFromSource } from './layout-path.js'
 import { shapePathSteps, straightenedPoint, straightenSample } from './path-shape.js';
 import type { DecoderMessage, FitRequest, FitReply, PointSource } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
+import { FIT_THREAD, nameThisThread } from '../system/threads.js';
+
+// Named first: `eqmorph run` keeps threads of this name out of realtime scheduling.
+nameThisThread(FIT_THREAD);
 
 // Behind the bridge's own thread: Linux keeps a nice value per thread, and setpriority() on pid 0 changes only this one.
-// A fit waits a little longer when the machine is busy; a fader never waits for a fit.
+// A fit waits a little longer when the machine is busy; a fader never waits for a fit. Five steps behind the main
+// thread's nice value (the process id is its thread id): where the bridge's threads run under realtime scheduling,
+// this one started as an ordinary thread at nice 0, not at the bridge's value.
 try {
-  setPriority(0, Math.min(19, getPriority(0) + 5));
+  setPriority(0, Math.min(19, getPriority(process.pid) + 5));
 } catch {
-  // not allowed here: the fits run at the bridge's priority
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + 5));
+  } catch {
+    // not allowed here: the fits run at the priority this thread started with
+  }
 }
 
 /**

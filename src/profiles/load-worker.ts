@@ -3,6 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closestTerms, lookupTerm } from '../model/vocabulary.js';
 import { loadMapping } from './load.js';
+import { LOAD_THREAD, nameThisThread } from '../system/threads.js';
+
+nameThisThread(LOAD_THREAD);
 
 const { file, known, suggest } = workerData as { file: string; known: string[]; suggest: string[] };
 const knownTerms = (t: string) => (lookupTerm(t, known).ok ? true : { suggestions: closestTerms(t, suggest) });
