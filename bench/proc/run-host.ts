@@ -9,24 +9,16 @@
 // p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
 
 import { createInterface } from 'node:readline';
-import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, RealtimeThreads } from '../../src/cli/priority.js';
+import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, raiseToRealtime } from '../../src/cli/priority.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { keepYoungGenerationSmall } from '../../src/cli/young-generation.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
 keepYoungGenerationSmall();
 const priority = raisePriority(DEFAULT_NICE);
-const realtime = await RealtimeThreads.start(DEFAULT_REALTIME);
+await raiseToRealtime(DEFAULT_REALTIME);
 const outPort = Number(process.argv[2]);
-const run = await startRun(
-  {
-    mapping: DEFAULT_MAPPING,
-    oscIn: { host: '127.0.0.1', port: 0 },
-    oscOut: { host: '127.0.0.1', port: outPort },
-    onReaderThread: (thread) => void (thread !== null && realtime.threads?.promote(thread)),
-  },
-  () => undefined,
-);
+const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);
 const input = [...run.oscInputs.values()][0] as OscUdpTransport;
 
 /**

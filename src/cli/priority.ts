@@ -4,11 +4,9 @@
 // (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (docs/performance.md). Audio programs do the
 // same; where the system does not allow it, the bridge says so once and runs as it was started.
 
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism, getPriority, setPriority } from 'node:os';
-import { BACKGROUND_THREADS } from '../system/threads.js';
+import { chrt, SchedulingRefusal } from '../system/scheduling.js';
 
 /** Ahead of ordinary programs (0), behind the kernel's own urgent work; what `--nice` defaults to. */
 export const DEFAULT_NICE = -10;
@@ -87,45 +85,11 @@ export function priorityLine(r: PriorityResult): string | null {
  */
 export const DEFAULT_REALTIME = 5;
 
-/** How often threads started later (an input's reader after a reload, a MIDI port's thread) are looked for. */
-export const REALTIME_PASS_MS = 2000;
-
-export interface ThreadState {
-  readonly name: string;
-  readonly realtime: boolean;
-  /** How long ago it started. */
-  readonly ageMs: number;
-}
-
-/**
- * A thread is looked at by a pass once it is this old: a background worker names itself as it starts, and a pass that
- * met it before would take it for a fader's thread.
- */
-export const REALTIME_MIN_AGE_MS = 1000;
-
 export interface RealtimeApi {
   readonly platform: string;
   readonly cores: number;
-  /**
-   * Puts every thread the process has now under round-robin at `priority`, with reset-on-fork: threads started later
-   * begin as ordinary threads (at nice 0 if the starter's was lower). Rejects with a `RealtimeRefusal`.
-   */
+  /** Puts every thread the process has now under round-robin at `priority`; rejects with a `SchedulingRefusal`. */
   promoteProcess(priority: number): Promise<void>;
-  /** The same for one thread. */
-  promoteThread(tid: number, priority: number): Promise<void>;
-  threads(): Promise<readonly number[]>;
-  /** Null for a thread that has ended. */
-  threadState(tid: number): Promise<ThreadState | null>;
-}
-
-/** Why a thread was not put under realtime scheduling: the system refused, or there is no way to ask here. */
-export class RealtimeRefusal extends Error {
-  constructor(
-    readonly kind: 'refused' | 'unavailable',
-    reason: string,
-  ) {
-    super(reason);
-  }
 }
 
 export type RealtimeResult =
@@ -134,132 +98,41 @@ export type RealtimeResult =
   /** Not asked for, not Linux, or one core (where a busy realtime thread would hold up everything else). */
   | { readonly kind: 'off' };
 
-/**
- * Node has no call for a thread's scheduling policy; util-linux's `chrt` makes it (sched_setscheduler on a thread id
- * of this process). It says why it failed on stderr: "chrt: failed to set pid N's policy: Operation not permitted".
- */
-function chrt(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('chrt', args, { timeout: 5000 }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new RealtimeRefusal('unavailable', 'no chrt program: it comes with util-linux'));
-      const said = String(stderr).trim().split('\n')[0] ?? '';
-      const reason = said.slice(said.lastIndexOf(': ') + 2) || err.message;
-      reject(new RealtimeRefusal(/not permitted/i.test(said) ? 'refused' : 'unavailable', reason));
-    });
-  });
-}
-
-/**
- * From /proc/.../stat, after the parenthesised name: field 41, the policy (1 SCHED_FIFO, 2 SCHED_RR; the reset-on-fork
- * bit aside), and field 22, the start in clock ticks since boot (USER_HZ, 100 on Linux's architectures).
- */
-function statState(stat: string, uptimeS: number): { realtime: boolean; ageMs: number } {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const policy = Number(fields[38]) & 0xff;
-  return { realtime: policy === 1 || policy === 2, ageMs: (uptimeS - Number(fields[19]) / 100) * 1000 };
-}
-
 export const linuxRealtime: RealtimeApi = {
   platform: process.platform,
   cores: availableParallelism(),
-  promoteProcess: (priority) => chrt(['--all-tasks', '--reset-on-fork', '--rr', '--pid', String(priority), String(process.pid)]),
-  promoteThread: (tid, priority) => chrt(['--reset-on-fork', '--rr', '--pid', String(priority), String(tid)]),
-  threads: async () => (await readdir('/proc/self/task')).map(Number).filter((t) => Number.isInteger(t) && t > 0),
-  threadState: async (tid) => {
-    try {
-      const [name, stat, uptime] = await Promise.all([readFile(`/proc/self/task/${tid}/comm`, 'utf8'), readFile(`/proc/self/task/${tid}/stat`, 'utf8'), readFile('/proc/uptime', 'utf8')]);
-      return { name: name.trim(), ...statState(stat, Number(uptime.split(' ')[0])) };
-    } catch {
-      return null;
-    }
-  },
+  promoteProcess: (priority) => chrt(['--all-tasks', '--rr', '--pid', String(priority), String(process.pid)]),
 };
 
 /**
- * The threads of `eqmorph run` that carry fader moves, under realtime scheduling: the main thread, V8's helpers (a
- * collection on the main thread waits for them), the OSC readers, MIDI's input threads. The threads that fit tables or
- * load a mapping name themselves (system/threads.ts) and stay ordinary: a fit may take the CPU for tens of
- * milliseconds, and a realtime thread that does would hold up every ordinary one on its core.
+ * Puts `eqmorph run`'s threads under realtime scheduling: the main thread and V8's helpers now, and the threads started
+ * later inherit it: the OSC readers, MIDI's input threads. The helpers too: a collection on the main thread waits for
+ * their part of it, and with only the main thread and the reader realtime, the helpers starved behind them and a flood
+ * of words took the fader's p99 to 122-237 ms (bench/flood.ts, two runs). The
+ * threads that fit tables or load a mapping step out of it as they start (`leaveRealtime`): a fit may take the CPU for
+ * tens of milliseconds, and a realtime thread that does holds up every ordinary one on its core. Call it before any
+ * of those starts.
  */
-export class RealtimeThreads {
-  private timer: NodeJS.Timeout | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-
-  private constructor(
-    readonly priority: number,
-    private readonly api: RealtimeApi,
-  ) {}
-
-  /** Every thread now, then threads started later every `passMs`; `off` where not asked for or not worth it. */
-  static async start(priority: number, api: RealtimeApi = linuxRealtime, passMs = REALTIME_PASS_MS): Promise<{ result: RealtimeResult; threads: RealtimeThreads | null }> {
-    if (priority <= 0 || api.platform !== 'linux' || api.cores < 2) return { result: { kind: 'off' }, threads: null };
-    try {
-      await api.promoteProcess(priority);
-    } catch (err) {
-      const r = err instanceof RealtimeRefusal ? err : new RealtimeRefusal('unavailable', String(err));
-      return { result: { kind: r.kind, priority, reason: r.message }, threads: null };
-    }
-    const threads = new RealtimeThreads(priority, api);
-    if (passMs > 0) {
-      threads.timer = setInterval(() => void threads.pass(), passMs);
-      threads.timer.unref();
-    }
-    return { result: { kind: 'granted', priority }, threads };
-  }
-
-  /**
-   * Puts the threads started since under realtime scheduling (once REALTIME_MIN_AGE_MS old), except the background
-   * ones; resolves to how many. Passes run one after another.
-   */
-  pass(): Promise<number> {
-    return this.then(async () => {
-      let promoted = 0;
-      for (const tid of await this.api.threads().catch(() => [])) {
-        const state = await this.api.threadState(tid);
-        if (!state || state.realtime || state.ageMs < REALTIME_MIN_AGE_MS || BACKGROUND_THREADS.has(state.name)) continue;
-        if (await this.promoteNow(tid)) promoted++;
-      }
-      return promoted;
-    });
-  }
-
-  /** A thread known to carry fader moves (an OSC input's reader), at once; resolves to whether it was. */
-  promote(tid: number): Promise<boolean> {
-    return this.then(() => this.promoteNow(tid));
-  }
-
-  private then<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async promoteNow(tid: number): Promise<boolean> {
-    try {
-      await this.api.promoteThread(tid, this.priority);
-      return true;
-    } catch {
-      // ended meanwhile, or refused for this one thread: it keeps its ordinary priority
-      return false;
-    }
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+export async function raiseToRealtime(priority: number, api: RealtimeApi = linuxRealtime): Promise<RealtimeResult> {
+  if (priority <= 0 || api.platform !== 'linux' || api.cores < 2) return { kind: 'off' };
+  try {
+    await api.promoteProcess(priority);
+    return { kind: 'granted', priority };
+  } catch (err) {
+    const r = err instanceof SchedulingRefusal ? err : new SchedulingRefusal('unavailable', String(err));
+    return { kind: r.kind, priority, reason: r.message };
   }
 }
 
 /** What `eqmorph run` says about its scheduling at start: at most one line. */
 export function schedulingLine(nice: PriorityResult, rt: RealtimeResult): string | null {
   if (rt.kind === 'off') return priorityLine(nice);
-  if (rt.kind === 'granted') {
-    return `eqmorph: realtime scheduling (round-robin, priority ${rt.priority}) for the threads that carry fader moves, so they do not wait behind other programs`;
-  }
+  if (rt.kind === 'granted') return `eqmorph: realtime scheduling (round-robin, priority ${rt.priority}) for the threads that carry fader moves, so they do not wait behind other programs`;
   const silence = `--realtime 0${nice.kind === 'refused' ? ` --nice ${nice.nice}` : ''} silences this`;
-  if (rt.kind === 'unavailable') return `eqmorph: realtime scheduling is unavailable here (${rt.reason}); running at nice ${nice.nice}${nice.kind === 'refused' ? ` (raising it to ${nice.want} was refused: ${nice.code})` : ''}. Fader latency may suffer while the machine is busy (${silence}).`;
+  if (rt.kind === 'unavailable') {
+    const niceRefused = nice.kind === 'refused' ? ` (raising it to ${nice.want} was refused: ${nice.code})` : '';
+    return `eqmorph: realtime scheduling is unavailable here (${rt.reason}); running at nice ${nice.nice}${niceRefused}. Fader latency may suffer while the machine is busy (${silence}).`;
+  }
   const both = nice.kind === 'refused';
   return (
     `eqmorph: realtime scheduling was refused (${rt.reason})${both ? `, and so was nice ${nice.want} (${nice.code})` : ''}; running at nice ${nice.nice}. ` +

@@ -26,7 +26,7 @@ import { RcpTcpTransport } from '../transports/rcp-tcp.js';
 import { DEFAULT_REHEARSAL_MOVES, rehearse } from '../pipeline/rehearse.js';
 import { healthLines, transportHealth, watchStatus, withDeskEdits, type TransportEntry } from '../pipeline/health.js';
 import { numberFlag, parseFlags } from './args.js';
-import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, RealtimeThreads, schedulingLine } from './priority.js';
+import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, raiseToRealtime, schedulingLine } from './priority.js';
 import { UsageError } from './errors.js';
 import { untilStopSignal } from './signals.js';
 import { loadModelOption, mappingTerms } from './model-option.js';
@@ -96,8 +96,6 @@ export interface RunOptions {
   readonly cacheDir?: string;
   /** Worker threads fitting tables (default DEFAULT_FIT_WORKERS; 0: slices on the main thread). */
   readonly fitWorkers?: number;
-  /** Told each OSC input's reader thread as it starts (its id in the system; null where unknown): `run` raises its scheduling. */
-  readonly onReaderThread?: (thread: number | null) => void;
 }
 
 /**
@@ -276,11 +274,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     }
     const bind = (firstIn && opts.oscIn) || input.connection.listen;
     firstIn = false;
-    const onReaderStart = (thread: number | null) => {
-      afterWorkerStart();
-      opts.onReaderThread?.(thread);
-    };
-    const t = new OscUdpTransport({ name, mode: 'in', bind, onReaderStart });
+    const t = new OscUdpTransport({ name, mode: 'in', bind, onReaderStart: afterWorkerStart });
     await t.open();
     oscInputs.set(name, t);
     // The bound port, not the asked-for one, so that a caller who asked for any free port learns which.
@@ -478,63 +472,56 @@ export async function runCommand(args: string[]): Promise<number> {
   const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
   const realtime = numberFlag('realtime', values.realtime ?? process.env['EQMORPH_REALTIME'], { min: 0, max: 99, integer: true }) ?? DEFAULT_REALTIME;
   // The process's own priority is the command's business, not startRun's (tests and benches run it in-process). Before
-  // any worker starts: the fitting threads begin as ordinary threads.
-  const niced = raisePriority(nice);
-  const rt = await RealtimeThreads.start(realtime);
-  const scheduling = schedulingLine(niced, rt.result);
+  // any thread starts: threads inherit it.
+  const scheduling = schedulingLine(raisePriority(nice), await raiseToRealtime(realtime));
   if (scheduling) out(scheduling);
-  try {
-    const oscOut = hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 });
-    // A name typed on the command line that does not resolve is a typo until shown otherwise: said now, exit 2. (A name
-    // in a mapping is retried instead: the device may come up later.)
-    if (oscOut) {
-      const found = await resolveHost(oscOut.host);
-      if ('error' in found) throw new UsageError(`--osc-out: the host name "${oscOut.host}" could not be resolved; check the spelling or use an IP address`);
-    }
-    const run = await startRun(
-      {
-        mapping: resolveMappingOption(values.mapping),
-        model: values.model,
-        oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
-        oscOut,
-        web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
-        rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
-        cache: !values['no-cache'],
-        fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
-        onReaderThread: (thread) => void (thread !== null && rt.threads?.promote(thread)),
-      },
-      out,
-    ).catch((err: unknown) => {
-      if (err instanceof WebListenError) return err;
-      throw err;
-    });
-    if (run instanceof WebListenError) {
-      process.stderr.write(`eqmorph run: ${run.message}\n`);
-      return 1;
-    }
-    // Editors save in several steps (truncate, write, rename): wait for the file to settle before reading it.
-    let reloadTimer: NodeJS.Timeout | null = null;
-    const watcher = watch(dirname(run.mapping().file), (_event, file) => {
-      if (file !== basename(run.mapping().file)) return;
-      if (reloadTimer) clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => void run.reload(), 200);
-    });
-    out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
-    // Every 5 s; EQMORPH_STATS_MS changes it (a test of --stats waits for the first print).
-    const statsTimer = values.stats
-      ? setInterval(() => {
-          for (const line of healthLines(run.health())) out(line);
-          if (run.web) out(webStatsLine(run.web.counters()));
-        }, Number(process.env.EQMORPH_STATS_MS) || 5000)
-      : null;
-    await stopSignal;
-    if (statsTimer) clearInterval(statsTimer);
-    if (reloadTimer) clearTimeout(reloadTimer);
-    watcher.close();
-    await run.stop();
-    out('eqmorph: stopped');
-    return 0;
-  } finally {
-    rt.threads?.stop();
+  const oscOut = hostPortFlag('osc-out', values['osc-out'], { host: '127.0.0.1', port: 9001 });
+  // A name typed on the command line that does not resolve is a typo until shown otherwise: said now, exit 2. (A name
+  // in a mapping is retried instead: the device may come up later.)
+  if (oscOut) {
+    const found = await resolveHost(oscOut.host);
+    if ('error' in found) throw new UsageError(`--osc-out: the host name "${oscOut.host}" could not be resolved; check the spelling or use an IP address`);
   }
+  const run = await startRun(
+    {
+      mapping: resolveMappingOption(values.mapping),
+      model: values.model,
+      oscIn: hostPortFlag('osc-in', values['osc-in'], { host: '127.0.0.1', port: 9000 }),
+      oscOut,
+      web: webFlags(values.web, values['web-token'], values['no-web'] ?? false, values['web-allow-host']),
+      rehearse: numberFlag('rehearse', values.rehearse, { min: 0, max: 1_000_000, integer: true }),
+      cache: !values['no-cache'],
+      fitWorkers: numberFlag('fit-workers', values['fit-workers'], { min: 0, max: 8, integer: true }),
+    },
+    out,
+  ).catch((err: unknown) => {
+    if (err instanceof WebListenError) return err;
+    throw err;
+  });
+  if (run instanceof WebListenError) {
+    process.stderr.write(`eqmorph run: ${run.message}\n`);
+    return 1;
+  }
+  // Editors save in several steps (truncate, write, rename): wait for the file to settle before reading it.
+  let reloadTimer: NodeJS.Timeout | null = null;
+  const watcher = watch(dirname(run.mapping().file), (_event, file) => {
+    if (file !== basename(run.mapping().file)) return;
+    if (reloadTimer) clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => void run.reload(), 200);
+  });
+  out('eqmorph: running (Ctrl-C to stop; edits to the mapping are picked up live)');
+  // Every 5 s; EQMORPH_STATS_MS changes it (a test of --stats waits for the first print).
+  const statsTimer = values.stats
+    ? setInterval(() => {
+        for (const line of healthLines(run.health())) out(line);
+        if (run.web) out(webStatsLine(run.web.counters()));
+      }, Number(process.env.EQMORPH_STATS_MS) || 5000)
+    : null;
+  await stopSignal;
+  if (statsTimer) clearInterval(statsTimer);
+  if (reloadTimer) clearTimeout(reloadTimer);
+  watcher.close();
+  await run.stop();
+  out('eqmorph: stopped');
+  return 0;
 }

@@ -8,24 +8,20 @@ import { fitAlongPath, fitLayoutSample, seedFromSource } from './layout-path.js'
 import { shapePathSteps, straightenedPoint, straightenSample } from './path-shape.js';
 import type { DecoderMessage, FitRequest, FitReply, PointSource } from './fit-pool.js';
 import { DenseDecoder } from './dense-decoder.js';
-import { FIT_THREAD, nameThisThread } from '../system/threads.js';
+import { FIT_THREAD, leaveRealtime, nameThisThread } from '../system/scheduling.js';
 
-// Named first: `eqmorph run` keeps threads of this name out of realtime scheduling.
 nameThisThread(FIT_THREAD);
 
 // Behind the bridge's own thread: Linux keeps a nice value per thread, and setpriority() on pid 0 changes only this one.
-// A fit waits a little longer when the machine is busy; a fader never waits for a fit. Five steps behind the main
-// thread's nice value (the process id is its thread id): where the bridge's threads run under realtime scheduling,
-// this one started as an ordinary thread at nice 0, not at the bridge's value.
+// A fit waits a little longer when the machine is busy; a fader never waits for a fit.
 try {
-  setPriority(0, Math.min(19, getPriority(process.pid) + 5));
+  setPriority(0, Math.min(19, getPriority(0) + 5));
 } catch {
-  try {
-    setPriority(0, Math.min(19, getPriority(0) + 5));
-  } catch {
-    // not allowed here: the fits run at the priority this thread started with
-  }
+  // not allowed here: the fits run at the bridge's priority
 }
+// Under a bridge whose threads are realtime (`eqmorph run --realtime`) this one started realtime too, where the nice
+// value just set does not count: a fit is no fader's business. Messages wait in the port meanwhile.
+await leaveRealtime();
 
 /**
  * Milliseconds of a path's work between two looks at the messages: a point asked meanwhile (a channel's first answer,

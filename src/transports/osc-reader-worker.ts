@@ -2,11 +2,10 @@
 // rest to the main thread after each read (a batch of up to 32), so the thread playing the faders never reads a flood.
 
 import dgram from 'node:dgram';
-import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { heldAddress, LatestHold, type DatagramSender } from './osc-hold.js';
 import type { ReaderItem, ReaderOptions, ReaderReport, ReaderRequest } from './osc-thread-reader.js';
-import { nameThisThread, OSC_READER_THREAD } from '../system/threads.js';
+import { nameThisThread, OSC_READER_THREAD } from '../system/scheduling.js';
 
 nameThisThread(OSC_READER_THREAD);
 
@@ -17,15 +16,6 @@ const post = (r: ReaderReport, transfer: ArrayBuffer[] = []) => port.postMessage
 /** What a socket error says, as plain data: an Error does not keep its code through postMessage. */
 function errorInfo(err: NodeJS.ErrnoException) {
   return { message: err.message, code: err.code, errno: err.errno, syscall: err.syscall };
-}
-
-/** This thread's id in the system ("PID/task/TID"), for the main thread to set its scheduling; null where unknown. */
-function ownThreadId(): number | null {
-  try {
-    return Number(readlinkSync('/proc/thread-self').split('/').at(-1)) || null;
-  } catch {
-    return null;
-  }
 }
 
 let prefixes: Uint8Array[] = [];
@@ -121,7 +111,7 @@ socket.bind(opts.port, opts.host, () => {
     // the OS refused the size; its default still works, only with less room for bursts
   }
   const a = socket.address();
-  post({ kind: 'bound', address: a.address, port: a.port, receiveBufferBytes: socket.getRecvBufferSize(), thread: ownThreadId() });
+  post({ kind: 'bound', address: a.address, port: a.port, receiveBufferBytes: socket.getRecvBufferSize() });
 });
 
 port.on('message', (r: ReaderRequest) => {

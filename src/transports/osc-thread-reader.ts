@@ -38,8 +38,7 @@ export interface SocketErrorInfo {
 
 /** Reader to main thread. `lost`: datagrams the reader failed on (counted as dropped). */
 export type ReaderReport =
-  /** `thread`: the reader's thread id in the system (Linux), null where unknown. */
-  | { readonly kind: 'bound'; readonly address: string; readonly port: number; readonly receiveBufferBytes: number; readonly thread: number | null }
+  | { readonly kind: 'bound'; readonly address: string; readonly port: number; readonly receiveBufferBytes: number }
   | { readonly kind: 'bind-error' | 'error'; readonly error: SocketErrorInfo }
   | { readonly kind: 'data'; readonly items: ReaderItem[] }
   | { readonly kind: 'lost'; readonly count: number };
@@ -59,8 +58,6 @@ export interface ReaderEvents {
 export interface ThreadReader {
   readonly address: { readonly host: string; readonly port: number };
   readonly receiveBufferBytes: number;
-  /** The reader's thread id in the system (Linux), null where unknown. */
-  readonly thread: number | null;
   hold(prefixes: Uint8Array[]): void;
   close(): Promise<void>;
 }
@@ -115,7 +112,6 @@ function talkTo(worker: Worker, options: ReaderOptions, on: ReaderEvents): Promi
     const reader: ThreadReader = {
       address: { host: options.host, port: options.port },
       receiveBufferBytes: 0,
-      thread: null,
       hold: (prefixes) => worker.postMessage({ kind: 'hold', prefixes } satisfies ReaderRequest),
       close: () => {
         if (closed) return closed;
@@ -141,7 +137,7 @@ function talkTo(worker: Worker, options: ReaderOptions, on: ReaderEvents): Promi
           return on.error(socketError(r.error));
         case 'bound':
           state = 'open';
-          return resolve({ ...reader, address: { host: r.address, port: r.port }, receiveBufferBytes: r.receiveBufferBytes, thread: r.thread });
+          return resolve({ ...reader, address: { host: r.address, port: r.port }, receiveBufferBytes: r.receiveBufferBytes });
         case 'bind-error':
           state = 'ended';
           return reject({ kind: 'bind', error: socketError(r.error) } satisfies ReaderStartError);

@@ -77,11 +77,10 @@ export interface OscUdpOptions {
   readonly reader?: 'thread' | 'main';
   readonly readerQueue?: number;
   /**
-   * Runs once the reader thread is online, with its thread id in the system (null where unknown): starting a thread
-   * puts some V8 settings back to their defaults (the small young generation of `eqmorph run`, see
-   * cli/young-generation.ts), which this may make again, and `eqmorph run` gives the reader its realtime scheduling.
+   * Runs once the reader thread is online: starting a thread puts some V8 settings back to their defaults (the small
+   * young generation of `eqmorph run`, see cli/young-generation.ts), which this may make again.
    */
-  readonly onReaderStart?: (thread: number | null) => void;
+  readonly onReaderStart?: () => void;
   /** Starts the reader thread (tests pass one that fails, or that ends later). */
   readonly startReader?: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
 }
@@ -142,7 +141,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private readonly onThread: boolean;
   private readonly readerQueue: number;
   private readonly startReader: (options: ReaderSettings, on: ReaderEvents) => Promise<ThreadReader>;
-  private readonly onReaderStart: (thread: number | null) => void;
+  private readonly onReaderStart: () => void;
 
   private readonly status = new StatusCell();
   private readonly counts = new CounterCell();
@@ -287,7 +286,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
       throw new TransportError(this.name, sentence, errorCode(why.error), { cause: why.error });
     }
     this.reader = reader;
-    this.onReaderStart(reader.thread);
+    this.onReaderStart();
     if (this.holdPrefixes.length > 0) reader.hold(this.holdPrefixes);
     this.sendFailed = false;
     this.status.set('open');

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { firstValueFrom } from 'rxjs';
 import { encodeOscMessage } from '../../src/transports/osc-packet.js';
@@ -51,19 +50,6 @@ test('osc-udp reader: `onReaderStart` runs once when the reader thread is online
     assert.deepEqual(starts, { thread: 1, main: 0 });
   } finally {
     for (const { t } of inputs) await t.close();
-  }
-});
-
-test('osc-udp reader: `onReaderStart` is told the reader\'s thread id, a thread of this process named for it (Linux)', { skip: process.platform !== 'linux' && 'thread ids and names are read from Linux /proc' }, async () => {
-  const told: (number | null)[] = [];
-  const { t } = await input({ onReaderStart: (thread) => told.push(thread) });
-  try {
-    assert.equal(told.length, 1);
-    const tid = told[0]!;
-    assert.ok(tid !== null && tid !== process.pid, `a thread other than the main one: ${tid}`);
-    assert.equal(readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), 'eqmorph-osc-in');
-  } finally {
-    await t.close();
   }
 });
 

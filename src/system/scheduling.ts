@@ -1,0 +1,61 @@
+// How eqmorph's threads are scheduled by Linux: their names (as top -H and ps -L show them), and realtime scheduling,
+// which Node has no call for: util-linux's `chrt` sets it (sched_setscheduler) on a thread id of this process.
+
+import { execFile } from 'node:child_process';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+
+/** The threads that fit desk tables, load a mapping, read an OSC input. */
+export const FIT_THREAD = 'eqmorph-fit';
+export const LOAD_THREAD = 'eqmorph-load';
+export const OSC_READER_THREAD = 'eqmorph-osc-in';
+
+/** Names the calling thread (Linux keeps 15 bytes of it); elsewhere it keeps its name. */
+export function nameThisThread(name: string): void {
+  try {
+    writeFileSync('/proc/thread-self/comm', name);
+  } catch {
+    // not Linux
+  }
+}
+
+/** Why a policy was not set: the system refused it, or there is no way to ask here (no chrt). */
+export class SchedulingRefusal extends Error {
+  constructor(
+    readonly kind: 'refused' | 'unavailable',
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Runs chrt; rejects with a `SchedulingRefusal` saying why (chrt says it on stderr: "…: Operation not permitted"). */
+export function chrt(args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('chrt', args, { timeout: 5000 }, (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new SchedulingRefusal('unavailable', 'no chrt program: it comes with util-linux'));
+      const said = String(stderr).trim().split('\n')[0] ?? '';
+      const reason = said.slice(said.lastIndexOf(': ') + 2) || err.message;
+      reject(new SchedulingRefusal(/not permitted/i.test(said) ? 'refused' : 'unavailable', reason));
+    });
+  });
+}
+
+/**
+ * For a thread of background work, first thing: a thread starts with the policy of the thread that started it, so under
+ * a bridge whose threads are realtime it would take the CPU ahead of every ordinary program, and in turns with the
+ * fader's own thread. This puts it back among the ordinary threads (at the nice value it started with). Nothing to do
+ * elsewhere than Linux or for an ordinary thread; a failure leaves the thread as it is.
+ */
+export async function leaveRealtime(): Promise<void> {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // Field 41 (after the parenthesised name): 1 SCHED_FIFO, 2 SCHED_RR.
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]) & 0xff;
+    if (policy !== 1 && policy !== 2) return;
+    const tid = readlinkSync('/proc/thread-self').split('/').at(-1)!;
+    await chrt(['--other', '--pid', '0', tid]);
+  } catch {
+    // not Linux, or not allowed: it keeps the policy it started with
+  }
+}
