@@ -16,7 +16,8 @@ import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
 keepYoungGenerationSmall();
 const priority = raisePriority(DEFAULT_NICE);
-await raiseToRealtime(DEFAULT_REALTIME);
+// EQMORPH_REALTIME as for `eqmorph run` (0: none), to compare.
+await raiseToRealtime(process.env['EQMORPH_REALTIME'] === undefined ? DEFAULT_REALTIME : Number(process.env['EQMORPH_REALTIME']));
 const outPort = Number(process.argv[2]);
 const run = await startRun({ mapping: DEFAULT_MAPPING, oscIn: { host: '127.0.0.1', port: 0 }, oscOut: { host: '127.0.0.1', port: outPort } }, () => undefined);
 const input = [...run.oscInputs.values()][0] as OscUdpTransport;
