@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_MAPPING } from '../src/cli/run.js';
 import { echoFloor, latencies, startFader } from './desk.js';
 import { summarise, type LatencySummary } from './frames.js';
-import { pause, schedulingOf, startEqmorph, startReceiver } from './latency.js';
+import { pause, schedulingOf, setSchedulingOf, startEqmorph, startReceiver } from './latency.js';
 
 /** Moves per second: each answer is told from the next by which side of the watched value it is on. */
 const HZ = 200;
@@ -41,6 +41,8 @@ export async function benchPad(opts: { seconds: number; rounds?: number; log?: (
     const rx = await startReceiver(dir, true);
     const bridge = await startEqmorph(DEFAULT_MAPPING, rx.port);
     const scheduling = schedulingOf(bridge.pid);
+    // The receiver stands for the device: at the bridge's scheduling, as the floor's (echoFloor) runs.
+    setSchedulingOf(rx.pid, scheduling);
     // Its start-up work (the rehearsal, the pad's edge tables, the sound map's grid) runs in slices for a few seconds
     // after "running"; both kinds of move are timed after it, as in a show.
     await pause(START_UP_MS);
