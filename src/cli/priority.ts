@@ -55,7 +55,9 @@ export function raisePriority(want: number, api: PriorityApi = processPriority):
     }
     return { kind: 'raised', from, nice: want };
   } catch (err) {
-    return { kind: 'refused', nice: from, want, code: (err as NodeJS.ErrnoException).code ?? String(err) };
+    // os.setPriority throws a SystemError whose own code is ERR_SYSTEM_ERROR; the system's (EACCES) is in its info.
+    const e = err as NodeJS.ErrnoException & { info?: { code?: string } };
+    return { kind: 'refused', nice: from, want, code: e.info?.code ?? e.code ?? String(err) };
   }
 }
 

@@ -117,3 +117,14 @@ test('realtime scheduling refused: one line that says why, what it needs and how
   const none = await raiseToRealtime(5, fakeRealtime({ refuse: new SchedulingRefusal('unavailable', 'no chrt program: it comes with util-linux') }));
   assert.match(schedulingLine({ kind: 'kept', nice: -10 }, none)!, /unavailable here \(no chrt program: it comes with util-linux\); running at nice -10/);
 });
+
+test("a refusal names the system's own code: os.setPriority's SystemError keeps it in its info (EACCES), not its code", () => {
+  const api: PriorityApi = {
+    getPriority: () => 0,
+    threads: () => [1],
+    setPriority() {
+      throw Object.assign(new Error('A system error occurred: uv_os_setpriority returned EACCES (permission denied)'), { code: 'ERR_SYSTEM_ERROR', info: { code: 'EACCES' } });
+    },
+  };
+  assert.deepEqual(raisePriority(-10, api), { kind: 'refused', nice: 0, want: -10, code: 'EACCES' });
+});
