@@ -470,7 +470,8 @@ export async function runCommand(args: string[]): Promise<number> {
   // instead of killing it half-way with the signal's default action.
   const stopSignal = untilStopSignal((signal) => out(`eqmorph: ${signal} while stopping; already stopping`));
   const nice = numberFlag('nice', values.nice, { min: -20, max: 19, integer: true }) ?? DEFAULT_NICE;
-  const realtime = numberFlag('realtime', values.realtime ?? process.env['EQMORPH_REALTIME'], { min: 0, max: 99, integer: true }) ?? DEFAULT_REALTIME;
+  const fromEnv = values.realtime === undefined && process.env['EQMORPH_REALTIME'] !== undefined;
+  const realtime = numberFlag(fromEnv ? 'realtime (from EQMORPH_REALTIME)' : 'realtime', values.realtime ?? process.env['EQMORPH_REALTIME'], { min: 0, max: 99, integer: true }) ?? DEFAULT_REALTIME;
   // The process's own priority is the command's business, not startRun's (tests and benches run it in-process). Before
   // any thread starts: threads inherit it.
   const scheduling = schedulingLine(raisePriority(nice), await raiseToRealtime(realtime));

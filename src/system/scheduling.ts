@@ -34,9 +34,12 @@ export function chrt(args: readonly string[]): Promise<void> {
     execFile('chrt', args, { timeout: 5000 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new SchedulingRefusal('unavailable', 'no chrt program: it comes with util-linux'));
-      const said = String(stderr).trim().split('\n')[0] ?? '';
-      const reason = said.slice(said.lastIndexOf(': ') + 2) || err.message;
-      reject(new SchedulingRefusal(/not permitted/i.test(said) ? 'refused' : 'unavailable', reason));
+      const said = (String(stderr).trim().split('\n')[0] ?? '').replace(/^chrt: /, '');
+      // "failed to set pid N's policy: Operation not permitted": the system's reason is the last part; any other
+      // failure (a chrt without these options) is said whole.
+      if (/not permitted/i.test(said)) return reject(new SchedulingRefusal('refused', said.slice(said.lastIndexOf(': ') + 2)));
+      const at = said.lastIndexOf("'s policy: ");
+      reject(new SchedulingRefusal('unavailable', (at >= 0 ? said.slice(at + "'s policy: ".length) : said) || err.message));
     });
   });
 }

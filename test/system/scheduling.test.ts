@@ -52,6 +52,13 @@ test('chrt: what it says on failure becomes the reason, and a refusal is told fr
     assert.equal(err.message, 'No such process');
     return true;
   });
+  // A chrt that does not know an option (busybox's, say) is said whole, less its own name.
+  await assert.rejects(chrt(['--no-such-option']), (err: unknown) => {
+    assert.ok(err instanceof SchedulingRefusal);
+    assert.equal(err.kind, 'unavailable');
+    assert.match(err.message, /^unrecognized option '--no-such-option'/);
+    return true;
+  });
 });
 
 test('leaveRealtime: a thread started realtime becomes an ordinary one; an ordinary one stays as it is', { skip: mayUseRealtime() }, async () => {
