@@ -161,7 +161,7 @@ export interface DeskResult {
   readonly scheduling: Scheduling;
 }
 
-/** The bare UDP echo under the same fader, at eqmorph's priority: the floor this machine puts under any latency right now. */
+/** The bare UDP echo under the same fader, at eqmorph's scheduling: the floor this machine puts under any latency right now. */
 export async function echoFloor(dir: string, seconds: number, scheduling: Scheduling, hz = FADER_HZ): Promise<LatencySummary> {
   const rx = await startReceiver(dir, true);
   const echo = await startEcho(rx.port);
@@ -190,9 +190,9 @@ async function oneDesk(dir: string, n: number, opts: DeskOptions): Promise<DeskR
   const sampler = setInterval(() => rss.push(rssMb(desk.pid)), 250);
   const runningMs = await desk.running;
   const scheduling = schedulingOf(desk.pid);
-  // The receiver stands for the desk, another machine: at the bridge's priority, so that the bridge's own threads (a
-  // fit worker at its nice + 5, V8's compiler threads at its nice) do not delay the stamping of what arrives. The
-  // floor's receiver runs at the same priority (echoFloor).
+  // The receiver stands for the desk, another machine: at the bridge's scheduling, so that the bridge's own threads (a
+  // fit worker at its nice + 5, V8's compiler threads) do not delay the stamping of what arrives. The floor's receiver
+  // runs at the same (echoFloor).
   setSchedulingOf(rx.pid, scheduling);
   const fader = startFader(desk.port, '/desk/1/alpha');
   const readyColdMs = await desk.ready;
