@@ -33,7 +33,7 @@ async function floodRun(dir: string, words: number) {
   const child = spawn(process.execPath, [...TSX, 'bench/proc/flood-sender.ts', String(host.port), String(EVENTS), String(words), file], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   // At the bridge's scheduling too. Below the bridge (one realtime step) the sender was held up for 19-30 ms at a time
   // and then sent what was due in one burst (p99 1.7-21 ms in six runs); above it, it kept its pace but took its third
-  // of a core ahead of the bridge (6.6 and 7.3 ms); at the bridge's own, 1.9-5.6 ms in ten runs.
+  // of a core ahead of the bridge (6.6 and 7.3 ms); at the bridge's own, 1.9-5.6 ms in fourteen runs.
   setSchedulingOf(child.pid!, scheduling);
   await exited(child);
   const sent = (JSON.parse(readFileSync(file, 'utf8')) as { sent: number[] }).sent;

@@ -112,7 +112,7 @@ export const linuxRealtime: RealtimeApi = {
  * their part of it, and with only the main thread and the reader realtime, the helpers starved behind them and a flood
  * of words took the fader's p99 to 122-237 ms (bench/flood.ts, two runs); with the helpers one step below the main
  * thread (so that a woken main thread would preempt a helper's long job), 13-46 ms in five runs, against 1.9-5.6 ms
- * with all at one priority (ten runs). The threads that fit tables or load a mapping step out of it as they start
+ * with all at one priority (fourteen runs). The threads that fit tables or load a mapping step out of it as they start
  * (`leaveRealtime`): a fit may take the CPU for tens of milliseconds, and a realtime thread that does holds up every
  * ordinary one on its core. Call it before any of those starts.
  */
