@@ -4,7 +4,7 @@
 // (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (docs/performance.md). Audio programs do the
 // same; where the system does not allow it, the bridge says so once and runs as it was started.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { chrt, SchedulingRefusal } from '../system/scheduling.js';
 
@@ -90,12 +90,16 @@ export const DEFAULT_REALTIME = 5;
 export interface RealtimeApi {
   readonly platform: string;
   readonly cores: number;
+  /** The main thread's realtime priority now (started under `chrt`, say); 0 for an ordinary thread. */
+  currentPriority(): number;
   /** Puts every thread the process has now under round-robin at `priority`; rejects with a `SchedulingRefusal`. */
   promoteProcess(priority: number): Promise<void>;
 }
 
 export type RealtimeResult =
   | { readonly kind: 'granted'; readonly priority: number }
+  /** Already realtime at this priority or higher: eqmorph never lowers it. */
+  | { readonly kind: 'kept'; readonly priority: number }
   | { readonly kind: 'refused' | 'unavailable'; readonly priority: number; readonly reason: string }
   /** Not asked for, not Linux, or one core (where a busy realtime thread would hold up everything else). */
   | { readonly kind: 'off' };
@@ -103,7 +107,28 @@ export type RealtimeResult =
 export const linuxRealtime: RealtimeApi = {
   platform: process.platform,
   cores: availableParallelism(),
-  promoteProcess: (priority) => chrt(['--all-tasks', '--rr', '--pid', String(priority), String(process.pid)]),
+  currentPriority: () => {
+    try {
+      const stat = readFileSync('/proc/self/stat', 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 40 and 41: the realtime priority, and the policy (1 SCHED_FIFO, 2 SCHED_RR; the reset-on-fork bit aside).
+      const policy = Number(f[38]) & 0xff;
+      return policy === 1 || policy === 2 ? Number(f[37]) : 0;
+    } catch {
+      return 0;
+    }
+  },
+  promoteProcess: async (priority) => {
+    const args = ['--all-tasks', '--rr', '--pid', String(priority), String(process.pid)];
+    try {
+      await chrt(args);
+    } catch (err) {
+      // chrt stops at the first thread it cannot set: one that ended between its listing and its call (a rare race)
+      // would leave the rest ordinary. Once more, over the threads there are now.
+      if (!(err instanceof SchedulingRefusal) || err.message !== 'No such process') throw err;
+      await chrt(args);
+    }
+  },
 };
 
 /**
@@ -118,6 +143,8 @@ export const linuxRealtime: RealtimeApi = {
  */
 export async function raiseToRealtime(priority: number, api: RealtimeApi = linuxRealtime): Promise<RealtimeResult> {
   if (priority <= 0 || api.platform !== 'linux' || api.cores < 2) return { kind: 'off' };
+  const current = api.currentPriority();
+  if (current >= priority) return { kind: 'kept', priority: current };
   try {
     await api.promoteProcess(priority);
     return { kind: 'granted', priority };
@@ -131,6 +158,7 @@ export async function raiseToRealtime(priority: number, api: RealtimeApi = linux
 export function schedulingLine(nice: PriorityResult, rt: RealtimeResult): string | null {
   if (rt.kind === 'off') return priorityLine(nice);
   if (rt.kind === 'granted') return `eqmorph: realtime scheduling (round-robin, priority ${rt.priority}) for the threads that carry fader moves, so they do not wait behind other programs`;
+  if (rt.kind === 'kept') return null;
   const silence = `--realtime 0${nice.kind === 'refused' ? ` --nice ${nice.nice}` : ''} silences this`;
   if (rt.kind === 'unavailable') {
     const niceRefused = nice.kind === 'refused' ? ` (raising it to ${nice.want} was refused: ${nice.code})` : '';

@@ -61,12 +61,13 @@ test('a refusal leaves the priority as it was and tells the user why and how to 
 });
 
 /** A process as the realtime api sees it; `refuse` makes the promotion fail as chrt reports it. */
-function fakeRealtime(opts: { platform?: string; cores?: number; refuse?: SchedulingRefusal } = {}): RealtimeApi & { calls: number[] } {
+function fakeRealtime(opts: { platform?: string; cores?: number; refuse?: SchedulingRefusal; current?: number } = {}): RealtimeApi & { calls: number[] } {
   const calls: number[] = [];
   return {
     calls,
     platform: opts.platform ?? 'linux',
     cores: opts.cores ?? 2,
+    currentPriority: () => opts.current ?? 0,
     async promoteProcess(priority) {
       calls.push(priority);
       if (opts.refuse) throw opts.refuse;
@@ -83,6 +84,19 @@ test('realtime scheduling: asked for every thread of the process at the given pr
   for (const nice of [{ kind: 'raised', from: 0, nice: -10 }, { kind: 'refused', nice: 0, want: -10, code: 'EACCES' }] as const) {
     assert.match(schedulingLine(nice, r)!, /^eqmorph: realtime scheduling \(round-robin, priority 7\) for the threads that carry fader moves/);
   }
+});
+
+test('realtime scheduling: a process started realtime at that priority or higher keeps it, silently; a lower one is raised', async () => {
+  for (const current of [7, 50]) {
+    const api = fakeRealtime({ current });
+    const r = await raiseToRealtime(7, api);
+    assert.deepEqual(r, { kind: 'kept', priority: current });
+    assert.deepEqual(api.calls, []);
+    assert.equal(schedulingLine({ kind: 'kept', nice: -10 }, r), null);
+  }
+  const api = fakeRealtime({ current: 2 });
+  assert.deepEqual(await raiseToRealtime(7, api), { kind: 'granted', priority: 7 });
+  assert.deepEqual(api.calls, [7]);
 });
 
 test('realtime scheduling: not asked for, not Linux or one core is off and says nothing more than the nice value does', async () => {

@@ -99,3 +99,29 @@ instances:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('started realtime at a higher priority (chrt --rr 9), `eqmorph run --realtime 7` keeps it and says nothing of it', { skip: cannotTest() }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eqmorph-realtime-'));
+  const inPort = await freeUdpPort();
+  const outPort = await freeUdpPort();
+  const child = spawn('chrt', ['--rr', '9', process.execPath, ...CLI, 'run', '--no-web', '--rehearse', '0', '--realtime', '7', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${outPort}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOME: dir, EQMORPH_REALTIME: '0' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    await until(`running: ${out}`, () => /eqmorph: running/.test(out), 60_000);
+    assert.doesNotMatch(out, /realtime scheduling/);
+    const main = threadsOf(child.pid!).find((t) => t.tid === child.pid)!;
+    assert.deepEqual([main.policy, main.priority], [2, 9], 'the main thread keeps round-robin at 9');
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
