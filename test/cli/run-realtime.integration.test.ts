@@ -45,6 +45,31 @@ function threadsOf(pid: number): ThreadInfo[] {
   });
 }
 
+/**
+ * `eqmorph run ARGS` from source (prefixed by `wrapper`, a command such as chrt that runs it), waited for until it is
+ * running; `stop` ends it. EQMORPH_REALTIME=0 as the runner sets it: only the --realtime a test passes counts.
+ */
+async function running(dir: string, args: readonly string[], wrapper: readonly string[] = []) {
+  const [command, ...rest] = [...wrapper, process.execPath, ...CLI, 'run', ...args];
+  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir, EQMORPH_REALTIME: '0' } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await until(`running: ${out}`, () => /eqmorph: running/.test(out), 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { pid: child.pid!, out, stop };
+}
+
 test('--realtime 7 on a desk: the main thread, V8\'s helpers and the OSC reader run round-robin at 7; the fit worker leaves it for an ordinary thread 5 nice steps behind', { skip: cannotTest() }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-realtime-'));
   const desk = dgram.createSocket('udp4');
@@ -64,20 +89,13 @@ instances:
   - { name: ch1, output: x32, index: 1, initial: { term_a: warm, term_b: bright, alpha: 0.3 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
 `,
   );
-  const child = spawn(process.execPath, [...CLI, 'run', '--no-web', '--no-cache', '--rehearse', '0', '--nice', '-10', '--realtime', '7', '--mapping', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: dir, EQMORPH_REALTIME: '0' },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  const run = await running(dir, ['--no-web', '--no-cache', '--rehearse', '0', '--nice', '-10', '--realtime', '7', '--mapping', file]);
   try {
-    await until(`running: ${out}`, () => /eqmorph: running/.test(out), 60_000);
-    assert.match(out, /^eqmorph: realtime scheduling \(round-robin, priority 7\) for the threads that carry fader moves/m);
+    assert.match(run.out, /^eqmorph: realtime scheduling \(round-robin, priority 7\) for the threads that carry fader moves/m);
     // The fit worker steps out of realtime as it starts, which takes a chrt of its own (well before "running" here).
-    await until('the fit worker an ordinary thread', () => threadsOf(child.pid!).some((t) => t.name === 'eqmorph-fit' && t.policy === 0), 10_000);
-    const threads = threadsOf(child.pid!);
-    const main = threads.find((t) => t.tid === child.pid)!;
+    await until('the fit worker an ordinary thread', () => threadsOf(run.pid).some((t) => t.name === 'eqmorph-fit' && t.policy === 0), 10_000);
+    const threads = threadsOf(run.pid);
+    const main = threads.find((t) => t.tid === run.pid)!;
     assert.deepEqual([main.policy, main.priority], [2, 7], 'the main thread: SCHED_RR at 7');
     const reader = threads.filter((t) => t.name === 'eqmorph-osc-in');
     assert.equal(reader.length, 1, JSON.stringify(threads));
@@ -90,11 +108,7 @@ instances:
     const others = threads.filter((t) => t.name !== 'eqmorph-fit');
     assert.deepEqual(others.filter((t) => t.policy !== 2).map((t) => t.name), [], JSON.stringify(threads));
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await run.stop();
     desk.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,24 +118,13 @@ test('started realtime at a higher priority (chrt --rr 9), `eqmorph run --realti
   const dir = mkdtempSync(join(tmpdir(), 'eqmorph-realtime-'));
   const inPort = await freeUdpPort();
   const outPort = await freeUdpPort();
-  const child = spawn('chrt', ['--rr', '9', process.execPath, ...CLI, 'run', '--no-web', '--rehearse', '0', '--realtime', '7', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${outPort}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: dir, EQMORPH_REALTIME: '0' },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  const run = await running(dir, ['--no-web', '--rehearse', '0', '--realtime', '7', '--osc-in', `127.0.0.1:${inPort}`, '--osc-out', `127.0.0.1:${outPort}`], ['chrt', '--rr', '9']);
   try {
-    await until(`running: ${out}`, () => /eqmorph: running/.test(out), 60_000);
-    assert.doesNotMatch(out, /realtime scheduling/);
-    const main = threadsOf(child.pid!).find((t) => t.tid === child.pid)!;
+    assert.doesNotMatch(run.out, /realtime scheduling/);
+    const main = threadsOf(run.pid).find((t) => t.tid === run.pid)!;
     assert.deepEqual([main.policy, main.priority], [2, 9], 'the main thread keeps round-robin at 9');
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await run.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
