@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { paramsToBands } from '../src/eq/bands.js';
 import { DEFAULT_GRID } from '../src/eq/grid.js';
-import { responseDb } from '../src/eq/response.js';
+import { maxAbsDiffDb, responseDb } from '../src/eq/response.js';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
@@ -25,12 +25,6 @@ if (arg === '--help' || arg === '-h') {
   process.exit(0);
 }
 const READS = 200;
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 await initBackend();
 const model = await EqModel.load(DEFAULT_MODEL_DIR);
@@ -65,13 +59,13 @@ for (const name of (arg ?? DEFAULT_LAYOUTS).split(',')) {
     let pairStep = 0;
     let pairExcess = 0;
     for (let i = 0; i + 2 <= READS; i++) {
-      const step = maxAbsDiff(fitted[i]!, fitted[i + 2]!);
-      pairExcess = Math.max(pairExcess, step - maxAbsDiff(path[i]!, path[i + 2]!));
+      const step = maxAbsDiffDb(fitted[i]!, fitted[i + 2]!);
+      pairExcess = Math.max(pairExcess, step - maxAbsDiffDb(path[i]!, path[i + 2]!));
       if (step > pairStep) pairStep = step;
       if (step > worst.step) worst = { step, where: `${a} -> ${b} at α ${(i / READS).toFixed(3)}` };
     }
     for (let i = 0; i <= READS; i++) {
-      const e = maxAbsDiff(fitted[i]!, path[i]!);
+      const e = maxAbsDiffDb(fitted[i]!, path[i]!);
       errSum += e;
       errWorst = Math.max(errWorst, e);
     }

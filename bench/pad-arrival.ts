@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { DEFAULT_GRID } from '../src/eq/grid.js';
-import { responseDb } from '../src/eq/response.js';
+import { maxAbsDiffDb, responseDb } from '../src/eq/response.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { BuildScheduler } from '../src/morph/build-scheduler.js';
@@ -30,11 +30,6 @@ if (bad) {
 const arg = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const [sets, moves, seed] = [arg('sets', 60), arg('moves', 30), arg('seed', 3)];
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 const quantile = (v: readonly number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))]!;
 const summary = (v: readonly number[]) => `median ${quantile(v, 0.5).toFixed(2)}, p90 ${quantile(v, 0.9).toFixed(2)}, max ${Math.max(...v).toFixed(2)} dB`;
 
@@ -60,7 +55,7 @@ cornerSets.forEach((corners, k) => {
   let last = responseDb(pad.decodeXY(corners, x, y), DEFAULT_GRID);
   while (turns.length > 0) turns.shift()!();
   let lastGrid = responseDb(grid.decodeXY(corners, x, y), DEFAULT_GRID);
-  jumps.push(maxAbsDiff(last, lastGrid));
+  jumps.push(maxAbsDiffDb(last, lastGrid));
   let worst = 0;
   let worstGrid = 0;
   for (let m = 0; m < moves; m++) {
@@ -70,8 +65,8 @@ cornerSets.forEach((corners, k) => {
     y += 0.01 * Math.sin(heading);
     const now = responseDb(pad.decodeXY(corners, x, y), DEFAULT_GRID);
     const nowGrid = responseDb(grid.decodeXY(corners, x, y), DEFAULT_GRID);
-    worst = Math.max(worst, maxAbsDiff(now, last));
-    worstGrid = Math.max(worstGrid, maxAbsDiff(nowGrid, lastGrid));
+    worst = Math.max(worst, maxAbsDiffDb(now, last));
+    worstGrid = Math.max(worstGrid, maxAbsDiffDb(nowGrid, lastGrid));
     [last, lastGrid] = [now, nowGrid];
   }
   played.push(worst);

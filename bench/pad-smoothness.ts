@@ -8,7 +8,7 @@ import { DEFAULT_MODEL_DIR } from '../src/data/paths.js';
 import { seededRng } from '../src/data/random.js';
 import { PARAM_COUNT, PARAMS } from '../src/eq/bands.js';
 import { DEFAULT_GRID } from '../src/eq/grid.js';
-import { responseFromParams } from '../src/eq/response.js';
+import { maxAbsDiffDb, responseFromParams } from '../src/eq/response.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
 import { CachedDecoder } from '../src/morph/cached-decoder.js';
@@ -18,11 +18,6 @@ import { padEdges, XyPatch } from '../src/morph/xy-patch.js';
 
 const LOG = PARAMS.map((p) => p.kind !== 'gain');
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -83,7 +78,7 @@ export async function benchPadSmoothness(opts: { sets: number; steps: number; po
     };
   };
   const stepOf = (at: (x: number, y: number) => Float64Array, x: number, y: number, alongX: boolean) =>
-    maxAbsDiff(at(x, y), alongX ? at(Math.min(1, x + 0.01), y) : at(x, Math.min(1, y + 0.01)));
+    maxAbsDiffDb(at(x, y), alongX ? at(Math.min(1, x + 0.01), y) : at(x, Math.min(1, y + 0.01)));
   for (let k = 0; k < opts.sets; k++) {
     const corners = [0, 1, 2, 3].map(() => words[Math.floor(rnd() * words.length)]!) as unknown as Corners;
     const at = surfaces(corners);

@@ -218,6 +218,14 @@ export function meanAbsDiffDb(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return s / a.length;
 }
 
+/** Largest absolute difference of two responses on the same grid, in dB (0 for empty ones). */
+export function maxAbsDiffDb(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  sameLength(a, b);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
 /**
  * Pearson correlation of two curves (shape agreement regardless of level and scale). A constant curve has no shape to
  * agree with, so that case gives 0 rather than NaN, which would poison averages over many pairs.

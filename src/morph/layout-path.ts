@@ -5,7 +5,7 @@ import { fitParametric, gainRangeOf, qRangeOf, refineFit, type FitResult } from 
 import { DEFAULT_GRID, logGrid } from '../eq/grid.js';
 import { snapToSteps } from './layout-steps.js';
 import { runToEnd } from './build-scheduler.js';
-import { responseDb, responseFromParams } from '../eq/response.js';
+import { maxAbsDiffDb, responseDb, responseFromParams } from '../eq/response.js';
 import { clamp, type Db, type Hz, type Q } from '../eq/units.js';
 
 /**
@@ -271,11 +271,11 @@ function* smoothestOf(rows: readonly ArrayLike<number>[], specs: readonly BandSp
   const chosen = worstMae(backward) < worstMae(forward) ? backward : forward;
   const n = rows.length;
   const targets = rows.map((row) => responseFromParams(row, FIT_GRID));
-  const ownStep = targets.map((t, i) => (i === 0 ? 0 : maxAbsDiff(t, targets[i - 1]!)));
+  const ownStep = targets.map((t, i) => (i === 0 ? 0 : maxAbsDiffDb(t, targets[i - 1]!)));
   /** Per sample: its step from the one before beyond eqmorph's own (0 for the first), and its error. */
   const profile = (fits: readonly FitResult[]) => {
     const r = fits.map((f) => responseDb(f.bands, FIT_GRID));
-    return { r, step: r.map((x, i) => (i === 0 ? 0 : maxAbsDiff(x, r[i - 1]!) - ownStep[i]!)), err: r.map((x, i) => maxAbsDiff(x, targets[i]!)) };
+    return { r, step: r.map((x, i) => (i === 0 ? 0 : maxAbsDiffDb(x, r[i - 1]!) - ownStep[i]!)), err: r.map((x, i) => maxAbsDiffDb(x, targets[i]!)) };
   };
   const c = profile(chosen);
   if (Math.max(...c.step) <= JUMP_DB) return chosen;
@@ -305,8 +305,8 @@ function* smoothestOf(rows: readonly ArrayLike<number>[], specs: readonly BandSp
       let previous = f.r[lo]!;
       for (let i = lo + 1; i <= hi; i++) {
         const r = i === hi ? b.r[hi]! : responseDb(layoutBands(specs, blendParams(kinds, forward[i]!.params, backward[i]!.params, smoothstep((i - lo) / (hi - lo)))), FIT_GRID);
-        step = Math.max(step, maxAbsDiff(r, previous) - ownStep[i]!);
-        err = Math.max(err, maxAbsDiff(r, targets[i]!));
+        step = Math.max(step, maxAbsDiffDb(r, previous) - ownStep[i]!);
+        err = Math.max(err, maxAbsDiffDb(r, targets[i]!));
         previous = r;
       }
       const s = score(step, err);
@@ -321,12 +321,6 @@ function* smoothestOf(rows: readonly ArrayLike<number>[], specs: readonly BandSp
     if (i >= lo + 2 * w) return backward[i]!;
     return scoredFit(specs, blendParams(kinds, forward[i]!.params, backward[i]!.params, smoothstep((i - lo) / (2 * w))), targets[i]!);
   });
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 function runningMax(values: readonly number[]): number[] {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { BAND_SPECS, GAIN_RANGE, PARAMS, Q_RANGE, SHELF_Q, paramsToBands, type Band, type BandType } from '../../src/eq/bands.js';
 import { DEFAULT_GRID, SAMPLE_RATE, logGrid } from '../../src/eq/grid.js';
-import { bandDbDerivatives, bandResponseDb, biquadCoeffs, meanAbsDiffDb, pearson, responseDb, responseFromParams, warpGrid, type Biquad } from '../../src/eq/response.js';
+import { bandDbDerivatives, bandResponseDb, biquadCoeffs, maxAbsDiffDb, meanAbsDiffDb, pearson, responseDb, responseFromParams, warpGrid, type Biquad } from '../../src/eq/response.js';
 import type { Db, Hz, Q } from '../../src/eq/units.js';
 import { logUniform } from '../support/arbitraries.js';
 
@@ -126,6 +126,25 @@ test('mean absolute difference: zero for equal curves, symmetric, and the mean o
     }),
   );
   assert.throws(() => meanAbsDiffDb([1, 2], [1]), RangeError);
+});
+
+test('largest absolute difference: zero for equal curves, symmetric, the largest gap, never below the mean one', () => {
+  const curve = fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 50 });
+  fc.assert(
+    fc.property(curve, fc.double({ min: -10, max: 10, noNaN: true }), fc.nat(), fc.double({ min: -10, max: 10, noNaN: true }), (a, shift, at, bump) => {
+      const b = a.map((v) => v + shift);
+      assert.equal(maxAbsDiffDb(a, a), 0);
+      assert.ok(Math.abs(maxAbsDiffDb(a, b) - Math.abs(shift)) < 1e-9);
+      // One point moved further: the largest gap is that point's.
+      const c = b.slice();
+      c[at % c.length]! += Math.sign(shift || 1) * Math.abs(bump);
+      assert.ok(Math.abs(maxAbsDiffDb(a, c) - (Math.abs(shift) + Math.abs(bump))) < 1e-9);
+      assert.equal(maxAbsDiffDb(a, c), maxAbsDiffDb(c, a));
+      assert.ok(maxAbsDiffDb(a, c) >= meanAbsDiffDb(a, c) - 1e-12);
+    }),
+  );
+  assert.equal(maxAbsDiffDb([], []), 0);
+  assert.throws(() => maxAbsDiffDb([1, 2], [1]), RangeError);
 });
 
 test('pearson: 1 for a curve with any positive affine copy of itself, -1 with a negated one, in [-1, 1] always', () => {

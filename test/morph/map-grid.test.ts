@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
-import { responseDb } from '../../src/eq/response.js';
+import { maxAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { inRange } from '../../src/eq/bands.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
@@ -12,12 +12,6 @@ import { MapGrid } from '../../src/morph/map-grid.js';
 import { describeStep, steepestStep } from '../support/steepest-step.js';
 
 const unit = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
-
 // The shipped model and its shipped sound map, as the bridge decodes map points.
 let model: EqModel;
 let grid: MapGrid;
@@ -33,7 +27,7 @@ test('a 0.01 move on the sound map changes the response by at most 0.5 dB anywhe
   fc.assert(
     fc.property(unit, unit, fc.boolean(), (x, y, alongX) => {
       const [x2, y2] = alongX ? [Math.min(1, x + 0.01), y] : [x, Math.min(1, y + 0.01)];
-      const step = maxAbsDiff(at(x, y), at(x2, y2));
+      const step = maxAbsDiffDb(at(x, y), at(x2, y2));
       assert.ok(step <= 0.5, `at ${x},${y} ${alongX ? 'x' : 'y'}: ${step.toFixed(3)} dB`);
     }),
     { numRuns: 500 },
@@ -64,7 +58,7 @@ test('before its grid is built, a map point is answered by the same blend the gr
   const fresh = new MapGrid(model, grid.points);
   const node = [10 / 40, 30 / 40] as const;
   const early = Array.from(fresh.params(...node));
-  assert.ok(maxAbsDiff(early, grid.params(...node)) < 1e-9);
+  assert.ok(maxAbsDiffDb(early, grid.params(...node)) < 1e-9);
 });
 
 test('prepared in the background, a grid becomes ready over some turns of the event loop, decoding each word once, and holds what build() holds', { timeout: 120_000 }, async () => {
@@ -78,7 +72,7 @@ test('prepared in the background, a grid becomes ready over some turns of the ev
   assert.equal(background.ready, false);
   while (!background.ready) await new Promise((r) => setImmediate(r));
   assert.equal(decoded, grid.points.length);
-  for (const [x, y] of [[0, 0], [0.25, 0.75], [1, 1], [0.51, 0.13]] as const) assert.ok(maxAbsDiff(background.params(x, y), grid.params(x, y)) < 1e-9, `${x}, ${y}`);
+  for (const [x, y] of [[0, 0], [0.25, 0.75], [1, 1], [0.51, 0.13]] as const) assert.ok(maxAbsDiffDb(background.params(x, y), grid.params(x, y)) < 1e-9, `${x}, ${y}`);
   assert.equal(decoded, grid.points.length);
 });
 

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_MODEL_DIR } from '../../src/data/paths.js';
 import { DEFAULT_GRID } from '../../src/eq/grid.js';
-import { responseDb } from '../../src/eq/response.js';
+import { maxAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { initBackend } from '../../src/model/backend.js';
 import { EqModel } from '../../src/model/eq-model.js';
 import { CachedDecoder } from '../../src/morph/cached-decoder.js';
@@ -15,12 +15,6 @@ import { describeStep, steepestStep } from '../support/steepest-step.js';
 
 // A coordinate drawn uniformly on a 0.001 grid, ends included (fc.double's defaults crowd the ends and tiny values).
 const unit = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
-
 test('coonsPoint equals each edge curve on its edge, for any curves that meet at the corners', () => {
   const vec = fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 3, maxLength: 3 });
   // Edge curves: straight lines between the corners plus a bump of their own that vanishes at both ends.
@@ -29,10 +23,10 @@ test('coonsPoint equals each edge curve on its edge, for any curves that meet at
       const edge = (a: number[], b: number[], bump: number[], t: number) => a.map((v, j) => (1 - t) * v + t * b[j]! + Math.sin(Math.PI * t) * bump[j]!);
       const at = (px: number, py: number) =>
         coonsPoint(edge(c1, c2, bumps[0], px), edge(c3, c4, bumps[1], px), edge(c1, c3, bumps[2], py), edge(c2, c4, bumps[3], py), [c1, c2, c3, c4], px, py, new Float64Array(3));
-      assert.ok(maxAbsDiff(at(x, 0), edge(c1, c2, bumps[0], x)) < 1e-9);
-      assert.ok(maxAbsDiff(at(x, 1), edge(c3, c4, bumps[1], x)) < 1e-9);
-      assert.ok(maxAbsDiff(at(0, y), edge(c1, c3, bumps[2], y)) < 1e-9);
-      assert.ok(maxAbsDiff(at(1, y), edge(c2, c4, bumps[3], y)) < 1e-9);
+      assert.ok(maxAbsDiffDb(at(x, 0), edge(c1, c2, bumps[0], x)) < 1e-9);
+      assert.ok(maxAbsDiffDb(at(x, 1), edge(c3, c4, bumps[1], x)) < 1e-9);
+      assert.ok(maxAbsDiffDb(at(0, y), edge(c1, c3, bumps[2], y)) < 1e-9);
+      assert.ok(maxAbsDiffDb(at(1, y), edge(c2, c4, bumps[3], y)) < 1e-9);
     }),
   );
 });
@@ -71,7 +65,7 @@ const ready = (c: Corners) => {
 const padResponse = (c: Corners, x: number, y: number) => responseDb(decoder.decodeXY(c, x, y), DEFAULT_GRID);
 const stepDb = (c: Corners, x: number, y: number, alongX: boolean) => {
   const [x2, y2] = alongX ? [Math.min(1, x + 0.01), y] : [x, Math.min(1, y + 0.01)];
-  return maxAbsDiff(padResponse(c, x, y), padResponse(c, x2, y2));
+  return maxAbsDiffDb(padResponse(c, x, y), padResponse(c, x2, y2));
 };
 
 test('each corner of the pad is its word, exactly as the fader has it at its ends', () => {
@@ -80,7 +74,7 @@ test('each corner of the pad is its word, exactly as the fader has it at its end
       ready(c);
       const words = [decoder.decode(c[0], c[1], 0), decoder.decode(c[0], c[1], 1), decoder.decode(c[2], c[3], 0), decoder.decode(c[2], c[3], 1)];
       [[0, 0], [1, 0], [0, 1], [1, 1]].forEach(([x, y], k) => {
-        assert.ok(maxAbsDiff(padResponse(c, x!, y!), responseDb(words[k]!, DEFAULT_GRID)) < 1e-6, `corner ${k + 1}`);
+        assert.ok(maxAbsDiffDb(padResponse(c, x!, y!), responseDb(words[k]!, DEFAULT_GRID)) < 1e-6, `corner ${k + 1}`);
       });
     }),
     { numRuns: 40 },
@@ -93,10 +87,10 @@ test('each edge of the pad is the two-word path between its corners within 0.05 
       ready(c);
       const [bottom, top, left, right] = padEdges(c);
       const path = ([a, b]: readonly [string, string], at: number) => responseDb(decoder.decode(a, b, at), DEFAULT_GRID);
-      assert.ok(maxAbsDiff(padResponse(c, t, 0), path(bottom, t)) <= 0.05, 'bottom');
-      assert.ok(maxAbsDiff(padResponse(c, t, 1), path(top, t)) <= 0.05, 'top');
-      assert.ok(maxAbsDiff(padResponse(c, 0, t), path(left, t)) <= 0.05, 'left');
-      assert.ok(maxAbsDiff(padResponse(c, 1, t), path(right, t)) <= 0.05, 'right');
+      assert.ok(maxAbsDiffDb(padResponse(c, t, 0), path(bottom, t)) <= 0.05, 'bottom');
+      assert.ok(maxAbsDiffDb(padResponse(c, t, 1), path(top, t)) <= 0.05, 'top');
+      assert.ok(maxAbsDiffDb(padResponse(c, 0, t), path(left, t)) <= 0.05, 'left');
+      assert.ok(maxAbsDiffDb(padResponse(c, 1, t), path(right, t)) <= 0.05, 'right');
     }),
     { numRuns: 60 },
   );
@@ -110,7 +104,7 @@ test('inside the pad, the response is within 2 dB of the Coons blend of the four
       ready(c);
       const [bottom, top, left, right] = padEdges(c).map(([a, b]) => (t: number) => responseDb(decoder.decode(a, b, t), DEFAULT_GRID));
       const blend = coonsPoint(bottom!(x), top!(x), left!(y), right!(y), [bottom!(0), bottom!(1), top!(0), top!(1)], x, y, new Float64Array(DEFAULT_GRID.length));
-      const gap = maxAbsDiff(padResponse(c, x, y), blend);
+      const gap = maxAbsDiffDb(padResponse(c, x, y), blend);
       assert.ok(gap <= 2, `${c.join(',')} at ${x},${y}: ${gap.toFixed(3)} dB`);
     }),
     { numRuns: 100 },
@@ -169,7 +163,7 @@ test("the pad answers at once before its tables and its grid are built, near the
   const built = responseDb(fresh.decodeXY(c, 0.3, 0.7), DEFAULT_GRID);
   // The first answers are straightened samples, as for a pair (cached-decoder.test.ts); the tables are fitted chains,
   // and the grid's fits follow the blend of the edges' sounds where the patch blends their bands.
-  const [gapEarly, gapPatch] = [maxAbsDiff(early, built), maxAbsDiff(patch, built)];
+  const [gapEarly, gapPatch] = [maxAbsDiffDb(early, built), maxAbsDiffDb(patch, built)];
   assert.ok(gapEarly <= 1.5 && gapPatch <= 1.5, `${gapEarly.toFixed(3)} and ${gapPatch.toFixed(3)} dB`); // 1.00 and 0.87 dB measured
 });
 
@@ -187,22 +181,22 @@ test('a grid that arrives while the pad is played takes over along the pad\'s tr
   for (const [a, b] of padEdges(c)) reference.prepare(a, b);
   reference.preparePad(c);
   const grid = (x: number, y: number) => responseDb(reference.decodeXY(c, x, y), DEFAULT_GRID);
-  const gap = maxAbsDiff(before, grid(0.3, 0.7));
+  const gap = maxAbsDiffDb(before, grid(0.3, 0.7));
   assert.ok(gap > 0.5, `the grid and the patch differ here by ${gap.toFixed(3)} dB`); // 0.87 dB measured
-  assert.ok(maxAbsDiff(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), before) < 1e-9, 'held still, the pad keeps its sound');
+  assert.ok(maxAbsDiffDb(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), before) < 1e-9, 'held still, the pad keeps its sound');
   // Moved on in 0.01 steps: each step within 0.5 dB, and from GRID_FADE_TRAVEL on the grid's own answer.
   let last = before;
   for (let k = 1; k <= 40; k++) {
     const x = 0.3 + 0.01 * k;
     const now = responseDb(played.decodeXY(c, x, 0.7), DEFAULT_GRID);
-    assert.ok(maxAbsDiff(now, last) <= 0.5, `step ${k}: ${maxAbsDiff(now, last).toFixed(3)} dB`);
-    if (0.01 * k >= GRID_FADE_TRAVEL - 1e-9) assert.ok(maxAbsDiff(now, grid(x, 0.7)) < 1e-9, `at ${x.toFixed(2)} the pad is the grid`);
-    else assert.ok(maxAbsDiff(now, grid(x, 0.7)) > 1e-6, `at ${x.toFixed(2)} the grid is still fading in`);
+    assert.ok(maxAbsDiffDb(now, last) <= 0.5, `step ${k}: ${maxAbsDiffDb(now, last).toFixed(3)} dB`);
+    if (0.01 * k >= GRID_FADE_TRAVEL - 1e-9) assert.ok(maxAbsDiffDb(now, grid(x, 0.7)) < 1e-9, `at ${x.toFixed(2)} the pad is the grid`);
+    else assert.ok(maxAbsDiffDb(now, grid(x, 0.7)) > 1e-6, `at ${x.toFixed(2)} the grid is still fading in`);
     last = now;
   }
   // Other corners picked, then these again: their grid is read as it is, from the first answer.
   const other = pool.slice(4, 8) as unknown as Corners;
   for (const [a, b] of padEdges(other)) played.prepare(a, b);
   played.decodeXY(other, 0.5, 0.5);
-  assert.ok(maxAbsDiff(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), grid(0.3, 0.7)) < 1e-9);
+  assert.ok(maxAbsDiffDb(responseDb(played.decodeXY(c, 0.3, 0.7), DEFAULT_GRID), grid(0.3, 0.7)) < 1e-9);
 });

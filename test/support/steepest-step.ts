@@ -1,6 +1,8 @@
 // Test helper: the largest change of a surface's response (the XY pad, the sound map) for a 0.01 move in x or y, by a
 // scan of a 0.01 lattice and a local search from the lattice's largest step.
 
+import { maxAbsDiffDb } from '../../src/eq/response.js';
+
 export interface Step {
   /** Largest absolute difference in dB between the responses at (x, y) and 0.01 further along x or y. */
   readonly step: number;
@@ -8,12 +10,6 @@ export interface Step {
   readonly y: number;
   readonly alongX: boolean;
 }
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 /** `at` gives the response (dB on a frequency grid) at a point of 0..1 × 0..1. */
 export function steepestStep(at: (x: number, y: number) => ArrayLike<number>): Step {
@@ -24,13 +20,13 @@ export function steepestStep(at: (x: number, y: number) => ArrayLike<number>): S
       for (const alongX of [true, false]) {
         const [i2, j2] = alongX ? [i + 1, j] : [i, j + 1];
         if (i2 > 100 || j2 > 100) continue;
-        const step = maxAbsDiff(lattice[i]![j]!, lattice[i2]![j2]!);
+        const step = maxAbsDiffDb(lattice[i]![j]!, lattice[i2]![j2]!);
         if (step > worst.step) worst = { step, x: i / 100, y: j / 100, alongX };
       }
     }
   }
   // From the lattice's largest step, moves of the start shrinking from half a lattice step, kept while they grow it.
-  const stepAt = (x: number, y: number, alongX: boolean) => maxAbsDiff(at(x, y), alongX ? at(Math.min(1, x + 0.01), y) : at(x, Math.min(1, y + 0.01)));
+  const stepAt = (x: number, y: number, alongX: boolean) => maxAbsDiffDb(at(x, y), alongX ? at(Math.min(1, x + 0.01), y) : at(x, Math.min(1, y + 0.01)));
   for (let h = 0.005; h > 2e-4; h /= 2) {
     for (let moved = true; moved; ) {
       moved = false;
