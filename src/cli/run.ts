@@ -215,9 +215,6 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
         })
       : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
-  let tableStore: TableCache | null = null;
-  const fitCache = () => (opts.cache === false ? null : { store: (tableStore ??= new TableCache({ dir: cacheDir })), model: modelHash(modelDir) });
   const known = model.allTerms;
   const knownTerms = mappingTerms(model, known);
   const mapping: Mapping = await loadMapping(opts.mapping, { knownTerms });
@@ -310,7 +307,9 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     oscOutputs.set(name, t);
     out(`  out ${name}: OSC udp ${remote.host}:${remote.port} (${output.profile.name})${listens ? `, desk edits: ${output.onDeskEdit}` : ''}`);
   }
-  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache: bandLayoutsFitted(mapping) ? fitCache() : null };
+  // The model's fingerprint (a hash of its 2 MB of files) only where a mapping has fitted outputs to cache.
+  const cache = bandLayoutsFitted(mapping) && opts.cache !== false ? { store: new TableCache({ dir: cacheDir }), model: modelHash(modelDir) } : null;
+  const fitOpts: FittedDecoderOptions = { scheduler, pool, cache };
   let fitted = layoutDecoders(mapping, decoder, undefined, fitOpts);
   for (const inst of mapping.instances) {
     const layout = fitted.get(inst.output);
@@ -427,7 +426,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     await Promise.all(transports.map((e) => e.transport.close()));
     await pool?.close();
     // Tables fitted up to now are kept for the next start.
-    await tableStore?.flush();
+    await cache?.store.flush();
   };
   /** Every transport's name, direction, status and counters, and the bridge's counters: for --stats and the web monitor. */
   // An output whose desk reports edits counts them with its transport's counters (`deskEdits`), for both views.
