@@ -4,9 +4,9 @@
 // (nice -10) took fader-to-wire p99 from 1.1-1.6 ms to 0.55-0.9 ms (docs/performance.md). Audio programs do the
 // same; where the system does not allow it, the bridge says so once and runs as it was started.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { availableParallelism, getPriority, setPriority } from 'node:os';
-import { chrt, SchedulingRefusal } from '../system/scheduling.js';
+import { chrt, realtimePriorityOf, SchedulingRefusal } from '../system/scheduling.js';
 
 /** Ahead of ordinary programs (0), behind the kernel's own urgent work; what `--nice` defaults to. */
 export const DEFAULT_NICE = -10;
@@ -107,17 +107,7 @@ export type RealtimeResult =
 export const linuxRealtime: RealtimeApi = {
   platform: process.platform,
   cores: availableParallelism(),
-  currentPriority: () => {
-    try {
-      const stat = readFileSync('/proc/self/stat', 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Fields 40 and 41: the realtime priority, and the policy (1 SCHED_FIFO, 2 SCHED_RR; the reset-on-fork bit aside).
-      const policy = Number(f[38]) & 0xff;
-      return policy === 1 || policy === 2 ? Number(f[37]) : 0;
-    } catch {
-      return 0;
-    }
-  },
+  currentPriority: () => realtimePriorityOf('/proc/self/stat'),
   promoteProcess: async (priority) => {
     const args = ['--all-tasks', '--rr', '--pid', String(priority), String(process.pid)];
     try {

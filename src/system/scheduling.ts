@@ -45,17 +45,31 @@ export function chrt(args: readonly string[]): Promise<void> {
 }
 
 /**
+ * The realtime priority of a thread from its /proc stat file (`/proc/thread-self/stat`: the calling thread;
+ * `/proc/self/stat`: the main thread), or 0 for an ordinary thread, and where it cannot be read (not Linux). Fields 40
+ * and 41 after the parenthesised name: the priority, and the policy (1 SCHED_FIFO, 2 SCHED_RR; the reset-on-fork bit
+ * aside).
+ */
+export function realtimePriorityOf(statFile: string): number {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const policy = Number(f[38]) & 0xff;
+    return policy === 1 || policy === 2 ? Number(f[37]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * For a thread of background work, first thing: a thread starts with the policy of the thread that started it, so under
  * a bridge whose threads are realtime it would take the CPU ahead of every ordinary program, and in turns with the
  * fader's own thread. This puts it back among the ordinary threads (at the nice value it started with). Nothing to do
  * elsewhere than Linux or for an ordinary thread; a failure leaves the thread as it is.
  */
 export async function leaveRealtime(): Promise<void> {
+  if (realtimePriorityOf('/proc/thread-self/stat') === 0) return;
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    // Field 41 (after the parenthesised name): 1 SCHED_FIFO, 2 SCHED_RR.
-    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]) & 0xff;
-    if (policy !== 1 && policy !== 2) return;
     const tid = readlinkSync('/proc/thread-self').split('/').at(-1)!;
     await chrt(['--other', '--pid', '0', tid]);
   } catch {

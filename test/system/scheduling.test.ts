@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { chrt, leaveRealtime, SchedulingRefusal } from '../../src/system/scheduling.js';
+import { chrt, leaveRealtime, realtimePriorityOf, SchedulingRefusal } from '../../src/system/scheduling.js';
 
 const linux = process.platform === 'linux' ? false : 'thread names and policies are read from Linux /proc';
 
@@ -44,6 +44,11 @@ test('nameThisThread: a worker thread shows under its name in /proc', { skip: li
   }
 });
 
+test('realtimePriorityOf: 0 for an ordinary thread and for a file that cannot be read', () => {
+  if (!linux) assert.equal(realtimePriorityOf('/proc/thread-self/stat'), ownPolicy().policy === 0 ? 0 : ownPolicy().priority);
+  assert.equal(realtimePriorityOf('/no/such/stat'), 0);
+});
+
 test('chrt: what it says on failure becomes the reason, and a refusal is told from a missing thread', { skip: linux }, async () => {
   // A thread id that no process has (above Linux's pid_max limit of 2^22).
   await assert.rejects(chrt(['--rr', '--pid', '1', String(2 ** 22 + 1)]), (err: unknown) => {
@@ -66,7 +71,10 @@ test('leaveRealtime: a thread started realtime becomes an ordinary one; an ordin
   execFileSync('chrt', ['--rr', '--pid', '3', String(process.pid)]);
   try {
     assert.deepEqual(ownPolicy(), { policy: 2, priority: 3 });
+    assert.equal(realtimePriorityOf('/proc/thread-self/stat'), 3);
+    assert.equal(realtimePriorityOf('/proc/self/stat'), 3, 'this is the main thread');
     await leaveRealtime();
+    assert.equal(realtimePriorityOf('/proc/thread-self/stat'), 0);
     assert.deepEqual(ownPolicy(), { policy: 0, priority: 0 });
     await leaveRealtime();
     assert.deepEqual(ownPolicy(), { policy: 0, priority: 0 });
