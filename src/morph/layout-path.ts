@@ -290,10 +290,10 @@ function* smoothestOf(rows: readonly ArrayLike<number>[], specs: readonly BandSp
   const bStep = runningMax(b.step.slice().reverse()).reverse();
   const bErr = runningMax(b.err.slice().reverse()).reverse();
   let best = { score: score(Math.max(...c.step), baseErr) - JOIN_MARGIN_DB, fits: chosen };
-  for (const [fits, p] of [[forward, f], [backward, b]] as const) {
-    const s = score(Math.max(...p.step), Math.max(...p.err));
-    if (s < best.score) best = { score: s, fits };
-  }
+  // The other chain whole: the chosen one would score best.score + JOIN_MARGIN_DB, never better.
+  const [otherFits, other] = chosen === forward ? [backward, b] : [forward, f];
+  const otherScore = score(Math.max(...other.step), Math.max(...other.err));
+  if (otherScore < best.score) best = { score: otherScore, fits: otherFits };
   const kinds = paramKinds(specs);
   let join: { score: number; lo: number; w: number } | null = null;
   for (const w of JOIN_WINDOWS) {
