@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { freeUdpPort } from '../support/caught-run.js';
 import { until } from '../support/until.js';
+import { surfaceMappingYaml } from '../support/surface-mapping.js';
 
 const CLI = ['--import', import.meta.resolve('tsx'), resolve('src/cli/entry.ts')];
 
@@ -78,16 +79,12 @@ test('--realtime 7 on a desk: the main thread, V8\'s helpers and the OSC reader 
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
-    `version: 1
-kind: mapping
-name: realtime
-inputs:
-  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort} } }
-outputs:
-  x32: { profile: ${resolve('firmware-profiles/targets/behringer-x32-channel.yaml')}, osc: { send: 127.0.0.1:${desk.address().port} } }
-instances:
-  - { name: ch1, output: x32, index: 1, initial: { term_a: warm, term_b: bright, alpha: 0.3 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-`,
+    surfaceMappingYaml({
+      name: 'realtime',
+      surface: `listen: 127.0.0.1:${inPort}`,
+      output: { name: 'x32', target: 'behringer-x32-channel', send: `127.0.0.1:${desk.address().port}` },
+      instances: ['{ name: ch1, output: x32, index: 1, initial: { term_a: warm, term_b: bright, alpha: 0.3 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }'],
+    }),
   );
   const run = await running(dir, ['--no-web', '--no-cache', '--rehearse', '0', '--nice', '-10', '--realtime', '7', '--mapping', file]);
   try {

@@ -9,6 +9,7 @@ import { encodeOscMessage } from '../../src/transports/osc-packet.js';
 import { eqmorph } from '../support/cli.js';
 import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
+import { surfaceMappingYaml } from '../support/surface-mapping.js';
 
 // `eqmorph run` as a process (the CLI from source): signals and on_exit; its start-up errors, which need no process of
 // their own, through the command dispatcher in this process (test/support/cli.ts).
@@ -24,17 +25,13 @@ async function runAndSignal(onExit: 'hold' | 'flat', signal: NodeJS.Signals | No
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
-    `version: 1
-kind: mapping
-name: shutdown
-inputs:
-  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort} } }
-outputs:
-  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:${rx.address().port} } }
-instances:
-  - { name: main, output: eq, initial: { term_a: warm, term_b: bright, alpha: 1 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-on_exit: ${onExit}
-`,
+    surfaceMappingYaml({
+      name: 'shutdown',
+      surface: `listen: 127.0.0.1:${inPort}`,
+      output: { name: 'eq', target: 'eqmorph-osc', send: `127.0.0.1:${rx.address().port}` },
+      instances: ['{ name: main, output: eq, initial: { term_a: warm, term_b: bright, alpha: 1 }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }'],
+      after: `on_exit: ${onExit}`,
+    }),
   );
   // An empty working and home directory: afterwards they must still be empty (run writes nothing), as must the mapping's.
   const cwd = mkdtempSync(join(tmpdir(), 'eqmorph-shutdown-cwd-'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import dgram from 'node:dgram';
 import { healthLines } from '../../src/pipeline/health.js';
@@ -11,6 +11,7 @@ import { encodeOscMessage } from '../../src/transports/osc-packet.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
 import { freeUdpPort, oscReceiver } from '../support/caught-run.js';
 import { until } from '../support/until.js';
+import { surfaceMappingYaml } from '../support/surface-mapping.js';
 
 // Outputs that fail and are survived, through startRun over real UDP on 127.0.0.1.
 
@@ -45,16 +46,12 @@ test('an output in a mapping whose host name does not resolve is reported and re
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
-    `version: 1
-kind: mapping
-name: unresolved
-inputs:
-  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort} } }
-outputs:
-  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: no-such-host.invalid:9001 } }
-instances:
-  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-`,
+    surfaceMappingYaml({
+      name: 'unresolved',
+      surface: `listen: 127.0.0.1:${inPort}`,
+      output: { name: 'eq', target: 'eqmorph-osc', send: 'no-such-host.invalid:9001' },
+      instances: ['{ name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }'],
+    }),
   );
   const log: string[] = [];
   const run = await startRun({ mapping: file, rehearse: 0 }, (l) => log.push(l));
@@ -78,16 +75,13 @@ test('an OSC input with allow: drops and counts what other senders send, with on
   const file = join(dir, 'm.yaml');
   const inPort = await freeUdpPort();
   const rx = await oscReceiver();
-  const mapping = (allow: string) => `version: 1
-kind: mapping
-name: allow
-inputs:
-  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:${inPort}, allow: ${allow} } }
-outputs:
-  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:${rx.port} } }
-instances:
-  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }
-`;
+  const mapping = (allow: string) =>
+    surfaceMappingYaml({
+      name: 'allow',
+      surface: `listen: 127.0.0.1:${inPort}, allow: ${allow}`,
+      output: { name: 'eq', target: 'eqmorph-osc', send: `127.0.0.1:${rx.port}` },
+      instances: ['{ name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [{ source: surface.alpha, target: alpha, takeover: jump }] }'],
+    });
   writeFileSync(file, mapping('[10.9.9.9, 192.168.0.0/16]'));
   const log: string[] = [];
   const run = await startRun({ mapping: file, rehearse: 0 }, (l) => log.push(l));
@@ -123,16 +117,12 @@ test('an allow: entry that is not an address or range is a located profile error
   const file = join(dir, 'm.yaml');
   writeFileSync(
     file,
-    `version: 1
-kind: mapping
-name: allow
-inputs:
-  surface: { profile: ${resolve('firmware-profiles/controllers/eqmorph-osc.yaml')}, osc: { listen: 127.0.0.1:9000, allow: [mixer.local] } }
-outputs:
-  eq: { profile: ${resolve('firmware-profiles/targets/eqmorph-osc.yaml')}, osc: { send: 127.0.0.1:9001 } }
-instances:
-  - { name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [] }
-`,
+    surfaceMappingYaml({
+      name: 'allow',
+      surface: 'listen: 127.0.0.1:9000, allow: [mixer.local]',
+      output: { name: 'eq', target: 'eqmorph-osc', send: '127.0.0.1:9001' },
+      instances: ['{ name: main, output: eq, initial: { term_a: warm, term_b: bright }, bindings: [] }'],
+    }),
   );
   try {
     await assert.rejects(loadMapping(file), (err: Error) => err instanceof ProfileErrors && /m\.yaml:5:\d+: inputs\.surface\.osc\.allow\[0\]: "mixer\.local" is not an IP address or a CIDR range/.test(err.message));
