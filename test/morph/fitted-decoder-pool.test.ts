@@ -19,20 +19,15 @@ import { DEFAULT_GRID } from '../../src/eq/grid.js';
 import { meanAbsDiffDb, responseDb } from '../../src/eq/response.js';
 import { readPairTable } from '../../src/morph/pair-table.js';
 import { fitLayoutSample, seedFromSource } from '../../src/morph/layout-path.js';
+import { until } from '../support/until.js';
 
 // The shipped model and the X32 channel layout (4 bands, fitted as a chain: the costly case).
 let model: EqModel;
 let specs: BandSpec[];
 let pool: FitPool;
 const dir = mkdtempSync(join(tmpdir(), 'eqmorph-pool-test-'));
-/** Waits until `ok()`; fails after `ms` (a wait that never ends is the failure it reports). */
-const until = async (ok: () => boolean, ms = 60_000) => {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+/** How long a table may take here (a wait that never ends is the failure it reports). */
+const TABLES_MS = 60_000;
 
 /** warm -> bright's 5-band table and its rows, flat (PARAM_COUNT per row), as a path for a pool to fit. */
 function warmBrightRows() {
@@ -63,7 +58,7 @@ test('a table fitted in a worker is the table fitted on the main thread, and is 
   const inThread = new FittedDecoder(source, specs, { scheduler });
   inWorker.prepare('warm', 'bright');
   inThread.prepare('warm', 'bright');
-  await until(() => inWorker.ready('warm', 'bright') && inThread.ready('warm', 'bright'));
+  await until('both tables built', () => inWorker.ready('warm', 'bright') && inThread.ready('warm', 'bright'), TABLES_MS);
   assert.deepEqual(Array.from(inWorker.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
   assert.deepEqual(inWorker.counts, { fromCache: 0, built: 1 });
 
@@ -89,7 +84,7 @@ test("a pair's path decoded and shaped in a worker is the path built in the sche
   const shapedThere = new CachedDecoder(model, { scheduler: new BuildScheduler(), pool: spy, javascript: false });
   const inThread = new CachedDecoder(model, { scheduler: new BuildScheduler() });
   for (const d of [inWorker, shapedThere, inThread]) d.request('clear', 'rich');
-  await until(() => [inWorker, shapedThere, inThread].every((d) => d.ready('clear', 'rich')));
+  await until('the three tables built', () => [inWorker, shapedThere, inThread].every((d) => d.ready('clear', 'rich')), TABLES_MS);
   assert.deepEqual(asked.sort(), ['path', 'shape']);
   assert.deepEqual(answered.sort(), ['path', 'shape'], 'each answered by the worker, not built here after a failure');
   const want = Array.from(inThread.table('clear', 'rich').values);
@@ -107,7 +102,7 @@ test('a cached table is not used for another layout or another model', async () 
   const e = new FittedDecoder(new CachedDecoder(model), narrower, { cache: { store: cache.store, model: 'test-model' }, pool });
   e.prepare('warm', 'bright');
   assert.equal(e.ready('warm', 'bright'), false);
-  await until(() => d.ready('warm', 'bright') && e.ready('warm', 'bright'));
+  await until('both tables built', () => d.ready('warm', 'bright') && e.ready('warm', 'bright'), TABLES_MS);
 });
 
 test('the pair being moved is built before the pairs only waiting', async () => {
@@ -120,7 +115,7 @@ test('the pair being moved is built before the pairs only waiting', async () => 
   ];
   for (const [a, b] of waiting) d.prepare(a, b);
   d.decode('melodic', 'fun', 0.5); // a performer moves this pair now
-  await until(() => d.ready('melodic', 'fun'));
+  await until('the table built', () => d.ready('melodic', 'fun'), TABLES_MS);
   assert.equal(waiting.filter(([a, b]) => d.ready(a, b)).length, 0);
   for (const [a, b] of waiting) scheduler.cancel(d.jobKey(a, b));
 });
@@ -275,7 +270,7 @@ test("a table the pool failed to fit is fitted here: the same table as one fitte
   d.prepare('warm', 'bright');
   const inThread = new FittedDecoder(new CachedDecoder(model), specs);
   inThread.prepare('warm', 'bright');
-  await until(() => d.ready('warm', 'bright') && inThread.ready('warm', 'bright'));
+  await until('both tables built', () => d.ready('warm', 'bright') && inThread.ready('warm', 'bright'), TABLES_MS);
   assert.deepEqual(Array.from(d.fitted('warm', 'bright')!.values), Array.from(inThread.fitted('warm', 'bright')!.values));
 });
 
@@ -283,7 +278,7 @@ test('a pair whose table is in the cache is read from it at once: no wait for th
   const cache = { store: new TableCache({ dir: mkdtempSync(join(tmpdir(), 'eqmorph-cached-pair-')) }), model: 'test-model' };
   const builder = new FittedDecoder(new CachedDecoder(model), specs, { cache });
   builder.prepare('clear', 'rich');
-  await until(() => builder.ready('clear', 'rich'));
+  await until('the cached table built', () => builder.ready('clear', 'rich'), TABLES_MS);
   await cache.store.flush();
   // A scene gives a channel the pair: the bridge asks whether to wait, then decodes. Neither may fit or decode here.
   for (const withPool of [true, false]) {
