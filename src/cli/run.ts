@@ -355,16 +355,18 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
     // Where tables are fitted (a desk), the rehearsal ends once the real bridge is played: each call says whether it
     // took events since the last. A desk's first second is busy enough without it (its channels' starts, the workers'
     // replies); a plain mapping's rehearsal is short, and its moves were measured beside real ones (docs/performance.md).
+    // Any rehearsal ends at once when eqmorph stops: a signal during the start no longer waits for it (about a second).
+    const desk = fitted.size > 0;
     let seen = 0;
     const played = () => {
       const events = bridge.counters().events;
       const moved = events !== seen;
       seen = events;
-      return moved && !stopping;
+      return moved;
     };
-    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves, ...(fitted.size > 0 ? { endWhen: played } : {}) })
+    rehearsal = rehearse({ mapping: withSurfaces(mapping), decoder, layoutDecoders: standIns, moves, endWhen: () => stopping || (desk && played()) })
       .then((r) => {
-        if (r.moves > 0) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
+        if (r.moves > 0 && !stopping) out(`eqmorph: rehearsed ${r.moves} alpha moves on 127.0.0.1 in ${Math.round(r.ms)} ms (warms up the per-event code)`);
       })
       .catch((err: Error) => out(`eqmorph: rehearsal skipped: ${err.message}`))
       .finally(() => scheduler.resume());

@@ -30,10 +30,10 @@ export interface RehearsalOptions {
   /** How long one move may take to reach the bridge before the rehearsal gives up on the rest (a busy machine). */
   readonly moveTimeoutMs?: number;
   /**
-   * Asked before each move: once it answers true (the real bridge is being played), the rehearsal ends there. Real moves
-   * warm the same code, and a rehearsal's frames and garbage beside them only delay them: a desk's first faders met
-   * young-generation collections of 2-10 ms every 30-50 ms while it ran. (Waiting instead would hold the background
-   * builds, paused for the rehearsal, for as long as a fader moves.)
+   * Asked before each move: once it answers true (the real bridge is being played, or eqmorph is stopping), the
+   * rehearsal ends there. Real moves warm the same code, and a rehearsal's frames and garbage beside them only delay
+   * them: a desk's first faders met young-generation collections of 2-10 ms every 30-50 ms while it ran. (Waiting
+   * instead would hold the background builds, paused for the rehearsal, for as long as a fader moves.)
    */
   readonly endWhen?: () => boolean;
 }

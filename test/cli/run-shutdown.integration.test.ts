@@ -104,6 +104,15 @@ test('signals repeated during the shutdown are harmless: on_exit flat is still s
   for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
 });
 
+test('a signal while the start-up rehearsal plays ends the rehearsal there: the stop does not wait for the rest of it', async () => {
+  // A million moves take minutes: with the stop waiting for them the process would outlive the minute allowed.
+  const r = await runAndSignal('flat', 'SIGTERM', ['--rehearse', '1000000']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /eqmorph: stopped/);
+  assert.doesNotMatch(r.stdout, /rehearsed/, 'a rehearsal cut short is not reported as played');
+  for (let n = 1; n <= 5; n++) assert.equal(r.after.filter((m) => m.address === `/eqmorph/band/${n}/gain`).at(-1)?.args[0], 0, `band ${n}`);
+});
+
 test('an OSC input port already in use is one line and exit code 1; --debug adds the stack trace', async () => {
   const busy = dgram.createSocket('udp4');
   await new Promise<void>((r) => busy.bind(0, '127.0.0.1', r));
