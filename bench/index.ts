@@ -37,7 +37,11 @@ async function coldStartMs(): Promise<number> {
       resolve(performance.now() - t0);
     });
   });
+  // Gone before the next measure starts: a bridge still stopping (realtime, on both cores) slowed the pair switch
+  // measured next from 2-3 to 5-9 ms.
+  const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
+  await gone;
   rx.close();
   return ms;
 }
