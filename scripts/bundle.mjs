@@ -21,7 +21,7 @@ await build({
     main: new URL('cli/main.js', dist).pathname,
     // bin/eqmorph.js sets V8's young generation before main loads; run.js makes the setting again after a worker
     // starts, and only in the same module instance, so both must come from the bundle.
-    'young-generation': new URL('cli/young-generation.js', dist).pathname,
+    'heap-settings': new URL('cli/heap-settings.js', dist).pathname,
     'fit-worker': new URL('morph/fit-worker.js', dist).pathname,
     'osc-reader-worker': new URL('transports/osc-reader-worker.js', dist).pathname,
     'load-worker': new URL('profiles/load-worker.js', dist).pathname,

@@ -3,7 +3,7 @@
 // which the real command does not print.
 // Run: node --import tsx bench/proc/run-host.ts OUT_PORT   (prints "port N" once running and idle)
 //
-// It runs as `eqmorph run` does: with the young-generation setting of bin/eqmorph.js and the command's priority and
+// It runs as `eqmorph run` does: with the heap settings of bin/eqmorph.js and the command's priority and
 // realtime scheduling; and it
 // says its port only once its start-up work is done. Without these, bench/flood.ts measured alpha alone at 1 kHz with
 // p99 22-73 ms (load 3-9), where bench/latency.ts measures `eqmorph run` at about 1 ms.
@@ -11,10 +11,10 @@
 import { createInterface } from 'node:readline';
 import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, raiseToRealtime } from '../../src/cli/priority.js';
 import { DEFAULT_MAPPING, startRun } from '../../src/cli/run.js';
-import { keepYoungGenerationSmall } from '../../src/cli/young-generation.js';
+import { useRealtimeHeapSettings } from '../../src/cli/heap-settings.js';
 import type { OscUdpTransport } from '../../src/transports/osc-udp.js';
 
-keepYoungGenerationSmall();
+useRealtimeHeapSettings();
 const priority = raisePriority(DEFAULT_NICE);
 // EQMORPH_REALTIME as for `eqmorph run` (0: none), to compare.
 await raiseToRealtime(process.env['EQMORPH_REALTIME'] === undefined ? DEFAULT_REALTIME : Number(process.env['EQMORPH_REALTIME']));

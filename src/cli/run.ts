@@ -12,7 +12,7 @@ import { isNativeLayout, targetLayout } from '../morph/band-layout.js';
 import { FittedDecoder, type FittedDecoderOptions } from '../morph/fitted-decoder.js';
 import { BuildScheduler } from '../morph/build-scheduler.js';
 import { FitPool } from '../morph/fit-pool.js';
-import { afterWorkerStart } from './young-generation.js';
+import { afterWorkerStart } from './heap-settings.js';
 import { defaultCacheDir, modelHash, TableCache } from '../morph/table-cache.js';
 import type { FeedbackSink } from '../pipeline/feedback.js';
 import { parseHostPort } from '../profiles/endpoints.js';
@@ -222,7 +222,7 @@ export async function startRun(opts: RunOptions, out: (line: string) => void) {
   const layoutProblem = bandLayoutProblem(mapping);
   if (layoutProblem) throw new UsageError(layoutProblem);
   // The workers start while nothing else runs: a worker's start resets V8's young-generation setting until it is online,
-  // and the start's allocations meanwhile grew the young generation to 8-16 MB (see young-generation.ts).
+  // and the start's allocations meanwhile grew the young generation to 8-16 MB (see heap-settings.ts).
   if (pool && bandLayoutsFitted(mapping)) await pool.start();
   // A desk's new pairs are decoded and shaped in the pool's workers too (see CachedDecoder's pool); a mapping without
   // fitted outputs builds its few tables in the scheduler's slices and starts no worker (about 17 MB each).
