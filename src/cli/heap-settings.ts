@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
  *   less memory stays resident;
  * - no memory reducer: V8 otherwise collects a thread's whole heap, to give memory back, seconds after its allocation
  *   slows down (a desk's tables built, a burst over), and in the OSC input's reader thread such collections held the
- *   faders' datagrams for 11-12 ms. Heaps keep what they grew to instead (docs/performance.md, memory).
+ *   faders' datagrams for 11-12 ms. Heaps keep what they grew to instead (docs/performance.md).
  */
 const FLAGS = '--semi-space-growth-factor=1 --no-memory-reducer';
 let wanted = false;
@@ -20,8 +20,8 @@ export function useRealtimeHeapSettings(): void {
 }
 
 /**
- * Starting a worker thread puts these settings back to V8's defaults (Node 20): a process that asked for them asks
- * again once a worker is online.
+ * Starting a worker thread puts V8's settings back to their defaults until it is online (Node 20; seen with the young
+ * generation's): a process that asked for these asks again once a worker is online.
  */
 export function afterWorkerStart(): void {
   if (wanted) setFlagsFromString(FLAGS);

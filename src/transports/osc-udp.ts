@@ -78,7 +78,7 @@ export interface OscUdpOptions {
   readonly readerQueue?: number;
   /**
    * Runs once the reader thread is online: starting a thread puts some V8 settings back to their defaults (the small
-   * young generation of `eqmorph run`, see cli/heap-settings.ts), which this may make again.
+   * heap settings of `eqmorph run`, see cli/heap-settings.ts), which this may make again.
    */
   readonly onReaderStart?: () => void;
   /** Starts the reader thread (tests pass one that fails, or that ends later). */
