@@ -19,7 +19,7 @@ rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: {
     main: new URL('cli/main.js', dist).pathname,
-    // bin/eqmorph.js sets V8's heap settings before main loads; run.js makes the setting again after a worker
+    // bin/eqmorph.js sets V8's heap settings before main loads; run.js makes them again after a worker
     // starts, and only in the same module instance, so both must come from the bundle.
     'heap-settings': new URL('cli/heap-settings.js', dist).pathname,
     'fit-worker': new URL('morph/fit-worker.js', dist).pathname,
