@@ -71,8 +71,13 @@ progress('where one event’s time goes, stage by stage');
 const stages = await benchStages({ quick });
 progress('EQ math (fit, response)');
 const eq = benchEq();
-progress('cold start');
-const cold = await coldStartMs();
+// Several starts, their median: one start is at the machine's mercy (738, 1077 and 1150 ms in three full benches of
+// the same code whose alternating starts had a median of 814 ms).
+const coldStarts = quick ? 3 : 5;
+progress(`cold start (${coldStarts} starts)`);
+const coldRuns: number[] = [];
+for (let i = 0; i < coldStarts; i++) coldRuns.push(await coldStartMs());
+const cold = coldRuns.slice().sort((a, b) => a - b)[Math.floor(coldRuns.length / 2)]!;
 progress('pair switch');
 const pair = await pairSwitchMs();
 const net = await benchLatency({ seconds: quick ? 2 : 5, memorySeconds: quick ? 8 : 60, log: progress });
@@ -90,6 +95,7 @@ const result = {
   pad,
   desk,
   coldStartMs: cold,
+  coldStartRunsMs: coldRuns,
   pairSwitchMs: pair.median,
   pairSwitchMaxMs: pair.max,
   train: train ? { seconds: train.seconds, stepMs: train.stepMs, converged: train.convergence.converged } : { seconds: null, skipped: skipTrain },
@@ -132,7 +138,7 @@ else {
       '< 150 MB, flat',
       `${ok(result.memory.rssMb < 150)}, ${result.memory.flat ? 'flat' : 'GROWING'}`,
     ],
-    ['cold start: process start -> first snapshot sent', `${f(cold, 0)} ms`, '<= 1000 ms', ok(cold <= 1000)],
+    [`cold start: process start -> first snapshot sent, median of ${coldRuns.length} (min, max)`, `${f(cold, 0)} ms (${f(Math.min(...coldRuns), 0)}, ${f(Math.max(...coldRuns), 0)})`, '<= 1000 ms', ok(cold <= 1000)],
     ['pair switch: new term -> first output, median (max)', `${f(pair.median)} (${f(pair.max)}) ms`, '<= 5 ms', ok(pair.median <= 5)],
     ['EQ math: a 40-point fit (median, harder target) | a 200-point response', `${f(eq.fitMs, 0)} ms | ${f(eq.responseUs, 1)} µs`, '< 200 ms | < 50 µs', `${ok(eq.fitMs < 200)} | ${ok(eq.responseUs < 50)}`],
     ...deskRows(desk),
