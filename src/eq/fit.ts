@@ -131,29 +131,24 @@ function toSearch(params: ArrayLike<number>, slots: readonly Slot[]): Float64Arr
   });
 }
 
-/** dB response of one band with the given search-space values, written into out. */
-function bandDbInto(out: Float64Array, p: Problem, b: number, gain: number, logFreq: number, logQ: number): void {
+/** Multiplies acc by band b's power ratio at each grid point, its gain, frequency and Q read from search point u. */
+function multiplyBandAt(acc: Float64Array, p: Problem, b: number, u: ArrayLike<number>): void {
   const spec = p.specs[b]!;
-  out.fill(1);
-  const q = spec.fixedQ === null ? Math.exp(logQ) : spec.fixedQ;
-  multiplyBandPower(out, spec.type, gain, Math.exp(logFreq), q, p.warped, p.fs);
-  for (let i = 0; i < out.length; i++) out[i] = 10 * Math.log10(out[i]!);
+  const q = spec.fixedQ === null ? Math.exp(u[p.qAt[b]!]!) : spec.fixedQ;
+  multiplyBandPower(acc, spec.type, u[p.gainAt[b]!]!, Math.exp(u[p.freqAt[b]!]!), q, p.warped, p.fs);
 }
 
+/** dB response of band b alone at search point u, written into out. */
 function bandDbAt(out: Float64Array, p: Problem, b: number, u: ArrayLike<number>): void {
-  const qi = p.qAt[b]!;
-  bandDbInto(out, p, b, u[p.gainAt[b]!]!, u[p.freqAt[b]!]!, qi < 0 ? 0 : u[qi]!);
+  out.fill(1);
+  multiplyBandAt(out, p, b, u);
+  for (let i = 0; i < out.length; i++) out[i] = 10 * Math.log10(out[i]!);
 }
 
 /** The layout's power ratio at each grid point for search point u (the bands' ratios multiplied), written into power. */
 function powerAt(power: Float64Array, p: Problem, u: ArrayLike<number>): void {
   power.fill(1);
-  for (let b = 0; b < p.specs.length; b++) {
-    const spec = p.specs[b]!;
-    const qi = p.qAt[b]!;
-    const q = spec.fixedQ === null ? Math.exp(u[qi]!) : spec.fixedQ;
-    multiplyBandPower(power, spec.type, u[p.gainAt[b]!]!, Math.exp(u[p.freqAt[b]!]!), q, p.warped, p.fs);
-  }
+  for (let b = 0; b < p.specs.length; b++) multiplyBandAt(power, p, b, u);
 }
 
 /**
