@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { realtimePriorityOf } from '../src/system/scheduling.js';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
@@ -255,14 +256,13 @@ export interface Scheduling {
 
 export const ORDINARY: Scheduling = { nice: 0, realtime: 0 };
 
-/** From Linux's /proc/PID/stat: nice (field 19), realtime priority (40) and policy (41); ordinary where unreadable. */
+/** From Linux's /proc/PID/stat: nice (field 19) and the realtime priority (as eqmorph reads it); ordinary where unreadable. */
 export function schedulingOf(pid: number): Scheduling {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const policy = Number(f[38]) & 0xff;
-    return { nice: Number(f[16]) || 0, realtime: policy === 1 || policy === 2 ? Number(f[37]) : 0 };
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) || 0;
+    return { nice, realtime: realtimePriorityOf(`/proc/${pid}/stat`) };
   } catch {
     return ORDINARY;
   }
