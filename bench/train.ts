@@ -34,6 +34,7 @@ export async function benchTrain(config = cfg) {
     stepMs: (1000 * r.trainSeconds) / steps,
     backend: r.model.files.meta.training.backend,
     convergence: trainingConvergence(history.map((h) => h.heldOutReconstruction)),
+    heldOutCurve: history.map((h) => Number(h.heldOutReconstruction.toFixed(4))),
     endpoints: Object.fromEntries(Object.entries(r.evaluation.endpoints).map(([t, v]) => [t, v.responseMaeDb])),
     quality: qualityNumbers(r.evaluation),
   };

@@ -18,12 +18,14 @@ held-out split and evaluation are those of SAFE-DB alone.
 
   --data PATH          SAFE-DB CSV (default ${DEFAULT_SAFE_DB})
   --out DIR            where to write the model (default ./models/trained)
-  --epochs N           training epochs (default ${DEFAULT_CONFIG.epochs})
+  --epochs N           training epochs (default ${DEFAULT_CONFIG.epochs}); the last ${DEFAULT_CONFIG.polishEpochs} of them (at most half) train
+                       the decoder alone, the encoder and so the terms' centroids frozen
   --batch-size N       examples per step (default ${DEFAULT_CONFIG.batchSize})
   --learning-rate X    Adam learning rate at the first epoch (default ${DEFAULT_CONFIG.learningRate})
   --final-learning-rate X
                        learning rate at the last epoch before the decoder-only polish: it falls along a half
                        cosine (default ${DEFAULT_CONFIG.finalLearningRate}; the same as --learning-rate: constant)
+  --constant-epochs N  epochs at --learning-rate before the fall begins (default ${DEFAULT_CONFIG.constantEpochs})
   --latent-dim K       latent dimension (default ${DEFAULT_CONFIG.latentDim})
   --patience N         stop after N epochs without held-out improvement, 0 = never (default ${DEFAULT_CONFIG.patience})
   --min-examples N     smallest number of examples a term needs (default ${DEFAULT_CONFIG.minExamples})
@@ -41,6 +43,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'batch-size': { type: 'string' },
     'learning-rate': { type: 'string' },
     'final-learning-rate': { type: 'string' },
+    'constant-epochs': { type: 'string' },
     'latent-dim': { type: 'string' },
     patience: { type: 'string' },
     'min-examples': { type: 'string' },
@@ -59,6 +62,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     batchSize: numberFlag('batch-size', values['batch-size'], { min: 2, integer: true }),
     learningRate: numberFlag('learning-rate', values['learning-rate'], { min: 1e-7, max: 1 }),
     finalLearningRate: numberFlag('final-learning-rate', values['final-learning-rate'], { min: 1e-7, max: 1 }),
+    constantEpochs: numberFlag('constant-epochs', values['constant-epochs'], { min: 0, integer: true }),
     latentDim: numberFlag('latent-dim', values['latent-dim'], { min: 2, max: 512, integer: true }),
     patience: numberFlag('patience', values.patience, { min: 0, integer: true }),
     minExamples: numberFlag('min-examples', values['min-examples'], { min: 2, integer: true }),

@@ -35,9 +35,15 @@ export interface ModelConfig {
   readonly learningRate: number;
   /**
    * Learning rate of the last epoch before the polish epochs: the rate falls from `learningRate` along a half cosine
-   * over those epochs (equal to `learningRate`: constant). The polish epochs start again from `learningRate`.
+   * over those epochs (equal to `learningRate`: constant). The polish epochs start again from `polishLearningRate`.
    */
   readonly finalLearningRate: number;
+  /** Main epochs at `learningRate` before the fall to `finalLearningRate` begins (0: it falls from the first). */
+  readonly constantEpochs: number;
+  /** Learning rate of the first decoder-only polish epoch (the polish has its own Adam, started afresh). */
+  readonly polishLearningRate: number;
+  /** Learning rate of the last polish epoch: it falls from `polishLearningRate` along a half cosine (equal: constant). */
+  readonly polishFinalLearningRate: number;
   readonly batchSize: number;
   readonly epochs: number;
   /** Stop when the held-out reconstruction loss has not improved by minDelta for this many epochs (0: never). */
@@ -68,6 +74,9 @@ export const DEFAULT_CONFIG: ModelConfig = {
   socialJitter: 0.3,
   learningRate: 1e-3,
   finalLearningRate: 1e-3,
+  constantEpochs: 0,
+  polishLearningRate: 1e-3,
+  polishFinalLearningRate: 1e-3,
   batchSize: 64,
   epochs: 60,
   patience: 0,

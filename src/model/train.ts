@@ -54,13 +54,28 @@ class ScheduledAdam extends tf.AdamOptimizer {
 }
 
 /**
- * The learning rate of main epoch `epoch` (1-based) of `mainEpochs`: from `learningRate` at the first down to
- * `finalLearningRate` at the last along a half cosine, so the last epochs take small steps and the loss settles.
+ * The learning rate of main epoch `epoch` (1-based) of `mainEpochs`: `learningRate` for the first `constantEpochs`
+ * (none when absent), then down to `finalLearningRate` at the last along a half cosine, so the last epochs take small
+ * steps and the loss settles.
  */
-export function learningRateAt(epoch: number, mainEpochs: number, cfg: Pick<ModelConfig, 'learningRate' | 'finalLearningRate'>): number {
-  if (mainEpochs <= 1) return cfg.learningRate;
-  const t = Math.min(1, Math.max(0, (epoch - 1) / (mainEpochs - 1)));
+export function learningRateAt(
+  epoch: number,
+  mainEpochs: number,
+  cfg: Pick<ModelConfig, 'learningRate' | 'finalLearningRate'> & Partial<Pick<ModelConfig, 'constantEpochs'>>,
+): number {
+  const flat = Math.min(Math.max(0, cfg.constantEpochs ?? 0), mainEpochs - 1);
+  if (mainEpochs - flat <= 1) return cfg.learningRate;
+  const t = Math.min(1, Math.max(0, (epoch - 1 - flat) / (mainEpochs - 1 - flat)));
   return cfg.finalLearningRate + ((cfg.learningRate - cfg.finalLearningRate) * (1 + Math.cos(Math.PI * t))) / 2;
+}
+
+/**
+ * How many epochs train the whole model and how many then polish the decoder alone. The polish needs anchors to learn
+ * from, and takes at most half of a short run (`--epochs 10`: 5 and 5), so that the encoder is trained first.
+ */
+export function trainingPhases(cfg: Pick<ModelConfig, 'epochs' | 'polishEpochs'>, useAnchors: boolean): { mainEpochs: number; polishEpochs: number } {
+  const polishEpochs = useAnchors ? Math.max(0, Math.min(cfg.polishEpochs, Math.floor(cfg.epochs / 2))) : 0;
+  return { mainEpochs: cfg.epochs - polishEpochs, polishEpochs };
 }
 
 export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: EpochReport) => void, anchors?: Anchors): Promise<TrainResult> {
@@ -82,7 +97,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   const memberOf = useAnchors ? averagingMatrix(tr.labels, data.terms.length) : null;
   let centroids: tf.Tensor2D | null = null;
   const decoderVars = nets.decoder.trainableWeights.map((w) => w.read() as tf.Variable);
-  let polishOptimizer: tf.Optimizer | null = null;
+  let polishOptimizer: ScheduledAdam | null = null;
   const rng = seededRng(cfg.seed + 1);
   const history: EpochReport[] = [];
   const n = data.train.length;
@@ -92,6 +107,7 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
   let sinceBest = 0;
   let stoppedEarly = false;
 
+  const { mainEpochs, polishEpochs } = trainingPhases(cfg, useAnchors);
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
     const order = shuffled([...Array(n).keys()], rng);
     let reconSum = 0;
@@ -100,12 +116,13 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
     let batches = 0;
     // Centroids move with the encoder, so they are recomputed each epoch (one forward pass). In the final polish epochs
     // the encoder is frozen: the centroids then stay exactly those the model ships, and the decoder learns to map them.
-    const polishing = useAnchors && epoch > cfg.epochs - cfg.polishEpochs;
+    const polishing = epoch > mainEpochs;
     const stepVars = polishing ? decoderVars : vars;
     // tfjs's Adam keeps its moments by position in the variable list, so the decoder-only phase needs its own.
-    const stepOptimizer = polishing ? (polishOptimizer ??= tf.train.adam(cfg.learningRate)) : optimizer;
-    const firstPolish = polishing && epoch === cfg.epochs - cfg.polishEpochs + 1;
-    if (!polishing) optimizer.setRate(learningRateAt(epoch, useAnchors ? cfg.epochs - cfg.polishEpochs : cfg.epochs, cfg));
+    const stepOptimizer = polishing ? (polishOptimizer ??= new ScheduledAdam(cfg.polishLearningRate, ADAM_BETA1, ADAM_BETA2)) : optimizer;
+    const firstPolish = polishing && epoch === mainEpochs + 1;
+    if (polishing) polishOptimizer!.setRate(learningRateAt(epoch - mainEpochs, polishEpochs, { learningRate: cfg.polishLearningRate, finalLearningRate: cfg.polishFinalLearningRate }));
+    else optimizer.setRate(learningRateAt(epoch, mainEpochs, cfg));
     if (memberOf && (!polishing || firstPolish || centroids === null)) {
       centroids?.dispose();
       centroids = tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D));

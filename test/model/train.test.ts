@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { learningRateAt } from '../../src/model/train.js';
+import { learningRateAt, trainingPhases } from '../../src/model/train.js';
 
-// The learning-rate schedule: a half cosine from the first rate to the final one over the main epochs.
+// The learning-rate schedule: the first rate for the constant epochs, then a half cosine to the final one by the last
+// main epoch.
 
 const rates = fc.record({
   learningRate: fc.double({ min: 1e-5, max: 1e-1, noNaN: true }),
@@ -41,5 +42,41 @@ describe('learningRateAt', () => {
   test('a quarter of the way in, a half cosine has fallen by (1 - cos 45°) / 2 of the drop', () => {
     const r = learningRateAt(26, 101, { learningRate: 1e-3, finalLearningRate: 0 });
     assert.ok(Math.abs(r - 1e-3 * (1 + Math.SQRT1_2) / 2) < 1e-15);
+  });
+
+  test('holds the first rate for the constant epochs, then falls one way to the final rate at the last', () => {
+    fc.assert(
+      fc.property(rates, fc.integer({ min: 2, max: 300 }), fc.integer({ min: 0, max: 400 }), (cfg, epochs, constantEpochs) => {
+        const at = (e: number) => learningRateAt(e, epochs, { ...cfg, constantEpochs });
+        const tolerance = 1e-12 * Math.max(cfg.learningRate, cfg.finalLearningRate);
+        const flat = Math.min(constantEpochs, epochs - 1);
+        for (let e = 1; e <= flat + 1; e++) assert.ok(Math.abs(at(e) - cfg.learningRate) <= tolerance, `epoch ${e} of ${epochs}, ${constantEpochs} constant`);
+        if (constantEpochs < epochs - 1) assert.ok(Math.abs(at(epochs) - cfg.finalLearningRate) <= tolerance);
+        const sign = Math.sign(cfg.finalLearningRate - cfg.learningRate);
+        for (let e = 2; e <= epochs; e++) assert.ok(sign * (at(e) - at(e - 1)) >= -1e-15);
+      }),
+    );
+  });
+
+  test('after the constant epochs the fall is the plain half cosine over the epochs left', () => {
+    const cfg = { learningRate: 1e-3, finalLearningRate: 1e-4 };
+    for (const e of [1, 5, 13, 21]) assert.equal(learningRateAt(e + 54, 75, { ...cfg, constantEpochs: 54 }), learningRateAt(e, 21, cfg));
+    assert.equal(learningRateAt(54, 75, { ...cfg, constantEpochs: 54 }), 1e-3);
+  });
+});
+
+describe('trainingPhases', () => {
+  test('the polish takes its epochs from the end, at most half of the run, and none without anchors', () => {
+    assert.deepEqual(trainingPhases({ epochs: 80, polishEpochs: 25 }, true), { mainEpochs: 55, polishEpochs: 25 });
+    assert.deepEqual(trainingPhases({ epochs: 10, polishEpochs: 25 }, true), { mainEpochs: 5, polishEpochs: 5 });
+    assert.deepEqual(trainingPhases({ epochs: 1, polishEpochs: 25 }, true), { mainEpochs: 1, polishEpochs: 0 });
+    assert.deepEqual(trainingPhases({ epochs: 80, polishEpochs: 25 }, false), { mainEpochs: 80, polishEpochs: 0 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 500 }), fc.boolean(), (epochs, polish, anchors) => {
+        const p = trainingPhases({ epochs, polishEpochs: polish }, anchors);
+        assert.equal(p.mainEpochs + p.polishEpochs, epochs);
+        assert.ok(p.mainEpochs >= p.polishEpochs && p.polishEpochs <= polish);
+      }),
+    );
   });
 });
