@@ -12,7 +12,7 @@ import { OscUdpTransport } from '../transports/osc-udp.js';
 import { printable } from '../codecs/printable.js';
 import { parseFlags } from './args.js';
 import { resolveMappingOption } from './mapping-option.js';
-import { untilStopSignal } from './signals.js';
+import { exitAfterStop, untilStopSignal } from './signals.js';
 import { portSelector } from './run.js';
 
 export const MONITOR_HELP = `eqmorph monitor [--mapping FILE|NAME]
@@ -138,5 +138,5 @@ export async function monitorCommand(args: string[]): Promise<number> {
   }
   await untilStopSignal();
   await monitor.stop();
-  return 0;
+  return exitAfterStop(0);
 }

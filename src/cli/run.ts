@@ -28,7 +28,7 @@ import { healthLines, transportHealth, watchStatus, withDeskEdits, type Transpor
 import { numberFlag, parseFlags } from './args.js';
 import { DEFAULT_NICE, DEFAULT_REALTIME, raisePriority, raiseToRealtime, schedulingLine } from './priority.js';
 import { UsageError } from './errors.js';
-import { untilStopSignal } from './signals.js';
+import { exitAfterStop, untilStopSignal } from './signals.js';
 import { loadModelOption, mappingTerms } from './model-option.js';
 import { DEFAULT_WEB, exposureWarning, parseWebAddress, webAccessProblem, type WebAccess } from '../web/access.js';
 import type { RunningBridge } from '../web/feed.js';
@@ -525,5 +525,5 @@ export async function runCommand(args: string[]): Promise<number> {
   watcher.close();
   await run.stop();
   out('eqmorph: stopped');
-  return 0;
+  return exitAfterStop(0);
 }

@@ -19,3 +19,13 @@ export function untilStopSignal(onRepeat: (signal: NodeJS.Signals) => void = () 
     }
   });
 }
+
+/**
+ * Ends the process with `code` once a command stopped by a signal is done. Left to end by itself, Node closes its
+ * handles one by one, its signal handlers among them, and a repeated signal that arrives after they are gone and
+ * before the process is (its threads still being joined; under load, often) kills it with the signal's default action
+ * instead of exit code 0. Only after a real stop signal: nothing is left to run then but Node's own teardown.
+ */
+export function exitAfterStop(code: number): never {
+  process.exit(code);
+}
