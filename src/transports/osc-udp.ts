@@ -4,7 +4,7 @@ import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { describeSocketError, errorCode, TransportClosedError, TransportError } from './errors.js';
-import { heldAddress, LatestHold, type DatagramSender, type HeldDatagram } from './osc-hold.js';
+import { heldAddress, LatestHold, type HeldDatagram } from './osc-hold.js';
 import { decodeOscPacket, encodeOscMessage, MAX_OSC_PACKET_BYTES, type OscArg, type OscDropReason } from './osc-packet.js';
 import { startThreadReader, type ReaderItem, type ReaderStartError, type ThreadReader } from './osc-thread-reader.js';
 import type { ReaderEvents, ReaderSettings } from './osc-thread-reader.js';
@@ -186,7 +186,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.remote = options.remote;
     this.maxPacketBytes = options.maxPacketBytes ?? MAX_OSC_PACKET_BYTES;
     this.socketType = options.socketType ?? 'udp4';
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? performanceNow;
     this.receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
     this.onThread = this.mode === 'in' && (options.reader ?? 'thread') === 'thread';
@@ -301,10 +301,9 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     for (const item of items) {
       try {
         if (item.bytes === null) this.countDrop('oversized');
-        else if (item.superseded < 0) this.deliver(item.bytes, item, null);
         else {
-          this.counts.in += 1 + item.superseded;
-          this.deliver(item.bytes, item, item);
+          if (item.superseded >= 0) this.counts.in += 1 + item.superseded;
+          this.deliver(item.bytes, item.address, item.port, item.superseded);
         }
       } catch {
         this.counts.dropped += 1;
@@ -598,23 +597,31 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
         this.counts.dropped += 1;
         return;
       }
+      // A plain Uint8Array, as the reader thread posts them: code that V8 optimised for one kind of byte array (in the
+      // start-up rehearsal, which reads here) is thrown away when the other arrives (the real input, on its thread).
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
       if (this.holdPrefixes.length > 0) {
-        const address = buf.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, buf) : -1;
+        const address = bytes.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, bytes) : -1;
         if (address >= 0) {
-          // Counted in `in` here, as read; nothing of it is decoded or allocated until it passes.
+          // Counted in `in` here, as read; nothing of it is decoded until it passes.
           this.counts.in += 1;
-          return this.held.hold(address, buf, rinfo);
+          return this.held.hold(address, bytes, rinfo);
         }
         this.held.flush();
       }
-      this.deliver(buf, rinfo, null);
+      this.deliver(bytes, rinfo.address, rinfo.port, -1);
     } catch {
       this.counts.dropped += 1;
     }
   }
 
-  /** Decodes a datagram and passes its messages on; `held` when it was held (counted already, as read). */
-  private deliver(buf: Uint8Array, sender: DatagramSender, held: { readonly superseded: number } | null): void {
+  /**
+   * Decodes a datagram from `address`:`port` and passes its messages on. `superseded` is how many older ones a held
+   * datagram replaced (it and they are counted already, as read), -1 for one that was not held. Plain values rather
+   * than the readers' objects, whose shapes differ: one shape in the rehearsal and another in the real run made V8
+   * throw this code away at the first real datagram.
+   */
+  private deliver(buf: Uint8Array, address: string, port: number, superseded: number): void {
     const decoded = decodeOscPacket(buf, this.maxPacketBytes);
     if (!decoded.ok) {
       this.countDrop(decoded.drop.reason);
@@ -622,11 +629,11 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     }
     for (const d of decoded.drops) this.countDrop(d.reason);
     const time = this.now();
-    const from = { address: sender.address, port: sender.port };
+    const from = { address, port };
     for (const m of decoded.messages) {
-      if (held === null) this.counts.in += 1;
+      if (superseded < 0) this.counts.in += 1;
       const msg: OscInMessage = { address: m.address, args: m.args, types: m.types, from, time };
-      this.incoming.next(held === null || held.superseded === 0 ? msg : { ...msg, superseded: held.superseded });
+      this.incoming.next(superseded <= 0 ? msg : { ...msg, superseded });
     }
   }
 
@@ -634,7 +641,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private passHeld(held: readonly HeldDatagram[]): void {
     for (const h of held) {
       try {
-        this.deliver(h.bytes, h.from, h);
+        this.deliver(h.bytes, h.from.address, h.from.port, h.superseded);
       } catch {
         this.counts.dropped += 1;
       }
@@ -646,6 +653,9 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.drops[DROP_KEY[reason]] += 1;
   }
 }
+
+/** The default clock: one function for every transport, so code that calls it sees one target whichever input it serves. */
+const performanceNow = (): number => performance.now();
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 type Resolver = (host: string, options: LookupOneOptions, callback: LookupCallback) => void;
