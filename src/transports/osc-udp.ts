@@ -128,6 +128,16 @@ const MAX_RETRY_MS = 30_000;
 /** The OS reports these, after the fact, for datagrams a connected socket sent: the remote is not taking them. */
 const REMOTE_REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
 
+/** The default clock: one function for every transport, so code that calls it sees one target whichever input it serves. */
+const performanceNow = (): number => performance.now();
+
+/**
+ * A datagram read on this thread (a Buffer) as a plain Uint8Array, which is what the reader thread posts: code that V8
+ * optimised for one kind of byte array (in the start-up rehearsal, which reads here) was thrown away when the other
+ * arrived (the real input, read on its thread).
+ */
+const plainBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
 export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   readonly name: string;
   private readonly mode: 'in' | 'out' | 'both';
@@ -597,19 +607,16 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
         this.counts.dropped += 1;
         return;
       }
-      // A plain Uint8Array, as the reader thread posts them: code that V8 optimised for one kind of byte array (in the
-      // start-up rehearsal, which reads here) is thrown away when the other arrives (the real input, on its thread).
-      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
       if (this.holdPrefixes.length > 0) {
-        const address = bytes.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, bytes) : -1;
+        const address = buf.length <= this.maxPacketBytes ? heldAddress(this.holdPrefixes, buf) : -1;
         if (address >= 0) {
-          // Counted in `in` here, as read; nothing of it is decoded until it passes.
+          // Counted in `in` here, as read; nothing of it is decoded or allocated until it passes.
           this.counts.in += 1;
-          return this.held.hold(address, bytes, rinfo);
+          return this.held.hold(address, buf, rinfo);
         }
         this.held.flush();
       }
-      this.deliver(bytes, rinfo.address, rinfo.port, -1);
+      this.deliver(plainBytes(buf), rinfo.address, rinfo.port, -1);
     } catch {
       this.counts.dropped += 1;
     }
@@ -641,7 +648,7 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
   private passHeld(held: readonly HeldDatagram[]): void {
     for (const h of held) {
       try {
-        this.deliver(h.bytes, h.from.address, h.from.port, h.superseded);
+        this.deliver(plainBytes(h.bytes), h.from.address, h.from.port, h.superseded);
       } catch {
         this.counts.dropped += 1;
       }
@@ -653,9 +660,6 @@ export class OscUdpTransport implements Transport<OscInMessage, OscOutMessage> {
     this.drops[DROP_KEY[reason]] += 1;
   }
 }
-
-/** The default clock: one function for every transport, so code that calls it sees one target whichever input it serves. */
-const performanceNow = (): number => performance.now();
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 type Resolver = (host: string, options: LookupOneOptions, callback: LookupCallback) => void;
