@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { realtimePriorityOf } from '../src/system/scheduling.js';
+import { realtimePriorityIn } from '../src/system/scheduling.js';
 import { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from '../src/data/paths.js';
 import { initBackend } from '../src/model/backend.js';
 import { EqModel } from '../src/model/eq-model.js';
@@ -262,7 +262,7 @@ export function schedulingOf(pid: number): Scheduling {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
     const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) || 0;
-    return { nice, realtime: realtimePriorityOf(`/proc/${pid}/stat`) };
+    return { nice, realtime: realtimePriorityIn(stat) };
   } catch {
     return ORDINARY;
   }

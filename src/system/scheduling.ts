@@ -45,17 +45,23 @@ export function chrt(args: readonly string[]): Promise<void> {
 }
 
 /**
+ * The realtime priority in the text of a /proc stat file, or 0 for an ordinary thread. Fields 40 and 41 after the
+ * parenthesised name (which may itself hold spaces and parentheses): the priority, and the policy (1 SCHED_FIFO,
+ * 2 SCHED_RR; the reset-on-fork bit aside).
+ */
+export function realtimePriorityIn(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const policy = Number(f[38]) & 0xff;
+  return policy === 1 || policy === 2 ? Number(f[37]) : 0;
+}
+
+/**
  * The realtime priority of a thread from its /proc stat file (`/proc/thread-self/stat`: the calling thread;
- * `/proc/self/stat`: the main thread), or 0 for an ordinary thread, and where it cannot be read (not Linux). Fields 40
- * and 41 after the parenthesised name: the priority, and the policy (1 SCHED_FIFO, 2 SCHED_RR; the reset-on-fork bit
- * aside).
+ * `/proc/self/stat`: the main thread), or 0 for an ordinary thread, and where it cannot be read (not Linux).
  */
 export function realtimePriorityOf(statFile: string): number {
   try {
-    const stat = readFileSync(statFile, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const policy = Number(f[38]) & 0xff;
-    return policy === 1 || policy === 2 ? Number(f[37]) : 0;
+    return realtimePriorityIn(readFileSync(statFile, 'utf8'));
   } catch {
     return 0;
   }

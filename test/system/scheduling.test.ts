@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { chrt, leaveRealtime, realtimePriorityOf, SchedulingRefusal } from '../../src/system/scheduling.js';
+import { chrt, leaveRealtime, realtimePriorityIn, realtimePriorityOf, SchedulingRefusal } from '../../src/system/scheduling.js';
 
 const linux = process.platform === 'linux' ? false : 'thread names and policies are read from Linux /proc';
 
@@ -42,6 +42,22 @@ test('nameThisThread: a worker thread shows under its name in /proc', { skip: li
   } finally {
     await worker.terminate();
   }
+});
+
+test('realtimePriorityIn: the priority under SCHED_FIFO or SCHED_RR, 0 otherwise, whatever the name holds', () => {
+  // A stat line: pid, (name), then fields 3 (state) to 52, with fields 40 (priority) and 41 (policy) set.
+  const line = (name: string, priority: number, policy: number) => {
+    const f = Array.from({ length: 50 }, (_, i) => String(i + 3));
+    f[0] = 'S';
+    f[40 - 3] = String(priority);
+    f[41 - 3] = String(policy);
+    return `1234 (${name}) ${f.join(' ')}\n`;
+  };
+  assert.equal(realtimePriorityIn(line('node', 5, 2)), 5);
+  assert.equal(realtimePriorityIn(line('a) (b c', 7, 1)), 7);
+  assert.equal(realtimePriorityIn(line('node', 9, 2 | 0x40000000)), 9, 'the reset-on-fork bit aside');
+  assert.equal(realtimePriorityIn(line('node', 0, 0)), 0);
+  assert.equal(realtimePriorityIn(line('node', 20, 3)), 0, 'SCHED_BATCH is not realtime');
 });
 
 test('realtimePriorityOf: 0 for an ordinary thread and for a file that cannot be read', () => {
