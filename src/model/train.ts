@@ -121,8 +121,11 @@ export async function train(data: PreparedData, cfg: ModelConfig, onEpoch?: (r: 
     // tfjs's Adam keeps its moments by position in the variable list, so the decoder-only phase needs its own.
     const stepOptimizer = polishing ? (polishOptimizer ??= new ScheduledAdam(cfg.polishLearningRate, ADAM_BETA1, ADAM_BETA2)) : optimizer;
     const firstPolish = polishing && epoch === mainEpochs + 1;
-    if (polishing) polishOptimizer!.setRate(learningRateAt(epoch - mainEpochs, polishEpochs, { learningRate: cfg.polishLearningRate, finalLearningRate: cfg.polishFinalLearningRate }));
-    else optimizer.setRate(learningRateAt(epoch, mainEpochs, cfg));
+    stepOptimizer.setRate(
+      polishing
+        ? learningRateAt(epoch - mainEpochs, polishEpochs, { learningRate: cfg.polishLearningRate, finalLearningRate: cfg.polishFinalLearningRate })
+        : learningRateAt(epoch, mainEpochs, cfg),
+    );
     if (memberOf && (!polishing || firstPolish || centroids === null)) {
       centroids?.dispose();
       centroids = tf.tidy(() => tf.matMul(memberOf, nets.encoder.apply(trX, { training: false }) as tf.Tensor2D));
